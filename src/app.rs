@@ -1,0 +1,159 @@
+//! Wiring: opens the store, builds every service once, binds the listener, and runs
+//! the server until shutdown reaches every task.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::dataloader::DataLoader;
+use chrono::{DateTime, Utc};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::audit::AuditLog;
+use crate::auth::Auth;
+use crate::backup::DownloadTickets;
+use crate::config::Settings;
+use crate::metrics::Metrics;
+use crate::store::{Store, StoreAddress};
+use crate::users::{UserLoader, Users};
+
+/// How long in-flight requests get to finish once shutdown starts.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Everything a request handler or resolver may need; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub store: Store,
+    pub audit: AuditLog,
+    pub users: Users,
+    pub auth: Auth,
+    pub user_loader: Arc<DataLoader<UserLoader>>,
+    pub backup_tickets: DownloadTickets,
+    pub metrics: Arc<Metrics>,
+    pub started_at: DateTime<Utc>,
+    /// Cancelled when the server begins to shut down; long-lived tasks watch it.
+    pub shutdown: CancellationToken,
+}
+
+/// A server that is bound and ready to run.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens the store (refusing an incompatible one), creates the first admin on a
+    /// fresh store, and binds the listen address.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let address = StoreAddress::from_settings(&settings);
+        let store = Store::connect(&address).await?;
+        store.prepare().await?;
+        tracing::info!(store = store.url(), "store ready");
+        let audit = AuditLog::new(store.clone());
+        let users = Users::new(store.clone(), audit.clone());
+        if let Some(generated) = users
+            .ensure_first_admin(settings.admin_password.as_ref())
+            .await?
+        {
+            tracing::warn!(
+                username = "admin",
+                password = %generated,
+                "created the first user with a generated password; it is shown only this once"
+            );
+        }
+        let auth = Auth::new(
+            store.clone(),
+            audit.clone(),
+            users.clone(),
+            settings.session_ttl_hours,
+            settings.limits.login_attempts_per_minute,
+        );
+        let user_loader = DataLoader::new(UserLoader(users.clone()), tokio::spawn);
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
+        let state = AppState {
+            settings: Arc::new(settings),
+            store,
+            audit,
+            users,
+            auth,
+            user_loader: Arc::new(user_loader),
+            backup_tickets: DownloadTickets::default(),
+            metrics: Arc::new(Metrics::new()),
+            started_at: Utc::now(),
+            shutdown: CancellationToken::new(),
+        };
+        Ok(Application { listener, state })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` resolves, then stops accepting, tells every long-lived
+    /// task to finish, and gives in-flight requests a grace period.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let address = self.local_addr()?;
+        let schema = crate::graphql::build(self.state.clone());
+        let router = crate::http::router(crate::http::ServerState {
+            app: self.state.clone(),
+            schema,
+        });
+        let token = self.state.shutdown.clone();
+        tracing::info!(address = %address, "listening");
+        let stopping = token.clone();
+        let server = axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down");
+            stopping.cancel();
+        });
+        tokio::select! {
+            result = server => result?,
+            _ = async {
+                token.cancelled().await;
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } => tracing::warn!("in-flight requests did not finish within the grace period"),
+        }
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

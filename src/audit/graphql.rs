@@ -1,0 +1,70 @@
+//! The audit log in GraphQL: a paged, filtered, sorted connection and a live feed.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ErrorExtensions, Object, Subscription};
+use futures::{Stream, StreamExt};
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+
+use super::filter::{AuditEventFilter, AuditEventOrder};
+use super::model::AuditEvent;
+use super::store;
+use crate::error::{Error, Result};
+use crate::graphql::context::ContextExt;
+use crate::graphql::pagination::{self, PageRequest};
+use crate::users::Role;
+
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// Every recorded action, newest first unless `orderBy` says otherwise.
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<AuditEventFilter>,
+        order_by: Option<AuditEventOrder>,
+    ) -> Result<Connection<String, AuditEvent>> {
+        ctx.require(Role::Viewer)?;
+        let filter = filter.unwrap_or_default();
+        filter.validate("filter")?;
+        let order = order_by.unwrap_or_default();
+        let page = PageRequest::parse(first, after)?;
+        let events = ctx.state().audit.page(&filter, order, &page).await?;
+        Ok(pagination::connection(events, &page, |event| {
+            pagination::encode_cursor(&store::cursor_of(event, order))
+        }))
+    }
+}
+
+#[derive(Default)]
+pub struct AuditSubscription;
+
+#[Subscription]
+impl AuditSubscription {
+    /// Each new audit event that matches `filter`, as it is committed. A subscriber that
+    /// falls too far behind gets one `LAGGED` error saying how many it missed, then goes on.
+    async fn audit_event_added(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AuditEventFilter>,
+    ) -> Result<impl Stream<Item = async_graphql::Result<AuditEvent>> + use<>> {
+        ctx.require(Role::Viewer)?;
+        let filter = filter.unwrap_or_default();
+        filter.validate("filter")?;
+        let live = BroadcastStream::new(ctx.state().audit.subscribe());
+        Ok(live.filter_map(move |item| {
+            let item = match item {
+                Ok(event) if filter.matches(&event) => Some(Ok(AuditEvent::clone(&event))),
+                Ok(_) => None,
+                Err(BroadcastStreamRecvError::Lagged(missed)) => {
+                    Some(Err(Error::Lagged { missed }.extend()))
+                }
+            };
+            futures::future::ready(item)
+        }))
+    }
+}

@@ -1,0 +1,179 @@
+//! What an audit event is: who did what, to which thing, when, and what changed.
+
+use async_graphql::{Enum, ID, Json, SimpleObject};
+use chrono::{DateTime, Utc};
+use surrealdb::types::{RecordId, RecordIdKey, SurrealValue};
+
+/// What happened. Every mutation and trigger in monitor records one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, SurrealValue)]
+#[surreal(untagged, rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AuditKind {
+    LoginSucceeded,
+    LoginFailed,
+    UserCreated,
+    UserUpdated,
+    UserDeleted,
+    ApiTokenCreated,
+    ApiTokenRevoked,
+    BackupDownloaded,
+}
+
+impl AuditKind {
+    /// The stored (and GraphQL) name, e.g. `USER_CREATED`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditKind::LoginSucceeded => "LOGIN_SUCCEEDED",
+            AuditKind::LoginFailed => "LOGIN_FAILED",
+            AuditKind::UserCreated => "USER_CREATED",
+            AuditKind::UserUpdated => "USER_UPDATED",
+            AuditKind::UserDeleted => "USER_DELETED",
+            AuditKind::ApiTokenCreated => "API_TOKEN_CREATED",
+            AuditKind::ApiTokenRevoked => "API_TOKEN_REVOKED",
+            AuditKind::BackupDownloaded => "BACKUP_DOWNLOADED",
+        }
+    }
+}
+
+/// Who acted: a person (through a session or API token), monitor itself, or a webhook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, SurrealValue)]
+#[surreal(untagged, rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ActorKind {
+    User,
+    System,
+    Webhook,
+}
+
+#[derive(Debug, Clone, PartialEq, SimpleObject, SurrealValue)]
+#[graphql(name = "AuditActor")]
+pub struct Actor {
+    pub kind: ActorKind,
+    /// The username, `system`, or the webhook's name.
+    pub name: String,
+    /// The user's id when a user acted.
+    #[surreal(wrap)]
+    pub user_id: Option<ID>,
+}
+
+impl Actor {
+    /// monitor itself, e.g. creating the first admin.
+    pub fn system() -> Actor {
+        Actor {
+            kind: ActorKind::System,
+            name: "system".into(),
+            user_id: None,
+        }
+    }
+}
+
+/// The kind of thing an event is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, SurrealValue)]
+#[surreal(untagged, rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AuditSubjectType {
+    User,
+    ApiToken,
+    Session,
+    Backup,
+    Stack,
+    Server,
+    App,
+}
+
+/// The thing an event is about.
+#[derive(Debug, Clone, PartialEq, SimpleObject, SurrealValue)]
+pub struct AuditSubject {
+    #[graphql(name = "type")]
+    pub kind: AuditSubjectType,
+    #[surreal(wrap)]
+    pub id: Option<ID>,
+    pub name: Option<String>,
+}
+
+/// A configuration change, as the JSON of the object before and after.
+#[derive(Debug, Clone, PartialEq, SimpleObject, SurrealValue)]
+pub struct AuditDiff {
+    #[surreal(wrap)]
+    pub before: Option<Json<serde_json::Value>>,
+    #[surreal(wrap)]
+    pub after: Option<Json<serde_json::Value>>,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, SimpleObject)]
+pub struct AuditEvent {
+    pub id: ID,
+    pub occurred_at: DateTime<Utc>,
+    pub kind: AuditKind,
+    pub actor: Actor,
+    /// One line a person reads, e.g. `created user alice (OPERATOR)`.
+    pub summary: String,
+    pub subject: Option<AuditSubject>,
+    pub stack_id: Option<ID>,
+    pub server_id: Option<ID>,
+    pub app_id: Option<ID>,
+    pub diff: Option<AuditDiff>,
+}
+
+/// The stored record: the event plus its record id, whose ULID key orders events in time.
+/// Absent stack, server and app ids are stored as empty strings so that sorting and
+/// keyset cursors on those columns see one total order.
+#[derive(Debug, Clone, SurrealValue)]
+pub(super) struct AuditRow {
+    pub id: RecordId,
+    pub occurred_at: DateTime<Utc>,
+    pub kind: AuditKind,
+    pub actor: Actor,
+    pub summary: String,
+    pub subject: Option<AuditSubject>,
+    pub stack_id: String,
+    pub server_id: String,
+    pub app_id: String,
+    pub diff: Option<AuditDiff>,
+}
+
+impl AuditRow {
+    pub fn from_event(event: &AuditEvent) -> AuditRow {
+        AuditRow {
+            id: RecordId::new(super::store::TABLE, event.id.to_string()),
+            occurred_at: event.occurred_at,
+            kind: event.kind,
+            actor: event.actor.clone(),
+            summary: event.summary.clone(),
+            subject: event.subject.clone(),
+            stack_id: id_or_empty(&event.stack_id),
+            server_id: id_or_empty(&event.server_id),
+            app_id: id_or_empty(&event.app_id),
+            diff: event.diff.clone(),
+        }
+    }
+
+    pub fn into_event(self) -> AuditEvent {
+        AuditEvent {
+            id: ID(record_key(&self.id)),
+            occurred_at: self.occurred_at,
+            kind: self.kind,
+            actor: self.actor,
+            summary: self.summary,
+            subject: self.subject,
+            stack_id: empty_to_none(self.stack_id),
+            server_id: empty_to_none(self.server_id),
+            app_id: empty_to_none(self.app_id),
+            diff: self.diff,
+        }
+    }
+}
+
+fn id_or_empty(id: &Option<ID>) -> String {
+    id.as_ref().map(|id| id.to_string()).unwrap_or_default()
+}
+
+fn empty_to_none(id: String) -> Option<ID> {
+    Some(id).filter(|id| !id.is_empty()).map(ID)
+}
+
+/// The string key of a record id (`user:⟨01J…⟩` → `01J…`).
+pub fn record_key(id: &RecordId) -> String {
+    match &id.key {
+        RecordIdKey::String(key) => key.clone(),
+        other => surrealdb::types::ToSql::to_sql(other),
+    }
+}

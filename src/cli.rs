@@ -1,0 +1,110 @@
+//! The command line: `monitor serve` (the default) and the admin commands around it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{FlagOverrides, LogFormat};
+
+/// monitor: build, deploy and watch your software from one GraphQL control plane.
+#[derive(Debug, Parser)]
+#[command(name = "monitor", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server: GraphQL API, web client and background work (the default).
+    Serve(ServeArgs),
+    /// Download a full backup from a running server.
+    Backup(BackupArgs),
+    /// Restore a backup file into an empty store.
+    Restore(RestoreArgs),
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Store administration.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+    /// Exit 0 when a server's `/healthz` answers (for container health checks).
+    Healthcheck {
+        #[arg(long, default_value = "http://127.0.0.1:8080/healthz")]
+        url: String,
+    },
+}
+
+#[derive(Debug, Default, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long)]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Directory of the embedded store [default: ./data].
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Store URL: surrealkv://DIR, rocksdb://DIR, mem://, ws://HOST:PORT.
+    #[arg(long)]
+    pub db: Option<String>,
+    /// Config file [default: ./monitor.toml when present].
+    #[arg(long, env = "MONITOR_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Log format.
+    #[arg(long, value_enum)]
+    pub log_format: Option<LogFormat>,
+}
+
+impl ServeArgs {
+    /// The flags that override the config file and the environment.
+    pub fn overrides(&self) -> FlagOverrides {
+        FlagOverrides {
+            listen: self.listen,
+            data_dir: self.data_dir.clone(),
+            db: self.db.clone(),
+            log_format: self.log_format,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Base URL of the server, e.g. http://127.0.0.1:8080.
+    #[arg(long)]
+    pub server: String,
+    /// An ADMIN API token.
+    #[arg(long, env = "MONITOR_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// File to write; `-` for standard output.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// Data directory of the store to restore into.
+    #[arg(long, default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Store URL, when not the embedded store in the data directory.
+    #[arg(long)]
+    pub db: Option<String>,
+    /// Restore even into a store that already holds data (it is wiped first).
+    #[arg(long)]
+    pub force: bool,
+    /// The backup file written by `monitor backup` or `GET /backup`.
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Delete everything in the store. Asks for confirmation unless --yes.
+    Nuke {
+        #[arg(long, default_value = "./data")]
+        data_dir: PathBuf,
+        #[arg(long)]
+        db: Option<String>,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+    },
+}

@@ -1,0 +1,177 @@
+//! Settings, layered as users expect: defaults < `monitor.toml` < `MONITOR_*` env < flags.
+//!
+//! Nested keys come from env with a double underscore: `MONITOR_LIMITS__MAX_BODY_BYTES`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+
+/// Everything `monitor serve` can be told.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Settings {
+    /// Address the HTTP server binds, e.g. `127.0.0.1:8080` (port 0 picks a free one).
+    pub listen: SocketAddr,
+    /// Directory of the embedded store (and anything else monitor keeps on disk).
+    pub data_dir: PathBuf,
+    /// Store URL: `surrealkv://DIR`, `rocksdb://DIR`, `mem://` or `ws://host:port`.
+    /// Unset means the embedded SurrealKV store in `data_dir/store`.
+    pub db: Option<String>,
+    /// Namespace and database inside the store; only worth changing on a shared server.
+    pub db_namespace: String,
+    pub db_database: String,
+    /// Root credentials for a remote store (`ws://…`); unused for embedded engines.
+    pub db_username: Option<String>,
+    #[serde(skip_serializing)]
+    pub db_password: Option<SecretString>,
+    /// Password for the `admin` user created on first start; generated when unset.
+    #[serde(skip_serializing)]
+    pub admin_password: Option<SecretString>,
+    /// `pretty` for people, `json` for log pipelines.
+    pub log_format: LogFormat,
+    /// How long a login session lasts.
+    pub session_ttl_hours: u32,
+    pub limits: Limits,
+}
+
+/// Bounds that keep one client from hurting everyone else.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Limits {
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Deepest accepted GraphQL selection.
+    pub max_query_depth: usize,
+    /// Largest accepted GraphQL complexity (each field costs 1, lists multiply).
+    pub max_query_complexity: usize,
+    /// Login attempts allowed per username and per client address, each minute.
+    pub login_attempts_per_minute: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            db: None,
+            db_namespace: "monitor".into(),
+            db_database: "monitor".into(),
+            db_username: None,
+            db_password: None,
+            admin_password: None,
+            log_format: LogFormat::Pretty,
+            session_ttl_hours: 12,
+            limits: Limits {
+                max_body_bytes: 1024 * 1024,
+                max_query_depth: 16,
+                max_query_complexity: 2000,
+                login_attempts_per_minute: 10,
+            },
+        }
+    }
+}
+
+/// Values given as command-line flags; `None` leaves the lower layers alone.
+#[derive(Debug, Default, Serialize)]
+pub struct FlagOverrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<SocketAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub db: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_format: Option<LogFormat>,
+}
+
+impl Settings {
+    /// Loads the layers. A missing default `monitor.toml` is fine; a missing file that
+    /// was named explicitly is an error, as is any value of the wrong type.
+    pub fn load(config_file: Option<&Path>, flags: FlagOverrides) -> anyhow::Result<Settings> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match config_file {
+            Some(path) if !path.exists() => {
+                anyhow::bail!("config file {} does not exist", path.display())
+            }
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None if Path::new("monitor.toml").exists() => {
+                figment = figment.merge(Toml::file_exact("monitor.toml"))
+            }
+            None => {}
+        }
+        let settings: Settings = figment
+            .merge(Env::prefixed("MONITOR_").split("__"))
+            .merge(Serialized::globals(flags))
+            .extract()?;
+        Ok(settings)
+    }
+
+    /// The store URL actually used: the configured one, or SurrealKV in the data dir.
+    pub fn store_url(&self) -> String {
+        match &self.db {
+            Some(url) => url.clone(),
+            None => format!("surrealkv://{}", self.data_dir.join("store").display()),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::result_large_err, reason = "figment::Jail's closures return figment::Error")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_env_which_wins_over_the_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "monitor.toml",
+                "listen = \"127.0.0.1:9000\"\ndata_dir = \"/file\"\nsession_ttl_hours = 3\n",
+            )?;
+            jail.set_env("MONITOR_DATA_DIR", "/env");
+            jail.set_env("MONITOR_LIMITS__MAX_QUERY_DEPTH", "5");
+            let flags = FlagOverrides {
+                listen: Some("127.0.0.1:9100".parse().expect("valid address")),
+                ..FlagOverrides::default()
+            };
+            let settings = Settings::load(None, flags).expect("settings load");
+            assert_eq!(settings.listen.port(), 9100);
+            assert_eq!(settings.data_dir, PathBuf::from("/env"));
+            assert_eq!(settings.session_ttl_hours, 3);
+            assert_eq!(settings.limits.max_query_depth, 5);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_named_config_file_that_does_not_exist_is_an_error() {
+        let result = Settings::load(
+            Some(Path::new("/nonexistent/monitor.toml")),
+            FlagOverrides::default(),
+        );
+        assert!(result.is_err());
+    }
+
+    #[test]
+    fn a_wrongly_typed_value_is_an_error() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MONITOR_LISTEN", "not an address");
+            assert!(Settings::load(None, FlagOverrides::default()).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_default_store_is_surrealkv_inside_the_data_dir() {
+        let settings = Settings::default();
+        assert_eq!(settings.store_url(), "surrealkv://./data/store");
+    }
+}

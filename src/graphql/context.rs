@@ -1,0 +1,53 @@
+//! What resolvers read from the request: the app state, the caller, the caller's address.
+
+use std::net::IpAddr;
+
+use async_graphql::Context;
+
+use crate::app::AppState;
+use crate::auth::{Authentication, Principal};
+use crate::error::{Error, Result};
+use crate::users::Role;
+
+/// The client's network address, for login throttling.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<IpAddr>);
+
+pub trait ContextExt {
+    /// The application state the schema was built with.
+    fn state(&self) -> &AppState;
+    /// The caller, if it has at least `role`; `UNAUTHENTICATED` or `FORBIDDEN` otherwise.
+    fn require(&self, role: Role) -> Result<&Principal>;
+}
+
+impl ContextExt for Context<'_> {
+    fn state(&self) -> &AppState {
+        // The schema is always built with its state (see `graphql::build`), so a
+        // missing one is a programming error caught by every integration test.
+        self.data::<AppState>()
+            .expect("the schema is built with AppState")
+    }
+
+    fn require(&self, role: Role) -> Result<&Principal> {
+        require(self.data_opt::<Authentication>(), role)
+    }
+}
+
+/// The role check behind [`ContextExt::require`], shared with the websocket handshake.
+pub fn require(authentication: Option<&Authentication>, role: Role) -> Result<&Principal> {
+    match authentication {
+        Some(Authentication::Authenticated(principal)) if principal.role >= role => Ok(principal),
+        Some(Authentication::Authenticated(principal)) => Err(Error::Forbidden(format!(
+            "this needs the {role:?} role; {} is {:?}",
+            principal.username, principal.role
+        ))),
+        Some(Authentication::Rejected(reason)) => Err(Error::Unauthenticated(reason)),
+        Some(Authentication::Unavailable(message)) => Err(Error::Unavailable {
+            component: "store",
+            message: format!("cannot check the token: {message}"),
+        }),
+        Some(Authentication::Anonymous) | None => Err(Error::Unauthenticated(
+            "send `Authorization: Bearer <token>`; get a token with the login mutation",
+        )),
+    }
+}

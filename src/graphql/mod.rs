@@ -1,0 +1,50 @@
+//! The GraphQL schema: each domain's queries, mutations and subscriptions merged into
+//! one [`AppSchema`], with limits and the authentication guard applied.
+
+pub mod context;
+pub mod extensions;
+pub mod pagination;
+
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
+
+use crate::app::AppState;
+use crate::audit::{AuditQuery, AuditSubscription};
+use crate::auth::{AuthMutation, AuthQuery};
+use crate::backup::BackupMutation;
+use crate::config::Limits;
+use crate::health::HealthQuery;
+use crate::users::{UsersMutation, UsersQuery};
+
+#[derive(MergedObject, Default)]
+pub struct Query(HealthQuery, UsersQuery, AuthQuery, AuditQuery);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(AuthMutation, UsersMutation, BackupMutation);
+
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(AuditSubscription);
+
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
+
+fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(limits.max_query_depth)
+    .limit_complexity(limits.max_query_complexity)
+    .limit_recursive_depth(64)
+    .extension(extensions::Guard)
+}
+
+/// The schema the server executes, carrying the app state.
+pub fn build(state: AppState) -> AppSchema {
+    builder(&state.settings.limits).data(state).finish()
+}
+
+/// The schema's SDL, as `monitor schema` prints it and `schema.graphql` holds it.
+pub fn sdl() -> String {
+    let limits = crate::config::Settings::default().limits;
+    builder(&limits).finish().sdl()
+}

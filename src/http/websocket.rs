@@ -1,0 +1,188 @@
+//! GraphQL subscriptions over websocket, in both subprotocols: `graphql-transport-ws`
+//! (graphql-ws) and the legacy `graphql-ws` (subscriptions-transport-ws).
+//!
+//! async-graphql runs the protocol; this module adds what it leaves out: authentication
+//! from `connection_init`, server pings (`ping` / `ka`) so proxies and dead peers are
+//! noticed, the close codes the graphql-transport-ws spec names, and a clean close when
+//! the server shuts down.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_graphql::Data;
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use futures::{SinkExt, StreamExt};
+use tokio::sync::mpsc;
+use tokio_util::sync::PollSender;
+
+use super::ServerState;
+use super::graphql::{authenticate, extract};
+use crate::auth::Authentication;
+use crate::graphql::context::ClientAddress;
+
+/// How often the server pings an idle connection.
+const PING_INTERVAL: Duration = Duration::from_secs(15);
+/// A graphql-transport-ws client that has said nothing (not even pong) for this long is gone.
+const SILENCE_LIMIT: Duration = Duration::from_secs(45);
+/// Prefix of handshake refusals, so their close frame can carry the spec's 4403.
+const FORBIDDEN: &str = "Forbidden: ";
+
+/// Upgrades `GET /graphql` to a subscription socket.
+pub async fn upgrade(state: &ServerState, parts: &mut axum::http::request::Parts) -> Response {
+    let protocol: GraphQLProtocol = match extract(parts, state).await {
+        Ok(protocol) => protocol,
+        Err(response) => return response,
+    };
+    let upgrade: WebSocketUpgrade = match extract(parts, state).await {
+        Ok(upgrade) => upgrade,
+        Err(response) => return response,
+    };
+    let legacy = parts
+        .headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|value| {
+            value
+                .split(',')
+                .find_map(|p| WebSocketProtocols::from_str(p.trim()).ok())
+        })
+        .is_some_and(|p| matches!(p, WebSocketProtocols::SubscriptionsTransportWS));
+    let header_token = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let client = ClientAddress(
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip()),
+    );
+    let state = state.clone();
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| serve(socket, state, protocol, legacy, header_token, client))
+        .into_response()
+}
+
+async fn serve(
+    socket: WebSocket,
+    state: ServerState,
+    protocol: GraphQLProtocol,
+    legacy: bool,
+    header_token: Option<String>,
+    client: ClientAddress,
+) {
+    state.app.metrics.websocket_connections.inc();
+    let (sink, stream) = socket.split();
+    let (outgoing, queued) = mpsc::channel::<Message>(64);
+    let writer = tokio::spawn(write_loop(sink, queued, legacy, state.app.shutdown.clone()));
+    let graphql_sink = PollSender::new(outgoing).sink_map_err(|_| ());
+    let init_state = state.clone();
+    let connection =
+        GraphQLWebSocket::new_with_pair(graphql_sink, stream, state.schema.clone(), protocol)
+            .on_connection_init(move |payload| async move {
+                let token = token_from_payload(&payload).or(header_token);
+                let authentication = authenticate(&init_state, token.as_deref()).await;
+                if let Err(error) = crate::graphql::context::require(
+                    Some(&authentication),
+                    crate::users::Role::Viewer,
+                ) {
+                    return Err(async_graphql::Error::new(format!("{FORBIDDEN}{error}")));
+                }
+                let mut data = Data::default();
+                data.insert::<Authentication>(authentication);
+                data.insert(client);
+                Ok(data)
+            });
+    let connection = if legacy {
+        connection
+    } else {
+        connection.keepalive_timeout(SILENCE_LIMIT)
+    };
+    connection.serve().await;
+    let _ = writer.await;
+    state.app.metrics.websocket_connections.dec();
+}
+
+/// The token from a `connection_init` payload: `{"Authorization": "Bearer …"}`, in any
+/// letter case, as graphql-ws clients send their `connectionParams`.
+fn token_from_payload(payload: &serde_json::Value) -> Option<String> {
+    payload
+        .as_object()?
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case("authorization"))
+        .and_then(|(_, value)| value.as_str())
+        .map(str::to_string)
+}
+
+/// Sends what the protocol produces, pings while idle, and closes on shutdown.
+async fn write_loop(
+    mut sink: futures::stream::SplitSink<WebSocket, Message>,
+    mut queued: mpsc::Receiver<Message>,
+    legacy: bool,
+    shutdown: tokio_util::sync::CancellationToken,
+) {
+    let mut ping =
+        tokio::time::interval_at(tokio::time::Instant::now() + PING_INTERVAL, PING_INTERVAL);
+    let mut acknowledged = false;
+    loop {
+        let message = tokio::select! {
+            message = queued.recv() => match message {
+                Some(message) => message,
+                None => break,
+            },
+            _ = ping.tick() => {
+                if !acknowledged {
+                    continue;
+                }
+                Message::Text(if legacy { r#"{"type":"ka"}"# } else { r#"{"type":"ping"}"# }.into())
+            }
+            _ = shutdown.cancelled() => {
+                Message::Close(Some(CloseFrame { code: 1001, reason: "the server is shutting down".into() }))
+            }
+        };
+        if let Message::Text(text) = &message
+            && text.contains("connection_ack")
+        {
+            acknowledged = true;
+        }
+        let message = spec_close_code(message, legacy);
+        let closing = matches!(message, Message::Close(_));
+        if sink.send(message).await.is_err() || closing {
+            break;
+        }
+    }
+}
+
+/// Maps async-graphql's generic close codes to the ones graphql-transport-ws defines:
+/// 4403 for a refused `connection_init`, 4401 for a subscribe before the handshake,
+/// 4400 for a malformed message.
+fn spec_close_code(message: Message, legacy: bool) -> Message {
+    let Message::Close(Some(frame)) = &message else {
+        return message;
+    };
+    if legacy {
+        return message;
+    }
+    let code = match frame.code {
+        1002 if frame.reason.starts_with(FORBIDDEN) => 4403,
+        1002 => 4400,
+        1011 => 4401,
+        other => other,
+    };
+    let reason = frame
+        .reason
+        .trim_start_matches(FORBIDDEN)
+        .chars()
+        .take(120)
+        .collect::<String>();
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    }))
+}

@@ -1,0 +1,31 @@
+//! monitor: a GraphQL control plane for small ops teams.
+//!
+//! Layout (a folder per domain; each keeps its model, store queries, rules and GraphQL
+//! resolvers together, and other domains call its service, never its tables):
+//!
+//! - [`cli`], [`config`], [`telemetry`]: the command line, layered settings, logging.
+//! - [`app`]: wiring of the store and services into [`app::AppState`]; running the server.
+//! - [`http`]: routes: `/graphql` (HTTP + websocket), `/graphiql`, `/backup`, probes, client.
+//! - [`graphql`]: the merged schema, authentication guard, pagination helpers.
+//! - [`store`]: the SurrealDB connection, schema, storage format version.
+//! - [`users`], [`auth`]: users and roles; sessions and API tokens.
+//! - [`audit`]: the audit log every change writes to, paged and live.
+//! - [`health`]: health of each component.
+//! - [`backup`]: streaming backup, restore, nuke.
+//! - [`metrics`]: Prometheus metrics.
+//! - [`error`]: the one error type and its GraphQL/HTTP mapping.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod backup;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod graphql;
+pub mod health;
+pub mod http;
+pub mod metrics;
+pub mod store;
+pub mod telemetry;
+pub mod users;

@@ -1,0 +1,210 @@
+//! The store: one SurrealDB connection, embedded (SurrealKV, RocksDB, memory) or remote
+//! (`ws://`), reached through the same code path.
+//!
+//! Domains own their tables and queries; this module only opens the store, applies the
+//! schema, guards the storage format version, and offers the whole-store operations
+//! (emptiness, nuke) that backup and restore need.
+
+mod format;
+mod schema;
+
+use std::time::{Duration, Instant};
+
+use secrecy::ExposeSecret;
+use surrealdb::Surreal;
+use surrealdb::engine::any::Any;
+use surrealdb::opt::auth::Root;
+
+use crate::config::Settings;
+use crate::error::{Error, Result};
+
+pub use format::{CURRENT_FORMAT, FormatCheck, META_TABLE};
+
+/// A cheap, cloneable handle on the store.
+#[derive(Clone)]
+pub struct Store {
+    db: Surreal<Any>,
+    url: String,
+}
+
+/// Where the store lives and how to sign in to it.
+#[derive(Debug, Clone)]
+pub struct StoreAddress {
+    pub url: String,
+    pub namespace: String,
+    pub database: String,
+    pub credentials: Option<(String, String)>,
+}
+
+impl StoreAddress {
+    /// The address `serve` uses, from its settings.
+    pub fn from_settings(settings: &Settings) -> StoreAddress {
+        let credentials = match (&settings.db_username, &settings.db_password) {
+            (Some(user), Some(password)) => {
+                Some((user.clone(), password.expose_secret().to_string()))
+            }
+            _ => None,
+        };
+        StoreAddress {
+            url: settings.store_url(),
+            namespace: settings.db_namespace.clone(),
+            database: settings.db_database.clone(),
+            credentials,
+        }
+    }
+
+    /// The embedded directory behind a `surrealkv://` or `rocksdb://` URL, if any.
+    pub fn embedded_dir(&self) -> Option<std::path::PathBuf> {
+        ["surrealkv://", "rocksdb://"]
+            .iter()
+            .find_map(|scheme| self.url.strip_prefix(scheme))
+            .map(|path| std::path::PathBuf::from(path.split('?').next().unwrap_or(path)))
+    }
+}
+
+impl Store {
+    /// Connects (creating an embedded store's directory if needed) and selects the
+    /// namespace and database. Does not touch the schema: see [`Store::prepare`].
+    pub async fn connect(address: &StoreAddress) -> Result<Store> {
+        if let Some(dir) = address.embedded_dir()
+            && let Some(parent) = dir.parent()
+        {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                Error::Internal(anyhow::Error::new(e).context(format!(
+                    "while creating the store directory {}",
+                    parent.display()
+                )))
+            })?;
+        }
+        let db = surrealdb::engine::any::connect(address.url.as_str())
+            .await
+            .map_err(|e| Error::Unavailable {
+                component: "store",
+                message: format!("cannot open {}: {e}", redact(&address.url)),
+            })?;
+        if let Some((username, password)) = &address.credentials {
+            db.signin(Root {
+                username: username.clone(),
+                password: password.clone(),
+            })
+            .await?;
+        }
+        db.use_ns(address.namespace.clone())
+            .use_db(address.database.clone())
+            .await?;
+        Ok(Store {
+            db,
+            url: redact(&address.url),
+        })
+    }
+
+    /// Checks the storage format and applies the schema. A fresh store is stamped with
+    /// the current format; a store from an incompatible version is refused.
+    pub async fn prepare(&self) -> Result<()> {
+        format::check(self).await?.into_result()?;
+        schema::apply(self).await
+    }
+
+    /// The SurrealDB handle, for domain store modules.
+    pub fn db(&self) -> &Surreal<Any> {
+        &self.db
+    }
+
+    /// The store URL with any password removed, for logs and health messages.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// One trivial round trip, timed; what `health` reports for the store.
+    pub async fn ping(&self) -> Result<Duration> {
+        let started = Instant::now();
+        self.db.query("RETURN 1").await?.check()?;
+        Ok(started.elapsed())
+    }
+
+    /// Names of the tables that exist in the database.
+    pub async fn tables(&self) -> Result<Vec<String>> {
+        let mut response = self
+            .db
+            .query("RETURN object::keys((INFO FOR DB).tables)")
+            .await?;
+        let mut tables: Vec<String> = response.take(0)?;
+        tables.sort();
+        Ok(tables)
+    }
+
+    /// True when no table holds a record (a fresh store or one just nuked).
+    pub async fn is_empty(&self) -> Result<bool> {
+        for table in self.tables().await? {
+            if table == format::META_TABLE {
+                continue;
+            }
+            let mut response = self
+                .db
+                .query("SELECT VALUE id FROM type::table($table) LIMIT 1")
+                .bind(("table", table))
+                .await?;
+            let any: Vec<surrealdb::types::RecordId> = response.take(0)?;
+            if !any.is_empty() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Removes every table, records and definitions alike.
+    pub async fn remove_everything(&self) -> Result<()> {
+        for table in self.tables().await? {
+            // REMOVE TABLE takes no parameter, so the name is formatted in; it comes from
+            // the store's own catalogue and must be a plain identifier to get this far.
+            if !table.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(Error::Internal(anyhow::anyhow!(
+                    "unexpected table name {table:?}"
+                )));
+            }
+            self.db
+                .query(format!("REMOVE TABLE IF EXISTS `{table}`"))
+                .await?
+                .check()?;
+        }
+        Ok(())
+    }
+}
+
+/// Strips `user:password@` from a URL so it can be logged.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://***@{}", &url[..scheme_end], &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_in_a_store_url_are_redacted() {
+        assert_eq!(redact("ws://root:secret@db:8000"), "ws://***@db:8000");
+        assert_eq!(
+            redact("surrealkv://./data/store"),
+            "surrealkv://./data/store"
+        );
+    }
+
+    #[test]
+    fn embedded_urls_name_their_directory() {
+        let address = StoreAddress {
+            url: "surrealkv:///var/lib/monitor/store?sync=every".into(),
+            namespace: "n".into(),
+            database: "d".into(),
+            credentials: None,
+        };
+        assert_eq!(
+            address.embedded_dir(),
+            Some(std::path::PathBuf::from("/var/lib/monitor/store"))
+        );
+    }
+}

@@ -1,0 +1,29 @@
+//! Table and index definitions, applied idempotently on every start.
+//!
+//! Tables are schemaless: each domain's store module is the one place that writes its
+//! records, and the types there define their shape. Indexes are what make lookups and
+//! audit-log pages cost the same at a million records as at ten.
+
+use super::Store;
+use crate::error::Result;
+
+const DEFINITIONS: &str = r#"
+DEFINE TABLE IF NOT EXISTS meta SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS user SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS user_username ON user FIELDS username UNIQUE;
+DEFINE TABLE IF NOT EXISTS token SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS token_hash ON token FIELDS hash UNIQUE;
+DEFINE INDEX IF NOT EXISTS token_owner ON token FIELDS owner;
+DEFINE TABLE IF NOT EXISTS audit_event SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS audit_kind ON audit_event FIELDS kind, seq;
+DEFINE INDEX IF NOT EXISTS audit_actor ON audit_event FIELDS actor.name, seq;
+DEFINE INDEX IF NOT EXISTS audit_stack ON audit_event FIELDS stack_id, seq;
+DEFINE INDEX IF NOT EXISTS audit_server ON audit_event FIELDS server_id, seq;
+DEFINE INDEX IF NOT EXISTS audit_app ON audit_event FIELDS app_id, seq;
+"#;
+
+/// Defines every table and index that does not exist yet.
+pub async fn apply(store: &Store) -> Result<()> {
+    store.db().query(DEFINITIONS).await?.check()?;
+    Ok(())
+}
