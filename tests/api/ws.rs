@@ -1,0 +1,98 @@
+//! A minimal GraphQL websocket client for tests, speaking either subprotocol.
+
+use std::time::Duration;
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+pub const TRANSPORT_WS: &str = "graphql-transport-ws";
+pub const LEGACY_WS: &str = "graphql-ws";
+
+/// How long a test waits for an event it caused.
+pub const EVENT_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub async fn connect(url: &str, protocol: &str) -> Socket {
+    let mut request = url.into_client_request().expect("a websocket request");
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        HeaderValue::from_str(protocol).expect("header"),
+    );
+    let (socket, response) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("websocket connects");
+    assert_eq!(response.headers()["sec-websocket-protocol"], protocol);
+    socket
+}
+
+/// The next JSON message, skipping server pings and keep-alives.
+pub async fn next_json(socket: &mut Socket) -> Value {
+    loop {
+        let message = tokio::time::timeout(EVENT_TIMEOUT, socket.next())
+            .await
+            .expect("a message in time")
+            .expect("the socket is open")
+            .expect("a valid frame");
+        match message {
+            Message::Text(text) => {
+                let value: Value = serde_json::from_str(&text).expect("JSON");
+                if value["type"] == "ping" || value["type"] == "ka" {
+                    continue;
+                }
+                return value;
+            }
+            Message::Close(frame) => {
+                return json!({ "type": "close", "code": frame.map(|f| u16::from(f.code)) });
+            }
+            _ => continue,
+        }
+    }
+}
+
+pub async fn send(socket: &mut Socket, value: Value) {
+    socket
+        .send(Message::Text(value.to_string().into()))
+        .await
+        .expect("send");
+}
+
+/// Connects, authenticates, and starts one subscription; returns the socket once the
+/// server acknowledged the connection.
+pub async fn subscribe(
+    url: &str,
+    protocol: &str,
+    token: &str,
+    query: &str,
+    variables: Value,
+) -> Socket {
+    let mut socket = connect(url, protocol).await;
+    send(&mut socket, json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } })).await;
+    let ack = next_json(&mut socket).await;
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    let start = if protocol == TRANSPORT_WS {
+        "subscribe"
+    } else {
+        "start"
+    };
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": start, "payload": { "query": query, "variables": variables } }),
+    )
+    .await;
+    socket
+}
+
+/// The payload of the next data message.
+pub async fn next_payload(socket: &mut Socket) -> Value {
+    let message = next_json(socket).await;
+    assert!(
+        message["type"] == "next" || message["type"] == "data",
+        "not a data message: {message}"
+    );
+    message["payload"].clone()
+}
