@@ -1,0 +1,89 @@
+// Shared by the browser tests: one real server and one Chromium per test file, signing in
+// through the UI, GraphQL from node, and screenshots into test-results/.
+import { mkdir } from 'node:fs/promises';
+import { after, before } from 'node:test';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
+
+const RESULTS = resolve(import.meta.dirname, '../test-results');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Registers before/after hooks that start and stop a server and a browser for this file. */
+export function useMonitor() {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  return {
+    get url() {
+      return server.url;
+    },
+    get adminPassword() {
+      return server.adminPassword;
+    },
+    /** A page in a fresh browser context (its own localStorage), or in `context`'s. */
+    async newPage(context) {
+      const ctx = context ?? (await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 } }));
+      return ctx.newPage();
+    },
+    graphql: (query, variables, token) => graphql(server.url, query, variables, token),
+    /** A session token for `username`, obtained through the login mutation. */
+    async tokenFor(username, password) {
+      const data = await graphqlData(server.url, LOGIN, { input: { username, password } });
+      return data.login.token;
+    },
+    data: (query, variables, token) => graphqlData(server.url, query, variables, token),
+  };
+}
+
+const LOGIN = 'mutation($input: LoginInput!) { login(input: $input) { token } }';
+
+export async function graphql(url, query, variables, token) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  return response.json();
+}
+
+/** `data` of a GraphQL answer that must have no errors. */
+export async function graphqlData(url, query, variables, token) {
+  const result = await graphql(url, query, variables, token);
+  if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+  return result.data;
+}
+
+export async function signIn(page, username, password) {
+  await page.goto('/login');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('viewer').waitFor();
+}
+
+export async function screenshot(page, name) {
+  await mkdir(RESULTS, { recursive: true });
+  await page.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: true });
+}

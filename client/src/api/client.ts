@@ -1,0 +1,56 @@
+// Builds the urql client for one session: HTTP with the Bearer token, subscriptions over
+// graphql-ws (graphql-transport-ws), and a hook that ends the session on UNAUTHENTICATED.
+import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from '@urql/core';
+import { CloseCode, createClient as createWsClient } from 'graphql-ws';
+import { bearer } from '../session/token';
+import { GRAPHQL_PATH, websocketUrl } from './endpoint';
+import { hasCode } from './errors';
+
+export interface ApiClient {
+  client: Client;
+  dispose(): void;
+}
+
+export function createApiClient(token: string | null, onUnauthenticated: () => void): ApiClient {
+  const authorization: Record<string, string> = token ? { Authorization: bearer(token) } : {};
+  const ws = createWsClient({
+    url: websocketUrl(),
+    connectionParams: authorization,
+    lazy: true,
+    // Changing the audit filter swaps subscriptions: keep the socket through that.
+    lazyCloseTimeout: 5_000,
+    // Live views stay open for hours: keep reconnecting (with graphql-ws's backoff).
+    retryAttempts: Infinity,
+    on: {
+      closed: (event) => {
+        // 4403 is how graphql-transport-ws refuses a connection_init (bad or expired token).
+        if (token && (event as CloseEvent).code === CloseCode.Forbidden) onUnauthenticated();
+      },
+    },
+  });
+  const client = new Client({
+    url: GRAPHQL_PATH,
+    requestPolicy: 'cache-and-network',
+    // The contract is POST /graphql; urql would otherwise send short queries as GET.
+    preferGetMethod: false,
+    fetchOptions: { headers: authorization },
+    exchanges: [
+      mapExchange({
+        onError(error) {
+          if (token && hasCode(error, 'UNAUTHENTICATED')) onUnauthenticated();
+        },
+      }),
+      cacheExchange,
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const operation = { ...request, query: request.query ?? '' };
+          return {
+            subscribe: (sink) => ({ unsubscribe: ws.subscribe(operation, sink) }),
+          };
+        },
+      }),
+    ],
+  });
+  return { client, dispose: () => void ws.dispose() };
+}

@@ -1,0 +1,54 @@
+// Every page of the signed-in app, grouped as the sidebar shows them. Adding a page is one
+// entry here: the router and the navigation both read this list.
+import type { FunctionComponent } from 'preact';
+import type { Role } from '../api/types';
+import { AuditPage } from '../audit/AuditPage';
+import { BackupPage } from '../backup/BackupPage';
+import { HealthPage } from '../health/HealthPage';
+import { TokensPage } from '../tokens/TokensPage';
+import { UsersPage } from '../users/UsersPage';
+
+export interface Page {
+  /** Short stable name, used in data-testid="nav-<id>". */
+  id: string;
+  path: string;
+  title: string;
+  component: FunctionComponent;
+  /** Least role that may open the page; everyone signed in when absent. */
+  role?: Role;
+}
+
+export interface NavGroup {
+  title: string;
+  pages: Page[];
+}
+
+// The server owns /graphql, /graphiql, /backup, /hooks, /healthz and /metrics: keep page
+// paths clear of those.
+export const NAV: NavGroup[] = [
+  {
+    title: 'Monitor',
+    pages: [
+      { id: 'health', path: '/health', title: 'Health', component: HealthPage },
+      { id: 'audit', path: '/audit', title: 'Audit log', component: AuditPage },
+    ],
+  },
+  {
+    title: 'Account',
+    pages: [{ id: 'tokens', path: '/tokens', title: 'API tokens', component: TokensPage }],
+  },
+  {
+    title: 'Admin',
+    pages: [
+      { id: 'users', path: '/admin/users', title: 'Users', component: UsersPage, role: 'ADMIN' },
+      { id: 'backup', path: '/admin/backup', title: 'Backup', component: BackupPage, role: 'ADMIN' },
+    ],
+  },
+];
+
+export const HOME = '/health';
+
+export function findPage(path: string): Page | undefined {
+  const normalized = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  return NAV.flatMap((group) => group.pages).find((page) => page.path === normalized);
+}

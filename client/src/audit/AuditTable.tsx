@@ -1,0 +1,102 @@
+// The audit events table: headers of sortable columns toggle the order, a click on a row
+// opens its detail, live arrivals are highlighted.
+import { Fragment } from 'preact';
+import { useState } from 'preact/hooks';
+import { Time } from '../ui/Time';
+import { AuditDetail } from './AuditDetail';
+import type { AuditEvent, AuditEventOrder, AuditOrderField } from './queries';
+
+const COLUMNS: { label: string; sort?: AuditOrderField }[] = [
+  { label: 'Occurred at', sort: 'OCCURRED_AT' },
+  { label: 'Kind', sort: 'KIND' },
+  { label: 'Actor' },
+  { label: 'Summary' },
+  { label: 'Subject' },
+  { label: 'Stack', sort: 'STACK' },
+  { label: 'Server', sort: 'SERVER' },
+  { label: 'App' },
+];
+
+interface AuditTableProps {
+  events: AuditEvent[];
+  fresh: Set<string>;
+  order: AuditEventOrder;
+  onOrder: (order: AuditEventOrder) => void;
+}
+
+export function AuditTable({ events, fresh, order, onOrder }: AuditTableProps) {
+  const [open, setOpen] = useState<string | null>(null);
+
+  const sortBy = (field: AuditOrderField) =>
+    onOrder({
+      field,
+      direction: order.field === field && order.direction === 'DESC' ? 'ASC' : 'DESC',
+    });
+
+  return (
+    <table class="grid audit" data-testid="audit-table">
+      <thead>
+        <tr>
+          {COLUMNS.map(({ label, sort }) => {
+            if (!sort) return <th key={label}>{label}</th>;
+            const active = order.field === sort;
+            return (
+              <th
+                key={label}
+                class="sortable"
+                aria-sort={active ? (order.direction === 'ASC' ? 'ascending' : 'descending') : 'none'}
+                onClick={() => sortBy(sort)}
+                data-testid={`sort-${sort}`}
+              >
+                {label}
+                <span class="sort-mark">{active ? (order.direction === 'ASC' ? ' ▲' : ' ▼') : ''}</span>
+              </th>
+            );
+          })}
+        </tr>
+      </thead>
+      <tbody>
+        {events.length === 0 && (
+          <tr>
+            <td colSpan={COLUMNS.length} class="muted">
+              No events.
+            </td>
+          </tr>
+        )}
+        {events.map((e) => (
+          <Fragment key={e.id}>
+            <tr
+              class={`clickable${fresh.has(e.id) ? ' fresh' : ''}${open === e.id ? ' open' : ''}`}
+              onClick={() => setOpen(open === e.id ? null : e.id)}
+              aria-expanded={open === e.id}
+              data-testid="audit-row"
+              data-kind={e.kind}
+              data-id={e.id}
+            >
+              <td>
+                <Time value={e.occurredAt} />
+              </td>
+              <td class="mono kind">{e.kind}</td>
+              <td class="mono">{e.actor.name}</td>
+              <td>
+                {e.summary}
+                {e.diff && <span class="diff-mark" title="has a diff"> Δ</span>}
+              </td>
+              <td>{e.subject ? `${e.subject.type} ${e.subject.name ?? e.subject.id ?? ''}` : ''}</td>
+              <td class="mono">{e.stackId ?? ''}</td>
+              <td class="mono">{e.serverId ?? ''}</td>
+              <td class="mono">{e.appId ?? ''}</td>
+            </tr>
+            {open === e.id && (
+              <tr class="detail-row">
+                <td colSpan={COLUMNS.length}>
+                  <AuditDetail event={e} />
+                </td>
+              </tr>
+            )}
+          </Fragment>
+        ))}
+      </tbody>
+    </table>
+  );
+}

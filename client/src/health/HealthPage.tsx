@@ -1,0 +1,90 @@
+// Health: the overall status and one row per component, refreshed every few seconds.
+import { gql, useQuery } from '@urql/preact';
+import type { DateTime, HealthStatus } from '../api/types';
+import { ErrorNote } from '../ui/ErrorNote';
+import { StatusBadge } from '../ui/StatusBadge';
+import { Time } from '../ui/Time';
+import { useInterval } from '../ui/useInterval';
+
+const REFRESH_MS = 5000;
+
+interface ComponentHealth {
+  name: string;
+  status: HealthStatus;
+  message: string | null;
+  checkedAt: DateTime;
+  latencyMs: number | null;
+}
+
+const HEALTH = gql<{
+  health: { status: HealthStatus; version: string; startedAt: DateTime; components: ComponentHealth[] };
+}>`
+  query Health {
+    health {
+      status
+      version
+      startedAt
+      components {
+        name
+        status
+        message
+        checkedAt
+        latencyMs
+      }
+    }
+  }
+`;
+
+export function HealthPage() {
+  const [{ data, error }, refresh] = useQuery({ query: HEALTH, requestPolicy: 'network-only' });
+  useInterval(() => refresh({ requestPolicy: 'network-only' }), REFRESH_MS);
+  const health = data?.health;
+
+  return (
+    <div class="stack">
+      <ErrorNote error={error} />
+      {health && (
+        <>
+          <div class="summary">
+            <span>
+              Overall <StatusBadge status={health.status} testid="health-status" />
+            </span>
+            <span>
+              version <span class="mono">{health.version}</span>
+            </span>
+            <span>
+              started <Time value={health.startedAt} />
+            </span>
+            <span class="muted">refreshes every {REFRESH_MS / 1000} s</span>
+          </div>
+          <table class="grid" data-testid="health-table">
+            <thead>
+              <tr>
+                <th>Component</th>
+                <th>Status</th>
+                <th>Message</th>
+                <th>Checked at</th>
+                <th class="num">Latency</th>
+              </tr>
+            </thead>
+            <tbody>
+              {health.components.map((c) => (
+                <tr key={c.name} data-testid={`health-row-${c.name}`}>
+                  <td class="mono">{c.name}</td>
+                  <td>
+                    <StatusBadge status={c.status} testid="component-status" />
+                  </td>
+                  <td>{c.message ?? <span class="muted">—</span>}</td>
+                  <td>
+                    <Time value={c.checkedAt} />
+                  </td>
+                  <td class="num mono">{c.latencyMs == null ? '—' : `${c.latencyMs.toFixed(1)} ms`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  );
+}
