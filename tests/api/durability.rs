@@ -37,7 +37,17 @@ async fn token_names(app: &TestApp, token: &str) -> HashSet<String> {
 
 #[tokio::test]
 async fn acknowledged_writes_survive_kill_9_during_concurrent_writes() {
-    let mut app = TestApp::spawn().await;
+    kill_during_writes(TestApp::spawn_on_engine("surrealkv").await).await;
+}
+
+/// The same crash on RocksDB, for the engine comparison in docs/storage.md.
+#[cfg(feature = "rocksdb")]
+#[tokio::test]
+async fn acknowledged_writes_survive_kill_9_on_rocksdb_too() {
+    kill_during_writes(TestApp::spawn_on_engine("rocksdb").await).await;
+}
+
+async fn kill_during_writes(mut app: TestApp) {
     let admin = app.admin_token().await;
     let (acknowledged, mut acks) = mpsc::unbounded_channel::<String>();
     let endpoint = Arc::new(format!("{}/graphql", app.address));

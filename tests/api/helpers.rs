@@ -69,6 +69,18 @@ impl TestApp {
         app
     }
 
+    /// A fresh server whose embedded store uses the given engine (`surrealkv`, `rocksdb`).
+    pub async fn spawn_on_engine(scheme: &str) -> TestApp {
+        let temp = tempfile::tempdir().expect("temporary directory");
+        let data_dir = temp.path().join("data");
+        let url = format!("{scheme}://{}", data_dir.join("store").display());
+        let mut app = TestApp::start(&data_dir, vec![("MONITOR_DB".into(), url)])
+            .await
+            .expect("the server starts");
+        app._temp = Some(temp);
+        app
+    }
+
     /// Starts a server on an existing data directory; `Err` with its log if it exits.
     pub async fn start(
         data_dir: &Path,
