@@ -34,6 +34,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// How long a login session lasts.
     pub session_ttl_hours: u32,
+    /// How often idle websocket connections are pinged and their token checked again.
+    pub websocket_ping_seconds: u64,
     pub limits: Limits,
 }
 
@@ -70,6 +72,7 @@ impl Default for Settings {
             admin_password: None,
             log_format: LogFormat::Pretty,
             session_ttl_hours: 12,
+            websocket_ping_seconds: 15,
             limits: Limits {
                 max_body_bytes: 1024 * 1024,
                 max_query_depth: 16,

@@ -13,7 +13,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// No valid token was presented (`UNAUTHENTICATED`, HTTP 401).
-    #[error("authentication required: {0}")]
+    #[error("{0}")]
     Unauthenticated(&'static str),
     /// The caller's role does not allow this (`FORBIDDEN`, HTTP 403).
     #[error("forbidden: {0}")]

@@ -93,6 +93,13 @@ impl AuditLog {
         Ok(())
     }
 
+    /// Records many events in one transaction, for bulk imports and benchmarks: all land
+    /// or none does. The events are NOT published: live subscribers see only events as
+    /// they happen, never a backfill.
+    pub async fn append_batch(&self, events: &[AuditEvent]) -> Result<()> {
+        store::append_batch(&self.store, events).await
+    }
+
     /// A live feed of committed events.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<AuditEvent>> {
         self.live.subscribe()

@@ -73,6 +73,21 @@ pub async fn append(store: &Store, event: &AuditEvent) -> Result<()> {
     Ok(())
 }
 
+/// Appends many events with one statement, so in one transaction.
+pub async fn append_batch(store: &Store, events: &[AuditEvent]) -> Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<AuditRow> = events.iter().map(AuditRow::from_event).collect();
+    store
+        .db()
+        .query("INSERT INTO audit_event $audit_rows RETURN NONE")
+        .bind(("audit_rows", rows))
+        .await?
+        .check()?;
+    Ok(())
+}
+
 /// One page of events, `first + 1` long when there is a next page.
 pub async fn page(
     store: &Store,

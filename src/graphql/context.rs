@@ -47,7 +47,7 @@ pub fn require(authentication: Option<&Authentication>, role: Role) -> Result<&P
             message: format!("cannot check the token: {message}"),
         }),
         Some(Authentication::Anonymous) | None => Err(Error::Unauthenticated(
-            "send `Authorization: Bearer <token>`; get a token with the login mutation",
+            "authentication required: send `Authorization: Bearer <token>`; get a token with the login mutation",
         )),
     }
 }

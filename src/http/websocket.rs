@@ -3,10 +3,12 @@
 //!
 //! async-graphql runs the protocol; this module adds what it leaves out: authentication
 //! from `connection_init`, server pings (`ping` / `ka`) so proxies and dead peers are
-//! noticed, the close codes the graphql-transport-ws spec names, and a clean close when
-//! the server shuts down.
+//! noticed, a fresh check of the token at every ping (a revoked or expired token ends
+//! the subscriptions it opened), the close codes the graphql-transport-ws spec names,
+//! and a clean close when the server shuts down.
 
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_graphql::Data;
@@ -24,10 +26,8 @@ use super::graphql::{authenticate, extract};
 use crate::auth::Authentication;
 use crate::graphql::context::ClientAddress;
 
-/// How often the server pings an idle connection.
-const PING_INTERVAL: Duration = Duration::from_secs(15);
-/// A graphql-transport-ws client that has said nothing (not even pong) for this long is gone.
-const SILENCE_LIMIT: Duration = Duration::from_secs(45);
+/// A graphql-transport-ws client that missed this many pings (no pong, nothing) is gone.
+const MISSED_PINGS: u32 = 3;
 /// Prefix of handshake refusals, so their close frame can carry the spec's 4403.
 const FORBIDDEN: &str = "Forbidden: ";
 
@@ -80,7 +80,18 @@ async fn serve(
     state.app.metrics.websocket_connections.inc();
     let (sink, stream) = socket.split();
     let (outgoing, queued) = mpsc::channel::<Message>(64);
-    let writer = tokio::spawn(write_loop(sink, queued, legacy, state.app.shutdown.clone()));
+    let ping_interval = Duration::from_secs(state.app.settings.websocket_ping_seconds.max(1));
+    let accepted_token = Arc::new(Mutex::new(None::<String>));
+    let writer = tokio::spawn(write_loop(
+        sink,
+        queued,
+        Watch {
+            state: state.clone(),
+            legacy,
+            ping_interval,
+            accepted_token: accepted_token.clone(),
+        },
+    ));
     let graphql_sink = PollSender::new(outgoing).sink_map_err(|_| ());
     let init_state = state.clone();
     let connection =
@@ -94,6 +105,9 @@ async fn serve(
                 ) {
                     return Err(async_graphql::Error::new(format!("{FORBIDDEN}{error}")));
                 }
+                if let Ok(mut slot) = accepted_token.lock() {
+                    *slot = token;
+                }
                 let mut data = Data::default();
                 data.insert::<Authentication>(authentication);
                 data.insert(client);
@@ -102,7 +116,7 @@ async fn serve(
     let connection = if legacy {
         connection
     } else {
-        connection.keepalive_timeout(SILENCE_LIMIT)
+        connection.keepalive_timeout(ping_interval * MISSED_PINGS)
     };
     connection.serve().await;
     let _ = writer.await;
@@ -120,15 +134,43 @@ fn token_from_payload(payload: &serde_json::Value) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Sends what the protocol produces, pings while idle, and closes on shutdown.
+/// What the writer needs to keep a connection honest.
+struct Watch {
+    state: ServerState,
+    legacy: bool,
+    ping_interval: Duration,
+    /// The token the handshake accepted, checked again at every ping.
+    accepted_token: Arc<Mutex<Option<String>>>,
+}
+
+impl Watch {
+    /// The close frame to send if the accepted token no longer authenticates.
+    async fn recheck(&self) -> Option<Message> {
+        let token = self.accepted_token.lock().ok()?.clone()?;
+        match authenticate(&self.state, Some(&token)).await {
+            Authentication::Rejected(reason) => Some(close(4403, reason)),
+            _ => None,
+        }
+    }
+}
+
+fn close(code: u16, reason: &str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.chars().take(120).collect::<String>().into(),
+    }))
+}
+
+/// Sends what the protocol produces, pings and re-checks the token while connected,
+/// and closes on shutdown.
 async fn write_loop(
     mut sink: futures::stream::SplitSink<WebSocket, Message>,
     mut queued: mpsc::Receiver<Message>,
-    legacy: bool,
-    shutdown: tokio_util::sync::CancellationToken,
+    watch: Watch,
 ) {
-    let mut ping =
-        tokio::time::interval_at(tokio::time::Instant::now() + PING_INTERVAL, PING_INTERVAL);
+    let interval = watch.ping_interval;
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+    let shutdown = watch.state.app.shutdown.clone();
     let mut acknowledged = false;
     loop {
         let message = tokio::select! {
@@ -140,18 +182,20 @@ async fn write_loop(
                 if !acknowledged {
                     continue;
                 }
-                Message::Text(if legacy { r#"{"type":"ka"}"# } else { r#"{"type":"ping"}"# }.into())
+                match watch.recheck().await {
+                    Some(refusal) => refusal,
+                    None if watch.legacy => Message::Text(r#"{"type":"ka"}"#.into()),
+                    None => Message::Text(r#"{"type":"ping"}"#.into()),
+                }
             }
-            _ = shutdown.cancelled() => {
-                Message::Close(Some(CloseFrame { code: 1001, reason: "the server is shutting down".into() }))
-            }
+            _ = shutdown.cancelled() => close(1001, "the server is shutting down"),
         };
         if let Message::Text(text) = &message
             && text.contains("connection_ack")
         {
             acknowledged = true;
         }
-        let message = spec_close_code(message, legacy);
+        let message = spec_close_code(message, watch.legacy);
         let closing = matches!(message, Message::Close(_));
         if sink.send(message).await.is_err() || closing {
             break;

@@ -76,3 +76,20 @@ async fn every_response_carries_a_request_id() {
         .expect("a request id header");
     assert_eq!(id.len(), 36);
 }
+
+#[tokio::test]
+async fn an_in_memory_store_serves_through_the_same_code_path() {
+    let app = TestApp::spawn_with_env(vec![("MONITOR_DB".into(), "mem://".into())]).await;
+    let admin = app.admin_token().await;
+
+    let body = app
+        .graphql(
+            Some(&admin),
+            "{ viewer { username } health { status } }",
+            json!({}),
+        )
+        .await;
+
+    assert_eq!(body["data"]["viewer"]["username"], "admin");
+    assert_eq!(body["data"]["health"]["status"], "UP");
+}

@@ -147,6 +147,22 @@ impl TestApp {
         self.child.kill().await.expect("kill the server");
     }
 
+    /// Sends SIGTERM and waits for the server to exit; returns whether it exited cleanly.
+    pub async fn terminate(&mut self) -> bool {
+        let pid = self.child.id().expect("the server is running").to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .expect("kill runs");
+        assert!(sent.success());
+        let status = tokio::time::timeout(START_TIMEOUT, self.child.wait())
+            .await
+            .expect("the server exits after SIGTERM")
+            .expect("exit status");
+        status.success()
+    }
+
     /// Starts the server again on the same data directory.
     pub async fn restart(&mut self) {
         let _ = self.child.kill().await;

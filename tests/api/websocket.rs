@@ -133,3 +133,76 @@ async fn the_server_answers_a_client_ping_with_pong() {
 
     assert_eq!(ws::next_json(&mut socket).await["type"], "pong");
 }
+
+fn fast_pings() -> Vec<(String, String)> {
+    vec![("MONITOR_WEBSOCKET_PING_SECONDS".into(), "1".into())]
+}
+
+#[tokio::test]
+async fn the_server_pings_idle_connections_in_each_protocol() {
+    let app = TestApp::spawn_with_env(fast_pings()).await;
+    let admin = app.admin_token().await;
+
+    for (protocol, ping) in [(TRANSPORT_WS, "ping"), (LEGACY_WS, "ka")] {
+        let mut socket =
+            ws::subscribe(&app.ws_url(), protocol, &admin, AUDIT_FEED, json!({})).await;
+
+        let message = ws::next_any(&mut socket).await;
+
+        assert_eq!(message["type"], ping, "{protocol}");
+    }
+}
+
+#[tokio::test]
+async fn revoking_a_token_ends_the_subscriptions_it_opened() {
+    let app = TestApp::spawn_with_env(fast_pings()).await;
+    let admin = app.admin_token().await;
+    let created = app
+        .graphql(
+            Some(&admin),
+            "mutation { createApiToken(input: {name: \"viewer\"}) { token apiToken { id } } }",
+            json!({}),
+        )
+        .await;
+    let token = created["data"]["createApiToken"]["token"]
+        .as_str()
+        .expect("token");
+    let id = created["data"]["createApiToken"]["apiToken"]["id"].clone();
+    let mut socket = ws::subscribe(&app.ws_url(), TRANSPORT_WS, token, AUDIT_FEED, json!({})).await;
+
+    app.graphql(
+        Some(&admin),
+        "mutation($id: ID!) { revokeApiToken(input: {id: $id}) { id } }",
+        json!({ "id": id }),
+    )
+    .await;
+
+    let mut message = ws::next_any(&mut socket).await;
+    while message["type"] != "close" {
+        message = ws::next_any(&mut socket).await;
+    }
+    assert_eq!(message["code"], 4403);
+}
+
+#[tokio::test]
+async fn sigterm_closes_subscriptions_with_1001_and_exits_cleanly() {
+    let mut app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let mut socket =
+        ws::subscribe(&app.ws_url(), TRANSPORT_WS, &admin, AUDIT_FEED, json!({})).await;
+
+    let exited_cleanly = {
+        let close = async {
+            let mut message = ws::next_any(&mut socket).await;
+            while message["type"] != "close" {
+                message = ws::next_any(&mut socket).await;
+            }
+            message
+        };
+        let (exited, close) = tokio::join!(app.terminate(), close);
+        assert_eq!(close["code"], 1001);
+        exited
+    };
+
+    assert!(exited_cleanly);
+}

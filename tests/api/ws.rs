@@ -33,19 +33,23 @@ pub async fn connect(url: &str, protocol: &str) -> Socket {
 /// The next JSON message, skipping server pings and keep-alives.
 pub async fn next_json(socket: &mut Socket) -> Value {
     loop {
+        let value = next_any(socket).await;
+        if value["type"] != "ping" && value["type"] != "ka" {
+            return value;
+        }
+    }
+}
+
+/// The next JSON message, pings included; a close frame as `{"type": "close", "code": …}`.
+pub async fn next_any(socket: &mut Socket) -> Value {
+    loop {
         let message = tokio::time::timeout(EVENT_TIMEOUT, socket.next())
             .await
             .expect("a message in time")
             .expect("the socket is open")
             .expect("a valid frame");
         match message {
-            Message::Text(text) => {
-                let value: Value = serde_json::from_str(&text).expect("JSON");
-                if value["type"] == "ping" || value["type"] == "ka" {
-                    continue;
-                }
-                return value;
-            }
+            Message::Text(text) => return serde_json::from_str(&text).expect("JSON"),
             Message::Close(frame) => {
                 return json!({ "type": "close", "code": frame.map(|f| u16::from(f.code)) });
             }
