@@ -212,14 +212,7 @@ impl Auth {
                 Some(&crate::audit::record_key(&row.id)),
                 None,
             );
-        let _: Option<TokenRow> = self
-            .audit
-            .write(
-                store::CREATE,
-                ("token_id", row.id.clone(), "token_row", row),
-                event,
-            )
-            .await?;
+        self.insert(row, event).await?;
         Ok(LoginPayload {
             token,
             expires_at,
@@ -267,14 +260,7 @@ impl Auth {
                 format!("created API token {name}"),
             )
             .about(AuditSubjectType::ApiToken, Some(&api_token.id), Some(name));
-        let _: Option<TokenRow> = self
-            .audit
-            .write(
-                store::CREATE,
-                ("token_id", row.id.clone(), "token_row", row),
-                event,
-            )
-            .await?;
+        self.insert(row, event).await?;
         Ok(CreatedApiToken { token, api_token })
     }
 
@@ -327,6 +313,19 @@ impl Auth {
     /// Forgets every token of a removed user.
     pub async fn remove_tokens_of(&self, user_id: &str) -> Result<()> {
         store::delete_all_of(&self.store, crate::users::record_id(user_id)).await
+    }
+
+    /// Stores a new token together with its audit event.
+    async fn insert(&self, row: TokenRow, event: crate::audit::AuditEvent) -> Result<()> {
+        let _: Option<TokenRow> = self
+            .audit
+            .write(
+                store::CREATE,
+                ("token_id", row.id.clone(), "token_row", row),
+                event,
+            )
+            .await?;
+        Ok(())
     }
 
     fn new_row(

@@ -225,6 +225,26 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// The id of the user with this name.
+    pub async fn user_id(&self, admin: &str, username: &str) -> Value {
+        let users = self
+            .graphql(
+                Some(admin),
+                "{ users(first: 100) { nodes { id username } } }",
+                json!({}),
+            )
+            .await;
+        users["data"]["users"]["nodes"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .find(|user| user["username"] == username)
+            .unwrap_or_else(|| panic!("no user {username}: {users}"))["id"]
+            .clone()
+    }
+}
+
 /// The `extensions.code` of the first error of a response.
 pub fn error_code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"]

@@ -144,20 +144,7 @@ async fn changing_a_password_ends_that_users_sessions() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
     let dave = app.user_with_role(&admin, "dave", "OPERATOR").await;
-    let users = app
-        .graphql(
-            Some(&admin),
-            "{ users { nodes { id username } } }",
-            json!({}),
-        )
-        .await;
-    let id = users["data"]["users"]["nodes"]
-        .as_array()
-        .expect("users")
-        .iter()
-        .find(|u| u["username"] == "dave")
-        .expect("dave")["id"]
-        .clone();
+    let id = app.user_id(&admin, "dave").await;
 
     let update = app
         .graphql(
@@ -180,14 +167,7 @@ async fn a_deleted_users_tokens_stop_working() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
     let erin = app.user_with_role(&admin, "erin", "VIEWER").await;
-    let users = app
-        .graphql(
-            Some(&admin),
-            "{ users { nodes { id username } } }",
-            json!({}),
-        )
-        .await;
-    let id = users["data"]["users"]["nodes"][1]["id"].clone();
+    let id = app.user_id(&admin, "erin").await;
 
     let deleted = app
         .graphql(
