@@ -54,10 +54,7 @@ impl Application {
         tracing::info!(store = store.url(), "store ready");
         let audit = AuditLog::new(store.clone());
         let users = Users::new(store.clone(), audit.clone());
-        if let Some(generated) = users
-            .ensure_first_admin(settings.admin_password.as_ref())
-            .await?
-        {
+        if let Some(generated) = users.ensure_first_admin(settings.admin_password()).await? {
             tracing::warn!(
                 username = "admin",
                 password = %generated,

@@ -118,6 +118,15 @@ impl Settings {
         Ok(settings)
     }
 
+    /// The first admin's password, if one was given; an empty value counts as none, as
+    /// an empty `MONITOR_ADMIN_PASSWORD=` in an env file usually means "unset".
+    pub fn admin_password(&self) -> Option<&SecretString> {
+        use secrecy::ExposeSecret;
+        self.admin_password
+            .as_ref()
+            .filter(|password| !password.expose_secret().is_empty())
+    }
+
     /// The store URL actually used: the configured one, or SurrealKV in the data dir.
     pub fn store_url(&self) -> String {
         match &self.db {

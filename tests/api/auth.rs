@@ -340,3 +340,64 @@ async fn a_viewer_cannot_manage_users() {
     assert_eq!(error_code(&body), "FORBIDDEN");
     assert!(!users.to_string().contains("mallory"));
 }
+
+#[tokio::test]
+async fn without_a_configured_password_the_first_admin_gets_one_printed_once() {
+    let mut app =
+        TestApp::spawn_with_env(vec![("MONITOR_ADMIN_PASSWORD".into(), String::new())]).await;
+    let password_line = |logs: &[String]| {
+        logs.iter()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .find_map(|entry| entry["fields"]["password"].as_str().map(str::to_string))
+    };
+    let generated =
+        password_line(&app.logs.lock().expect("logs")).expect("the generated password is logged");
+
+    let token = app.login("admin", &generated).await;
+    app.restart().await;
+
+    assert!(token.starts_with("mon_"));
+    assert_eq!(
+        password_line(&app.logs.lock().expect("logs")),
+        None,
+        "printed again on restart"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refused_as_expired() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let expires_at = chrono::Utc::now() + chrono::Duration::seconds(2);
+    let created = app
+        .graphql(
+            Some(&admin),
+            "mutation($at: DateTime!) { createApiToken(input: {name: \"brief\", expiresAt: $at}) { token } }",
+            json!({ "at": expires_at.to_rfc3339() }),
+        )
+        .await;
+    let token = created["data"]["createApiToken"]["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    let before = app
+        .graphql(Some(&token), "{ viewer { username } }", json!({}))
+        .await;
+
+    let until_expiry = (expires_at - chrono::Utc::now())
+        .to_std()
+        .unwrap_or_default();
+    tokio::time::sleep(until_expiry + std::time::Duration::from_millis(50)).await;
+    let after = app
+        .graphql(Some(&token), "{ viewer { username } }", json!({}))
+        .await;
+
+    assert_eq!(before["data"]["viewer"]["username"], "admin");
+    assert_eq!(error_code(&after), "UNAUTHENTICATED");
+    assert!(
+        after["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("expired")
+    );
+}
