@@ -23,8 +23,8 @@ impl AuditQuery {
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "How many items, 1 to 100 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
         filter: Option<AuditEventFilter>,
         order_by: Option<AuditEventOrder>,
     ) -> Result<Connection<String, AuditEvent>> {

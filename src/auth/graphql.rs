@@ -20,8 +20,8 @@ impl AuthQuery {
     async fn api_tokens(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "How many items, 1 to 100 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> Result<Connection<String, ApiToken>> {
         let principal = ctx.require(Role::Viewer)?;
         let page = PageRequest::<String>::parse(first, after)?;

@@ -27,8 +27,8 @@ impl UsersQuery {
     async fn users(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "How many items, 1 to 100 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> Result<Connection<String, User>> {
         ctx.require(Role::Admin)?;
         let page = PageRequest::<String>::parse(first, after)?;
