@@ -50,6 +50,8 @@ pub struct Limits {
     pub max_query_complexity: usize,
     /// Login attempts allowed per username and per client address, each minute.
     pub login_attempts_per_minute: u32,
+    /// How long one GraphQL request over HTTP may run before it is abandoned.
+    pub request_timeout_seconds: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
@@ -78,6 +80,7 @@ impl Default for Settings {
                 max_query_depth: 16,
                 max_query_complexity: 2000,
                 login_attempts_per_minute: 10,
+                request_timeout_seconds: 30,
             },
         }
     }

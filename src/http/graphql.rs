@@ -4,6 +4,7 @@
 //! error (400) from field errors (200).
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use async_graphql::parser::types::OperationType;
 use axum::body::{Body, Bytes};
@@ -201,10 +202,16 @@ async fn execute(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let authentication = authenticate(state, header).await;
-    let response = state
-        .schema
-        .execute(request.data(authentication).data(client))
-        .await;
+    let limit = Duration::from_secs(state.app.settings.limits.request_timeout_seconds);
+    let execution = state.schema.execute(request.data(authentication).data(client));
+    let Ok(response) = tokio::time::timeout(limit, execution).await else {
+        tracing::warn!(seconds = limit.as_secs(), "a GraphQL request timed out");
+        return request_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "UNAVAILABLE",
+            format!("the request did not finish within {} s", limit.as_secs()),
+        );
+    };
     let status = if media_type == GRAPHQL_RESPONSE
         && response.data == async_graphql::Value::Null
         && response.errors.iter().any(is_request_error)
