@@ -203,7 +203,9 @@ async fn execute(
         .and_then(|v| v.to_str().ok());
     let authentication = authenticate(state, header).await;
     let limit = Duration::from_secs(state.app.settings.limits.request_timeout_seconds);
-    let execution = state.schema.execute(request.data(authentication).data(client));
+    let execution = state
+        .schema
+        .execute(request.data(authentication).data(client));
     let Ok(response) = tokio::time::timeout(limit, execution).await else {
         tracing::warn!(seconds = limit.as_secs(), "a GraphQL request timed out");
         return request_error(

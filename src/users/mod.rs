@@ -114,6 +114,12 @@ impl Users {
     }
 
     pub async fn update(&self, actor: &Actor, input: UpdateUserInput) -> Result<User> {
+        if input.username.is_none() && input.password.is_none() && input.role.is_none() {
+            return Err(Error::bad_input(
+                &["input"],
+                "give at least one of username, password and role to change",
+            ));
+        }
         let before = self.existing(&input.id).await?.to_user();
         let mut changes: BTreeMap<String, Value> = BTreeMap::new();
         let mut after_view = before.audit_view();

@@ -228,3 +228,29 @@ async fn a_page_size_over_a_hundred_is_bad_input() {
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
     assert_eq!(body["errors"][0]["extensions"]["field"], json!(["first"]));
 }
+
+#[tokio::test]
+async fn an_update_that_changes_nothing_is_bad_input_and_not_audited() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let id = app.user_id(&admin, "admin").await;
+
+    let body = app
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!) { updateUser(input: {id: $id}) { id } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let events = app
+        .graphql(
+            Some(&admin),
+            "{ auditEvents(filter: {kinds: [USER_UPDATED]}) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["field"], json!(["input"]));
+    assert_eq!(events["data"]["auditEvents"]["nodes"], json!([]));
+}
