@@ -63,7 +63,10 @@ pub async fn upgrade(state: &ServerState, parts: &mut axum::http::request::Parts
             .map(|info| info.0.ip()),
     );
     let state = state.clone();
+    let max_message = state.app.settings.limits.max_body_bytes;
     upgrade
+        .max_message_size(max_message)
+        .max_frame_size(max_message)
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| serve(socket, state, protocol, legacy, header_token, client))
         .into_response()

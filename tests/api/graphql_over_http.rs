@@ -232,3 +232,28 @@ async fn graphiql_and_the_client_are_served_from_the_binary() {
             .contains("<div id=\"app\"")
     );
 }
+
+#[tokio::test]
+async fn a_query_over_the_complexity_budget_is_refused_before_it_runs() {
+    let app = TestApp::spawn().await;
+    let fields: String = (0..1100)
+        .map(|i| format!("h{i}: health {{ status }} "))
+        .collect();
+
+    let (status, body) = post_raw(
+        &app,
+        "application/json",
+        GRAPHQL_RESPONSE,
+        json!({ "query": format!("{{ {fields} }}") }).to_string(),
+    )
+    .await;
+
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("complex")
+    );
+}
