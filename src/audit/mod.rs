@@ -7,6 +7,7 @@
 mod filter;
 mod graphql;
 mod model;
+mod query;
 mod store;
 
 use std::sync::{Arc, Mutex};

@@ -119,6 +119,9 @@ pub struct AuditEvent {
 #[derive(Debug, Clone, SurrealValue)]
 pub(super) struct AuditRow {
     pub id: RecordId,
+    /// The id's ULID as a plain string, and mirrored for newest-first scans (see `query`).
+    pub seq: String,
+    pub rseq: String,
     pub occurred_at: DateTime<Utc>,
     pub kind: AuditKind,
     pub actor: Actor,
@@ -134,6 +137,8 @@ impl AuditRow {
     pub fn from_event(event: &AuditEvent) -> AuditRow {
         AuditRow {
             id: RecordId::new(super::store::TABLE, event.id.to_string()),
+            seq: event.id.to_string(),
+            rseq: super::query::reverse_seq(&event.id),
             occurred_at: event.occurred_at,
             kind: event.kind,
             actor: event.actor.clone(),

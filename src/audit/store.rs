@@ -4,10 +4,7 @@
 //! key range. Pages use keyset pagination on `(sort column, id)`: a page deep in a
 //! million events costs what the first page costs.
 
-use std::collections::BTreeMap;
-
-use surrealdb::types::{RecordId, SurrealValue, Value};
-use ulid::Ulid;
+use surrealdb::types::SurrealValue;
 
 use super::filter::{AuditEventFilter, AuditEventOrder};
 use super::model::{AuditEvent, AuditRow};
@@ -95,64 +92,16 @@ pub async fn page(
     order: AuditEventOrder,
     page: &PageRequest<AuditCursor>,
 ) -> Result<Vec<AuditEvent>> {
-    let mut conditions: Vec<String> = Vec::new();
-    let mut vars: BTreeMap<String, Value> = BTreeMap::new();
-    let mut bind = |name: &str, value: Value| {
-        vars.insert(name.to_string(), value);
-    };
-    if let Some(kinds) = &filter.kinds {
-        conditions.push("kind IN $kinds".into());
-        bind("kinds", kinds.clone().into_value());
+    let plan = super::query::plan(filter, order, page);
+    let mut query = store.db().query(plan.statements.join(";\n"));
+    query = query.bind(plan.vars);
+    let mut response = query.await?;
+    let mut rows: Vec<AuditRow> = Vec::with_capacity(plan.limit);
+    for index in 0..plan.statements.len() {
+        let part: Vec<AuditRow> = response.take(index)?;
+        rows.extend(part);
     }
-    if let Some(actor) = &filter.actor {
-        conditions.push("actor.name = $actor".into());
-        bind("actor", actor.clone().into_value());
-    }
-    for (column, value) in [
-        ("stack_id", &filter.stack_id),
-        ("server_id", &filter.server_id),
-        ("app_id", &filter.app_id),
-    ] {
-        if let Some(value) = value {
-            conditions.push(format!("{column} = ${column}"));
-            bind(column, value.to_string().into_value());
-        }
-    }
-    if let Some(after) = filter.occurred_after {
-        conditions.push("id >= $from_id".into());
-        bind("from_id", time_bound(after).into_value());
-    }
-    if let Some(before) = filter.occurred_before {
-        conditions.push("id < $until_id".into());
-        bind("until_id", time_bound(before).into_value());
-    }
-    let direction = order.direction;
-    let cmp = direction.after_operator();
-    if let Some((value, id)) = &page.after {
-        conditions.push(match order.field.column() {
-            None => format!("id {cmp} $cursor_id"),
-            Some(column) => format!(
-                "({column} {cmp} $cursor_value OR ({column} = $cursor_value AND id {cmp} $cursor_id))"
-            ),
-        });
-        bind("cursor_value", value.clone().into_value());
-        bind("cursor_id", RecordId::new(TABLE, id.clone()).into_value());
-    }
-    bind("limit", ((page.first + 1) as i64).into_value());
-    let where_clause = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conditions.join(" AND "))
-    };
-    let dir = direction.keyword();
-    let order_clause = match order.field.column() {
-        None => format!("ORDER BY id {dir}"),
-        Some(column) => format!("ORDER BY {column} {dir}, id {dir}"),
-    };
-    // Only fixed column names and keywords are formatted in; every value is bound.
-    let statement = format!("SELECT * FROM {TABLE} {where_clause} {order_clause} LIMIT $limit");
-    let mut response = store.db().query(statement).bind(vars).await?;
-    let rows: Vec<AuditRow> = response.take(0)?;
+    rows.truncate(plan.limit);
     Ok(rows.into_iter().map(AuditRow::into_event).collect())
 }
 
@@ -173,10 +122,4 @@ pub fn cursor_of(event: &AuditEvent, order: AuditEventOrder) -> AuditCursor {
             .unwrap_or_default(),
     };
     (value, event.id.to_string())
-}
-
-/// The smallest event id at a time: ids at or after it were made at or after the time.
-fn time_bound(at: chrono::DateTime<chrono::Utc>) -> RecordId {
-    let millis = u64::try_from(at.timestamp_millis()).unwrap_or(0);
-    RecordId::new(TABLE, Ulid::from_parts(millis, 0).to_string())
 }
