@@ -79,18 +79,6 @@ pub enum AuditEventOrderField {
     Server,
 }
 
-impl AuditEventOrderField {
-    /// The stored field sorted on, before the id; `None` when the id alone orders.
-    pub(super) fn column(self) -> Option<&'static str> {
-        match self {
-            AuditEventOrderField::OccurredAt => None,
-            AuditEventOrderField::Kind => Some("kind"),
-            AuditEventOrderField::Stack => Some("stack_id"),
-            AuditEventOrderField::Server => Some("server_id"),
-        }
-    }
-}
-
 /// How to sort the audit log: newest first unless told otherwise.
 #[derive(Debug, Clone, Copy, InputObject)]
 pub struct AuditEventOrder {

@@ -4,6 +4,8 @@ use async_graphql::{Enum, ID, Json, SimpleObject};
 use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, RecordIdKey, SurrealValue};
 
+use super::query::mirror;
+
 /// What happened. Every mutation and trigger in monitor records one of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, SurrealValue)]
 #[surreal(untagged, rename_all = "SCREAMING_SNAKE_CASE")]
@@ -119,9 +121,13 @@ pub struct AuditEvent {
 #[derive(Debug, Clone, SurrealValue)]
 pub(super) struct AuditRow {
     pub id: RecordId,
-    /// The id's ULID as a plain string, and mirrored for newest-first scans (see `query`).
+    /// Sort keys (see `query`): the id's ULID as a plain string, and mirrored twins of
+    /// it and of the sortable columns, so that every order is an ascending scan.
     pub seq: String,
     pub rseq: String,
+    pub rkind: String,
+    pub rstack: String,
+    pub rserver: String,
     pub occurred_at: DateTime<Utc>,
     pub kind: AuditKind,
     pub actor: Actor,
@@ -138,7 +144,10 @@ impl AuditRow {
         AuditRow {
             id: RecordId::new(super::store::TABLE, event.id.to_string()),
             seq: event.id.to_string(),
-            rseq: super::query::reverse_seq(&event.id),
+            rseq: mirror(&event.id),
+            rkind: mirror(event.kind.as_str()),
+            rstack: mirror(&id_or_empty(&event.stack_id)),
+            rserver: mirror(&id_or_empty(&event.server_id)),
             occurred_at: event.occurred_at,
             kind: event.kind,
             actor: event.actor.clone(),

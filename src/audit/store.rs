@@ -6,7 +6,7 @@
 
 use surrealdb::types::SurrealValue;
 
-use super::filter::{AuditEventFilter, AuditEventOrder};
+use super::filter::{AuditEventFilter, AuditEventOrder, AuditEventOrderField};
 use super::model::{AuditEvent, AuditRow};
 use crate::error::{Error, Result};
 use crate::graphql::pagination::PageRequest;
@@ -105,21 +105,16 @@ pub async fn page(
     Ok(rows.into_iter().map(AuditRow::into_event).collect())
 }
 
-/// The cursor of an event under an order.
+/// The cursor of an event under an order: the sorted column's value (empty when
+/// sorting by time) and the event's id.
 pub fn cursor_of(event: &AuditEvent, order: AuditEventOrder) -> AuditCursor {
-    let value = match order.field.column() {
-        None => String::new(),
-        Some("kind") => event.kind.as_str().to_string(),
-        Some("stack_id") => event
-            .stack_id
-            .as_ref()
-            .map(|id| id.to_string())
-            .unwrap_or_default(),
-        Some(_) => event
-            .server_id
-            .as_ref()
-            .map(|id| id.to_string())
-            .unwrap_or_default(),
+    let id_or_empty =
+        |id: &Option<async_graphql::ID>| id.as_ref().map(|id| id.to_string()).unwrap_or_default();
+    let value = match order.field {
+        AuditEventOrderField::OccurredAt => String::new(),
+        AuditEventOrderField::Kind => event.kind.as_str().to_string(),
+        AuditEventOrderField::Stack => id_or_empty(&event.stack_id),
+        AuditEventOrderField::Server => id_or_empty(&event.server_id),
     };
     (value, event.id.to_string())
 }

@@ -15,18 +15,21 @@ DEFINE TABLE IF NOT EXISTS token SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS token_hash ON token FIELDS hash UNIQUE;
 DEFINE INDEX IF NOT EXISTS token_owner ON token FIELDS owner;
 DEFINE TABLE IF NOT EXISTS audit_event SCHEMALESS;
-DEFINE INDEX IF NOT EXISTS audit_seq ON audit_event FIELDS seq UNIQUE;
-DEFINE INDEX IF NOT EXISTS audit_rseq ON audit_event FIELDS rseq UNIQUE;
+DEFINE INDEX IF NOT EXISTS audit_seq ON audit_event FIELDS seq;
+DEFINE INDEX IF NOT EXISTS audit_rseq ON audit_event FIELDS rseq;
 DEFINE INDEX IF NOT EXISTS audit_kind ON audit_event FIELDS kind, seq;
-DEFINE INDEX IF NOT EXISTS audit_kind_r ON audit_event FIELDS kind, rseq;
+DEFINE INDEX IF NOT EXISTS audit_kind_newest ON audit_event FIELDS kind, rseq;
+DEFINE INDEX IF NOT EXISTS audit_rkind ON audit_event FIELDS rkind, rseq;
 DEFINE INDEX IF NOT EXISTS audit_actor ON audit_event FIELDS actor.name, seq;
-DEFINE INDEX IF NOT EXISTS audit_actor_r ON audit_event FIELDS actor.name, rseq;
+DEFINE INDEX IF NOT EXISTS audit_actor_newest ON audit_event FIELDS actor.name, rseq;
 DEFINE INDEX IF NOT EXISTS audit_stack ON audit_event FIELDS stack_id, seq;
-DEFINE INDEX IF NOT EXISTS audit_stack_r ON audit_event FIELDS stack_id, rseq;
+DEFINE INDEX IF NOT EXISTS audit_stack_newest ON audit_event FIELDS stack_id, rseq;
+DEFINE INDEX IF NOT EXISTS audit_rstack ON audit_event FIELDS rstack, rseq;
 DEFINE INDEX IF NOT EXISTS audit_server ON audit_event FIELDS server_id, seq;
-DEFINE INDEX IF NOT EXISTS audit_server_r ON audit_event FIELDS server_id, rseq;
+DEFINE INDEX IF NOT EXISTS audit_server_newest ON audit_event FIELDS server_id, rseq;
+DEFINE INDEX IF NOT EXISTS audit_rserver ON audit_event FIELDS rserver, rseq;
 DEFINE INDEX IF NOT EXISTS audit_app ON audit_event FIELDS app_id, seq;
-DEFINE INDEX IF NOT EXISTS audit_app_r ON audit_event FIELDS app_id, rseq;
+DEFINE INDEX IF NOT EXISTS audit_app_newest ON audit_event FIELDS app_id, rseq;
 "#;
 
 /// Defines every table and index that does not exist yet.
