@@ -108,24 +108,40 @@ async fn a_store_in_another_format_is_refused_with_the_way_out() {
         data_dir: app.data_dir.clone(),
         ..monitor::config::Settings::default()
     };
-    {
-        let store =
-            monitor::store::Store::connect(&monitor::store::StoreAddress::from_settings(&settings))
-                .await
-                .expect("the store opens");
-        store
-            .db()
-            .query("UPDATE meta:store SET format = 99")
-            .await
-            .expect("stamp a future format");
-    }
+    let address = monitor::store::StoreAddress::from_settings(&settings);
+    let store = monitor::store::Store::connect(&address)
+        .await
+        .expect("the store opens");
+    store
+        .db()
+        .query("UPDATE meta:store SET format = 99")
+        .await
+        .expect("stamp a future format");
 
-    let refused = TestApp::start(&app.data_dir, Vec::new()).await;
-
-    let log = refused.err().expect("the server refuses to start");
+    // The embedded engine keeps its directory lock for as long as this test process
+    // lives, so the server is started on a copy of the edited store.
+    let copy = app.data_dir.with_file_name("edited-copy");
+    copy_dir(&app.data_dir, &copy);
+    let log = TestApp::start(&copy, Vec::new())
+        .await
+        .err()
+        .expect("the server refuses to start");
     assert!(log.contains("format 99"), "{log}");
     assert!(
         log.contains("monitor db nuke") && log.contains("monitor restore"),
         "{log}"
     );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("create the copy");
+    for entry in std::fs::read_dir(from).expect("read the store") {
+        let entry = entry.expect("a directory entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy a store file");
+        }
+    }
 }
