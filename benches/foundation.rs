@@ -267,6 +267,11 @@ fn make_event(audit: &AuditLog, i: usize) -> AuditEvent {
         AuditKind::BackupDownloaded => {
             ("downloaded a backup".to_string(), AuditSubjectType::Backup)
         }
+        // The seeded mix draws only the kinds above; later kinds share one shape.
+        other => (
+            format!("{} thing-{target}", other.as_str().to_lowercase()),
+            AuditSubjectType::Server,
+        ),
     };
     let subject_id = format!("01J0SUBJ{target:018}");
     let subject_name = format!("thing-{target}");
@@ -881,7 +886,21 @@ async fn store_shapes(audit: &AuditLog, meta: &Meta, size: usize) -> Vec<StoreSh
 }
 
 async fn in_process(data_dir: &Path, meta: &Meta, size: usize, explain: bool) {
-    let store = open_store(data_dir).await;
+    // An embedded store opened in this process keeps its directory lock until the
+    // process exits, which would stop the next seeding round and the next server: read
+    // a copy instead.
+    let copy = data_dir.join(format!("in-process-{size}"));
+    std::fs::create_dir_all(&copy).expect("a directory for the copy");
+    assert!(
+        std::process::Command::new("cp")
+            .arg("-a")
+            .arg(data_dir.join("store"))
+            .arg(copy.join("store"))
+            .status()
+            .is_ok_and(|status| status.success()),
+        "the store copies"
+    );
+    let store = open_store(&copy).await;
     let audit = AuditLog::new(store.clone());
     let shapes = store_shapes(&audit, meta, size).await;
     println!(
@@ -937,7 +956,7 @@ async fn in_process(data_dir: &Path, meta: &Meta, size: usize, explain: bool) {
     }
     drop(audit);
     drop(store);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    let _ = std::fs::remove_dir_all(&copy);
 }
 
 // ---------------------------------------------------------------------------------------

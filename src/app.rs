@@ -15,7 +15,10 @@ use crate::audit::AuditLog;
 use crate::auth::Auth;
 use crate::backup::DownloadTickets;
 use crate::config::Settings;
+use crate::containers::Containers;
 use crate::metrics::Metrics;
+use crate::operations::Operations;
+use crate::servers::Servers;
 use crate::store::{Store, StoreAddress};
 use crate::users::{UserLoader, Users};
 
@@ -31,6 +34,9 @@ pub struct AppState {
     pub users: Users,
     pub auth: Auth,
     pub user_loader: Arc<DataLoader<UserLoader>>,
+    pub servers: Servers,
+    pub containers: Containers,
+    pub operations: Operations,
     pub backup_tickets: DownloadTickets,
     pub metrics: Arc<Metrics>,
     pub started_at: DateTime<Utc>,
@@ -69,6 +75,16 @@ impl Application {
             settings.limits.login_attempts_per_minute,
         );
         let user_loader = DataLoader::new(UserLoader(users.clone()), tokio::spawn);
+        let shutdown = CancellationToken::new();
+        let servers = Servers::start(
+            store.clone(),
+            audit.clone(),
+            Duration::from_secs(settings.server_check_seconds.max(1)),
+            shutdown.clone(),
+        )
+        .await?;
+        let containers = Containers::new(audit.clone());
+        let operations = Operations::start(store.clone(), audit.clone()).await?;
         let listener = TcpListener::bind(settings.listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
@@ -79,10 +95,13 @@ impl Application {
             users,
             auth,
             user_loader: Arc::new(user_loader),
+            servers,
+            containers,
+            operations,
             backup_tickets: DownloadTickets::default(),
             metrics: Arc::new(Metrics::new()),
             started_at: Utc::now(),
-            shutdown: CancellationToken::new(),
+            shutdown,
         };
         Ok(Application { listener, state })
     }

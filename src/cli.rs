@@ -29,6 +29,9 @@ pub enum Command {
         #[command(subcommand)]
         command: DbCommand,
     },
+    /// Run on a deployment host: give a monitor server this host's Docker engine and a
+    /// command runner over one authenticated connection.
+    Agent(crate::agent::AgentArgs),
     /// Exit 0 when a server's `/healthz` answers (for container health checks).
     Healthcheck {
         #[arg(long, default_value = "http://127.0.0.1:8080/healthz")]

@@ -36,6 +36,8 @@ pub struct Settings {
     pub session_ttl_hours: u32,
     /// How often idle websocket connections are pinged and their token checked again.
     pub websocket_ping_seconds: u64,
+    /// How often each server's engine is checked (version, counts, host figures).
+    pub server_check_seconds: u64,
     pub limits: Limits,
 }
 
@@ -75,6 +77,7 @@ impl Default for Settings {
             log_format: LogFormat::Pretty,
             session_ttl_hours: 12,
             websocket_ping_seconds: 15,
+            server_check_seconds: 10,
             limits: Limits {
                 max_body_bytes: 1024 * 1024,
                 max_query_depth: 16,

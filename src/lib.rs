@@ -10,22 +10,31 @@
 //! - [`store`]: the SurrealDB connection, schema, storage format version.
 //! - [`users`], [`auth`]: users and roles; sessions and API tokens.
 //! - [`audit`]: the audit log every change writes to, paged and live.
+//! - [`servers`], [`docker`]: hosts and their Docker engines, watched in the background.
+//! - [`containers`]: containers on any server, their events and live logs.
+//! - [`operations`]: units of work (commands now) with stored, streamed output.
+//! - [`agent`]: `monitor agent`, which gives monitor a remote host's engine and shell.
 //! - [`health`]: health of each component.
 //! - [`backup`]: streaming backup, restore, nuke.
 //! - [`metrics`]: Prometheus metrics.
 //! - [`error`]: the one error type and its GraphQL/HTTP mapping.
 
+pub mod agent;
 pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod cli;
 pub mod config;
+pub mod containers;
+pub mod docker;
 pub mod error;
 pub mod graphql;
 pub mod health;
 pub mod http;
 pub mod metrics;
+pub mod operations;
+pub mod servers;
 pub mod store;
 pub mod telemetry;
 pub mod users;

@@ -33,6 +33,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let application = Application::build(settings).await?;
             application.run_until(shutdown_signal()).await
         }
+        Command::Agent(args) => {
+            monitor::telemetry::init(args.log_format);
+            monitor::agent::run(args, shutdown_signal()).await
+        }
         Command::Schema => {
             print!("{}", monitor::graphql::sdl());
             Ok(())

@@ -133,6 +133,12 @@ impl AuditEvent {
         self
     }
 
+    /// Files the event under a server, for the log's server filter and sort.
+    pub fn on_server(mut self, server_id: &str) -> Self {
+        self.server_id = Some(ID(server_id.to_string()));
+        self
+    }
+
     /// Attaches the object as it was and as it is now.
     pub fn with_diff(
         mut self,

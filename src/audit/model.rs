@@ -18,6 +18,16 @@ pub enum AuditKind {
     ApiTokenCreated,
     ApiTokenRevoked,
     BackupDownloaded,
+    ServerCreated,
+    ServerUpdated,
+    ServerDeleted,
+    ContainerCreated,
+    ContainerStarted,
+    ContainerStopped,
+    ContainerRestarted,
+    ContainerRemoved,
+    CommandStarted,
+    OperationCancelled,
 }
 
 impl AuditKind {
@@ -32,6 +42,16 @@ impl AuditKind {
             AuditKind::ApiTokenCreated => "API_TOKEN_CREATED",
             AuditKind::ApiTokenRevoked => "API_TOKEN_REVOKED",
             AuditKind::BackupDownloaded => "BACKUP_DOWNLOADED",
+            AuditKind::ServerCreated => "SERVER_CREATED",
+            AuditKind::ServerUpdated => "SERVER_UPDATED",
+            AuditKind::ServerDeleted => "SERVER_DELETED",
+            AuditKind::ContainerCreated => "CONTAINER_CREATED",
+            AuditKind::ContainerStarted => "CONTAINER_STARTED",
+            AuditKind::ContainerStopped => "CONTAINER_STOPPED",
+            AuditKind::ContainerRestarted => "CONTAINER_RESTARTED",
+            AuditKind::ContainerRemoved => "CONTAINER_REMOVED",
+            AuditKind::CommandStarted => "COMMAND_STARTED",
+            AuditKind::OperationCancelled => "OPERATION_CANCELLED",
         }
     }
 }
@@ -78,6 +98,8 @@ pub enum AuditSubjectType {
     Stack,
     Server,
     App,
+    Container,
+    Operation,
 }
 
 /// The thing an event is about.

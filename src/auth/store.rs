@@ -29,12 +29,7 @@ pub async fn find_by_hash(store: &Store, hash: &str) -> Result<Option<TokenWithO
 }
 
 pub async fn find(store: &Store, key: &str) -> Result<Option<TokenRow>> {
-    let mut response = store
-        .db()
-        .query("SELECT * FROM ONLY $id")
-        .bind(("id", record_id(key)))
-        .await?;
-    Ok(response.take(0)?)
+    store.find(record_id(key)).await
 }
 
 /// A user's tokens of one kind, in creation order, after the given id.

@@ -12,17 +12,39 @@ use crate::audit::{AuditQuery, AuditSubscription};
 use crate::auth::{AuthMutation, AuthQuery};
 use crate::backup::BackupMutation;
 use crate::config::Limits;
+use crate::containers::{ContainersMutation, ContainersQuery, ContainersSubscription};
 use crate::health::HealthQuery;
+use crate::operations::{OperationsMutation, OperationsQuery, OperationsSubscription};
+use crate::servers::{ServersMutation, ServersQuery};
 use crate::users::{UsersMutation, UsersQuery};
 
 #[derive(MergedObject, Default)]
-pub struct Query(HealthQuery, UsersQuery, AuthQuery, AuditQuery);
+pub struct Query(
+    HealthQuery,
+    UsersQuery,
+    AuthQuery,
+    AuditQuery,
+    ServersQuery,
+    ContainersQuery,
+    OperationsQuery,
+);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, UsersMutation, BackupMutation);
+pub struct Mutation(
+    AuthMutation,
+    UsersMutation,
+    BackupMutation,
+    ServersMutation,
+    ContainersMutation,
+    OperationsMutation,
+);
 
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(AuditSubscription);
+pub struct Subscription(
+    AuditSubscription,
+    ContainersSubscription,
+    OperationsSubscription,
+);
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 

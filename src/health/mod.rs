@@ -6,7 +6,9 @@ use std::time::Duration;
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
+use crate::app::AppState;
 use crate::graphql::context::ContextExt;
+use crate::servers::{Reachability, ServerState};
 use crate::store::Store;
 
 /// How long one component may take to answer before it counts as down.
@@ -23,7 +25,7 @@ pub enum HealthStatus {
 
 #[derive(Debug, Clone, SimpleObject)]
 pub struct ComponentHealth {
-    /// `store` now; `docker`, `kubernetes`, `grafana` and agents as they are configured.
+    /// `store`, then `docker:<server name>` per server; later `kubernetes`, `grafana`.
     pub name: String,
     pub status: HealthStatus,
     /// What is wrong, when something is.
@@ -42,19 +44,58 @@ pub struct Health {
     pub components: Vec<ComponentHealth>,
 }
 
-/// Checks every component.
-pub async fn check_all(store: &Store, started_at: DateTime<Utc>) -> Health {
-    let components = vec![check_store(store).await];
-    let status = components
+/// Checks the store, and reads each server's engine state from its supervisor.
+///
+/// The overall status is the store's, made no better than DEGRADED while any server is
+/// down: monitor still works then, for every other server, so it must not report
+/// itself DOWN (and be restarted or taken out of service) over one host.
+pub async fn check_all(state: &AppState) -> Health {
+    let store = check_store(&state.store).await;
+    let mut servers: Vec<ComponentHealth> = state
+        .servers
+        .connections()
         .iter()
-        .map(|component| component.status)
-        .max()
-        .unwrap_or(HealthStatus::Up);
+        .map(|server| server_health(&server.name, &server.state()))
+        .collect();
+    servers.sort_by(|a, b| a.name.cmp(&b.name));
+    let any_server_down = servers.iter().any(|s| s.status != HealthStatus::Up);
+    let status = match (store.status, any_server_down) {
+        (HealthStatus::Up, true) => HealthStatus::Degraded,
+        (status, _) => status,
+    };
+    let mut components = vec![store];
+    components.extend(servers);
     Health {
         status,
         version: env!("CARGO_PKG_VERSION").to_string(),
-        started_at,
+        started_at: state.started_at,
         components,
+    }
+}
+
+impl Health {
+    /// The store's own status: what readiness depends on.
+    pub fn store_status(&self) -> HealthStatus {
+        self.components
+            .iter()
+            .find(|component| component.name == "store")
+            .map_or(HealthStatus::Down, |component| component.status)
+    }
+}
+
+/// A server's engine, as its supervisor last saw it: `docker:<server name>`.
+fn server_health(name: &str, state: &ServerState) -> ComponentHealth {
+    let (status, message) = match state.reachability {
+        Reachability::Reachable => (HealthStatus::Up, None),
+        Reachability::Connecting => (HealthStatus::Degraded, Some("not checked yet".to_string())),
+        Reachability::Unreachable => (HealthStatus::Down, state.last_error.clone()),
+    };
+    ComponentHealth {
+        name: format!("docker:{name}"),
+        status,
+        message,
+        checked_at: state.checked_at.unwrap_or_else(Utc::now),
+        latency_ms: None,
     }
 }
 
@@ -94,7 +135,6 @@ impl HealthQuery {
     /// Overall status and one entry per component. Needs no token, so that monitoring
     /// can watch monitor.
     async fn health(&self, ctx: &Context<'_>) -> Health {
-        let state = ctx.state();
-        check_all(&state.store, state.started_at).await
+        check_all(ctx.state()).await
     }
 }

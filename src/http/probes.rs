@@ -13,10 +13,11 @@ pub async fn healthz() -> &'static str {
     "ok\n"
 }
 
-/// `/readyz`: 200 when monitor can do its work (the store answers), 503 otherwise.
+/// `/readyz`: 200 when monitor can do its work (the store answers), 503 otherwise. A
+/// server that is down is listed but does not make monitor unready.
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    let health = check_all(&state.store, state.started_at).await;
-    let status = if health.status == HealthStatus::Down {
+    let health = check_all(&state).await;
+    let status = if health.store_status() == HealthStatus::Down {
         StatusCode::SERVICE_UNAVAILABLE
     } else {
         StatusCode::OK

@@ -110,6 +110,19 @@ impl Store {
         &self.db
     }
 
+    /// The record with this id, if it exists.
+    pub async fn find<T: surrealdb::types::SurrealValue>(
+        &self,
+        id: surrealdb::types::RecordId,
+    ) -> Result<Option<T>> {
+        let mut response = self
+            .db
+            .query("SELECT * FROM ONLY $id")
+            .bind(("id", id))
+            .await?;
+        Ok(response.take(0)?)
+    }
+
     /// The store URL with any password removed, for logs and health messages.
     pub fn url(&self) -> &str {
         &self.url

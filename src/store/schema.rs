@@ -30,6 +30,13 @@ DEFINE INDEX IF NOT EXISTS audit_server_newest ON audit_event FIELDS server_id, 
 DEFINE INDEX IF NOT EXISTS audit_rserver ON audit_event FIELDS rserver, rseq;
 DEFINE INDEX IF NOT EXISTS audit_app ON audit_event FIELDS app_id, seq;
 DEFINE INDEX IF NOT EXISTS audit_app_newest ON audit_event FIELDS app_id, rseq;
+DEFINE TABLE IF NOT EXISTS server SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS server_name ON server FIELDS name UNIQUE;
+DEFINE TABLE IF NOT EXISTS operation SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS operation_status ON operation FIELDS status;
+DEFINE INDEX IF NOT EXISTS operation_server ON operation FIELDS server_id;
+DEFINE TABLE IF NOT EXISTS operation_output SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS operation_output_order ON operation_output FIELDS operation, first_seq;
 "#;
 
 /// Defines every table and index that does not exist yet.

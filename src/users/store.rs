@@ -17,12 +17,7 @@ pub const UPDATE: &str = "UPDATE ONLY $user_id MERGE $changes RETURN AFTER";
 pub const DELETE: &str = "DELETE ONLY $user_id RETURN BEFORE";
 
 pub async fn find(store: &Store, key: &str) -> Result<Option<UserRow>> {
-    let mut response = store
-        .db()
-        .query("SELECT * FROM ONLY $id")
-        .bind(("id", record_id(key)))
-        .await?;
-    Ok(response.take(0)?)
+    store.find(record_id(key)).await
 }
 
 pub async fn find_by_username(store: &Store, username: &str) -> Result<Option<UserRow>> {

@@ -1,0 +1,113 @@
+//! Running a shell command and streaming what it writes, line by line.
+//!
+//! Used on the agent's host for remote servers and in-process for the local server, so
+//! a command behaves the same wherever it runs. The command gets its own process group:
+//! cancelling (dropping the stream) kills it and everything it started.
+
+use std::process::Stdio;
+
+use async_stream::stream;
+use futures::{Stream, StreamExt};
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+use tokio::process::Command;
+use tokio_util::io::ReaderStream;
+
+use super::protocol::{CommandFrame, CommandRequest, lines};
+
+/// Starts `sh -c <command>` and yields its output, then its exit.
+pub fn run(request: CommandRequest) -> impl Stream<Item = CommandFrame> + Send + 'static {
+    stream! {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(&request.command)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .kill_on_drop(true);
+        if let Some(directory) = &request.working_directory {
+            command.current_dir(directory);
+        }
+        let mut child = match command.spawn() {
+            Ok(child) => child,
+            Err(error) => {
+                let place = request.working_directory.as_deref().unwrap_or(".");
+                yield CommandFrame::Error { message: format!("cannot start the command in {place}: {error}") };
+                return;
+            }
+        };
+        let mut group = ProcessGroup(child.id());
+        let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+            yield CommandFrame::Error { message: "the command's output could not be captured".into() };
+            return;
+        };
+        let stdout = Box::pin(lines(ReaderStream::new(stdout))).map(|line| (true, line));
+        let stderr = Box::pin(lines(ReaderStream::new(stderr))).map(|line| (false, line));
+        let mut output = futures::stream::select(stdout, stderr);
+        while let Some((is_stdout, line)) = output.next().await {
+            let text = match line {
+                Ok(line) => String::from_utf8_lossy(&line).into_owned(),
+                Err(error) => {
+                    yield CommandFrame::Error { message: format!("reading the command's output failed: {error}") };
+                    return;
+                }
+            };
+            yield if is_stdout { CommandFrame::Stdout { text } } else { CommandFrame::Stderr { text } };
+        }
+        let status = child.wait().await;
+        // A command that ended on its own may leave background processes running on
+        // purpose (a daemon it started); only a cancelled one has its group killed.
+        group.0 = None;
+        match status {
+            Ok(status) => yield CommandFrame::Exit { code: status.code() },
+            Err(error) => yield CommandFrame::Error { message: format!("waiting for the command failed: {error}") },
+        }
+    }
+}
+
+/// Kills the command's whole process group when dropped before the command ended.
+struct ProcessGroup(Option<u32>);
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        if let Some(id) = self.0.and_then(|id| i32::try_from(id).ok()) {
+            // The group may already be gone; there is nothing to do about a failure.
+            let _ = killpg(Pid::from_raw(id), Signal::SIGKILL);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(command: &str) -> CommandRequest {
+        CommandRequest {
+            command: command.into(),
+            working_directory: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn output_of_both_streams_arrives_then_the_exit_code() {
+        let frames: Vec<CommandFrame> = run(request("echo out; echo err >&2; exit 7"))
+            .collect()
+            .await;
+        assert!(frames.contains(&CommandFrame::Stdout { text: "out".into() }));
+        assert!(frames.contains(&CommandFrame::Stderr { text: "err".into() }));
+        assert_eq!(frames.last(), Some(&CommandFrame::Exit { code: Some(7) }));
+    }
+
+    #[tokio::test]
+    async fn a_missing_working_directory_is_an_error_frame() {
+        let frames: Vec<CommandFrame> = run(CommandRequest {
+            command: "true".into(),
+            working_directory: Some("/nonexistent/place".into()),
+        })
+        .collect()
+        .await;
+        assert!(matches!(frames.as_slice(), [CommandFrame::Error { .. }]));
+    }
+}

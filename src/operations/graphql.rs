@@ -1,0 +1,100 @@
+//! Operations in GraphQL: history, commands, cancellation and live output.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ErrorExtensions, ID, Object, Subscription};
+use futures::{Stream, StreamExt};
+
+use super::{
+    CancelOperationInput, Operation, OperationFilter, OperationOrder, OutputLine, RunCommandInput,
+};
+use crate::error::Result;
+use crate::graphql::context::ContextExt;
+use crate::graphql::pagination::{self, PageRequest};
+use crate::users::Role;
+
+#[derive(Default)]
+pub struct OperationsQuery;
+
+#[Object]
+impl OperationsQuery {
+    async fn operation(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Operation>> {
+        ctx.require(Role::Viewer)?;
+        ctx.state().operations.get(&id).await
+    }
+
+    /// Every operation, newest first unless `orderBy` says otherwise.
+    async fn operations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many items, 1 to 100 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+        filter: Option<OperationFilter>,
+        order_by: Option<OperationOrder>,
+    ) -> Result<Connection<String, Operation>> {
+        ctx.require(Role::Viewer)?;
+        let page = PageRequest::<String>::parse(first, after)?;
+        let operations = ctx
+            .state()
+            .operations
+            .list(
+                &filter.unwrap_or_default(),
+                order_by.unwrap_or_default(),
+                &page,
+            )
+            .await?;
+        Ok(pagination::connection(operations, &page, |operation| {
+            pagination::encode_cursor(&operation.id.0)
+        }))
+    }
+}
+
+#[derive(Default)]
+pub struct OperationsMutation;
+
+#[Object]
+impl OperationsMutation {
+    /// Runs a shell command on a server as an operation; follow it with `operationOutput`.
+    async fn run_command(&self, ctx: &Context<'_>, input: RunCommandInput) -> Result<Operation> {
+        let principal = ctx.require(Role::Operator)?;
+        let state = ctx.state();
+        let server = state.servers.connection(&input.server_id)?;
+        state
+            .operations
+            .run_command(&principal.actor(), server, input)
+            .await
+    }
+
+    /// Stops a running operation (its processes are killed) and returns it once stopped.
+    async fn cancel_operation(
+        &self,
+        ctx: &Context<'_>,
+        input: CancelOperationInput,
+    ) -> Result<Operation> {
+        let principal = ctx.require(Role::Operator)?;
+        ctx.state()
+            .operations
+            .cancel(&principal.actor(), &input.id)
+            .await
+    }
+}
+
+#[derive(Default)]
+pub struct OperationsSubscription;
+
+#[Subscription]
+impl OperationsSubscription {
+    /// The operation's output so far, then each new line until it ends; the stream
+    /// completes when the operation does.
+    async fn operation_output(
+        &self,
+        ctx: &Context<'_>,
+        operation_id: ID,
+    ) -> Result<impl Stream<Item = async_graphql::Result<OutputLine>> + use<>> {
+        ctx.require(Role::Viewer)?;
+        Ok(ctx
+            .state()
+            .operations
+            .output(operation_id.to_string())
+            .map(|line| line.map_err(|error| error.extend())))
+    }
+}

@@ -1,0 +1,111 @@
+//! Operation inputs: running a command, cancelling, and filtering the history.
+
+use async_graphql::{Enum, ID, InputObject};
+use surrealdb::types::SurrealValue;
+
+use super::model::{OperationKind, OperationStatus};
+use super::store::ListQuery;
+use crate::agent::protocol::CommandRequest;
+use crate::error::{Error, Result};
+use crate::graphql::pagination::OrderDirection;
+use crate::servers::ServerConnection;
+
+#[derive(Debug, InputObject)]
+pub struct RunCommandInput {
+    pub server_id: ID,
+    /// Run by `sh -c` on the server.
+    pub command: String,
+    /// An absolute path; the server's root directory when left out.
+    pub working_directory: Option<String>,
+}
+
+impl RunCommandInput {
+    pub fn parse(&self, server: &ServerConnection) -> Result<CommandRequest> {
+        let command = self.command.trim();
+        if command.is_empty() || command.len() > 65536 || command.contains('\0') {
+            return Err(Error::bad_input(
+                &["input", "command"],
+                "command must be 1 to 65536 characters with no NUL",
+            ));
+        }
+        if let Some(directory) = &self.working_directory
+            && (!directory.starts_with('/') || directory.contains('\0'))
+        {
+            return Err(Error::bad_input(
+                &["input", "workingDirectory"],
+                "workingDirectory must be an absolute path",
+            ));
+        }
+        if !server.endpoint.runs_commands() {
+            return Err(Error::bad_input(
+                &["input", "serverId"],
+                format!(
+                    "server {} is a plain Docker engine ({}): commands need the local engine or an agent",
+                    server.name, server.endpoint
+                ),
+            ));
+        }
+        Ok(CommandRequest {
+            command: command.to_string(),
+            working_directory: self
+                .working_directory
+                .clone()
+                .or_else(|| server.root_directory.clone()),
+        })
+    }
+}
+
+#[derive(Debug, InputObject)]
+pub struct CancelOperationInput {
+    pub id: ID,
+}
+
+#[derive(Debug, Default, InputObject)]
+pub struct OperationFilter {
+    pub statuses: Option<Vec<OperationStatus>>,
+    pub kinds: Option<Vec<OperationKind>>,
+    pub server_id: Option<ID>,
+}
+
+impl OperationFilter {
+    pub fn to_query(&self) -> ListQuery {
+        let mut query = ListQuery {
+            conditions: Vec::new(),
+            vars: Default::default(),
+        };
+        if let Some(statuses) = &self.statuses {
+            query.conditions.push("status IN $statuses");
+            query
+                .vars
+                .insert("statuses".into(), statuses.clone().into_value());
+        }
+        if let Some(kinds) = &self.kinds {
+            query.conditions.push("kind IN $kinds");
+            query
+                .vars
+                .insert("kinds".into(), kinds.clone().into_value());
+        }
+        if let Some(server) = &self.server_id {
+            query.conditions.push("server_id = $server_id");
+            query
+                .vars
+                .insert("server_id".into(), server.to_string().into_value());
+        }
+        query
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Default)]
+pub enum OperationOrderField {
+    #[default]
+    CreatedAt,
+}
+
+/// Operations are listed by when they were created; newest first by default.
+#[derive(Debug, Clone, Copy, Default, InputObject)]
+pub struct OperationOrder {
+    #[graphql(default)]
+    pub field: OperationOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}

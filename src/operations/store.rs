@@ -1,0 +1,125 @@
+//! The operation and operation_output tables.
+
+use surrealdb::types::{RecordId, SurrealValue, Value};
+
+use super::model::{OperationRow, OutputChunk, OutputLine};
+use crate::error::Result;
+use crate::graphql::pagination::OrderDirection;
+use crate::store::Store;
+
+pub const TABLE: &str = "operation";
+
+pub fn record_id(key: &str) -> RecordId {
+    RecordId::new(TABLE, key.to_string())
+}
+
+pub const CREATE: &str = "CREATE ONLY $operation_id CONTENT $operation_row";
+
+pub async fn find(store: &Store, key: &str) -> Result<Option<OperationRow>> {
+    store.find(record_id(key)).await
+}
+
+/// Records how an operation ended (or that it started running).
+pub async fn update(
+    store: &Store,
+    key: &str,
+    changes: impl SurrealValue,
+) -> Result<Option<OperationRow>> {
+    let mut response = store
+        .db()
+        .query("UPDATE ONLY $id MERGE $changes RETURN AFTER")
+        .bind(("id", record_id(key)))
+        .bind(("changes", changes))
+        .await?;
+    Ok(response.take(0)?)
+}
+
+/// Appends output lines and counts them on the operation, in one transaction.
+pub async fn append_output(store: &Store, key: &str, lines: Vec<OutputLine>) -> Result<()> {
+    let Some(first) = lines.first() else {
+        return Ok(());
+    };
+    let chunk = OutputChunk {
+        operation: key.to_string(),
+        first_seq: first.seq,
+        lines,
+    };
+    let count = chunk.lines.len() as i64;
+    store
+        .db()
+        .query(
+            "BEGIN TRANSACTION;
+             CREATE operation_output CONTENT $chunk RETURN NONE;
+             UPDATE ONLY $id SET output_lines += $count RETURN NONE;
+             COMMIT TRANSACTION;",
+        )
+        .bind(("chunk", chunk))
+        .bind(("id", record_id(key)))
+        .bind(("count", count))
+        .await?
+        .check()?;
+    Ok(())
+}
+
+pub async fn output(store: &Store, key: &str) -> Result<Vec<OutputLine>> {
+    let mut response = store
+        .db()
+        .query("SELECT * FROM operation_output WHERE operation = $operation ORDER BY first_seq")
+        .bind(("operation", key.to_string()))
+        .await?;
+    let chunks: Vec<OutputChunk> = response.take(0)?;
+    Ok(chunks.into_iter().flat_map(|chunk| chunk.lines).collect())
+}
+
+/// Marks operations left queued or running by a previous process as interrupted.
+pub async fn interrupt_leftovers(store: &Store) -> Result<usize> {
+    let mut response = store
+        .db()
+        .query(
+            "UPDATE operation SET status = 'INTERRUPTED', finished_at = time::now(),
+               error = 'monitor stopped while this operation ran'
+             WHERE status IN ['QUEUED', 'RUNNING'] RETURN AFTER",
+        )
+        .await?;
+    let rows: Vec<OperationRow> = response.take(0)?;
+    Ok(rows.len())
+}
+
+/// The filter of a list, as statement conditions and their bound values.
+pub struct ListQuery {
+    pub conditions: Vec<&'static str>,
+    pub vars: std::collections::BTreeMap<String, Value>,
+}
+
+/// Operations in creation order (or newest first), after the given id.
+pub async fn list(
+    store: &Store,
+    mut query: ListQuery,
+    direction: OrderDirection,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<Vec<OperationRow>> {
+    if let Some(after) = after {
+        query.conditions.push(match direction {
+            OrderDirection::Asc => "id > $after",
+            OrderDirection::Desc => "id < $after",
+        });
+        query
+            .vars
+            .insert("after".into(), record_id(after).into_value());
+    }
+    query
+        .vars
+        .insert("limit".into(), (limit as i64).into_value());
+    let where_clause = if query.conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", query.conditions.join(" AND "))
+    };
+    let statement = format!(
+        "SELECT * FROM operation {where_clause} ORDER BY id {} LIMIT $limit",
+        direction.keyword()
+    );
+    let mut response = store.db().query(statement).bind(query.vars).await?;
+    Ok(response.take(0)?)
+}

@@ -1,0 +1,91 @@
+//! Servers in GraphQL: the list with live state, and changes for admins.
+
+use async_graphql::connection::Connection;
+use async_graphql::{ComplexObject, Context, ID, Object};
+
+use super::{CreateServerInput, DeleteServerInput, Server, ServerState, UpdateServerInput};
+use crate::containers::{Container, ContainerFilter};
+use crate::error::Result;
+use crate::graphql::context::ContextExt;
+use crate::graphql::pagination::{self, PageRequest};
+use crate::users::Role;
+
+#[derive(Default)]
+pub struct ServersQuery;
+
+#[Object]
+impl ServersQuery {
+    /// Every server, in the order they were added.
+    async fn servers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many items, 1 to 100 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<Connection<String, Server>> {
+        ctx.require(Role::Viewer)?;
+        let page = PageRequest::<String>::parse(first, after)?;
+        let servers = ctx
+            .state()
+            .servers
+            .list(page.after.as_deref(), page.first + 1)
+            .await?;
+        Ok(pagination::connection(servers, &page, |server| {
+            pagination::encode_cursor(&server.id.0)
+        }))
+    }
+
+    async fn server(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Server>> {
+        ctx.require(Role::Viewer)?;
+        ctx.state().servers.get(&id).await
+    }
+}
+
+#[ComplexObject]
+impl Server {
+    /// What monitor last saw of this server (refreshed in the background).
+    async fn state(&self, ctx: &Context<'_>) -> ServerState {
+        ctx.state()
+            .servers
+            .state_of(&self.id)
+            .unwrap_or_else(ServerState::connecting)
+    }
+
+    /// This server's containers, straight from its engine. `null` with an `UNAVAILABLE`
+    /// error when the engine cannot be reached; other servers still answer.
+    async fn containers(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ContainerFilter>,
+    ) -> Result<Vec<Container>> {
+        let state = ctx.state();
+        let connection = state.servers.connection(&self.id)?;
+        state
+            .containers
+            .list(&connection, &filter.unwrap_or_default())
+            .await
+    }
+}
+
+#[derive(Default)]
+pub struct ServersMutation;
+
+#[Object]
+impl ServersMutation {
+    /// Adds a server and starts watching it.
+    async fn create_server(&self, ctx: &Context<'_>, input: CreateServerInput) -> Result<Server> {
+        let principal = ctx.require(Role::Admin)?;
+        ctx.state().servers.create(&principal.actor(), input).await
+    }
+
+    /// Changes a server; a new endpoint or token reconnects it.
+    async fn update_server(&self, ctx: &Context<'_>, input: UpdateServerInput) -> Result<Server> {
+        let principal = ctx.require(Role::Admin)?;
+        ctx.state().servers.update(&principal.actor(), input).await
+    }
+
+    /// Forgets a server (its containers keep running); returns it as it was.
+    async fn delete_server(&self, ctx: &Context<'_>, input: DeleteServerInput) -> Result<Server> {
+        let principal = ctx.require(Role::Admin)?;
+        ctx.state().servers.delete(&principal.actor(), input).await
+    }
+}

@@ -1,0 +1,267 @@
+//! One background supervisor per server: checks its engine on a timer, follows its
+//! Docker events, and keeps [`ServerState`] current.
+//!
+//! Each server has its own task, clients and timeouts, so a dead daemon or a hung agent
+//! only ever delays calls to that server. When an engine comes back, the next check
+//! finds it and the event stream is opened again: no restart needed.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bollard::query_parameters::EventsOptions;
+use chrono::Utc;
+use futures::StreamExt;
+use tokio::sync::{broadcast, watch};
+use tokio_util::sync::CancellationToken;
+
+use super::model::{ContainerCounts, HostStats, Reachability, ServerState};
+use crate::agent::host::{cpu_percent, sample};
+use crate::agent::protocol::HostSample;
+use crate::containers::ContainerEvent;
+use crate::docker::{Endpoint, Engine, unreachable_engine};
+use crate::error::{Error, Result};
+
+/// How long one check may take before the engine counts as unreachable.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
+/// Events a slow `containerEvents` subscriber may fall behind by.
+const EVENT_BUFFER: usize = 1024;
+
+/// A server's clients and live state, shared by every request that touches it.
+pub struct ServerConnection {
+    pub id: String,
+    pub name: String,
+    pub endpoint: Endpoint,
+    pub root_directory: Option<String>,
+    pub engine: Engine,
+    state: watch::Sender<ServerState>,
+    events: broadcast::Sender<ContainerEvent>,
+    stop: CancellationToken,
+}
+
+impl ServerConnection {
+    /// Builds the connection and starts its supervisor; `stop` ends it.
+    pub fn start(
+        id: String,
+        name: String,
+        endpoint: Endpoint,
+        root_directory: Option<String>,
+        engine: Engine,
+        check_every: Duration,
+        stop: CancellationToken,
+    ) -> Arc<ServerConnection> {
+        let connection = Arc::new(ServerConnection {
+            id,
+            name,
+            endpoint,
+            root_directory,
+            engine,
+            state: watch::channel(ServerState::connecting()).0,
+            events: broadcast::channel(EVENT_BUFFER).0,
+            stop,
+        });
+        tokio::spawn(supervise(connection.clone(), check_every));
+        connection
+    }
+
+    pub fn state(&self) -> ServerState {
+        self.state.borrow().clone()
+    }
+
+    /// Resolves once the state changes (for callers waiting on a recovery).
+    pub fn watch_state(&self) -> watch::Receiver<ServerState> {
+        self.state.subscribe()
+    }
+
+    pub fn events(&self) -> broadcast::Receiver<ContainerEvent> {
+        self.events.subscribe()
+    }
+
+    /// Fails fast with `UNAVAILABLE` while the last check found the engine unreachable,
+    /// instead of letting every call wait for its own timeout.
+    pub fn ensure_reachable(&self) -> Result<()> {
+        let state = self.state.borrow();
+        match state.reachability {
+            Reachability::Unreachable => Err(unreachable_engine(
+                &self.name,
+                &state
+                    .last_error
+                    .as_deref()
+                    .unwrap_or("the last check failed"),
+            )),
+            Reachability::Connecting | Reachability::Reachable => Ok(()),
+        }
+    }
+
+    /// Marks the engine unreachable now (a call failed to reach it), so other callers
+    /// fail fast until the next check succeeds.
+    pub fn report_failure(&self, error: &Error) {
+        if let Error::Unavailable { message, .. } = error {
+            self.state.send_modify(|state| {
+                state.reachability = Reachability::Unreachable;
+                state.last_error = Some(message.clone());
+            });
+        }
+    }
+
+    pub fn stop(&self) {
+        self.stop.cancel();
+    }
+}
+
+async fn supervise(connection: Arc<ServerConnection>, check_every: Duration) {
+    let mut previous_sample: Option<HostSample> = None;
+    let mut events: Option<tokio::task::JoinHandle<String>> = None;
+    loop {
+        // The check runs as its own task, so that even a bug that panics in it is
+        // reported as this server's error instead of silently ending the supervision.
+        let checking = tokio::spawn(checked(connection.clone(), previous_sample));
+        let checked = match checking.await {
+            Ok((checked, sample)) => {
+                previous_sample = sample;
+                checked
+            }
+            Err(error) => Err(format!("the check failed unexpectedly: {error}")),
+        };
+        let reachable = checked.is_ok();
+        connection.state.send_modify(|state| {
+            state.checked_at = Some(Utc::now());
+            match checked {
+                Ok(update) => {
+                    *state = ServerState {
+                        reachability: Reachability::Reachable,
+                        last_contact_at: state.checked_at,
+                        last_error: None,
+                        checked_at: state.checked_at,
+                        ..update
+                    }
+                }
+                Err(error) => {
+                    if state.reachability != Reachability::Unreachable {
+                        tracing::warn!(server = %connection.name, %error, "server unreachable");
+                    }
+                    state.reachability = Reachability::Unreachable;
+                    state.last_error = Some(error);
+                }
+            }
+        });
+        if reachable && events.as_ref().is_none_or(|task| task.is_finished()) {
+            events = Some(tokio::spawn(follow_events(connection.clone())));
+        }
+        let events_ended = async {
+            match events.as_mut() {
+                Some(task) if !task.is_finished() => task.await.unwrap_or_else(|e| e.to_string()),
+                _ => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = connection.stop.cancelled() => break,
+            _ = tokio::time::sleep(check_every) => {}
+            reason = events_ended => {
+                tracing::info!(server = %connection.name, %reason, "the event stream ended; checking the engine");
+                events = None;
+            }
+        }
+    }
+    if let Some(task) = events {
+        task.abort();
+    }
+}
+
+/// One bounded check; returns the host sample to compare the next one with.
+async fn checked(
+    connection: Arc<ServerConnection>,
+    mut previous_sample: Option<HostSample>,
+) -> (std::result::Result<ServerState, String>, Option<HostSample>) {
+    let result = tokio::time::timeout(CHECK_TIMEOUT, check(&connection, &mut previous_sample))
+        .await
+        .unwrap_or_else(|_| Err(format!("no answer within {} s", CHECK_TIMEOUT.as_secs())));
+    (result, previous_sample)
+}
+
+/// One check: version, container counts and host figures.
+async fn check(
+    connection: &ServerConnection,
+    previous_sample: &mut Option<HostSample>,
+) -> std::result::Result<ServerState, String> {
+    let docker = &connection.engine.docker;
+    let started = Instant::now();
+    let version = docker.version().await.map_err(describe)?;
+    let info = docker.info().await.map_err(describe)?;
+    tracing::debug!(server = %connection.name, took = ?started.elapsed(), "checked");
+    let count = |n: Option<i64>| n.and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
+    let containers = ContainerCounts {
+        total: count(info.containers),
+        running: count(info.containers_running),
+        paused: count(info.containers_paused),
+        stopped: count(info.containers_stopped),
+    };
+    let current = match (&connection.endpoint, &connection.engine.agent) {
+        (Endpoint::Unix(_), _) => Some(sample()),
+        (Endpoint::Agent { .. }, Some(agent)) => {
+            Some(agent.host_sample().await.map_err(|e| e.to_string())?)
+        }
+        _ => None,
+    };
+    let host = match current {
+        Some(current) => {
+            let percent = previous_sample
+                .as_ref()
+                .and_then(|previous| cpu_percent(previous, &current));
+            *previous_sample = Some(current);
+            Some(HostStats {
+                cpus: current.cpus,
+                cpu_percent: percent,
+                memory_total_bytes: current.memory_total_bytes as f64,
+                memory_available_bytes: Some(current.memory_available_bytes as f64),
+            })
+        }
+        None => Some(HostStats {
+            cpus: count(info.ncpu),
+            cpu_percent: None,
+            memory_total_bytes: info.mem_total.unwrap_or(0) as f64,
+            memory_available_bytes: None,
+        }),
+    };
+    Ok(ServerState {
+        reachability: Reachability::Reachable,
+        docker_version: version.version,
+        docker_api_version: version.api_version,
+        operating_system: info.operating_system,
+        containers,
+        host,
+        last_contact_at: None,
+        last_error: None,
+        checked_at: None,
+    })
+}
+
+/// Says what a failed check means; a 401 can only come from an agent.
+fn describe(error: bollard::errors::Error) -> String {
+    match error {
+        bollard::errors::Error::DockerResponseServerError {
+            status_code: 401, ..
+        } => "the agent refused monitor's token (401): check the server's agentToken".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Publishes the engine's container events until its stream ends; returns why it ended.
+async fn follow_events(connection: Arc<ServerConnection>) -> String {
+    let options = EventsOptions {
+        filters: Some([("type".to_string(), vec!["container".to_string()])].into()),
+        ..Default::default()
+    };
+    let mut stream = connection.engine.docker.events(Some(options));
+    while let Some(message) = stream.next().await {
+        match message {
+            Ok(message) => {
+                if let Some(event) = ContainerEvent::from_docker(&connection.id, message) {
+                    // Nobody listening is fine.
+                    let _ = connection.events.send(event);
+                }
+            }
+            Err(error) => return error.to_string(),
+        }
+    }
+    "the engine closed the stream".to_string()
+}

@@ -1,0 +1,251 @@
+//! Commands as operations: stored and streamed output, exit codes, cancellation, the
+//! history as a connection, and operations a crash left running marked INTERRUPTED.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::dockerd::{Dockerd, eventually};
+use crate::helpers::{TestApp, error_code};
+use crate::servers::{add_server, fast_checks};
+use crate::ws::{self, TRANSPORT_WS};
+
+pub const RUN_COMMAND: &str = "mutation($input: RunCommandInput!) { runCommand(input: $input) { id status kind target actor { name } } }";
+const OPERATION: &str =
+    "query($id: ID!) { operation(id: $id) { status exitCode error outputLines finishedAt } }";
+const OUTPUT: &str =
+    "subscription($id: ID!) { operationOutput(operationId: $id) { seq stream text } }";
+
+pub async fn run_command(app: &TestApp, token: &str, server: &str, command: &str) -> String {
+    let body = app
+        .graphql(
+            Some(token),
+            RUN_COMMAND,
+            json!({ "input": { "serverId": server, "command": command } }),
+        )
+        .await;
+    assert_eq!(body["data"]["runCommand"]["status"], "RUNNING", "{body}");
+    body["data"]["runCommand"]["id"]
+        .as_str()
+        .expect("an id")
+        .to_string()
+}
+
+/// Every line of an operation's output stream, until the stream completes.
+pub async fn whole_output(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
+    let mut socket = ws::subscribe(
+        &app.ws_url(),
+        TRANSPORT_WS,
+        token,
+        OUTPUT,
+        json!({ "id": id }),
+    )
+    .await;
+    let mut lines = Vec::new();
+    loop {
+        let message = ws::next_json(&mut socket).await;
+        if message["type"] == "complete" {
+            return lines;
+        }
+        assert!(message["payload"]["errors"].is_null(), "{message}");
+        lines.push(message["payload"]["data"]["operationOutput"].clone());
+    }
+}
+
+pub async fn finished(app: &TestApp, token: &str, id: &str) -> Value {
+    eventually(
+        "the operation to finish",
+        Duration::from_secs(30),
+        || async {
+            let body = app
+                .graphql(Some(token), OPERATION, json!({ "id": id }))
+                .await;
+            let operation = body["data"]["operation"].clone();
+            (!operation["finishedAt"].is_null()).then_some(operation)
+        },
+    )
+    .await
+}
+
+/// A monitor with one server on the local engine's host (commands run in-process).
+async fn app_with_local_server() -> (TestApp, String, Dockerd, String) {
+    let dockerd = Dockerd::start().await;
+    let app = TestApp::spawn_with_env(fast_checks()).await;
+    let admin = app.admin_token().await;
+    let server = add_server(&app, &admin, "local", &dockerd.host, None).await;
+    (app, admin, dockerd, server)
+}
+
+#[tokio::test]
+async fn a_command_streams_its_output_live_and_keeps_it() {
+    let (app, admin, _dockerd, server) = app_with_local_server().await;
+    let script = "for i in 1 2 3; do echo line $i; done; echo oops >&2; sleep 1; echo after the pause; exit 3";
+    let id = run_command(&app, &admin, &server, script).await;
+    // Joining while it runs: what is stored is replayed, then the rest follows live.
+    let live = whole_output(&app, &admin, &id).await;
+    // Two pipes are read at once, so only the order within each stream is certain.
+    let texts_of = |stream: &str| -> Vec<String> {
+        live.iter()
+            .filter(|line| line["stream"] == stream)
+            .filter_map(|line| line["text"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(
+        texts_of("STDOUT"),
+        ["line 1", "line 2", "line 3", "after the pause"]
+    );
+    assert_eq!(texts_of("STDERR"), ["oops"]);
+    let seqs: Vec<i64> = live
+        .iter()
+        .filter_map(|line| line["seq"].as_i64())
+        .collect();
+    assert_eq!(seqs, [0, 1, 2, 3, 4]);
+
+    let operation = finished(&app, &admin, &id).await;
+    assert_eq!(operation["status"], "FAILED");
+    assert_eq!(operation["exitCode"], 3);
+    assert_eq!(operation["outputLines"], 5);
+    // After the end, the stored output replays whole and the stream completes.
+    assert_eq!(whole_output(&app, &admin, &id).await, live);
+
+    let ok = run_command(&app, &admin, &server, "pwd").await;
+    assert_eq!(finished(&app, &admin, &ok).await["status"], "SUCCEEDED");
+    let history = app
+        .graphql(
+            Some(&admin),
+            "query($s: ID!) { operations(first: 1, filter: { serverId: $s }) { nodes { id status } pageInfo { hasNextPage endCursor } } }",
+            json!({ "s": server }),
+        )
+        .await;
+    let page = &history["data"]["operations"];
+    assert_eq!(page["nodes"][0]["id"], ok, "newest first: {history}");
+    assert_eq!(page["pageInfo"]["hasNextPage"], true);
+    let next = app
+        .graphql(
+            Some(&admin),
+            "query($after: String) { operations(first: 5, after: $after, filter: { statuses: [FAILED] }) { nodes { id } } }",
+            json!({ "after": page["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    assert_eq!(next["data"]["operations"]["nodes"], json!([{ "id": id }]));
+    let audit = app
+        .graphql(Some(&admin), "{ auditEvents(first: 5, filter: { kinds: [COMMAND_STARTED] }) { nodes { serverId subject { id } } } }", json!({}))
+        .await;
+    assert_eq!(
+        audit["data"]["auditEvents"]["nodes"][1]["subject"]["id"], id,
+        "{audit}"
+    );
+}
+
+#[tokio::test]
+async fn cancelling_kills_the_command_and_everything_it_started() {
+    let (app, admin, _dockerd, server) = app_with_local_server().await;
+    let marker = tempfile::tempdir().expect("a directory");
+    let flag = marker.path().join("still-running");
+    let command = format!(
+        "echo started; (sleep 2; touch {}) & sleep 600",
+        flag.display()
+    );
+    let id = run_command(&app, &admin, &server, &command).await;
+    let mut socket = ws::subscribe(
+        &app.ws_url(),
+        TRANSPORT_WS,
+        &admin,
+        OUTPUT,
+        json!({ "id": id }),
+    )
+    .await;
+    assert_eq!(
+        ws::next_payload(&mut socket).await["data"]["operationOutput"]["text"],
+        "started"
+    );
+
+    let cancelled = app
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!) { cancelOperation(input: { id: $id }) { status error } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        cancelled["data"]["cancelOperation"]["status"], "CANCELLED",
+        "{cancelled}"
+    );
+    assert_eq!(ws::next_json(&mut socket).await["type"], "complete");
+    let again = app
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!) { cancelOperation(input: { id: $id }) { status } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(error_code(&again), "CONFLICT");
+    // The background child was in the command's process group and died with it: the
+    // flag it would write after 2 s never appears (checked once it would have been).
+    let probe = run_command(&app, &admin, &server, "sleep 3").await;
+    finished(&app, &admin, &probe).await;
+    assert!(
+        !flag.exists(),
+        "the command's background process was killed"
+    );
+}
+
+#[tokio::test]
+async fn bad_command_input_is_refused_and_tcp_engines_cannot_run_commands() {
+    let (app, admin, _dockerd, server) = app_with_local_server().await;
+    let tcp = add_server(&app, &admin, "plain-tcp", "tcp://127.0.0.1:1", None).await;
+    let cases = [
+        (
+            json!({ "serverId": server, "command": "   " }),
+            json!(["input", "command"]),
+        ),
+        (
+            json!({ "serverId": server, "command": "ls", "workingDirectory": "relative" }),
+            json!(["input", "workingDirectory"]),
+        ),
+        (
+            json!({ "serverId": tcp, "command": "ls" }),
+            json!(["input", "serverId"]),
+        ),
+    ];
+    for (input, field) in cases {
+        let body = app
+            .graphql(Some(&admin), RUN_COMMAND, json!({ "input": input }))
+            .await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{input}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], field);
+    }
+    let none = app
+        .graphql(Some(&admin), "{ operations { nodes { id } } }", json!({}))
+        .await;
+    assert_eq!(none["data"]["operations"]["nodes"], json!([]));
+}
+
+#[tokio::test]
+async fn operations_running_when_the_server_died_are_marked_interrupted() {
+    let (mut app, admin, _dockerd, server) = app_with_local_server().await;
+    let id = run_command(&app, &admin, &server, "echo working; sleep 600").await;
+    let mut socket = ws::subscribe(
+        &app.ws_url(),
+        TRANSPORT_WS,
+        &admin,
+        OUTPUT,
+        json!({ "id": id }),
+    )
+    .await;
+    ws::next_payload(&mut socket).await;
+    app.kill().await;
+    app.restart().await;
+    let admin = app.admin_token().await;
+    let body = app
+        .graphql(Some(&admin), OPERATION, json!({ "id": id }))
+        .await;
+    let operation = &body["data"]["operation"];
+    assert_eq!(operation["status"], "INTERRUPTED", "{body}");
+    assert!(
+        operation["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("stopped"))
+    );
+    assert!(operation["finishedAt"].is_string());
+}
