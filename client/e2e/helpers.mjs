@@ -87,3 +87,12 @@ export async function screenshot(page, name) {
   await mkdir(RESULTS, { recursive: true });
   await page.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: true });
 }
+
+const CREATE_SERVER = 'mutation($input: CreateServerInput!) { createServer(input: $input) { id } }';
+
+/** Adds a server as the admin, through the API; resolves to its id. */
+export async function addServer(monitor, name, endpoint) {
+  const token = await monitor.tokenFor('admin', monitor.adminPassword);
+  const data = await monitor.data(CREATE_SERVER, { input: { name, endpoint } }, token);
+  return data.createServer.id;
+}

@@ -30,7 +30,12 @@ export async function startServer() {
   const child = spawn(
     MONITOR_BIN,
     ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--log-format', 'json'],
-    { cwd: dataDir, env: { ...process.env, MONITOR_ADMIN_PASSWORD: adminPassword }, stdio: ['ignore', 'ignore', 'pipe'] },
+    {
+      cwd: dataDir,
+      // Servers' state is checked every second, so tests see it change without waiting long.
+      env: { ...process.env, MONITOR_ADMIN_PASSWORD: adminPassword, MONITOR_SERVER_CHECK_SECONDS: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
   );
   const logs = [];
   let stopping = false;

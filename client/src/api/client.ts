@@ -1,13 +1,15 @@
 // Builds the urql client for one session: HTTP with the Bearer token, subscriptions over
 // graphql-ws (graphql-transport-ws), and a hook that ends the session on UNAUTHENTICATED.
 import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from '@urql/core';
-import { CloseCode, createClient as createWsClient } from 'graphql-ws';
+import { CloseCode, type Client as WsClient, createClient as createWsClient } from 'graphql-ws';
 import { bearer } from '../session/token';
 import { GRAPHQL_PATH, websocketUrl } from './endpoint';
 import { hasCode } from './errors';
 
 export interface ApiClient {
   client: Client;
+  /** The same socket, for subscriptions read as streams of items (see stream.ts). */
+  streams: WsClient;
   dispose(): void;
 }
 
@@ -52,5 +54,5 @@ export function createApiClient(token: string | null, onUnauthenticated: () => v
       }),
     ],
   });
-  return { client, dispose: () => void ws.dispose() };
+  return { client, streams: ws, dispose: () => void ws.dispose() };
 }

@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'UNAVAILABLE'
   | 'INTERNAL'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'LAGGED';
 
 export function hasCode(error: CombinedError | undefined, code: ErrorCode): boolean {
   return !!error?.graphQLErrors.some((e) => e.extensions?.code === code);
@@ -21,7 +22,7 @@ export function messageOf(error: CombinedError): string {
   return `Cannot reach the server${error.networkError?.message ? `: ${error.networkError.message}` : ''}`;
 }
 
-/** Errors split into those about one input field (by its last path segment) and the rest. */
+/** Errors split into those about one input field and the rest. */
 export interface FormErrors {
   fields: Record<string, string>;
   general: string | null;
@@ -34,11 +35,20 @@ export function formErrors(error: CombinedError | undefined): FormErrors {
   const fields: Record<string, string> = {};
   const general: string[] = [];
   for (const e of error.graphQLErrors) {
-    const path = e.extensions?.field;
-    const field = Array.isArray(path) ? path[path.length - 1] : undefined;
+    const field = fieldOf(e.extensions?.field);
     if (e.extensions?.code === 'BAD_USER_INPUT' && typeof field === 'string') fields[field] = e.message;
     else general.push(e.message);
   }
   if (error.graphQLErrors.length === 0) general.push(messageOf(error));
   return { fields, general: general.length > 0 ? general.join('; ') : null };
+}
+
+/**
+ * The input field an error path is about: `["input", "tags", "1"]` (the second tag) is
+ * about `tags`; a path outside `input` is about its last segment.
+ */
+function fieldOf(path: unknown): string | undefined {
+  if (!Array.isArray(path) || path.length === 0) return undefined;
+  const segment = path[0] === 'input' && path.length > 1 ? path[1] : path[path.length - 1];
+  return typeof segment === 'string' ? segment : undefined;
 }

@@ -3,6 +3,7 @@
 import { Provider, gql, useQuery } from '@urql/preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { createApiClient } from '../api/client';
+import { StreamsContext } from '../api/stream';
 import { type User, roleAllows } from '../api/types';
 import { Redirect, useLocation } from '../router';
 import { LoginPage } from '../session/LoginPage';
@@ -29,7 +30,9 @@ export function App() {
 
   return (
     <Provider value={api.client}>
-      {token ? <SignedIn signOut={signOut} /> : <SignedOut onSignIn={signIn} />}
+      <StreamsContext.Provider value={api.streams}>
+        {token ? <SignedIn signOut={signOut} /> : <SignedOut onSignIn={signIn} />}
+      </StreamsContext.Provider>
     </Provider>
   );
 }

@@ -1,4 +1,4 @@
-// The signed-in frame: sidebar navigation (only the pages the viewer's role may open),
+// The signed-in frame: sidebar navigation (the listed pages the viewer's role may open),
 // the page title, who is signed in and a logout button.
 import type { ComponentChildren } from 'preact';
 import { roleAllows } from '../api/types';
@@ -10,7 +10,7 @@ export function Layout({ title, path, children }: { title: string; path: string;
   const { viewer, signOut } = useSession();
   const groups = NAV.map((group) => ({
     ...group,
-    pages: group.pages.filter((page) => !page.role || roleAllows(viewer.role, page.role)),
+    pages: group.pages.filter((page) => !page.hidden && (!page.role || roleAllows(viewer.role, page.role))),
   })).filter((group) => group.pages.length > 0);
 
   return (

@@ -4,7 +4,13 @@ import type { FunctionComponent } from 'preact';
 import type { Role } from '../api/types';
 import { AuditPage } from '../audit/AuditPage';
 import { BackupPage } from '../backup/BackupPage';
+import { ContainersPage } from '../containers/ContainersPage';
 import { HealthPage } from '../health/HealthPage';
+import { LogsPage } from '../logs/LogsPage';
+import { CommandsPage } from '../operations/CommandsPage';
+import { OperationPage } from '../operations/OperationPage';
+import { OperationsPage } from '../operations/OperationsPage';
+import { ServersPage } from '../servers/ServersPage';
 import { TokensPage } from '../tokens/TokensPage';
 import { UsersPage } from '../users/UsersPage';
 
@@ -16,6 +22,8 @@ export interface Page {
   component: FunctionComponent;
   /** Least role that may open the page; everyone signed in when absent. */
   role?: Role;
+  /** Reached through links only (one container's log, one operation): not in the sidebar. */
+  hidden?: boolean;
 }
 
 export interface NavGroup {
@@ -31,6 +39,17 @@ export const NAV: NavGroup[] = [
     pages: [
       { id: 'health', path: '/health', title: 'Health', component: HealthPage },
       { id: 'audit', path: '/audit', title: 'Audit log', component: AuditPage },
+    ],
+  },
+  {
+    title: 'Docker',
+    pages: [
+      { id: 'servers', path: '/servers', title: 'Servers', component: ServersPage },
+      { id: 'containers', path: '/containers', title: 'Containers', component: ContainersPage },
+      { id: 'logs', path: '/containers/logs', title: 'Container log', component: LogsPage, hidden: true },
+      { id: 'commands', path: '/commands', title: 'Run command', component: CommandsPage, role: 'OPERATOR' },
+      { id: 'operations', path: '/operations', title: 'Operations', component: OperationsPage },
+      { id: 'operation', path: '/operations/view', title: 'Operation', component: OperationPage, hidden: true },
     ],
   },
   {

@@ -6,12 +6,14 @@ interface FieldProps {
   error?: string;
   /** data-testid of the error message. */
   testid: string;
+  /** For long values (endpoints, commands) in a row of fields. */
+  wide?: boolean;
   children: ComponentChildren;
 }
 
-export function Field({ label, error, testid, children }: FieldProps) {
+export function Field({ label, error, testid, wide, children }: FieldProps) {
   return (
-    <label class={error ? 'field invalid' : 'field'}>
+    <label class={`field${wide ? ' wide' : ''}${error ? ' invalid' : ''}`}>
       <span class="field-label">{label}</span>
       {children}
       {error && (

@@ -1,0 +1,55 @@
+// Subscriptions read as streams of items (log lines, command output, container events),
+// straight from graphql-ws. urql merges each subscription result into the one before (data
+// and errors carry over), which suits one live value but blurs an error item, such as
+// LAGGED, that arrives between two lines.
+import { type AnyVariables, type TypedDocumentNode, stringifyDocument } from '@urql/core';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Client as WsClient } from 'graphql-ws';
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+
+export const StreamsContext = createContext<WsClient | null>(null);
+
+export function useStreams(): WsClient {
+  const streams = useContext(StreamsContext);
+  if (!streams) throw new Error('useStreams outside the API provider');
+  return streams;
+}
+
+export interface StreamSink<Data> {
+  item(data: Data): void;
+  /** An error sent in place of an item (e.g. LAGGED); the stream goes on. */
+  itemError(error: GraphQLFormattedError): void;
+  /** The stream could not start or broke off. */
+  failed(message: string): void;
+  /** The server ended the stream. */
+  done(): void;
+}
+
+/** Subscribes; returns the function that unsubscribes. */
+export function openStream<Data, Variables extends AnyVariables>(
+  streams: WsClient,
+  document: TypedDocumentNode<Data, Variables>,
+  variables: Variables,
+  sink: StreamSink<Data>,
+): () => void {
+  return streams.subscribe<Data>(
+    { query: stringifyDocument(document), variables: variables as Record<string, unknown> },
+    {
+      next(result) {
+        for (const error of result.errors ?? []) sink.itemError(error);
+        if (result.data) sink.item(result.data);
+      },
+      error: (error) => sink.failed(describe(error)),
+      complete: () => sink.done(),
+    },
+  );
+}
+
+/** graphql-ws fails a subscription with the server's errors, a close event or an Error. */
+function describe(error: unknown): string {
+  if (Array.isArray(error)) return error.map((e: GraphQLFormattedError) => e.message).join('; ');
+  if (error instanceof CloseEvent) return `the connection closed (${error.code}${error.reason ? `: ${error.reason}` : ''})`;
+  if (error instanceof Error) return error.message;
+  return 'the connection failed';
+}

@@ -1,0 +1,165 @@
+// The Containers page's GraphQL documents and types: lists across servers, the live change
+// feed, the actions, and running a new container.
+import { gql } from '@urql/preact';
+import type { DateTime } from '../api/types';
+
+// Kept in schema order; REMOVED only appears in events, so it is not offered as a filter.
+export const CONTAINER_STATUSES = [
+  'CREATED',
+  'RUNNING',
+  'UNHEALTHY',
+  'PAUSED',
+  'RESTARTING',
+  'REMOVING',
+  'EXITED',
+  'DEAD',
+] as const;
+
+export type ContainerStatus = (typeof CONTAINER_STATUSES)[number] | 'REMOVED';
+export type ContainerHealth = 'NONE' | 'STARTING' | 'HEALTHY' | 'UNHEALTHY';
+
+export interface Container {
+  id: string;
+  serverId: string;
+  name: string;
+  image: string;
+  status: ContainerStatus;
+  health: ContainerHealth;
+  statusText: string;
+  command: string | null;
+  createdAt: DateTime | null;
+  ports: { hostIp: string | null; hostPort: number | null; containerPort: number; protocol: string }[];
+  labels: { key: string; value: string }[];
+}
+
+export interface ContainerFilter {
+  statuses?: ContainerStatus[];
+  nameContains?: string;
+  label?: string;
+}
+
+export const CONTAINERS = gql<{ containers: Container[] }, { serverId: string | null; filter: ContainerFilter }>`
+  query Containers($serverId: ID, $filter: ContainerFilter) {
+    containers(serverId: $serverId, filter: $filter) {
+      id
+      serverId
+      name
+      image
+      status
+      health
+      statusText
+      command
+      createdAt
+      ports {
+        hostIp
+        hostPort
+        containerPort
+        protocol
+      }
+      labels {
+        key
+        value
+      }
+    }
+  }
+`;
+
+/** Only that something changed matters here: the list is read again after it. */
+export const CONTAINER_EVENTS = gql<{ containerEvents: { containerId: string; action: string } }, { serverId: string }>`
+  subscription ContainerEvents($serverId: ID!) {
+    containerEvents(serverId: $serverId) {
+      containerId
+      action
+    }
+  }
+`;
+
+export interface ContainerRef {
+  serverId: string;
+  id: string;
+}
+
+/** The parts of ContainerDetails this client shows. */
+export interface ContainerSummary {
+  id: string;
+  serverId: string;
+  name: string;
+  image: string;
+  status: ContainerStatus;
+  health: ContainerHealth;
+}
+
+const CONTAINER_SUMMARY = gql`
+  fragment ContainerSummary on ContainerDetails {
+    id
+    serverId
+    name
+    image
+    status
+    health
+  }
+`;
+
+export const CONTAINER = gql<{ container: ContainerSummary }, { serverId: string; id: string }>`
+  query Container($serverId: ID!, $id: ID!) {
+    container(serverId: $serverId, id: $id) {
+      ...ContainerSummary
+    }
+  }
+  ${CONTAINER_SUMMARY}
+`;
+
+export const START_CONTAINER = gql<{ startContainer: ContainerSummary }, { input: ContainerRef }>`
+  mutation StartContainer($input: ContainerInput!) {
+    startContainer(input: $input) {
+      ...ContainerSummary
+    }
+  }
+  ${CONTAINER_SUMMARY}
+`;
+
+export const STOP_CONTAINER = gql<{ stopContainer: ContainerSummary }, { input: ContainerRef }>`
+  mutation StopContainer($input: ContainerInput!) {
+    stopContainer(input: $input) {
+      ...ContainerSummary
+    }
+  }
+  ${CONTAINER_SUMMARY}
+`;
+
+export const RESTART_CONTAINER = gql<{ restartContainer: ContainerSummary }, { input: ContainerRef }>`
+  mutation RestartContainer($input: ContainerInput!) {
+    restartContainer(input: $input) {
+      ...ContainerSummary
+    }
+  }
+  ${CONTAINER_SUMMARY}
+`;
+
+export const REMOVE_CONTAINER = gql<{ removeContainer: string }, { input: ContainerRef }>`
+  mutation RemoveContainer($input: ContainerInput!) {
+    removeContainer(input: $input)
+  }
+`;
+
+export interface RunContainerInput {
+  serverId: string;
+  name: string;
+  image: string;
+  command?: string[];
+  env?: string[];
+  ports?: string[];
+  volumes?: string[];
+  network?: string;
+  restartPolicy?: string;
+  labels?: { key: string; value: string }[];
+}
+
+export const RUN_CONTAINER = gql<{ runContainer: ContainerSummary }, { input: RunContainerInput }>`
+  mutation RunContainer($input: RunContainerInput!) {
+    runContainer(input: $input) {
+      ...ContainerSummary
+    }
+  }
+  ${CONTAINER_SUMMARY}
+`;

@@ -1,0 +1,119 @@
+// Operations: the history of commands (and, later, deploys) by status and server, paged by
+// cursor, each linking to its output.
+import { useState } from 'preact/hooks';
+import { Link } from '../router';
+import { ServerSelect } from '../servers/ServerSelect';
+import { useServerChoices } from '../servers/useServerChoices';
+import { ErrorNote } from '../ui/ErrorNote';
+import { Time } from '../ui/Time';
+import { operationPath } from './OperationPage';
+import { OperationStatusBadge } from './OperationStatusBadge';
+import { OPERATION_STATUSES, type OperationFilter, type OperationStatus } from './queries';
+import { useOperations } from './useOperations';
+import './operations.css';
+
+export function OperationsPage() {
+  const { servers, nameOf } = useServerChoices();
+  const [filter, setFilter] = useState<OperationFilter>({});
+  const history = useOperations(filter);
+  const statuses = filter.statuses ?? [];
+
+  const toggle = (status: OperationStatus) => {
+    const next = statuses.includes(status) ? statuses.filter((s) => s !== status) : [...statuses, status];
+    setFilter({ ...filter, statuses: next.length > 0 ? next : undefined });
+  };
+
+  return (
+    <div class="stack">
+      <div class="filters" data-testid="operation-filters">
+        <div class="row">
+          <label class="inline">
+            Server
+            <ServerSelect
+              servers={servers}
+              value={filter.serverId ?? ''}
+              onChange={(id) => setFilter({ ...filter, serverId: id || undefined })}
+              anyLabel="All servers"
+              testid="filter-server"
+            />
+          </label>
+          <div class="chips" role="group" aria-label="Statuses">
+            {OPERATION_STATUSES.map((status) => (
+              <button
+                type="button"
+                key={status}
+                class="chip"
+                aria-pressed={statuses.includes(status)}
+                onClick={() => toggle(status)}
+                data-testid={`filter-status-${status}`}
+              >
+                {status}
+              </button>
+            ))}
+          </div>
+        </div>
+      </div>
+      <div class="toolbar">
+        <span data-testid="operations-count">
+          {history.operations.length} operation{history.operations.length === 1 ? '' : 's'}
+          {history.pageInfo?.hasNextPage ? ' (more available)' : ''}
+        </span>
+        <button type="button" onClick={history.reload} data-testid="operations-refresh">
+          Refresh
+        </button>
+        {history.loading && <span class="muted">Loading…</span>}
+      </div>
+      <ErrorNote error={history.error} />
+      <table class="grid operations" data-testid="operations-table">
+        <thead>
+          <tr>
+            <th>Created</th>
+            <th>Status</th>
+            <th>Server</th>
+            <th>Command</th>
+            <th>By</th>
+            <th>Finished</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {!history.loading && history.operations.length === 0 && (
+            <tr>
+              <td colSpan={7} class="muted">
+                No operations.
+              </td>
+            </tr>
+          )}
+          {history.operations.map((op) => (
+            <tr key={op.id} data-testid="operation-row" data-id={op.id} data-status={op.status}>
+              <td>
+                <Time value={op.createdAt} />
+              </td>
+              <td>
+                <OperationStatusBadge status={op.status} exitCode={op.exitCode} />
+              </td>
+              <td class="mono">{nameOf(op.serverId)}</td>
+              <td class="mono target" title={op.target}>
+                {op.target}
+              </td>
+              <td class="mono">{op.actor.name}</td>
+              <td>
+                <Time value={op.finishedAt} />
+              </td>
+              <td class="actions">
+                <Link href={operationPath(op.id)} data-testid="operation-output-link">
+                  Output ({op.outputLines})
+                </Link>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {history.pageInfo?.hasNextPage && (
+        <button type="button" onClick={history.loadMore} disabled={history.loading} data-testid="operations-load-more">
+          Load more
+        </button>
+      )}
+    </div>
+  );
+}
