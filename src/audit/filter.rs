@@ -24,6 +24,16 @@ pub struct AuditEventFilter {
 }
 
 impl AuditEventFilter {
+    /// Whether the filter pins a column (kind, actor, stack, server, app) whose index
+    /// the page can seek on.
+    pub fn narrows_by_column(&self) -> bool {
+        self.kinds.is_some()
+            || self.actor.is_some()
+            || self.stack_id.is_some()
+            || self.server_id.is_some()
+            || self.app_id.is_some()
+    }
+
     /// Rejects filters that can match nothing by mistake, naming the field at fault.
     pub fn validate(&self, path: &str) -> Result<()> {
         if let Some(kinds) = &self.kinds

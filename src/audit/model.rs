@@ -143,6 +143,9 @@ pub struct AuditEvent {
 #[derive(Debug, Clone, SurrealValue)]
 pub(super) struct AuditRow {
     pub id: RecordId,
+    /// The same value (1) on every event: the equality prefix of the indexes that serve
+    /// unfiltered pages (see `query`).
+    pub log: i64,
     /// Sort keys (see `query`): the id's ULID as a plain string, and mirrored twins of
     /// it and of the sortable columns, so that every order is an ascending scan.
     pub seq: String,
@@ -165,6 +168,7 @@ impl AuditRow {
     pub fn from_event(event: &AuditEvent) -> AuditRow {
         AuditRow {
             id: RecordId::new(super::store::TABLE, event.id.to_string()),
+            log: 1,
             seq: event.id.to_string(),
             rseq: mirror(&event.id),
             rkind: mirror(event.kind.as_str()),
