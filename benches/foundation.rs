@@ -29,7 +29,6 @@ use monitor::audit::{
 use monitor::graphql::pagination::{OrderDirection, PageRequest};
 use monitor::store::{Store, StoreAddress};
 use serde_json::{Value, json};
-use surrealdb::types::{RecordId, SurrealValue, Value as SurrealDbValue};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -755,21 +754,6 @@ struct StoreShape {
     filter: AuditEventFilter,
     order: AuditEventOrder,
     after: Option<(String, String)>,
-    statement: String,
-    vars: BTreeMap<String, SurrealDbValue>,
-}
-
-fn vars(pairs: Vec<(&str, SurrealDbValue)>) -> BTreeMap<String, SurrealDbValue> {
-    let mut vars: BTreeMap<String, SurrealDbValue> = pairs
-        .into_iter()
-        .map(|(name, value)| (name.to_string(), value))
-        .collect();
-    vars.insert("limit".into(), ((PAGE + 1) as i64).into_value());
-    vars
-}
-
-fn record(id: &str) -> SurrealDbValue {
-    RecordId::new("audit_event", id.to_string()).into_value()
 }
 
 async fn store_shapes(audit: &AuditLog, meta: &Meta, size: usize) -> Vec<StoreShape> {
@@ -787,7 +771,6 @@ async fn store_shapes(audit: &AuditLog, meta: &Meta, size: usize) -> Vec<StoreSh
         let last = &events[PAGE - 1];
         after = Some((String::new(), last.id.to_string()));
     }
-    let deep_id = after.as_ref().map(|(_, id)| id.clone()).unwrap_or_default();
     let (from, until) = meta.time_range(size, 0.40, 0.45);
     let parse = |at: &str| {
         chrono::DateTime::parse_from_rfc3339(at)
@@ -795,9 +778,6 @@ async fn store_shapes(audit: &AuditLog, meta: &Meta, size: usize) -> Vec<StoreSh
             .to_utc()
     };
     let (from_at, until_at) = (parse(&from), parse(&until));
-    let bound = |at: chrono::DateTime<chrono::Utc>| {
-        record(&ulid::Ulid::from_parts(at.timestamp_millis() as u64, 0).to_string())
-    };
     let kinds = |kinds: Vec<AuditKind>| AuditEventFilter {
         kinds: Some(kinds),
         ..AuditEventFilter::default()
@@ -807,9 +787,6 @@ async fn store_shapes(audit: &AuditLog, meta: &Meta, size: usize) -> Vec<StoreSh
         filter: kinds(vec![kind]),
         order: newest,
         after: None,
-        statement: "SELECT * FROM audit_event WHERE kind IN $kinds ORDER BY id DESC LIMIT $limit"
-            .into(),
-        vars: vars(vec![("kinds", vec![kind].into_value())]),
     };
     vec![
         StoreShape {
@@ -817,21 +794,12 @@ async fn store_shapes(audit: &AuditLog, meta: &Meta, size: usize) -> Vec<StoreSh
             filter: AuditEventFilter::default(),
             order: newest,
             after: None,
-            statement: "SELECT * FROM audit_event ORDER BY id DESC LIMIT $limit".into(),
-            vars: vars(vec![]),
         },
         StoreShape {
             name: "deep page (after 10 pages)",
             filter: AuditEventFilter::default(),
             order: newest,
             after: after.clone(),
-            statement:
-                "SELECT * FROM audit_event WHERE id < $cursor_id ORDER BY id DESC LIMIT $limit"
-                    .into(),
-            vars: vars(vec![
-                ("cursor_value", String::new().into_value()),
-                ("cursor_id", record(&deep_id)),
-            ]),
         },
         StoreShape {
             name: "kinds: [LOGIN_FAILED] (10%)",
@@ -849,10 +817,6 @@ async fn store_shapes(audit: &AuditLog, meta: &Meta, size: usize) -> Vec<StoreSh
             },
             order: newest,
             after: None,
-            statement:
-                "SELECT * FROM audit_event WHERE stack_id = $stack_id ORDER BY id DESC LIMIT $limit"
-                    .into(),
-            vars: vars(vec![("stack_id", "stack-07".to_string().into_value())]),
         },
         StoreShape {
             name: "orderBy: KIND DESC",
@@ -862,8 +826,6 @@ async fn store_shapes(audit: &AuditLog, meta: &Meta, size: usize) -> Vec<StoreSh
                 direction: OrderDirection::Desc,
             },
             after: None,
-            statement: "SELECT * FROM audit_event ORDER BY kind DESC, id DESC LIMIT $limit".into(),
-            vars: vars(vec![]),
         },
         StoreShape {
             name: "time range (5% of events, mid-log)",
@@ -874,13 +836,6 @@ async fn store_shapes(audit: &AuditLog, meta: &Meta, size: usize) -> Vec<StoreSh
             },
             order: newest,
             after: None,
-            statement: "SELECT * FROM audit_event WHERE id >= $from_id AND id < $until_id \
-                        ORDER BY id DESC LIMIT $limit"
-                .into(),
-            vars: vars(vec![
-                ("from_id", bound(from_at)),
-                ("until_id", bound(until_at)),
-            ]),
         },
     ]
 }
@@ -934,24 +889,31 @@ async fn in_process(data_dir: &Path, meta: &Meta, size: usize, explain: bool) {
         );
     }
     if explain {
-        println!("\n### EXPLAIN FULL, {size} events");
+        println!("\n### EXPLAIN FULL, {size} events (the statements the planner runs)");
         for shape in &shapes {
-            let statement = format!("{} EXPLAIN FULL", shape.statement);
-            let started = Instant::now();
-            let mut response = store
-                .db()
-                .query(statement.as_str())
-                .bind(shape.vars.clone())
-                .await
-                .expect("EXPLAIN runs");
-            let took = started.elapsed();
-            let plan: surrealdb::types::Value = response.take(0).expect("a plan");
-            println!(
-                "\n{}\n  {statement}\n  ({:.1} ms)\n  {}",
-                shape.name,
-                ms(took),
-                surrealdb::types::ToSql::to_sql(&plan)
-            );
+            let page = PageRequest {
+                first: PAGE,
+                after: shape.after.clone(),
+            };
+            let (statements, vars) = audit.statements_for(&shape.filter, shape.order, &page);
+            for statement in statements {
+                let statement = format!("{statement} EXPLAIN FULL");
+                let started = Instant::now();
+                let mut response = store
+                    .db()
+                    .query(statement.as_str())
+                    .bind(vars.clone())
+                    .await
+                    .expect("EXPLAIN runs");
+                let took = started.elapsed();
+                let plan: surrealdb::types::Value = response.take(0).expect("a plan");
+                println!(
+                    "\n{}\n  {statement}\n  ({:.1} ms)\n  {}",
+                    shape.name,
+                    ms(took),
+                    surrealdb::types::ToSql::to_sql(&plan)
+                );
+            }
         }
     }
     drop(audit);

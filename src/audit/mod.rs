@@ -111,6 +111,21 @@ impl AuditLog {
         let _ = self.live.send(Arc::new(event));
     }
 
+    /// The statements and bound values one page runs, for `EXPLAIN` when diagnosing
+    /// (the foundation benchmark prints them).
+    pub fn statements_for(
+        &self,
+        filter: &AuditEventFilter,
+        order: AuditEventOrder,
+        page: &PageRequest<store::AuditCursor>,
+    ) -> (
+        Vec<String>,
+        std::collections::BTreeMap<String, surrealdb::types::Value>,
+    ) {
+        let plan = query::plan(filter, order, page);
+        (plan.statements, plan.vars)
+    }
+
     /// One page of the log.
     pub async fn page(
         &self,
