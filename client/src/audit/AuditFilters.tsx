@@ -2,6 +2,7 @@
 // on click; text and time fields when committed (Enter or leaving the field).
 import { useState } from 'preact/hooks';
 import { localInputToIso } from '../ui/Time';
+import { ToggleChips } from '../ui/ToggleChips';
 import { AUDIT_KINDS, type AuditEventFilter, type AuditKind } from './queries';
 
 interface Draft {
@@ -32,8 +33,6 @@ export function AuditFilters({ value, onChange }: { value: AuditEventFilter; onC
     const filter = toFilter(next);
     if (JSON.stringify(filter) !== JSON.stringify(value)) onChange(filter);
   };
-  const toggle = (kind: AuditKind) =>
-    apply({ ...draft, kinds: draft.kinds.includes(kind) ? draft.kinds.filter((k) => k !== kind) : [...draft.kinds, kind] });
 
   return (
     <form
@@ -44,20 +43,13 @@ export function AuditFilters({ value, onChange }: { value: AuditEventFilter; onC
       }}
       data-testid="audit-filters"
     >
-      <div class="chips" role="group" aria-label="Kinds">
-        {AUDIT_KINDS.map((kind) => (
-          <button
-            type="button"
-            key={kind}
-            class="chip"
-            aria-pressed={draft.kinds.includes(kind)}
-            onClick={() => toggle(kind)}
-            data-testid={`filter-kind-${kind}`}
-          >
-            {kind}
-          </button>
-        ))}
-      </div>
+      <ToggleChips
+        label="Kinds"
+        options={AUDIT_KINDS}
+        value={draft.kinds}
+        onChange={(kinds) => apply({ ...draft, kinds })}
+        testid="filter-kind"
+      />
       <div class="row">
         <label class="inline">
           Actor

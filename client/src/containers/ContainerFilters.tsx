@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import type { ServerChoice } from '../servers/queries';
 import { ServerSelect } from '../servers/ServerSelect';
+import { ToggleChips } from '../ui/ToggleChips';
 import { CONTAINER_STATUSES, type ContainerFilter, type ContainerStatus } from './queries';
 
 interface ContainerFiltersProps {
@@ -24,8 +25,6 @@ export function ContainerFilters({ servers, serverId, onServer, value, onChange 
     if (next.name.trim()) filter.nameContains = next.name.trim();
     if (JSON.stringify(filter) !== JSON.stringify(value)) onChange(filter);
   };
-  const toggle = (status: ContainerStatus) =>
-    apply({ name, statuses: statuses.includes(status) ? statuses.filter((s) => s !== status) : [...statuses, status] });
 
   return (
     <form
@@ -51,20 +50,13 @@ export function ContainerFilters({ servers, serverId, onServer, value, onChange 
             data-testid="filter-name"
           />
         </label>
-        <div class="chips" role="group" aria-label="Statuses">
-          {CONTAINER_STATUSES.map((status) => (
-            <button
-              type="button"
-              key={status}
-              class="chip"
-              aria-pressed={statuses.includes(status)}
-              onClick={() => toggle(status)}
-              data-testid={`filter-status-${status}`}
-            >
-              {status}
-            </button>
-          ))}
-        </div>
+        <ToggleChips
+          label="Statuses"
+          options={CONTAINER_STATUSES}
+          value={statuses}
+          onChange={(next) => apply({ name, statuses: next })}
+          testid="filter-status"
+        />
       </div>
     </form>
   );

@@ -18,13 +18,17 @@ export const CONTAINER_STATUSES = [
 export type ContainerStatus = (typeof CONTAINER_STATUSES)[number] | 'REMOVED';
 export type ContainerHealth = 'NONE' | 'STARTING' | 'HEALTHY' | 'UNHEALTHY';
 
-export interface Container {
+/** The parts of ContainerDetails this client shows; a listed Container has them too. */
+export interface ContainerSummary {
   id: string;
   serverId: string;
   name: string;
   image: string;
   status: ContainerStatus;
   health: ContainerHealth;
+}
+
+export interface Container extends ContainerSummary {
   statusText: string;
   command: string | null;
   createdAt: DateTime | null;
@@ -79,16 +83,6 @@ export interface ContainerRef {
   id: string;
 }
 
-/** The parts of ContainerDetails this client shows. */
-export interface ContainerSummary {
-  id: string;
-  serverId: string;
-  name: string;
-  image: string;
-  status: ContainerStatus;
-  health: ContainerHealth;
-}
-
 const CONTAINER_SUMMARY = gql`
   fragment ContainerSummary on ContainerDetails {
     id
@@ -109,32 +103,23 @@ export const CONTAINER = gql<{ container: ContainerSummary }, { serverId: string
   ${CONTAINER_SUMMARY}
 `;
 
-export const START_CONTAINER = gql<{ startContainer: ContainerSummary }, { input: ContainerRef }>`
-  mutation StartContainer($input: ContainerInput!) {
-    startContainer(input: $input) {
-      ...ContainerSummary
+// Start, stop and restart differ only in their field: each takes one container and
+// answers with its state afterwards.
+function containerAction<Field extends string>(field: Field) {
+  const name = field[0].toUpperCase() + field.slice(1);
+  return gql<Record<Field, ContainerSummary>, { input: ContainerRef }>`
+    mutation ${name}($input: ContainerInput!) {
+      ${field}(input: $input) {
+        ...ContainerSummary
+      }
     }
-  }
-  ${CONTAINER_SUMMARY}
-`;
+    ${CONTAINER_SUMMARY}
+  `;
+}
 
-export const STOP_CONTAINER = gql<{ stopContainer: ContainerSummary }, { input: ContainerRef }>`
-  mutation StopContainer($input: ContainerInput!) {
-    stopContainer(input: $input) {
-      ...ContainerSummary
-    }
-  }
-  ${CONTAINER_SUMMARY}
-`;
-
-export const RESTART_CONTAINER = gql<{ restartContainer: ContainerSummary }, { input: ContainerRef }>`
-  mutation RestartContainer($input: ContainerInput!) {
-    restartContainer(input: $input) {
-      ...ContainerSummary
-    }
-  }
-  ${CONTAINER_SUMMARY}
-`;
+export const START_CONTAINER = containerAction('startContainer');
+export const STOP_CONTAINER = containerAction('stopContainer');
+export const RESTART_CONTAINER = containerAction('restartContainer');
 
 export const REMOVE_CONTAINER = gql<{ removeContainer: string }, { input: ContainerRef }>`
   mutation RemoveContainer($input: ContainerInput!) {

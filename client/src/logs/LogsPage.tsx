@@ -8,6 +8,7 @@ import { CONTAINER } from '../containers/queries';
 import { Link, useLocation } from '../router';
 import { ErrorNote } from '../ui/ErrorNote';
 import { LogPane, type PaneEntry } from '../ui/LogPane';
+import { TrimmedNote } from '../ui/TrimmedNote';
 import { type LogState, MAX_LINES, useContainerLogs } from './useContainerLogs';
 import './logs.css';
 
@@ -108,12 +109,7 @@ function ContainerLog({ serverId, containerId }: { serverId: string; containerId
         <LogStateMark state={log.state} follow={follow} />
       </div>
       <ErrorNote message={log.error} testid="log-error" />
-      {trimmed > 0 && (
-        <p class="muted log-trimmed" data-testid="log-trimmed">
-          {trimmed.toLocaleString('en')} older line{trimmed === 1 ? '' : 's'} let go: the viewer keeps the newest{' '}
-          {MAX_LINES.toLocaleString('en')}.
-        </p>
-      )}
+      <TrimmedNote trimmed={trimmed} max={MAX_LINES} testid="log-trimmed" />
       <LogPane entries={shown} stickToBottom={follow && !frozen} testid="log-view" />
     </div>
   );

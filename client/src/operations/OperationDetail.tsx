@@ -8,6 +8,7 @@ import { useSession } from '../session/session';
 import { ErrorNote } from '../ui/ErrorNote';
 import { LogPane } from '../ui/LogPane';
 import { Time } from '../ui/Time';
+import { TrimmedNote } from '../ui/TrimmedNote';
 import { useInterval } from '../ui/useInterval';
 import { OperationStatusBadge } from './OperationStatusBadge';
 import { CANCEL_OPERATION, OPERATION, type Operation, isFinished } from './queries';
@@ -33,12 +34,7 @@ export function OperationDetail({ id }: { id: string }) {
       {data && !operation && <ErrorNote message={`No operation ${id}.`} />}
       {operation && <Summary operation={operation} running={running} />}
       <ErrorNote message={output.error} testid="operation-output-error" />
-      {trimmed > 0 && (
-        <p class="muted" data-testid="operation-output-trimmed">
-          {trimmed.toLocaleString('en')} earlier line{trimmed === 1 ? '' : 's'} let go: this view keeps the newest{' '}
-          {MAX_LINES.toLocaleString('en')}.
-        </p>
-      )}
+      <TrimmedNote trimmed={trimmed} max={MAX_LINES} testid="operation-output-trimmed" />
       <LogPane entries={output.entries} stickToBottom={!output.ended} testid="operation-output" />
       {output.ended && output.entries.length === 0 && <p class="muted">No output.</p>}
     </div>

@@ -6,9 +6,10 @@ import { ServerSelect } from '../servers/ServerSelect';
 import { useServerChoices } from '../servers/useServerChoices';
 import { ErrorNote } from '../ui/ErrorNote';
 import { Time } from '../ui/Time';
+import { ToggleChips } from '../ui/ToggleChips';
 import { operationPath } from './OperationPage';
 import { OperationStatusBadge } from './OperationStatusBadge';
-import { OPERATION_STATUSES, type OperationFilter, type OperationStatus } from './queries';
+import { OPERATION_STATUSES, type OperationFilter } from './queries';
 import { useOperations } from './useOperations';
 import './operations.css';
 
@@ -16,12 +17,6 @@ export function OperationsPage() {
   const { servers, nameOf } = useServerChoices();
   const [filter, setFilter] = useState<OperationFilter>({});
   const history = useOperations(filter);
-  const statuses = filter.statuses ?? [];
-
-  const toggle = (status: OperationStatus) => {
-    const next = statuses.includes(status) ? statuses.filter((s) => s !== status) : [...statuses, status];
-    setFilter({ ...filter, statuses: next.length > 0 ? next : undefined });
-  };
 
   return (
     <div class="stack">
@@ -37,20 +32,13 @@ export function OperationsPage() {
               testid="filter-server"
             />
           </label>
-          <div class="chips" role="group" aria-label="Statuses">
-            {OPERATION_STATUSES.map((status) => (
-              <button
-                type="button"
-                key={status}
-                class="chip"
-                aria-pressed={statuses.includes(status)}
-                onClick={() => toggle(status)}
-                data-testid={`filter-status-${status}`}
-              >
-                {status}
-              </button>
-            ))}
-          </div>
+          <ToggleChips
+            label="Statuses"
+            options={OPERATION_STATUSES}
+            value={filter.statuses ?? []}
+            onChange={(next) => setFilter({ ...filter, statuses: next.length > 0 ? next : undefined })}
+            testid="filter-status"
+          />
         </div>
       </div>
       <div class="toolbar">
