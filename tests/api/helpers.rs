@@ -142,6 +142,11 @@ impl TestApp {
         })
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id().unwrap_or(0)
+    }
+
     /// Kills the server with SIGKILL: no shutdown code runs.
     pub async fn kill(&mut self) {
         self.child.kill().await.expect("kill the server");
@@ -149,7 +154,7 @@ impl TestApp {
 
     /// Sends SIGTERM and waits for the server to exit; returns whether it exited cleanly.
     pub async fn terminate(&mut self) -> bool {
-        let pid = self.child.id().expect("the server is running").to_string();
+        let pid = self.pid().to_string();
         let sent = Command::new("kill")
             .args(["-TERM", &pid])
             .status()
