@@ -178,3 +178,34 @@ async fn a_killed_or_frozen_agent_never_blocks_the_other_servers() {
     assert_eq!(components["docker:a-local"], "UP");
     assert_eq!(overall, "DEGRADED");
 }
+
+#[tokio::test]
+async fn an_agent_over_tls_is_reached_when_its_certificate_is_trusted() {
+    let dockerd = Dockerd::start().await;
+    let (agent, certificate) = Agent::start_tls(&dockerd.host).await;
+    assert!(agent.endpoint.starts_with("agent+https://localhost:"));
+    let mut env = fast_checks();
+    env.push((
+        "MONITOR_AGENT_CA_FILE".into(),
+        certificate.display().to_string(),
+    ));
+    let app = TestApp::spawn_with_env(env).await;
+    let admin = app.admin_token().await;
+    let server = add_server(&app, &admin, "tls", &agent.endpoint, Some(&agent.token)).await;
+    let state = wait_for_reachability(&app, &admin, &server, "REACHABLE").await;
+    assert_eq!(state["dockerApiVersion"], "1.41");
+
+    // Without the certificate trusted, the same agent is refused by monitor.
+    let untrusting = TestApp::spawn_with_env(fast_checks()).await;
+    let admin = untrusting.admin_token().await;
+    let server = add_server(
+        &untrusting,
+        &admin,
+        "tls",
+        &agent.endpoint,
+        Some(&agent.token),
+    )
+    .await;
+    let state = wait_for_reachability(&untrusting, &admin, &server, "UNREACHABLE").await;
+    assert!(state["lastError"].is_string(), "{state}");
+}

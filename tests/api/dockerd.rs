@@ -205,11 +205,60 @@ pub struct Agent {
 
 impl Agent {
     pub async fn start(docker_host: &str) -> Agent {
+        Agent::start_with(docker_host, None).await
+    }
+
+    /// An agent speaking HTTPS with a fresh self-signed certificate for `localhost`;
+    /// returns it and the certificate's path (to trust it as a CA).
+    pub async fn start_tls(docker_host: &str) -> (Agent, PathBuf) {
+        let certs = tempfile::tempdir().expect("a directory for the certificate");
+        let (cert, key) = (certs.path().join("cert.pem"), certs.path().join("key.pem"));
+        let made = Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=localhost",
+            ])
+            .args([
+                "-addext",
+                "subjectAltName=DNS:localhost",
+                "-addext",
+                "basicConstraints=critical,CA:FALSE",
+            ])
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .await
+            .expect("openssl runs");
+        assert!(made.success(), "a self-signed certificate");
+        let mut agent = Agent::start_with(docker_host, Some((&cert, &key))).await;
+        let kept = agent._dir.path().join("cert.pem");
+        std::fs::copy(&cert, &kept).expect("keep the certificate");
+        agent.endpoint = agent
+            .endpoint
+            .replace("agent+http://127.0.0.1", "agent+https://localhost");
+        (agent, kept)
+    }
+
+    async fn start_with(docker_host: &str, tls: Option<(&Path, &Path)>) -> Agent {
         let dir = tempfile::tempdir().expect("a directory for the agent");
         let token = format!("agent-token-{}", uuid::Uuid::new_v4().simple());
         let token_file = dir.path().join("token");
         std::fs::write(&token_file, &token).expect("write the token");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_monitor"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_monitor"));
+        command
             .args([
                 "agent",
                 "--listen",
@@ -220,7 +269,15 @@ impl Agent {
                 docker_host,
                 "--token-file",
             ])
-            .arg(&token_file)
+            .arg(&token_file);
+        if let Some((cert, key)) = tls {
+            command
+                .arg("--tls-cert")
+                .arg(cert)
+                .arg("--tls-key")
+                .arg(key);
+        }
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
