@@ -193,14 +193,23 @@ async fn write_loop(
             }
             _ = shutdown.cancelled() => close(1001, "the server is shutting down"),
         };
-        if let Message::Text(text) = &message
+        if !acknowledged
+            && let Message::Text(text) = &message
             && text.contains("connection_ack")
         {
             acknowledged = true;
         }
         let message = spec_close_code(message, watch.legacy);
         let closing = matches!(message, Message::Close(_));
-        if sink.send(message).await.is_err() || closing {
+        // Messages already queued go out in one write: a busy log stream costs one
+        // syscall per batch, not per line.
+        if sink.feed(message).await.is_err() {
+            break;
+        }
+        if (queued.is_empty() || closing) && sink.flush().await.is_err() {
+            break;
+        }
+        if closing {
             break;
         }
     }
