@@ -151,3 +151,69 @@ async fn following_ends_when_the_container_stops_and_unknown_containers_are_not_
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn a_subscriber_that_falls_behind_is_told_how_many_lines_it_missed_and_goes_on() {
+    let (app, admin, dockerd, server) = app_with_engine().await;
+    let signal = tempfile::tempdir().expect("a directory");
+    let mount = format!("{}:/signal", signal.path().display());
+    let script =
+        "while [ ! -e /signal/go ]; do sleep 0.05; done; seq 1 100000; echo done; sleep 600";
+    dockerd
+        .run(&[
+            "--name",
+            "burst",
+            "-v",
+            &mount,
+            crate::dockerd::IMAGE,
+            "sh",
+            "-c",
+            script,
+        ])
+        .await;
+    let mut socket = ws::subscribe(
+        &app.ws_url(),
+        TRANSPORT_WS,
+        &admin,
+        LOGS,
+        json!({ "s": server, "c": "burst", "tail": 0, "follow": true }),
+    )
+    .await;
+    std::fs::write(signal.path().join("go"), "").expect("start the burst");
+    // Do not read while the container writes its 100,000 lines.
+    crate::dockerd::eventually(
+        "the burst to end",
+        std::time::Duration::from_secs(60),
+        || async {
+            let (_, last) = dockerd.docker(&["logs", "--tail", "1", "burst"]).await;
+            (last == "done").then_some(())
+        },
+    )
+    .await;
+    let mut missed = 0;
+    let mut after_the_gap = 0;
+    loop {
+        let message = ws::next_json(&mut socket).await;
+        let payload = &message["payload"];
+        if let Some(error) = payload["errors"].get(0) {
+            assert_eq!(error["extensions"]["code"], "LAGGED", "{message}");
+            missed += error["extensions"]["missed"].as_u64().expect("a count");
+            continue;
+        }
+        let text = payload["data"]["containerLogs"]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if missed > 0 {
+            after_the_gap += 1;
+        }
+        if text == "done" {
+            break;
+        }
+    }
+    assert!(
+        missed > 0,
+        "a reader that did not read for 100,000 lines was told it missed some"
+    );
+    assert!(after_the_gap > 0, "and the stream went on after telling it");
+}
