@@ -3,7 +3,7 @@
 //! - Throughput: a container writes `BENCH_LINES` lines as fast as it can while two
 //!   readers follow it: `containerLogs` over a websocket, and bollard reading the same
 //!   container straight from the Docker API. Lines/s of each and their ratio.
-//! - Latency: a container writes a line every 10 ms; for 1, 100 and 1,000 concurrent
+//! - Latency: a container writes a line every `BENCH_INTERVAL_MS` (100); for 1, 100 and 1,000 concurrent
 //!   subscribers, the time from the engine's timestamp of a line (taken when the engine
 //!   read it from the container) to its arrival at each subscriber, p50/p99; the same
 //!   for a direct Docker API reader as the baseline; and monitor's RSS per subscriber.
@@ -47,8 +47,10 @@ fn number(name: &str, default: usize) -> usize {
 async fn main() {
     let lines = number("BENCH_LINES", 200_000);
     let seconds = number("BENCH_SECONDS", 5) as u64;
+    let interval_ms = number("BENCH_INTERVAL_MS", 100);
     let engine = Dockerd::start().await;
-    let app = TestApp::spawn_with_env(vec![("MONITOR_SERVER_CHECK_SECONDS".into(), "1".into())]).await;
+    let app =
+        TestApp::spawn_with_env(vec![("MONITOR_SERVER_CHECK_SECONDS".into(), "1".into())]).await;
     let admin = app.admin_token().await;
     let body = app
         .graphql(
@@ -57,17 +59,33 @@ async fn main() {
             json!({ "e": engine.host }),
         )
         .await;
-    let server = body["data"]["createServer"]["id"].as_str().expect("a server").to_string();
+    let server = body["data"]["createServer"]["id"]
+        .as_str()
+        .expect("a server")
+        .to_string();
     let socket = engine.host.trim_start_matches("unix://").to_string();
     let docker = Docker::connect_with_unix(&socket, 120, &monitor::docker::API_VERSION)
         .expect("a Docker client");
     println!("# monitor live-logs benchmark\n");
     throughput(&engine, &app, &admin, &server, &docker, lines).await;
-    latency(&engine, &app, &admin, &server, &docker, seconds).await;
+    latency(
+        &engine,
+        &app,
+        &admin,
+        &server,
+        &docker,
+        seconds,
+        interval_ms,
+    )
+    .await;
 }
 
 /// The lines of a container's log as bollard reads them from the engine.
-fn direct(docker: &Docker, container: &str, follow: bool) -> impl futures::Stream<Item = (DateTime<Utc>, String)> + use<> {
+fn direct(
+    docker: &Docker,
+    container: &str,
+    follow: bool,
+) -> impl futures::Stream<Item = (DateTime<Utc>, String)> + use<> {
     let options = LogsOptions {
         follow,
         stdout: true,
@@ -78,27 +96,49 @@ fn direct(docker: &Docker, container: &str, follow: bool) -> impl futures::Strea
     };
     docker.logs(container, Some(options)).flat_map(|output| {
         let lines: Vec<(DateTime<Utc>, String)> = match output {
-            Ok(LogOutput::StdOut { message } | LogOutput::StdErr { message }) => String::from_utf8_lossy(&message)
-                .lines()
-                .filter_map(|line| {
-                    let (at, text) = line.split_once(' ')?;
-                    Some((DateTime::parse_from_rfc3339(at).ok()?.to_utc(), text.to_string()))
-                })
-                .collect(),
+            Ok(LogOutput::StdOut { message } | LogOutput::StdErr { message }) => {
+                String::from_utf8_lossy(&message)
+                    .lines()
+                    .filter_map(|line| {
+                        let (at, text) = line.split_once(' ')?;
+                        Some((
+                            DateTime::parse_from_rfc3339(at).ok()?.to_utc(),
+                            text.to_string(),
+                        ))
+                    })
+                    .collect()
+            }
             _ => Vec::new(),
         };
         futures::stream::iter(lines)
     })
 }
 
-async fn throughput(engine: &Dockerd, app: &TestApp, admin: &str, server: &str, docker: &Docker, lines: usize) {
+async fn throughput(
+    engine: &Dockerd,
+    app: &TestApp,
+    admin: &str,
+    server: &str,
+    docker: &Docker,
+    lines: usize,
+) {
     // The container writes once the file `go` appears in a directory shared with it.
     let signal = tempfile::tempdir().expect("a directory");
     let mount = format!("{}:/signal", signal.path().display());
-    let script = format!("while [ ! -e /signal/go ]; do sleep 0.01; done; seq 1 {lines}; sleep 3600");
-    engine.run(&["--name", "burst", "-v", &mount, IMAGE, "sh", "-c", &script]).await;
+    let script =
+        format!("while [ ! -e /signal/go ]; do sleep 0.01; done; seq 1 {lines}; sleep 3600");
+    engine
+        .run(&["--name", "burst", "-v", &mount, IMAGE, "sh", "-c", &script])
+        .await;
     // Both readers are following before the first line is written.
-    let mut subscription = ws::subscribe(&app.ws_url(), ws::TRANSPORT_WS, admin, LOGS, json!({ "s": server, "c": "burst", "tail": 0 })).await;
+    let mut subscription = ws::subscribe(
+        &app.ws_url(),
+        ws::TRANSPORT_WS,
+        admin,
+        LOGS,
+        json!({ "s": server, "c": "burst", "tail": 0 }),
+    )
+    .await;
     let mut baseline = Box::pin(direct(docker, "burst", true));
     // Give both readers time to reach the engine (nothing signals that they have).
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -108,7 +148,9 @@ async fn throughput(engine: &Dockerd, app: &TestApp, admin: &str, server: &str, 
         let mut count = 0;
         let mut last = Instant::now();
         while count < lines {
-            let Some(_) = baseline.next().await else { break };
+            let Some(_) = baseline.next().await else {
+                break;
+            };
             count += 1;
             last = Instant::now();
         }
@@ -129,27 +171,52 @@ async fn throughput(engine: &Dockerd, app: &TestApp, admin: &str, server: &str, 
     let (direct_count, direct_last) = reader.await.expect("the direct reader");
     let direct_rate = direct_count as f64 / (direct_last - started).as_secs_f64();
     let monitor_rate = count as f64 / (last - started).as_secs_f64();
-    println!("## Throughput: {lines} lines written as fast as the container can, both readers following\n");
+    println!(
+        "## Throughput: {lines} lines written as fast as the container can, both readers following\n"
+    );
     println!("| reader | lines | lines/s |");
     println!("|---|---|---|");
     println!("| Docker API direct (bollard, baseline) | {direct_count} | {direct_rate:.0} |");
-    println!("| `containerLogs` subscription over websocket | {count} (+{dropped} dropped) | {monitor_rate:.0} |");
-    println!("\n**ratio {:.2}** (goal ≥ 0.9)\n", monitor_rate / direct_rate);
+    println!(
+        "| `containerLogs` subscription over websocket | {count} (+{dropped} dropped) | {monitor_rate:.0} |"
+    );
+    println!(
+        "\n**ratio {:.2}** (goal ≥ 0.9)\n",
+        monitor_rate / direct_rate
+    );
     let _ = subscription.close(None).await;
 }
 
-async fn latency(engine: &Dockerd, app: &TestApp, admin: &str, server: &str, docker: &Docker, seconds: u64) {
+async fn latency(
+    engine: &Dockerd,
+    app: &TestApp,
+    admin: &str,
+    server: &str,
+    docker: &Docker,
+    seconds: u64,
+    interval_ms: usize,
+) {
+    let script = format!(
+        "while true; do echo tick; sleep {}; done",
+        interval_ms as f64 / 1000.0
+    );
     engine
-        .run(&["--name", "ticker", IMAGE, "sh", "-c", "while true; do echo tick; sleep 0.01; done"])
+        .run(&["--name", "ticker", IMAGE, "sh", "-c", &script])
         .await;
-    println!("## Latency: engine timestamp → arrival, a line every 10 ms, {seconds} s per level\n");
-    println!("| subscribers | lines received | p50 | p99 | max | monitor RSS | RSS per subscriber |");
+    println!(
+        "## Latency: engine timestamp → arrival, a line every {interval_ms} ms, {seconds} s per level\n"
+    );
+    println!(
+        "| subscribers | lines received | p50 | p99 | max | monitor RSS | RSS per subscriber |"
+    );
     println!("|---|---|---|---|---|---|---|");
     let mut baseline = Box::pin(direct(docker, "ticker", true));
     let mut samples = Vec::new();
     let until = Instant::now() + Duration::from_secs(seconds);
     while Instant::now() < until {
-        if let Ok(Some((at, _))) = tokio::time::timeout(Duration::from_secs(1), baseline.next()).await {
+        if let Ok(Some((at, _))) =
+            tokio::time::timeout(Duration::from_secs(1), baseline.next()).await
+        {
             samples.push(delay_ms(at));
         }
     }
@@ -159,7 +226,16 @@ async fn latency(engine: &Dockerd, app: &TestApp, admin: &str, server: &str, doc
         let before = rss_kib(app);
         let mut sockets = Vec::with_capacity(subscribers);
         for _ in 0..subscribers {
-            sockets.push(ws::subscribe(&app.ws_url(), ws::TRANSPORT_WS, admin, LOGS, json!({ "s": server, "c": "ticker", "tail": 0 })).await);
+            sockets.push(
+                ws::subscribe(
+                    &app.ws_url(),
+                    ws::TRANSPORT_WS,
+                    admin,
+                    LOGS,
+                    json!({ "s": server, "c": "ticker", "tail": 0 }),
+                )
+                .await,
+            );
         }
         // Every subscriber has its first line: all are live before measuring.
         for socket in &mut sockets {
@@ -177,10 +253,16 @@ async fn latency(engine: &Dockerd, app: &TestApp, admin: &str, server: &str, doc
         for mut socket in sockets {
             let sender = sender.clone();
             readers.push(tokio::spawn(async move {
-                while let Ok(Some(Ok(message))) = tokio::time::timeout_at(deadline.into(), futures::StreamExt::next(&mut socket)).await {
-                    let Message::Text(text) = message else { continue };
+                while let Ok(Some(Ok(message))) =
+                    tokio::time::timeout_at(deadline.into(), futures::StreamExt::next(&mut socket))
+                        .await
+                {
+                    let Message::Text(text) = message else {
+                        continue;
+                    };
                     let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-                    if let Some(at) = value["payload"]["data"]["containerLogs"]["timestamp"].as_str()
+                    if let Some(at) =
+                        value["payload"]["data"]["containerLogs"]["timestamp"].as_str()
                         && let Ok(at) = DateTime::parse_from_rfc3339(at)
                         && at >= measured_from
                         && at < measured_until
@@ -200,7 +282,12 @@ async fn latency(engine: &Dockerd, app: &TestApp, admin: &str, server: &str, doc
             let _ = reader.await;
         }
         let per_subscriber = (during.saturating_sub(before)) as f64 / subscribers as f64;
-        print_row(&subscribers.to_string(), &mut samples, Some(during), Some(per_subscriber));
+        print_row(
+            &subscribers.to_string(),
+            &mut samples,
+            Some(during),
+            Some(per_subscriber),
+        );
     }
     println!();
 }
@@ -211,7 +298,12 @@ fn delay_ms(at: DateTime<Utc>) -> f64 {
 
 fn print_row(label: &str, samples: &mut [f64], rss: Option<u64>, per_subscriber: Option<f64>) {
     samples.sort_by(f64::total_cmp);
-    let at = |q: f64| samples.get(((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len().max(1)) - 1).copied().unwrap_or(f64::NAN);
+    let at = |q: f64| {
+        samples
+            .get(((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len().max(1)) - 1)
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
     println!(
         "| {label} | {} | {:.2} ms | {:.2} ms | {:.2} ms | {} | {} |",
         samples.len(),

@@ -26,6 +26,8 @@ use super::graphql::{authenticate, extract};
 use crate::auth::Authentication;
 use crate::graphql::context::ClientAddress;
 
+/// Read buffer, and batch size before a write, of each websocket.
+const SOCKET_BUFFER_BYTES: usize = 16 * 1024;
 /// A graphql-transport-ws client that missed this many pings (no pong, nothing) is gone.
 const MISSED_PINGS: u32 = 3;
 /// Prefix of handshake refusals, so their close frame can carry the spec's 4403.
@@ -64,7 +66,11 @@ pub async fn upgrade(state: &ServerState, parts: &mut axum::http::request::Parts
     );
     let state = state.clone();
     let max_message = state.app.settings.limits.max_body_bytes;
+    // Small buffers: a log viewer's socket carries short messages, and a thousand idle
+    // viewers should not hold a thousand 128 KiB read buffers (tungstenite's default).
     upgrade
+        .read_buffer_size(SOCKET_BUFFER_BYTES)
+        .write_buffer_size(SOCKET_BUFFER_BYTES)
         .max_message_size(max_message)
         .max_frame_size(max_message)
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
