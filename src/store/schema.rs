@@ -4,6 +4,8 @@
 //! records, and the types there define their shape. Indexes are what make lookups and
 //! audit-log pages cost the same at a million records as at ten.
 
+use surrealdb::types::SurrealValue;
+
 use super::Store;
 use crate::error::Result;
 
@@ -20,7 +22,6 @@ REMOVE INDEX IF EXISTS audit_rseq ON audit_event;
 REMOVE INDEX IF EXISTS audit_rkind ON audit_event;
 REMOVE INDEX IF EXISTS audit_rstack ON audit_event;
 REMOVE INDEX IF EXISTS audit_rserver ON audit_event;
-UPDATE audit_event SET log = 1 WHERE log IS NONE RETURN NONE;
 DEFINE INDEX IF NOT EXISTS audit_log ON audit_event FIELDS log, seq;
 DEFINE INDEX IF NOT EXISTS audit_log_newest ON audit_event FIELDS log, rseq;
 DEFINE INDEX IF NOT EXISTS audit_log_kind ON audit_event FIELDS log, kind, seq;
@@ -48,8 +49,44 @@ DEFINE TABLE IF NOT EXISTS operation_output SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS operation_output_order ON operation_output FIELDS operation, first_seq;
 "#;
 
-/// Defines every table and index that does not exist yet.
+/// Record changes older stores need once, each named; `meta:migrations` remembers which
+/// ran, so a start costs nothing once they have (a backup restored from before a
+/// migration gets it on the next start, since the backup does not carry the mark).
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "audit_log_prefix",
+    "UPDATE audit_event SET log = 1 WHERE log IS NONE RETURN NONE",
+)];
+
+#[derive(SurrealValue)]
+struct Done {
+    done: Vec<String>,
+}
+
+/// Defines every table and index that does not exist yet, then runs what migrations
+/// this store has not had.
 pub async fn apply(store: &Store) -> Result<()> {
     store.db().query(DEFINITIONS).await?.check()?;
+    let mut response = store
+        .db()
+        .query("SELECT done FROM ONLY meta:migrations")
+        .await?;
+    let done: Option<Done> = response.take(0)?;
+    let done = done.map(|d| d.done).unwrap_or_default();
+    for (name, statement) in MIGRATIONS {
+        if done.iter().any(|d| d == name) {
+            continue;
+        }
+        tracing::info!(migration = name, "migrating the store (once)");
+        store
+            .db()
+            .query(format!(
+                "BEGIN TRANSACTION; {statement}; \
+                 UPSERT meta:migrations SET done = array::union(done ?? [], [$name]); \
+                 COMMIT TRANSACTION;"
+            ))
+            .bind(("name", name.to_string()))
+            .await?
+            .check()?;
+    }
     Ok(())
 }
