@@ -21,6 +21,9 @@ pub const API_VERSION: ClientVersion = ClientVersion {
     minor_version: 41,
 };
 
+/// Idle connections kept to each local engine.
+const IDLE_ENGINE_CONNECTIONS: usize = 8;
+
 /// How long a direct Docker call may wait for its response headers.
 const CALL_TIMEOUT_SECS: u64 = 60;
 
@@ -77,7 +80,11 @@ impl Engine {
 fn unix_socket(socket: std::path::PathBuf) -> std::result::Result<Docker, bollard::errors::Error> {
     use hyper_util::client::legacy::Client;
     use hyper_util::rt::TokioExecutor;
-    let client = Client::builder(TokioExecutor::new()).build(hyperlocal::UnixConnector);
+    // A few idle connections serve the steady calls; a burst (a thousand log viewers
+    // opening at once) must not leave a thousand open connections and their buffers.
+    let client = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(IDLE_ENGINE_CONNECTIONS)
+        .build(hyperlocal::UnixConnector);
     let transport = move |request: bollard::BollardRequest| {
         let (client, socket) = (client.clone(), socket.clone());
         async move {
