@@ -85,11 +85,6 @@ impl LogHub {
         }
     }
 
-    /// How many containers are being followed right now.
-    pub fn active_feeds(&self) -> usize {
-        self.feeds.lock().map_or(0, |feeds| feeds.len())
-    }
-
     /// The log of a container: `tail` lines (or everything `since`), then, when
     /// `follow`, every new line until the container stops.
     pub fn lines(

@@ -17,7 +17,7 @@ use bollard::query_parameters::{
 use futures::StreamExt;
 
 pub use graphql::{ContainersMutation, ContainersQuery, ContainersSubscription};
-pub use input::{LabelInput, RunContainerInput, image_reference};
+pub use input::RunContainerInput;
 pub use logs::{LogHub, LogLine, LogStream};
 pub use model::{
     Container, ContainerDetails, ContainerEvent, ContainerFilter, ContainerHealth, ContainerStatus,

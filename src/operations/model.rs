@@ -25,12 +25,6 @@ pub enum OperationStatus {
     Interrupted,
 }
 
-impl OperationStatus {
-    pub fn is_finished(self) -> bool {
-        !matches!(self, OperationStatus::Queued | OperationStatus::Running)
-    }
-}
-
 /// What started an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, SurrealValue)]
 #[surreal(untagged, rename_all = "SCREAMING_SNAKE_CASE")]

@@ -67,11 +67,6 @@ impl ServerConnection {
         self.state.borrow().clone()
     }
 
-    /// Resolves once the state changes (for callers waiting on a recovery).
-    pub fn watch_state(&self) -> watch::Receiver<ServerState> {
-        self.state.subscribe()
-    }
-
     pub fn events(&self) -> broadcast::Receiver<ContainerEvent> {
         self.events.subscribe()
     }

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::containers::{app_with_engine, run_container};
+use crate::helpers::TestApp;
 use crate::ws::{self, LEGACY_WS, TRANSPORT_WS};
 
 const LOGS: &str = "subscription($s: ID!, $c: ID!, $tail: Int, $follow: Boolean) { containerLogs(serverId: $s, containerId: $c, tail: $tail, follow: $follow) { stream text timestamp } }";
@@ -12,6 +13,19 @@ const TICKER: [&str; 3] = [
     "-c",
     "i=0; while true; do echo \"out $i\"; echo \"err $i\" >&2; i=$((i+1)); sleep 0.1; done",
 ];
+
+/// Subscribes to a container's log over graphql-transport-ws.
+async fn follow_logs(
+    app: &TestApp,
+    token: &str,
+    server: &str,
+    container: &str,
+    tail: u32,
+    follow: bool,
+) -> ws::Socket {
+    let variables = json!({ "s": server, "c": container, "tail": tail, "follow": follow });
+    ws::subscribe(&app.ws_url(), TRANSPORT_WS, token, LOGS, variables).await
+}
 
 fn line(message: &Value) -> (String, String) {
     let line = &message["payload"]["data"]["containerLogs"];
@@ -76,14 +90,7 @@ async fn without_follow_the_log_ends_after_the_tail() {
         &["sh", "-c", "echo one; echo two; echo three >&2; sleep 600"],
     )
     .await;
-    let mut socket = ws::subscribe(
-        &app.ws_url(),
-        TRANSPORT_WS,
-        &admin,
-        LOGS,
-        json!({ "s": server, "c": "once", "tail": 100, "follow": false }),
-    )
-    .await;
+    let mut socket = follow_logs(&app, &admin, &server, "once", 100, false).await;
     let mut lines = Vec::new();
     loop {
         let message = ws::next_json(&mut socket).await;
@@ -118,14 +125,7 @@ async fn following_ends_when_the_container_stops_and_unknown_containers_are_not_
         ],
     )
     .await;
-    let mut socket = ws::subscribe(
-        &app.ws_url(),
-        TRANSPORT_WS,
-        &admin,
-        LOGS,
-        json!({ "s": server, "c": "short", "tail": 10, "follow": true }),
-    )
-    .await;
+    let mut socket = follow_logs(&app, &admin, &server, "short", 10, true).await;
     assert_eq!(line(&ws::next_json(&mut socket).await).1, "ready");
     let stopped = app
         .graphql(Some(&admin), "mutation($s: ID!) { stopContainer(input: { serverId: $s, id: \"short\" }) { status } }", json!({ "s": server }))
@@ -137,14 +137,7 @@ async fn following_ends_when_the_container_stops_and_unknown_containers_are_not_
     let end = ws::next_json(&mut socket).await;
     assert_eq!(end["type"], "complete", "{end}");
 
-    let mut missing = ws::subscribe(
-        &app.ws_url(),
-        TRANSPORT_WS,
-        &admin,
-        LOGS,
-        json!({ "s": server, "c": "nope", "tail": 10, "follow": true }),
-    )
-    .await;
+    let mut missing = follow_logs(&app, &admin, &server, "nope", 10, true).await;
     let message = ws::next_json(&mut missing).await;
     assert_eq!(
         message["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
@@ -171,14 +164,7 @@ async fn a_subscriber_that_falls_behind_is_told_how_many_lines_it_missed_and_goe
             script,
         ])
         .await;
-    let mut socket = ws::subscribe(
-        &app.ws_url(),
-        TRANSPORT_WS,
-        &admin,
-        LOGS,
-        json!({ "s": server, "c": "burst", "tail": 0, "follow": true }),
-    )
-    .await;
+    let mut socket = follow_logs(&app, &admin, &server, "burst", 0, true).await;
     std::fs::write(signal.path().join("go"), "").expect("start the burst");
     // Do not read while the container writes its 100,000 lines.
     crate::dockerd::eventually(
