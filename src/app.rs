@@ -10,6 +10,7 @@ use async_graphql::dataloader::DataLoader;
 use chrono::{DateTime, Utc};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::audit::AuditLog;
 use crate::auth::Auth;
@@ -42,6 +43,9 @@ pub struct AppState {
     pub started_at: DateTime<Utc>,
     /// Cancelled when the server begins to shut down; long-lived tasks watch it.
     pub shutdown: CancellationToken,
+    /// Upgraded websockets, which the HTTP server no longer tracks: shutdown waits for
+    /// them so every client receives its close frame before the process exits.
+    pub websockets: TaskTracker,
 }
 
 /// A server that is bound and ready to run.
@@ -102,6 +106,7 @@ impl Application {
             metrics: Arc::new(Metrics::new()),
             started_at: Utc::now(),
             shutdown,
+            websockets: TaskTracker::new(),
         };
         Ok(Application { listener, state })
     }
@@ -123,6 +128,7 @@ impl Application {
             schema,
         });
         let token = self.state.shutdown.clone();
+        let websockets = self.state.websockets.clone();
         tracing::info!(address = %address, "listening");
         let stopping = token.clone();
         let server = axum::serve(
@@ -134,8 +140,14 @@ impl Application {
             tracing::info!("shutting down");
             stopping.cancel();
         });
+        let drained = async {
+            server.await?;
+            websockets.close();
+            websockets.wait().await;
+            anyhow::Ok(())
+        };
         tokio::select! {
-            result = server => result?,
+            result = drained => result?,
             _ = async {
                 token.cancelled().await;
                 tokio::time::sleep(SHUTDOWN_GRACE).await;

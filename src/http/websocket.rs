@@ -65,6 +65,7 @@ pub async fn upgrade(state: &ServerState, parts: &mut axum::http::request::Parts
             .map(|info| info.0.ip()),
     );
     let state = state.clone();
+    let websockets = state.app.websockets.clone();
     let max_message = state.app.settings.limits.max_body_bytes;
     // Small buffers: a log viewer's socket carries short messages, and a thousand idle
     // viewers should not hold a thousand 128 KiB read buffers (tungstenite's default).
@@ -74,7 +75,9 @@ pub async fn upgrade(state: &ServerState, parts: &mut axum::http::request::Parts
         .max_message_size(max_message)
         .max_frame_size(max_message)
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| serve(socket, state, protocol, legacy, header_token, client))
+        .on_upgrade(move |socket| {
+            websockets.track_future(serve(socket, state, protocol, legacy, header_token, client))
+        })
         .into_response()
 }
 
@@ -91,7 +94,7 @@ async fn serve(
     let (outgoing, queued) = mpsc::channel::<Message>(64);
     let ping_interval = Duration::from_secs(state.app.settings.websocket_ping_seconds.max(1));
     let accepted_token = Arc::new(Mutex::new(None::<String>));
-    let writer = tokio::spawn(write_loop(
+    let mut writer = tokio::spawn(write_loop(
         sink,
         queued,
         Watch {
@@ -127,8 +130,14 @@ async fn serve(
     } else {
         connection.keepalive_timeout(ping_interval * MISSED_PINGS)
     };
-    connection.serve().await;
-    let _ = writer.await;
+    // The writer ends the connection when it sends a close of its own (shutdown, a
+    // revoked token): the peer's reply is not worth waiting for.
+    tokio::select! {
+        _ = connection.serve() => {
+            let _ = writer.await;
+        }
+        _ = &mut writer => {}
+    }
     state.app.metrics.websocket_connections.dec();
 }
 
