@@ -20,6 +20,7 @@ use crate::containers::Containers;
 use crate::metrics::Metrics;
 use crate::operations::Operations;
 use crate::servers::Servers;
+use crate::stacks::{Registry, Stacks};
 use crate::store::{Store, StoreAddress};
 use crate::users::{UserLoader, Users};
 
@@ -38,6 +39,7 @@ pub struct AppState {
     pub servers: Servers,
     pub containers: Containers,
     pub operations: Operations,
+    pub stacks: Stacks,
     pub backup_tickets: DownloadTickets,
     pub metrics: Arc<Metrics>,
     pub started_at: DateTime<Utc>,
@@ -89,6 +91,15 @@ impl Application {
         .await?;
         let containers = Containers::new(audit.clone());
         let operations = Operations::start(store.clone(), audit.clone()).await?;
+        let stacks = Stacks::new(
+            store.clone(),
+            audit.clone(),
+            servers.clone(),
+            containers.clone(),
+            operations.clone(),
+            Registry::from_settings(&settings.registry)?,
+            &settings.data_dir,
+        );
         let listener = TcpListener::bind(settings.listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
@@ -102,6 +113,7 @@ impl Application {
             servers,
             containers,
             operations,
+            stacks,
             backup_tickets: DownloadTickets::default(),
             metrics: Arc::new(Metrics::new()),
             started_at: Utc::now(),

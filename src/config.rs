@@ -39,6 +39,18 @@ pub struct Settings {
     /// How often each server's engine is checked (version, counts, host figures).
     pub server_check_seconds: u64,
     pub limits: Limits,
+    /// Where stack images are pushed and deployed from.
+    pub registry: RegistrySettings,
+}
+
+/// The image registry stacks push to: `MONITOR_REGISTRY__URL=http://127.0.0.1:5000`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct RegistrySettings {
+    /// `http(s)://host[:port]`; without it, builds stay on the server that built them.
+    pub url: Option<String>,
+    pub username: Option<String>,
+    #[serde(skip_serializing)]
+    pub password: Option<SecretString>,
 }
 
 /// Bounds that keep one client from hurting everyone else.
@@ -85,6 +97,7 @@ impl Default for Settings {
                 login_attempts_per_minute: 10,
                 request_timeout_seconds: 30,
             },
+            registry: RegistrySettings::default(),
         }
     }
 }

@@ -53,6 +53,23 @@ impl Error {
         }
     }
 
+    /// Moves a bad-input error's field path from `["input", …]` to `[at…, …]`, for
+    /// input checked as part of a larger one (a stack's deploy settings are checked as
+    /// a container's).
+    pub fn under(self, at: &[&str]) -> Self {
+        match self {
+            Error::BadInput { field, message } => Error::BadInput {
+                field: at
+                    .iter()
+                    .map(|p| p.to_string())
+                    .chain(field.into_iter().skip(1))
+                    .collect(),
+                message,
+            },
+            other => other,
+        }
+    }
+
     /// The machine-readable code clients see in `extensions.code`.
     pub fn code(&self) -> &'static str {
         match self {

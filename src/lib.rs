@@ -35,6 +35,7 @@ pub mod http;
 pub mod metrics;
 pub mod operations;
 pub mod servers;
+pub mod stacks;
 pub mod store;
 pub mod telemetry;
 pub mod users;

@@ -22,6 +22,7 @@ pub use graphql::{AuditQuery, AuditSubscription};
 pub use model::{
     Actor, ActorKind, AuditDiff, AuditEvent, AuditKind, AuditSubject, AuditSubjectType, record_key,
 };
+pub use store::is_duplicate;
 
 use crate::error::Result;
 use crate::graphql::pagination::PageRequest;
@@ -151,6 +152,12 @@ impl AuditEvent {
     /// Files the event under a server, for the log's server filter and sort.
     pub fn on_server(mut self, server_id: &str) -> Self {
         self.server_id = Some(ID(server_id.to_string()));
+        self
+    }
+
+    /// Files the event under a stack, for the log's stack filter and sort.
+    pub fn on_stack(mut self, stack_id: &str) -> Self {
+        self.stack_id = Some(ID(stack_id.to_string()));
         self
     }
 

@@ -28,6 +28,20 @@ pub enum AuditKind {
     ContainerRemoved,
     CommandStarted,
     OperationCancelled,
+    StackCreated,
+    StackUpdated,
+    StackDeleted,
+    StackCloneStarted,
+    StackPullStarted,
+    StackScriptStarted,
+    StackBuildStarted,
+    StackPushStarted,
+    StackDeployStarted,
+    StackRollbackStarted,
+    PipelineStarted,
+    WebhookRejected,
+    WebhookSecretRotated,
+    ServerCloned,
 }
 
 impl AuditKind {
@@ -52,6 +66,20 @@ impl AuditKind {
             AuditKind::ContainerRemoved => "CONTAINER_REMOVED",
             AuditKind::CommandStarted => "COMMAND_STARTED",
             AuditKind::OperationCancelled => "OPERATION_CANCELLED",
+            AuditKind::StackCreated => "STACK_CREATED",
+            AuditKind::StackUpdated => "STACK_UPDATED",
+            AuditKind::StackDeleted => "STACK_DELETED",
+            AuditKind::StackCloneStarted => "STACK_CLONE_STARTED",
+            AuditKind::StackPullStarted => "STACK_PULL_STARTED",
+            AuditKind::StackScriptStarted => "STACK_SCRIPT_STARTED",
+            AuditKind::StackBuildStarted => "STACK_BUILD_STARTED",
+            AuditKind::StackPushStarted => "STACK_PUSH_STARTED",
+            AuditKind::StackDeployStarted => "STACK_DEPLOY_STARTED",
+            AuditKind::StackRollbackStarted => "STACK_ROLLBACK_STARTED",
+            AuditKind::PipelineStarted => "PIPELINE_STARTED",
+            AuditKind::WebhookRejected => "WEBHOOK_REJECTED",
+            AuditKind::WebhookSecretRotated => "WEBHOOK_SECRET_ROTATED",
+            AuditKind::ServerCloned => "SERVER_CLONED",
         }
     }
 }

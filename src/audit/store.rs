@@ -53,7 +53,7 @@ pub async fn write_with_event<T: SurrealValue>(
 
 /// Whether an error is a unique-index violation. SurrealDB 3.3 reports those with an
 /// internal error kind, so its message is the only mark of them.
-fn is_duplicate(error: &surrealdb::Error) -> bool {
+pub fn is_duplicate(error: &surrealdb::Error) -> bool {
     error.is_already_exists() || error.to_string().contains("already contains")
 }
 

@@ -144,7 +144,7 @@ fn container_name(raw: &str) -> Result<String> {
 }
 
 /// Checks an image reference: `[host[:port]/]path[:tag][@algorithm:digest]`.
-fn image_reference(raw: &str, path: &[&str]) -> Result<String> {
+pub fn image_reference(raw: &str, path: &[&str]) -> Result<String> {
     let bad =
         |why: &str| Error::bad_input(path, format!("{raw:?} is not an image reference: {why}"));
     let reference = raw.trim();

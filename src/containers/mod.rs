@@ -17,7 +17,7 @@ use bollard::query_parameters::{
 use futures::StreamExt;
 
 pub use graphql::{ContainersMutation, ContainersQuery, ContainersSubscription};
-pub use input::RunContainerInput;
+pub use input::{LabelInput, RunContainerInput, RunSpec, image_reference};
 pub use logs::{LogHub, LogLine, LogStream};
 pub use model::{
     Container, ContainerDetails, ContainerEvent, ContainerFilter, ContainerHealth, ContainerStatus,
@@ -97,6 +97,38 @@ impl Containers {
         input: RunContainerInput,
     ) -> Result<ContainerDetails> {
         let spec = input.parse()?;
+        let image = spec.image.clone();
+        let details = self.launch(server, spec).await?;
+        let event = self
+            .audit
+            .event(
+                AuditKind::ContainerCreated,
+                actor,
+                format!(
+                    "ran container {} ({}) on {}",
+                    details.name, image, server.name
+                ),
+            )
+            .about(
+                AuditSubjectType::Container,
+                Some(&details.id),
+                Some(&details.name),
+            )
+            .on_server(&server.id)
+            .with_diff(
+                None,
+                Some(serde_json::json!({ "image": image, "name": details.name })),
+            );
+        self.audit.append(event).await?;
+        Ok(details)
+    }
+
+    /// Creates and starts a checked container (no audit: the caller records why).
+    pub async fn launch(
+        &self,
+        server: &ServerConnection,
+        spec: RunSpec,
+    ) -> Result<ContainerDetails> {
         server.ensure_reachable()?;
         let docker = &server.engine.docker;
         let options = CreateContainerOptions {
@@ -130,29 +162,7 @@ impl Containers {
                 .await;
             return Err(engine_error(server, &spec.name, error));
         }
-        let details = self.inspect(server, &created.id).await?;
-        let event = self
-            .audit
-            .event(
-                AuditKind::ContainerCreated,
-                actor,
-                format!(
-                    "ran container {} ({}) on {}",
-                    details.name, spec.image, server.name
-                ),
-            )
-            .about(
-                AuditSubjectType::Container,
-                Some(&details.id),
-                Some(&details.name),
-            )
-            .on_server(&server.id)
-            .with_diff(
-                None,
-                Some(serde_json::json!({ "image": spec.image, "name": details.name })),
-            );
-        self.audit.append(event).await?;
-        Ok(details)
+        self.inspect(server, &created.id).await
     }
 
     async fn pull(&self, server: &ServerConnection, image: &str) -> Result<()> {

@@ -95,7 +95,12 @@ fn unix_socket(socket: std::path::PathBuf) -> std::result::Result<Docker, bollar
                 .request(hyper::Request::from_parts(parts, body))
                 .await
                 .map_err(|e| bollard::errors::Error::IOError {
-                    err: std::io::Error::new(std::io::ErrorKind::ConnectionRefused, e),
+                    // hyper's error names only its category ("Connect"); the cause
+                    // chain says what happened.
+                    err: std::io::Error::new(
+                        std::io::ErrorKind::ConnectionRefused,
+                        format!("{:#}", anyhow::Error::new(e)),
+                    ),
                 })
         }
     };

@@ -16,6 +16,7 @@ use crate::containers::{ContainersMutation, ContainersQuery, ContainersSubscript
 use crate::health::HealthQuery;
 use crate::operations::{OperationsMutation, OperationsQuery, OperationsSubscription};
 use crate::servers::{ServersMutation, ServersQuery};
+use crate::stacks::{StacksMutation, StacksQuery};
 use crate::users::{UsersMutation, UsersQuery};
 
 #[derive(MergedObject, Default)]
@@ -27,6 +28,7 @@ pub struct Query(
     ServersQuery,
     ContainersQuery,
     OperationsQuery,
+    StacksQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -37,6 +39,7 @@ pub struct Mutation(
     ServersMutation,
     ContainersMutation,
     OperationsMutation,
+    StacksMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -1,5 +1,6 @@
 //! The HTTP surface: `/graphql` (HTTP and websocket), `/graphiql`, `/backup`,
-//! `/healthz`, `/readyz`, `/metrics`, and the web client for every other path.
+//! `/hooks/git/{stackId}`, `/healthz`, `/readyz`, `/metrics`, and the web client for
+//! every other path.
 
 mod assets;
 pub mod graphql;
@@ -40,6 +41,10 @@ pub fn router(state: ServerState) -> Router {
         )
         .route("/graphiql", get(assets::graphiql))
         .route("/backup", get(crate::backup::download_backup))
+        .route(
+            "/hooks/git/{stack_id}",
+            axum::routing::post(crate::stacks::hooks::git_push),
+        )
         .route("/healthz", get(probes::healthz))
         .route("/readyz", get(probes::readyz))
         .route("/metrics", get(probes::metrics))

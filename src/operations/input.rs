@@ -65,6 +65,9 @@ pub struct OperationFilter {
     pub statuses: Option<Vec<OperationStatus>>,
     pub kinds: Option<Vec<OperationKind>>,
     pub server_id: Option<ID>,
+    pub stack_id: Option<ID>,
+    /// The steps of one pipeline run.
+    pub parent_id: Option<ID>,
 }
 
 impl OperationFilter {
@@ -90,6 +93,18 @@ impl OperationFilter {
             query
                 .vars
                 .insert("server_id".into(), server.to_string().into_value());
+        }
+        if let Some(stack) = &self.stack_id {
+            query.conditions.push("stack_id = $stack_id");
+            query
+                .vars
+                .insert("stack_id".into(), stack.to_string().into_value());
+        }
+        if let Some(parent) = &self.parent_id {
+            query.conditions.push("parent_id = $parent_id");
+            query
+                .vars
+                .insert("parent_id".into(), parent.to_string().into_value());
         }
         query
     }

@@ -1,9 +1,11 @@
-//! Operations: the record of every unit of work (a command now; clone, build, push and
-//! deploy later), with its status, its output stored and streamed, and cancellation.
+//! Operations: the record of every unit of work (a command, a clone, a build, a push, a
+//! deploy, a pipeline run and its steps), with its status, its output stored and
+//! streamed, and cancellation. Other domains describe the work; this one runs it.
 //!
 //! An operation is written as RUNNING before its work starts, and its end is written
 //! when the work ends; on start, any left RUNNING by a crash are marked INTERRUPTED.
 
+mod command;
 mod graphql;
 mod input;
 mod model;
@@ -11,26 +13,26 @@ mod output;
 mod store;
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
-use futures::{Stream, StreamExt};
+use futures::Stream;
 use surrealdb::types::SurrealValue;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
+pub use command::{Host, capture, run_on};
 pub use graphql::{OperationsMutation, OperationsQuery, OperationsSubscription};
 pub use input::{CancelOperationInput, OperationFilter, OperationOrder, RunCommandInput};
 pub use model::{
     Operation, OperationKind, OperationStatus, OperationTrigger, OutputLine, OutputStream,
 };
 
-use crate::agent::protocol::{CommandFrame, CommandRequest};
-use crate::audit::{Actor, AuditKind, AuditLog, AuditSubjectType};
+use crate::audit::{Actor, AuditEvent, AuditKind, AuditLog, AuditSubjectType};
 use crate::error::{Error, Result};
 use crate::graphql::pagination::PageRequest;
-use crate::servers::ServerConnection;
 use crate::store::Store;
 use model::OperationRow;
 use output::Output;
@@ -94,73 +96,83 @@ impl Operations {
         Ok(rows.iter().map(OperationRow::to_operation).collect())
     }
 
-    /// Starts `sh -c <command>` on a server: in-process for the local engine's host,
-    /// through the agent for a remote one.
-    pub async fn run_command(
+    /// Records a new operation as RUNNING (with its audit event, in one transaction
+    /// when there is one), then runs `work` in the background. The work writes its
+    /// output through [`Progress`]; cancelling the operation drops the work, which must
+    /// therefore stop what it started when dropped (commands kill their process group).
+    pub async fn launch<Work, Done>(
         &self,
         actor: &Actor,
-        server: Arc<ServerConnection>,
-        input: RunCommandInput,
-    ) -> Result<Operation> {
-        let request = input.parse(&server)?;
+        spec: OperationSpec,
+        event: Option<AuditEvent>,
+        work: Work,
+    ) -> Result<Launched>
+    where
+        Work: FnOnce(Progress) -> Done,
+        Done: Future<Output = Ending> + Send + 'static,
+    {
         let key = ulid::Ulid::new().to_string();
         let now = Utc::now();
         let row = OperationRow {
             id: store::record_id(&key),
-            kind: OperationKind::Command,
-            status: OperationStatus::Running,
-            trigger: OperationTrigger::Manual,
-            server_id: server.id.clone(),
-            target: request.command.clone(),
-            working_directory: request.working_directory.clone(),
+            kind: spec.kind,
+            status: if spec.queued {
+                OperationStatus::Queued
+            } else {
+                OperationStatus::Running
+            },
+            trigger: spec.trigger,
+            server_id: spec.server_id,
+            stack_id: spec.stack_id,
+            parent_id: spec.parent_id,
+            target: spec.target,
+            working_directory: spec.working_directory,
             actor: actor.clone(),
             created_at: now,
-            started_at: Some(now),
+            started_at: (!spec.queued).then_some(now),
             finished_at: None,
             exit_code: None,
             error: None,
             output_lines: 0,
         };
-        let event = self
-            .audit
-            .event(
-                AuditKind::CommandStarted,
-                actor,
-                format!("ran `{}` on {}", request.command, server.name),
-            )
-            .about(
-                AuditSubjectType::Operation,
-                Some(&key),
-                Some(&request.command),
-            )
-            .on_server(&server.id);
-        let stored: Option<OperationRow> = self
-            .audit
-            .write(
-                store::CREATE,
-                ("operation_id", row.id.clone(), "operation_row", row),
-                event,
-            )
-            .await?;
-        let operation = stored.ok_or_else(|| {
-            Error::Internal(anyhow::anyhow!("the new operation was not returned"))
-        })?;
+        let target = row.target.clone();
+        let bindings = ("operation_id", row.id.clone(), "operation_row", row);
+        let stored: Option<OperationRow> = match event {
+            Some(event) => {
+                let event = event.about(AuditSubjectType::Operation, Some(&key), Some(&target));
+                self.audit.write(store::CREATE, bindings, event).await?
+            }
+            None => store::create(&self.store, bindings).await?,
+        };
+        let operation = stored
+            .ok_or_else(|| Error::Internal(anyhow::anyhow!("the new operation was not returned")))?
+            .to_operation();
         let running = Arc::new(Running {
             output: Output::new(),
             cancel: CancellationToken::new(),
             done: tokio::sync::watch::channel(false).0,
         });
         self.lock_running().insert(key.clone(), running.clone());
-        tokio::spawn(self.clone().work(key, server, request, running));
-        Ok(operation.to_operation())
+        let done = running.done.subscribe();
+        let work = work(Progress {
+            running: running.clone(),
+            store: self.store.clone(),
+            key: key.clone(),
+        });
+        tokio::spawn(self.clone().supervise(key, running, work));
+        Ok(Launched {
+            operation,
+            done,
+            operations: self.clone(),
+        })
     }
 
-    async fn work(
+    /// Runs the work, stores its output as it comes and its ending once it ends.
+    async fn supervise(
         self,
         key: String,
-        server: Arc<ServerConnection>,
-        request: CommandRequest,
         running: Arc<Running>,
+        work: impl Future<Output = Ending> + Send + 'static,
     ) {
         let stop_flushing = CancellationToken::new();
         let flusher = tokio::spawn(flush_periodically(
@@ -169,7 +181,12 @@ impl Operations {
             running.clone(),
             stop_flushing.clone(),
         ));
-        let ending = self.execute(&server, request, &running).await;
+        let ending = tokio::select! {
+            ending = work => ending,
+            _ = running.cancel.cancelled() => {
+                Ending::of(OperationStatus::Cancelled, None, Some("cancelled".into()))
+            }
+        };
         // Let a write in progress finish, so no line is stored twice.
         stop_flushing.cancel();
         let _ = flusher.await;
@@ -185,68 +202,6 @@ impl Operations {
         }
         self.lock_running().remove(&key);
         running.done.send_replace(true);
-    }
-
-    async fn execute(
-        &self,
-        server: &ServerConnection,
-        request: CommandRequest,
-        running: &Running,
-    ) -> Ending {
-        let frames: std::pin::Pin<Box<dyn Stream<Item = CommandFrame> + Send>> =
-            match &server.engine.agent {
-                Some(agent) => match agent.run_command(&request).await {
-                    Ok(frames) => Box::pin(frames.map(|frame| {
-                        frame.unwrap_or_else(|error| CommandFrame::Error {
-                            message: format!("lost the agent: {error}"),
-                        })
-                    })),
-                    Err(error) => {
-                        return Ending::failed(
-                            None,
-                            format!("the agent could not run the command: {error:#}"),
-                        );
-                    }
-                },
-                None => Box::pin(crate::agent::command::run(request)),
-            };
-        let mut frames = frames;
-        loop {
-            let frame = tokio::select! {
-                frame = frames.next() => frame,
-                _ = running.cancel.cancelled() => {
-                    drop(frames);
-                    return Ending::of(OperationStatus::Cancelled, None, Some("cancelled".into()));
-                }
-            };
-            match frame {
-                Some(CommandFrame::Stdout { text }) => {
-                    running.output.push(OutputStream::Stdout, text)
-                }
-                Some(CommandFrame::Stderr { text }) => {
-                    running.output.push(OutputStream::Stderr, text)
-                }
-                Some(CommandFrame::Exit { code: Some(0) }) => {
-                    return Ending::of(OperationStatus::Succeeded, Some(0), None);
-                }
-                Some(CommandFrame::Exit { code: Some(code) }) => {
-                    return Ending::failed(
-                        Some(code.into()),
-                        format!("the command exited with code {code}"),
-                    );
-                }
-                Some(CommandFrame::Exit { code: None }) => {
-                    return Ending::failed(None, "the command was killed by a signal".into());
-                }
-                Some(CommandFrame::Error { message }) => return Ending::failed(None, message),
-                None => {
-                    return Ending::failed(
-                        None,
-                        "the command's output ended without an exit status".into(),
-                    );
-                }
-            }
-        }
     }
 
     /// Asks a running operation to stop, and answers once it has (or after 10 s).
@@ -278,6 +233,14 @@ impl Operations {
             .await?
             .ok_or_else(|| not_found(id))?
             .to_operation())
+    }
+
+    /// Stops a running operation without recording who asked: the step of a pipeline
+    /// run that was itself cancelled. Nothing happens if it has already ended.
+    pub fn stop(&self, id: &str) {
+        if let Some(running) = self.lock_running().get(id) {
+            running.cancel.cancel();
+        }
     }
 
     /// The output stored so far, then, while the operation runs, each new line.
@@ -369,9 +332,88 @@ async fn flush_periodically(
     }
 }
 
+/// What a new operation is, before it runs.
+pub struct OperationSpec {
+    pub kind: OperationKind,
+    pub trigger: OperationTrigger,
+    pub server_id: String,
+    pub stack_id: Option<String>,
+    /// The pipeline run this operation is a step of.
+    pub parent_id: Option<String>,
+    /// What it works on, as a person reads it.
+    pub target: String,
+    pub working_directory: Option<String>,
+    /// Stored as QUEUED until the work calls [`Progress::started`].
+    pub queued: bool,
+}
+
+/// Where a running operation's work writes its output.
+#[derive(Clone)]
+pub struct Progress {
+    running: Arc<Running>,
+    store: Store,
+    key: String,
+}
+
+impl Progress {
+    pub fn stdout(&self, text: impl Into<String>) {
+        self.running.output.push(OutputStream::Stdout, text.into());
+    }
+
+    pub fn stderr(&self, text: impl Into<String>) {
+        self.running.output.push(OutputStream::Stderr, text.into());
+    }
+
+    /// The operation's id.
+    pub fn operation_id(&self) -> &str {
+        &self.key
+    }
+
+    /// Marks a queued operation as running, now that its turn has come.
+    pub async fn started(&self) {
+        #[derive(SurrealValue)]
+        struct Started {
+            status: OperationStatus,
+            started_at: chrono::DateTime<Utc>,
+        }
+        let started = Started {
+            status: OperationStatus::Running,
+            started_at: Utc::now(),
+        };
+        if let Err(error) = store::update(&self.store, &self.key, started).await {
+            tracing::error!(operation = %self.key, %error, "cannot mark an operation as started");
+        }
+    }
+
+    /// A line written by monitor itself, e.g. which step starts.
+    pub fn note(&self, text: impl Into<String>) {
+        self.running.output.push(OutputStream::Monitor, text.into());
+    }
+}
+
+/// A launched operation: as first stored, and a way to wait for its end.
+pub struct Launched {
+    pub operation: Operation,
+    done: tokio::sync::watch::Receiver<bool>,
+    operations: Operations,
+}
+
+impl Launched {
+    /// Waits for the operation to end, and returns it as stored then.
+    pub async fn finished(mut self) -> Result<Operation> {
+        // The sender lives until the ending is stored; a closed channel means the same.
+        let _ = self.done.wait_for(|done| *done).await;
+        let id = self.operation.id.to_string();
+        Ok(store::find(&self.operations.store, &id)
+            .await?
+            .ok_or_else(|| not_found(&id))?
+            .to_operation())
+    }
+}
+
 /// How an operation ended, as stored.
 #[derive(Debug, SurrealValue)]
-struct Ending {
+pub struct Ending {
     status: OperationStatus,
     finished_at: chrono::DateTime<Utc>,
     exit_code: Option<i64>,
@@ -388,8 +430,21 @@ impl Ending {
         }
     }
 
-    fn failed(exit_code: Option<i64>, error: String) -> Ending {
-        Ending::of(OperationStatus::Failed, exit_code, Some(error))
+    pub fn succeeded() -> Ending {
+        Ending::of(OperationStatus::Succeeded, Some(0), None)
+    }
+
+    pub fn failed(exit_code: Option<i64>, error: impl Into<String>) -> Ending {
+        Ending::of(OperationStatus::Failed, exit_code, Some(error.into()))
+    }
+
+    pub fn is_success(&self) -> bool {
+        self.status == OperationStatus::Succeeded
+    }
+
+    /// Why it did not succeed.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
     }
 }
 

@@ -6,11 +6,26 @@ use surrealdb::types::{RecordId, SurrealValue};
 
 use crate::audit::{Actor, record_key};
 
-/// The kind of work. Commands now; clone, build, push and deploy join as stacks do.
+/// The kind of work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, SurrealValue)]
 #[surreal(untagged, rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OperationKind {
+    /// A shell command on a server.
     Command,
+    /// Cloning a stack's repository.
+    Clone,
+    /// Pulling a stack's branch.
+    Pull,
+    /// Running one of a stack's repo scripts.
+    Script,
+    /// Building a stack's image.
+    Build,
+    /// Pushing a stack's image to the registry.
+    Push,
+    /// Creating (or replacing) a stack's container.
+    Deploy,
+    /// A stack's pipeline run; its steps are operations with this one as parent.
+    Pipeline,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, SurrealValue)]
@@ -31,6 +46,8 @@ pub enum OperationStatus {
 pub enum OperationTrigger {
     /// A person or script, through the API.
     Manual,
+    /// A git push, through a webhook.
+    Webhook,
 }
 
 #[derive(Debug, Clone, SurrealValue)]
@@ -40,6 +57,8 @@ pub struct OperationRow {
     pub status: OperationStatus,
     pub trigger: OperationTrigger,
     pub server_id: String,
+    pub stack_id: Option<String>,
+    pub parent_id: Option<String>,
     /// What the operation works on, as a person reads it (the command line).
     pub target: String,
     pub working_directory: Option<String>,
@@ -60,6 +79,8 @@ impl OperationRow {
             status: self.status,
             trigger: self.trigger,
             server_id: ID(self.server_id.clone()),
+            stack_id: self.stack_id.clone().map(ID),
+            parent_id: self.parent_id.clone().map(ID),
             target: self.target.clone(),
             working_directory: self.working_directory.clone(),
             actor: self.actor.clone(),
@@ -81,6 +102,10 @@ pub struct Operation {
     pub status: OperationStatus,
     pub trigger: OperationTrigger,
     pub server_id: ID,
+    /// The stack it works for, if any.
+    pub stack_id: Option<ID>,
+    /// The pipeline run this operation is a step of.
+    pub parent_id: Option<ID>,
     /// What it works on, e.g. the command line.
     pub target: String,
     pub working_directory: Option<String>,

@@ -15,6 +15,15 @@ pub fn record_id(key: &str) -> RecordId {
 
 pub const CREATE: &str = "CREATE ONLY $operation_id CONTENT $operation_row";
 
+/// Creates an operation no audit event accompanies (a step of a pipeline run).
+pub async fn create(
+    store: &Store,
+    bindings: (&'static str, RecordId, &'static str, OperationRow),
+) -> Result<Option<OperationRow>> {
+    let mut response = store.db().query(CREATE).bind(bindings).await?;
+    Ok(response.take(0)?)
+}
+
 pub async fn find(store: &Store, key: &str) -> Result<Option<OperationRow>> {
     store.find(record_id(key)).await
 }

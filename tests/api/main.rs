@@ -2,7 +2,9 @@
 //! the real `monitor` server and talks to it over HTTP and websockets.
 
 mod dockerd;
+mod gitrepo;
 mod helpers;
+mod registry;
 mod ws;
 
 mod agent;
@@ -18,5 +20,6 @@ mod logs;
 mod operations;
 mod schema;
 mod servers;
+mod stacks;
 mod users;
 mod websocket;

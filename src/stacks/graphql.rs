@@ -1,0 +1,231 @@
+//! Stacks in GraphQL: the list, each stack's live parts, its changes and its actions.
+
+use async_graphql::connection::Connection;
+use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
+
+use super::actions::Step;
+use super::model::{StackAction, StackImage};
+use super::{CreateStackInput, DeleteStackInput, Stack, UpdateStackInput};
+use crate::containers::{Container, ContainerFilter};
+use crate::error::{Error, Result};
+use crate::graphql::context::ContextExt;
+use crate::graphql::pagination::{self, PageRequest};
+use crate::operations::{Operation, OperationTrigger};
+use crate::servers::Server;
+use crate::users::Role;
+
+#[derive(Default)]
+pub struct StacksQuery;
+
+#[Object]
+impl StacksQuery {
+    /// Every stack, in the order they were created; `serverId` keeps one server's.
+    async fn stacks(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many items, 1 to 100 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+        server_id: Option<ID>,
+    ) -> Result<Connection<String, Stack>> {
+        ctx.require(Role::Viewer)?;
+        let page = PageRequest::<String>::parse(first, after)?;
+        let stacks = ctx
+            .state()
+            .stacks
+            .list(
+                server_id.as_ref().map(|id| id.as_str()),
+                page.after.as_deref(),
+                page.first + 1,
+            )
+            .await?;
+        Ok(pagination::connection(stacks, &page, |stack| {
+            pagination::encode_cursor(&stack.id.0)
+        }))
+    }
+
+    async fn stack(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Stack>> {
+        ctx.require(Role::Viewer)?;
+        ctx.state().stacks.get(&id).await
+    }
+}
+
+#[ComplexObject]
+impl Stack {
+    async fn server(&self, ctx: &Context<'_>) -> Result<Option<Server>> {
+        ctx.state().servers.get(&self.server_id).await
+    }
+
+    /// What can be done with this stack now; the client shows only these.
+    async fn available_actions(&self, ctx: &Context<'_>) -> Vec<StackAction> {
+        ctx.state().stacks.available_actions(self)
+    }
+
+    /// The stack's containers, live from its server's engine.
+    async fn containers(&self, ctx: &Context<'_>) -> Result<Vec<Container>> {
+        let state = ctx.state();
+        let connection = state.servers.connection(&self.server_id)?;
+        let filter = ContainerFilter {
+            label: Some(format!("{}={}", super::deploy::STACK_LABEL, self.id.0)),
+            ..Default::default()
+        };
+        state.containers.list(&connection, &filter).await
+    }
+
+    /// The stack's images in the registry, to deploy or roll back to.
+    async fn images(&self, ctx: &Context<'_>) -> Result<Vec<StackImage>> {
+        match &ctx.state().stacks.registry {
+            Some(registry) => registry.images(&self.name).await,
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Where a git host posts pushes: `POST` this path on monitor's address.
+    async fn webhook_path(&self) -> String {
+        format!("/hooks/git/{}", self.id.0)
+    }
+
+    /// The secret git hosts sign deliveries with (operators and admins only).
+    async fn webhook_secret(&self, ctx: &Context<'_>) -> Result<String> {
+        ctx.require(Role::Operator)?;
+        Ok(self.webhook_secret.clone())
+    }
+}
+
+#[derive(Default)]
+pub struct StacksMutation;
+
+/// The stacks copied by `cloneServer`, and the deploys started for them.
+#[derive(SimpleObject)]
+pub struct CloneServerResult {
+    pub stacks: Vec<Stack>,
+    pub deploys: Vec<Operation>,
+}
+
+#[Object]
+impl StacksMutation {
+    async fn create_stack(&self, ctx: &Context<'_>, input: CreateStackInput) -> Result<Stack> {
+        let principal = ctx.require(Role::Operator)?;
+        ctx.state().stacks.create(&principal.actor(), input).await
+    }
+
+    async fn update_stack(&self, ctx: &Context<'_>, input: UpdateStackInput) -> Result<Stack> {
+        let principal = ctx.require(Role::Operator)?;
+        ctx.state().stacks.update(&principal.actor(), input).await
+    }
+
+    /// Removes a stack (and, by default, its containers); returns it as it was.
+    async fn delete_stack(&self, ctx: &Context<'_>, input: DeleteStackInput) -> Result<Stack> {
+        let principal = ctx.require(Role::Operator)?;
+        ctx.state().stacks.delete(&principal.actor(), input).await
+    }
+
+    /// Clones the stack's repo afresh; follow the operation with `operationOutput`.
+    async fn clone_stack_repo(&self, ctx: &Context<'_>, stack_id: ID) -> Result<Operation> {
+        act(ctx, &stack_id, Step::Clone).await
+    }
+
+    /// Pulls the stack's branch (clones when nothing is checked out).
+    async fn pull_stack_repo(&self, ctx: &Context<'_>, stack_id: ID) -> Result<Operation> {
+        act(ctx, &stack_id, Step::Pull).await
+    }
+
+    async fn run_stack_script(
+        &self,
+        ctx: &Context<'_>,
+        stack_id: ID,
+        script: String,
+    ) -> Result<Operation> {
+        act(ctx, &stack_id, Step::Script(script)).await
+    }
+
+    /// Builds the stack's image from its checkout, with live build output.
+    async fn build_stack(&self, ctx: &Context<'_>, stack_id: ID) -> Result<Operation> {
+        act(ctx, &stack_id, Step::Build).await
+    }
+
+    /// Pushes the last build to the registry.
+    async fn push_stack_image(&self, ctx: &Context<'_>, stack_id: ID) -> Result<Operation> {
+        act(ctx, &stack_id, Step::Push).await
+    }
+
+    /// Runs (or replaces) the stack's container.
+    async fn deploy_stack(&self, ctx: &Context<'_>, stack_id: ID) -> Result<Operation> {
+        let step = Step::Deploy {
+            image: None,
+            rollback: false,
+        };
+        act(ctx, &stack_id, step).await
+    }
+
+    /// Redeploys the stack from an earlier image, e.g. one of `stack.images`.
+    async fn rollback_stack(
+        &self,
+        ctx: &Context<'_>,
+        stack_id: ID,
+        image: String,
+    ) -> Result<Operation> {
+        let image = crate::containers::image_reference(&image, &["image"])?;
+        let step = Step::Deploy {
+            image: Some(image),
+            rollback: true,
+        };
+        act(ctx, &stack_id, step).await
+    }
+
+    /// Runs the stack's pipeline; each step is a child operation of the run.
+    async fn run_pipeline(&self, ctx: &Context<'_>, stack_id: ID) -> Result<Operation> {
+        let principal = ctx.require(Role::Operator)?;
+        let launched = ctx
+            .state()
+            .stacks
+            .run_pipeline(
+                &principal.actor(),
+                &stack_id,
+                OperationTrigger::Manual,
+                "by hand",
+            )
+            .await?;
+        Ok(launched.operation)
+    }
+
+    /// Replaces the stack's webhook secret; the old one stops working at once.
+    async fn rotate_stack_webhook_secret(&self, ctx: &Context<'_>, stack_id: ID) -> Result<Stack> {
+        let principal = ctx.require(Role::Operator)?;
+        ctx.state()
+            .stacks
+            .rotate_webhook_secret(&principal.actor(), &stack_id)
+            .await
+    }
+
+    /// Copies every stack of one server to another and deploys the copies there.
+    async fn clone_server(
+        &self,
+        ctx: &Context<'_>,
+        source_server_id: ID,
+        target_server_id: ID,
+    ) -> Result<CloneServerResult> {
+        let principal = ctx.require(Role::Admin)?;
+        if source_server_id == target_server_id {
+            return Err(Error::bad_input(
+                &["targetServerId"],
+                "the target must be another server",
+            ));
+        }
+        let (stacks, deploys) = ctx
+            .state()
+            .stacks
+            .clone_server(&principal.actor(), &source_server_id, &target_server_id)
+            .await?;
+        Ok(CloneServerResult { stacks, deploys })
+    }
+}
+
+async fn act(ctx: &Context<'_>, stack_id: &str, step: Step) -> Result<Operation> {
+    let principal = ctx.require(Role::Operator)?;
+    let launched = ctx
+        .state()
+        .stacks
+        .start(&principal.actor(), stack_id, step)
+        .await?;
+    Ok(launched.operation)
+}

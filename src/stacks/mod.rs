@@ -1,0 +1,497 @@
+//! Stacks: software monitor takes from a git repository to a running container.
+//!
+//! A stack names a server and up to three parts: where its source is (repo), how its
+//! image is built (build) and how it runs (deploy). Each action on a stack (clone, pull,
+//! script, build, push, deploy, a pipeline run) is an operation with live output, and
+//! the actions on one stack run one at a time: a second waits, QUEUED, for the first.
+
+mod actions;
+mod build;
+mod context;
+mod deploy;
+mod graphql;
+pub mod hooks;
+mod input;
+mod model;
+mod pipeline;
+mod registry;
+mod repo;
+mod store;
+mod webhook;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use chrono::Utc;
+use rand::RngCore;
+
+pub use graphql::{StacksMutation, StacksQuery};
+pub use input::{CreateStackInput, DeleteStackInput, UpdateStackInput};
+pub use model::{Stack, StackAction};
+pub use registry::Registry;
+
+use crate::audit::{Actor, AuditEvent, AuditKind, AuditLog, AuditSubjectType};
+use crate::containers::Containers;
+use crate::error::{Error, Result};
+use crate::operations::Operations;
+use crate::servers::{ServerConnection, Servers};
+use crate::store::Store;
+use input::{PipelineStepInput, RawConfig, StackBuildInput, StackConfig, StackDeployInput};
+use model::{CloneLocation, StackRow};
+
+/// Creates, changes and removes stacks, and runs their actions.
+#[derive(Clone)]
+pub struct Stacks {
+    store: Store,
+    audit: AuditLog,
+    servers: Servers,
+    containers: Containers,
+    operations: Operations,
+    registry: Option<Registry>,
+    /// Where repositories cloned on the monitor host live: `<data dir>/stacks/<id>`.
+    checkouts: PathBuf,
+    /// One lock per stack, so its actions never overlap.
+    locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+}
+
+impl Stacks {
+    pub fn new(
+        store: Store,
+        audit: AuditLog,
+        servers: Servers,
+        containers: Containers,
+        operations: Operations,
+        registry: Option<Registry>,
+        data_dir: &std::path::Path,
+    ) -> Stacks {
+        Stacks {
+            store,
+            audit,
+            servers,
+            containers,
+            operations,
+            registry,
+            checkouts: data_dir.join("stacks"),
+            locks: Default::default(),
+        }
+    }
+
+    pub async fn get(&self, id: &str) -> Result<Option<Stack>> {
+        Ok(store::find(&self.store, id)
+            .await?
+            .map(|row| Stack::from(&row)))
+    }
+
+    pub async fn list(
+        &self,
+        server_id: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Stack>> {
+        let rows = store::list(&self.store, server_id, after, limit).await?;
+        Ok(rows.iter().map(Stack::from).collect())
+    }
+
+    pub async fn create(&self, actor: &Actor, input: CreateStackInput) -> Result<Stack> {
+        let config = RawConfig {
+            name: &input.name,
+            server_id: &input.server_id,
+            repo: input.repo,
+            build: input.build,
+            deploy: input.deploy,
+            pipeline: input.pipeline.unwrap_or_default(),
+        }
+        .check()?;
+        let key = ulid::Ulid::new().to_string();
+        self.check_placement(&key, &config)?;
+        let now = Utc::now();
+        let row = StackRow {
+            id: store::record_id(&key),
+            name: config.name,
+            server_id: config.server_id,
+            owner: actor.clone(),
+            repo: config.repo,
+            build: config.build,
+            deploy: config.deploy,
+            pipeline: config.pipeline,
+            webhook_secret: new_secret(),
+            commit: None,
+            built_image: None,
+            deployed_image: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let event = self
+            .event(
+                AuditKind::StackCreated,
+                actor,
+                &row,
+                format!("created stack {}", row.name),
+            )
+            .with_diff(None, Some(row.audit_view()));
+        let stored = self.save(store::CREATE, &row, event).await?;
+        Ok(Stack::from(&stored))
+    }
+
+    pub async fn update(&self, actor: &Actor, input: UpdateStackInput) -> Result<Stack> {
+        let before = self.existing(&input.id).await?;
+        let config = RawConfig {
+            name: input.name.as_deref().unwrap_or(&before.name),
+            server_id: input.server_id.as_deref().unwrap_or(&before.server_id),
+            repo: keep_or(input.repo, before.repo.as_ref().map(Into::into)),
+            build: keep_or(
+                input.build,
+                before.build.as_ref().map(StackBuildInput::from),
+            ),
+            deploy: keep_or(
+                input.deploy,
+                before.deploy.as_ref().map(StackDeployInput::from),
+            ),
+            pipeline: input.pipeline.unwrap_or_else(|| {
+                before
+                    .pipeline
+                    .iter()
+                    .map(PipelineStepInput::from)
+                    .collect()
+            }),
+        }
+        .check()?;
+        self.check_placement(&before.key(), &config)?;
+        let row = StackRow {
+            name: config.name,
+            server_id: config.server_id,
+            repo: config.repo,
+            build: config.build,
+            deploy: config.deploy,
+            pipeline: config.pipeline,
+            updated_at: Utc::now(),
+            ..before.clone()
+        };
+        let event = self
+            .event(
+                AuditKind::StackUpdated,
+                actor,
+                &row,
+                format!("changed stack {}", before.name),
+            )
+            .with_diff(Some(before.audit_view()), Some(row.audit_view()));
+        let stored = self.save(store::REPLACE, &row, event).await?;
+        Ok(Stack::from(&stored))
+    }
+
+    /// Removes a stack, and (unless told not to) its containers; its checkout on the
+    /// monitor host goes too.
+    pub async fn delete(&self, actor: &Actor, input: DeleteStackInput) -> Result<Stack> {
+        let row = self.existing(&input.id).await?;
+        let _turn = self.exclusive(&row.key()).await;
+        if input.remove_containers {
+            let server = self.servers.connection(&row.server_id)?;
+            deploy::remove_containers(&server, &row.key(), None).await?;
+        }
+        let event = self
+            .event(
+                AuditKind::StackDeleted,
+                actor,
+                &row,
+                format!("deleted stack {}", row.name),
+            )
+            .with_diff(Some(row.audit_view()), None);
+        let _: Option<StackRow> = self
+            .audit
+            .write(store::DELETE, ("stack_id", row.id.clone()), event)
+            .await?;
+        let checkout = self.checkouts.join(row.key());
+        if let Err(error) = tokio::fs::remove_dir_all(&checkout).await
+            && error.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(path = %checkout.display(), %error, "cannot remove a deleted stack's checkout");
+        }
+        Ok(Stack::from(&row))
+    }
+
+    /// Replaces the webhook secret; the old one stops working at once.
+    pub async fn rotate_webhook_secret(&self, actor: &Actor, id: &str) -> Result<Stack> {
+        let before = self.existing(id).await?;
+        let row = StackRow {
+            webhook_secret: new_secret(),
+            updated_at: Utc::now(),
+            ..before
+        };
+        let event = self.event(
+            AuditKind::WebhookSecretRotated,
+            actor,
+            &row,
+            format!("rotated the webhook secret of stack {}", row.name),
+        );
+        self.save(store::REPLACE, &row, event).await?;
+        Ok(Stack::from(&row))
+    }
+
+    /// Copies every stack of `source` to `target` (same configuration, same images, a
+    /// new webhook secret), then deploys each copy that has something to deploy. A
+    /// name the target already uses stops the copy before anything is written.
+    pub async fn clone_server(
+        &self,
+        actor: &Actor,
+        source: &str,
+        target: &str,
+    ) -> Result<(Vec<Stack>, Vec<crate::operations::Operation>)> {
+        let server_of = |id: &str, field: &str| {
+            self.servers
+                .connection(id)
+                .map_err(|_| Error::bad_input(&[field], format!("there is no server {id}")))
+        };
+        let source_server = server_of(source, "sourceServerId")?;
+        let target_server = server_of(target, "targetServerId")?;
+        let originals = store::list(&self.store, Some(source), None, usize::MAX >> 1).await?;
+        let existing = store::list(&self.store, Some(target), None, usize::MAX >> 1).await?;
+        if let Some(clash) = originals
+            .iter()
+            .find(|row| existing.iter().any(|other| other.name == row.name))
+        {
+            return Err(Error::Conflict(format!(
+                "server {} already has a stack named {}",
+                target_server.name, clash.name
+            )));
+        }
+        let mut copies = Vec::with_capacity(originals.len());
+        for original in &originals {
+            let key = ulid::Ulid::new().to_string();
+            let config = StackConfig {
+                name: original.name.clone(),
+                server_id: target.to_string(),
+                repo: original.repo.clone(),
+                build: original.build.clone(),
+                deploy: original.deploy.clone(),
+                pipeline: original.pipeline.clone(),
+            };
+            self.check_placement(&key, &config)
+                .map_err(|error| error.under(&["targetServerId"]))?;
+            let now = Utc::now();
+            copies.push(StackRow {
+                id: store::record_id(&key),
+                server_id: target.to_string(),
+                owner: actor.clone(),
+                webhook_secret: new_secret(),
+                deployed_image: None,
+                created_at: now,
+                updated_at: now,
+                ..original.clone()
+            });
+        }
+        let mut stacks = Vec::with_capacity(copies.len());
+        let mut deploys = Vec::new();
+        for row in copies {
+            let event = self
+                .event(
+                    AuditKind::StackCreated,
+                    actor,
+                    &row,
+                    format!(
+                        "copied stack {} from {} to {}",
+                        row.name, source_server.name, target_server.name
+                    ),
+                )
+                .with_diff(None, Some(row.audit_view()));
+            self.save(store::CREATE, &row, event).await?;
+            let deployable = row
+                .deploy
+                .as_ref()
+                .is_some_and(|deploy| deploy.image.is_some() || row.built_image.is_some());
+            if deployable {
+                let step = actions::Step::Deploy {
+                    image: None,
+                    rollback: false,
+                };
+                deploys.push(self.start(actor, &row.key(), step).await?.operation);
+            }
+            stacks.push(Stack::from(&row));
+        }
+        let event = self
+            .audit
+            .event(
+                AuditKind::ServerCloned,
+                actor,
+                format!(
+                    "copied {} stacks from {} to {}",
+                    stacks.len(),
+                    source_server.name,
+                    target_server.name
+                ),
+            )
+            .about(
+                AuditSubjectType::Server,
+                Some(target),
+                Some(&target_server.name),
+            )
+            .on_server(target);
+        self.audit.append(event).await?;
+        Ok((stacks, deploys))
+    }
+
+    /// Writes a stack with its audit event; a taken name is a CONFLICT that names it.
+    async fn save(&self, statement: &str, row: &StackRow, event: AuditEvent) -> Result<StackRow> {
+        let stored: Option<StackRow> = self
+            .audit
+            .write(
+                statement,
+                ("stack_id", row.id.clone(), "stack_row", row.clone()),
+                event,
+            )
+            .await
+            .map_err(|e| name_taken(e, &row.name))?;
+        Ok(stored.unwrap_or_else(|| row.clone()))
+    }
+
+    /// Checks what depends on the server: that it exists, that a checkout on it has a
+    /// place to live, and that a build can reach its checkout.
+    fn check_placement(&self, key: &str, config: &StackConfig) -> Result<()> {
+        let server = self.servers.connection(&config.server_id).map_err(|_| {
+            Error::bad_input(
+                &["input", "serverId"],
+                format!("there is no server {}", config.server_id),
+            )
+        })?;
+        let Some(repo) = &config.repo else {
+            return Ok(());
+        };
+        if repo.clone_on == CloneLocation::Server {
+            if !server.endpoint.runs_commands() || server.root_directory.is_none() {
+                return Err(Error::bad_input(
+                    &["input", "repo", "cloneOn"],
+                    format!(
+                        "server {} cannot hold a checkout: it needs the local engine or an agent, and a root directory",
+                        server.name
+                    ),
+                ));
+            }
+            if config.build.is_some() && server.endpoint.is_agent() {
+                return Err(Error::bad_input(
+                    &["input", "repo", "cloneOn"],
+                    "a build sends its context from the monitor host: clone on MONITOR to build for a remote server",
+                ));
+            }
+        }
+        if let Some(build) = &config.build
+            && let Some(dir) = self.local_checkout(key, &config.name, repo, &server)
+            && dir.join(".git").exists()
+        {
+            let dockerfile = dir.join(&build.path).join(&build.dockerfile);
+            if !dockerfile.is_file() {
+                return Err(Error::bad_input(
+                    &["input", "build", "dockerfile"],
+                    format!("the checkout has no {}/{}", build.path, build.dockerfile),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Where a stack's repository is checked out, as a path on the host that holds it:
+    /// `<data dir>/stacks/<id>` on the monitor host, `<root>/stacks/<name>` on a server.
+    fn checkout_dir(
+        &self,
+        key: &str,
+        name: &str,
+        repo: &model::StackRepo,
+        server: &ServerConnection,
+    ) -> Result<String> {
+        match repo.clone_on {
+            CloneLocation::Monitor => Ok(self.checkouts.join(key).display().to_string()),
+            CloneLocation::Server => {
+                let root = server.root_directory.as_deref().ok_or_else(|| {
+                    Error::Conflict(format!(
+                        "server {} has no root directory to hold the checkout",
+                        server.name
+                    ))
+                })?;
+                Ok(format!("{}/stacks/{name}", root.trim_end_matches('/')))
+            }
+        }
+    }
+
+    /// The checkout as a path monitor itself can read, when it is on this host.
+    fn local_checkout(
+        &self,
+        key: &str,
+        name: &str,
+        repo: &model::StackRepo,
+        server: &ServerConnection,
+    ) -> Option<PathBuf> {
+        if repo.clone_on == CloneLocation::Server && server.endpoint.is_agent() {
+            return None;
+        }
+        self.checkout_dir(key, name, repo, server)
+            .ok()
+            .map(PathBuf::from)
+    }
+
+    /// Where a stack's images go: the registry's repository, or `monitor/<name>` on the
+    /// building server when no registry is configured.
+    fn image_repository(&self, name: &str) -> String {
+        match &self.registry {
+            Some(registry) => registry.repository(name),
+            None => format!("monitor/{name}"),
+        }
+    }
+
+    /// Waits for the stack's other actions to end; its turn lasts as long as the guard.
+    async fn exclusive(&self, key: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = self
+            .locks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key.to_string())
+            .or_default()
+            .clone();
+        lock.lock_owned().await
+    }
+
+    async fn existing(&self, key: &str) -> Result<StackRow> {
+        store::find(&self.store, key)
+            .await?
+            .ok_or_else(|| not_found(key))
+    }
+
+    fn event(&self, kind: AuditKind, actor: &Actor, row: &StackRow, summary: String) -> AuditEvent {
+        self.audit
+            .event(kind, actor, summary)
+            .about(AuditSubjectType::Stack, Some(&row.key()), Some(&row.name))
+            .on_stack(&row.key())
+            .on_server(&row.server_id)
+    }
+}
+
+/// An update's value for an optional part: left out keeps it, null removes it.
+fn keep_or<T>(given: async_graphql::MaybeUndefined<T>, kept: Option<T>) -> Option<T> {
+    use async_graphql::MaybeUndefined;
+    match given {
+        MaybeUndefined::Undefined => kept,
+        MaybeUndefined::Null => None,
+        MaybeUndefined::Value(value) => Some(value),
+    }
+}
+
+/// 32 random bytes, hex: the secret a git host signs webhook deliveries with.
+fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn name_taken(error: Error, name: &str) -> Error {
+    match error {
+        Error::Conflict(_) => {
+            Error::Conflict(format!("the server already has a stack named {name}"))
+        }
+        other => other,
+    }
+}
+
+pub fn not_found(id: &str) -> Error {
+    Error::NotFound {
+        what: "stack",
+        id: id.to_string(),
+    }
+}

@@ -1,0 +1,64 @@
+//! The stack table.
+
+use surrealdb::types::{RecordId, SurrealValue};
+
+use super::model::StackRow;
+use crate::error::Result;
+use crate::store::Store;
+
+pub const TABLE: &str = "stack";
+
+pub fn record_id(key: &str) -> RecordId {
+    RecordId::new(TABLE, key.to_string())
+}
+
+pub const CREATE: &str = "CREATE ONLY $stack_id CONTENT $stack_row";
+pub const REPLACE: &str = "UPDATE ONLY $stack_id CONTENT $stack_row RETURN AFTER";
+pub const DELETE: &str = "DELETE ONLY $stack_id RETURN BEFORE";
+
+pub async fn find(store: &Store, key: &str) -> Result<Option<StackRow>> {
+    store.find(record_id(key)).await
+}
+
+/// Stacks in creation order after the given id, optionally on one server only.
+pub async fn list(
+    store: &Store,
+    server_id: Option<&str>,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<Vec<StackRow>> {
+    let mut conditions = Vec::new();
+    if server_id.is_some() {
+        conditions.push("server_id = $server_id");
+    }
+    if after.is_some() {
+        conditions.push("id > $after");
+    }
+    let where_clause = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    let mut response = store
+        .db()
+        .query(format!(
+            "SELECT * FROM stack {where_clause} ORDER BY id LIMIT $limit"
+        ))
+        .bind(("server_id", server_id.map(str::to_string)))
+        .bind(("after", after.map(record_id)))
+        .bind(("limit", limit as i64))
+        .await?;
+    Ok(response.take(0)?)
+}
+
+/// Records what an action learned (the commit checked out, the image built or run).
+pub async fn remember(store: &Store, key: &str, facts: impl SurrealValue) -> Result<()> {
+    store
+        .db()
+        .query("UPDATE ONLY $id MERGE $facts RETURN NONE")
+        .bind(("id", record_id(key)))
+        .bind(("facts", facts))
+        .await?
+        .check()?;
+    Ok(())
+}

@@ -1,0 +1,435 @@
+//! Stacks end to end: real git repositories, the private dockerd, a real registry:
+//! input checks, clone → build (live output) → push → deploy, rollback, failures with
+//! the daemon's own error, and pipelines run by signed git-push webhooks.
+
+use serde_json::{Value, json};
+
+use crate::dockerd::{Dockerd, IMAGE};
+use crate::gitrepo::GitRepo;
+use crate::helpers::{TestApp, error_code};
+use crate::operations::whole_output;
+use crate::registry::Registry;
+use crate::servers::{add_server, fast_checks};
+
+const CREATE: &str = "mutation($input: CreateStackInput!) { createStack(input: $input) { id name commit builtImage availableActions webhookPath webhookSecret } }";
+const STACK: &str = "query($id: ID!) { stack(id: $id) { name commit builtImage deployedImage availableActions images { reference tag digest } containers { name image status labels { key value } } } }";
+const OPERATION: &str =
+    "query($id: ID!) { operation(id: $id) { status error kind stackId parentId trigger } }";
+
+/// A Dockerfile whose RUN step prints `marker`, and whose container stops promptly on
+/// SIGTERM, as a well-behaved service does.
+fn dockerfile(marker: &str) -> String {
+    format!(
+        "FROM {IMAGE}\nRUN echo {marker}\nCMD [\"sh\", \"-c\", \"trap 'exit 0' TERM; echo started; while true; do sleep 1; done\"]\n"
+    )
+}
+
+struct Fixture {
+    app: TestApp,
+    admin: String,
+    server: String,
+    dockerd: Dockerd,
+    registry: Registry,
+}
+
+async fn fixture() -> Fixture {
+    let dockerd = Dockerd::start().await;
+    let registry = Registry::start().await;
+    let mut env = fast_checks();
+    env.push(("MONITOR_REGISTRY__URL".into(), registry.url.clone()));
+    let app = TestApp::spawn_with_env(env).await;
+    let admin = app.admin_token().await;
+    let server = add_server(&app, &admin, "local", &dockerd.host, None).await;
+    Fixture {
+        app,
+        admin,
+        server,
+        dockerd,
+        registry,
+    }
+}
+
+fn stack_input(server: &str, repo: &GitRepo) -> Value {
+    json!({
+        "name": "web",
+        "serverId": server,
+        "repo": { "url": repo.url, "branch": "main", "scripts": [
+            { "name": "greet", "command": "echo hello from $(pwd)" }
+        ] },
+        "build": { "networkMode": "none" },
+        "deploy": { "network": "host", "restartPolicy": "no" },
+        "pipeline": [ { "kind": "PULL" }, { "kind": "BUILD" }, { "kind": "PUSH" }, { "kind": "DEPLOY" } ],
+    })
+}
+
+async fn create(app: &TestApp, token: &str, input: Value) -> Value {
+    let body = app
+        .graphql(Some(token), CREATE, json!({ "input": input }))
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"]["createStack"].clone()
+}
+
+/// Runs a stack action and waits for its operation to end; returns (operation, output).
+async fn act(app: &TestApp, token: &str, mutation: &str, variables: Value) -> (Value, Vec<String>) {
+    let body = app.graphql(Some(token), mutation, variables).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let id = body["data"]
+        .as_object()
+        .and_then(|fields| fields.values().next())
+        .and_then(|operation| operation["id"].as_str())
+        .expect("an operation id")
+        .to_string();
+    let output = whole_output(app, token, &id)
+        .await
+        .iter()
+        .map(|line| line["text"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let operation = app
+        .graphql(Some(token), OPERATION, json!({ "id": id }))
+        .await["data"]["operation"]
+        .clone();
+    (operation, output)
+}
+
+fn action(name: &str) -> String {
+    format!("mutation($id: ID!) {{ {name}(stackId: $id) {{ id status }} }}")
+}
+
+async fn stack(app: &TestApp, token: &str, id: &str) -> Value {
+    let body = app.graphql(Some(token), STACK, json!({ "id": id })).await;
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"]["stack"].clone()
+}
+
+#[tokio::test]
+async fn bad_stack_input_names_the_field_and_creates_nothing() {
+    let Fixture {
+        app,
+        admin,
+        server,
+        dockerd: _dockerd,
+        registry: _registry,
+    } = fixture().await;
+    let repo = GitRepo::create(&[("Dockerfile", &dockerfile("x"))]);
+    let base = stack_input(&server, &repo);
+    let cases: Vec<(Value, Vec<&str>)> = vec![
+        (json!({ "name": "Web App" }), vec!["input", "name"]),
+        (json!({ "serverId": "nope" }), vec!["input", "serverId"]),
+        (
+            json!({ "repo": { "url": "ftp://host/x" } }),
+            vec!["input", "repo", "url"],
+        ),
+        (
+            json!({ "repo": { "url": repo.url, "branch": "a..b" } }),
+            vec!["input", "repo", "branch"],
+        ),
+        (
+            json!({ "deploy": { "image": "Not An Image", "network": "host" } }),
+            vec!["input", "deploy", "image"],
+        ),
+        (
+            json!({ "deploy": { "ports": ["80", "http"], "network": "host" } }),
+            vec!["input", "deploy", "ports", "1"],
+        ),
+        (
+            json!({ "deploy": { "volumes": ["rel/path:/data"], "network": "host" } }),
+            vec!["input", "deploy", "volumes", "0"],
+        ),
+        (
+            json!({ "pipeline": [{ "kind": "PULL" }, { "kind": "SCRIPT", "script": "missing" }] }),
+            vec!["input", "pipeline", "1", "script"],
+        ),
+        (
+            json!({ "build": { "dockerfile": "../Dockerfile" } }),
+            vec!["input", "build", "dockerfile"],
+        ),
+        (
+            json!({ "repo": null, "pipeline": [] }),
+            vec!["input", "build"],
+        ),
+    ];
+    for (change, path) in cases {
+        let mut input = base.clone();
+        for (key, value) in change.as_object().expect("an object") {
+            input[key] = value.clone();
+        }
+        let body = app
+            .graphql(Some(&admin), CREATE, json!({ "input": input }))
+            .await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{change}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["field"],
+            json!(path),
+            "{change}: {body}"
+        );
+    }
+    // An unknown step kind is refused by the schema itself.
+    let mut input = base.clone();
+    input["pipeline"] = json!([{ "kind": "TELEPORT" }]);
+    let body = app
+        .graphql(Some(&admin), CREATE, json!({ "input": input }))
+        .await;
+    assert!(!body["errors"].is_null(), "{body}");
+
+    let body = app
+        .graphql(
+            Some(&admin),
+            "{ stacks { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["stacks"]["edges"], json!([]), "{body}");
+    let audit = app
+        .graphql(
+            Some(&admin),
+            "{ auditEvents(filter: { kinds: [STACK_CREATED] }) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(audit["data"]["auditEvents"]["edges"], json!([]), "{audit}");
+
+    // A viewer may look but not create.
+    let viewer = app.user_with_role(&admin, "viewer", "VIEWER").await;
+    let body = app
+        .graphql(Some(&viewer), CREATE, json!({ "input": base }))
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
+}
+
+#[tokio::test]
+async fn a_stack_goes_from_repo_to_a_running_container_through_the_registry() {
+    let Fixture {
+        app,
+        admin,
+        server,
+        dockerd,
+        registry,
+    } = fixture().await;
+    let repo = GitRepo::create(&[
+        ("Dockerfile", &dockerfile("building-step-one")),
+        (".dockerignore", "secrets\n"),
+        ("secrets/key", "do not send"),
+    ]);
+    let created = create(&app, &admin, stack_input(&server, &repo)).await;
+    let id = created["id"].as_str().expect("an id").to_string();
+    assert_eq!(
+        created["availableActions"],
+        json!(["CLONE", "RUN_SCRIPT", "BUILD", "RUN_PIPELINE"]),
+        "nothing is checked out or built yet: {created}"
+    );
+
+    let (clone, output) = act(&app, &admin, &action("cloneStackRepo"), json!({ "id": id })).await;
+    assert_eq!(clone["status"], "SUCCEEDED", "{clone} {output:?}");
+    assert_eq!(clone["kind"], "CLONE");
+    assert_eq!(clone["stackId"], id.as_str());
+    let head = repo.commit(&[("README", "second")], "second commit");
+    let (pull, _) = act(&app, &admin, &action("pullStackRepo"), json!({ "id": id })).await;
+    assert_eq!(pull["status"], "SUCCEEDED", "{pull}");
+    assert_eq!(stack(&app, &admin, &id).await["commit"], head.as_str());
+
+    let (script, output) = act(
+        &app,
+        &admin,
+        "mutation($id: ID!) { runStackScript(stackId: $id, script: \"greet\") { id } }",
+        json!({ "id": id }),
+    )
+    .await;
+    assert_eq!(script["status"], "SUCCEEDED", "{script}");
+    assert!(
+        output.iter().any(|line| line.starts_with("hello from /")),
+        "{output:?}"
+    );
+
+    let (build, output) = act(&app, &admin, &action("buildStack"), json!({ "id": id })).await;
+    assert_eq!(build["status"], "SUCCEEDED", "{build} {output:?}");
+    assert!(
+        output.iter().any(|line| line.trim() == "building-step-one"),
+        "the RUN step's own output is streamed: {output:?}"
+    );
+    let built = stack(&app, &admin, &id).await;
+    let repository = format!("{}/web", registry.url.trim_start_matches("http://"));
+    let tagged = format!("{repository}:{}", &head[..12]);
+    assert_eq!(built["builtImage"], tagged.as_str(), "{built}");
+    let (ok, files) = dockerd
+        .docker(&["run", "--rm", "--network", "none", &tagged, "ls", "/"])
+        .await;
+    assert!(ok, "the built image runs");
+    assert!(
+        !files.contains("secrets"),
+        "the .dockerignore'd directory was not sent: {files}"
+    );
+
+    let (push, output) = act(&app, &admin, &action("pushStackImage"), json!({ "id": id })).await;
+    assert_eq!(push["status"], "SUCCEEDED", "{push} {output:?}");
+    let images = stack(&app, &admin, &id).await["images"].clone();
+    let tags: Vec<&str> = images
+        .as_array()
+        .expect("images")
+        .iter()
+        .filter_map(|image| image["tag"].as_str())
+        .collect();
+    assert_eq!(tags, vec![&head[..12], "latest"], "{images}");
+    assert!(
+        images[0]["digest"]
+            .as_str()
+            .is_some_and(|digest| digest.starts_with("sha256:")),
+        "{images}"
+    );
+
+    let (deploy, output) = act(&app, &admin, &action("deployStack"), json!({ "id": id })).await;
+    assert_eq!(deploy["status"], "SUCCEEDED", "{deploy} {output:?}");
+    let deployed = stack(&app, &admin, &id).await;
+    assert_eq!(deployed["deployedImage"], tagged.as_str());
+    let containers = deployed["containers"].as_array().expect("containers");
+    assert_eq!(containers.len(), 1, "{deployed}");
+    assert_eq!(containers[0]["name"], "web");
+    assert_eq!(containers[0]["status"], "RUNNING");
+    assert_eq!(
+        deployed["availableActions"],
+        json!([
+            "CLONE",
+            "PULL",
+            "RUN_SCRIPT",
+            "BUILD",
+            "PUSH",
+            "DEPLOY",
+            "ROLLBACK",
+            "RUN_PIPELINE"
+        ])
+    );
+
+    // A second commit, built and deployed, replaces the container; rolling back runs
+    // the first image again, still as the only container of the stack.
+    let second = repo.commit(&[("Dockerfile", &dockerfile("building-step-two"))], "v2");
+    for step in [
+        "pullStackRepo",
+        "buildStack",
+        "pushStackImage",
+        "deployStack",
+    ] {
+        let (operation, output) = act(&app, &admin, &action(step), json!({ "id": id })).await;
+        assert_eq!(
+            operation["status"], "SUCCEEDED",
+            "{step}: {operation} {output:?}"
+        );
+    }
+    let redeployed = stack(&app, &admin, &id).await;
+    let second_image = format!("{repository}:{}", &second[..12]);
+    assert_eq!(redeployed["containers"][0]["image"], second_image.as_str());
+    assert_eq!(redeployed["containers"].as_array().map(Vec::len), Some(1));
+    let (rollback, output) = act(
+        &app,
+        &admin,
+        "mutation($id: ID!, $image: String!) { rollbackStack(stackId: $id, image: $image) { id } }",
+        json!({ "id": id, "image": tagged }),
+    )
+    .await;
+    assert_eq!(rollback["status"], "SUCCEEDED", "{rollback} {output:?}");
+    let rolled_back = stack(&app, &admin, &id).await;
+    assert_eq!(rolled_back["containers"][0]["image"], tagged.as_str());
+    assert_eq!(rolled_back["containers"].as_array().map(Vec::len), Some(1));
+
+    let audit = app
+        .graphql(
+            Some(&admin),
+            "query($id: ID!) { auditEvents(filter: { stackId: $id }, orderBy: { field: OCCURRED_AT, direction: ASC }) { edges { node { kind actor { name } } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let kinds: Vec<&str> = audit["data"]["auditEvents"]["edges"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|edge| edge["node"]["kind"].as_str())
+        .collect();
+    for kind in [
+        "STACK_CREATED",
+        "STACK_CLONE_STARTED",
+        "STACK_PULL_STARTED",
+        "STACK_SCRIPT_STARTED",
+        "STACK_BUILD_STARTED",
+        "STACK_PUSH_STARTED",
+        "STACK_DEPLOY_STARTED",
+        "STACK_ROLLBACK_STARTED",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_failing_build_fails_with_the_daemons_error_and_a_dead_remote_or_registry_says_why() {
+    let Fixture {
+        app,
+        admin,
+        server,
+        mut registry,
+        dockerd: _dockerd,
+    } = fixture().await;
+    let repo = GitRepo::create(&[(
+        "Dockerfile",
+        &format!("FROM {IMAGE}\nRUN echo before-the-failure && false\n"),
+    )]);
+    let id = create(&app, &admin, stack_input(&server, &repo)).await["id"]
+        .as_str()
+        .expect("an id")
+        .to_string();
+    let (clone, _) = act(&app, &admin, &action("cloneStackRepo"), json!({ "id": id })).await;
+    assert_eq!(clone["status"], "SUCCEEDED", "{clone}");
+    let (build, output) = act(&app, &admin, &action("buildStack"), json!({ "id": id })).await;
+    assert_eq!(build["status"], "FAILED", "{build}");
+    assert!(
+        build["error"]
+            .as_str()
+            .is_some_and(|error| error.contains("returned a non-zero code: 1")),
+        "the daemon's error line: {build}"
+    );
+    assert!(
+        output
+            .iter()
+            .any(|line| line.trim() == "before-the-failure"),
+        "{output:?}"
+    );
+    assert!(stack(&app, &admin, &id).await["builtImage"].is_null());
+
+    // A fixed Dockerfile builds; with the registry gone, the push fails with the cause.
+    repo.commit(&[("Dockerfile", &dockerfile("fixed"))], "fix");
+    for step in ["pullStackRepo", "buildStack"] {
+        let (operation, _) = act(&app, &admin, &action(step), json!({ "id": id })).await;
+        assert_eq!(operation["status"], "SUCCEEDED", "{step}: {operation}");
+    }
+    registry.stop().await;
+    let (push, _) = act(&app, &admin, &action("pushStackImage"), json!({ "id": id })).await;
+    assert_eq!(push["status"], "FAILED", "{push}");
+    assert!(
+        push["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("push failed")),
+        "{push}"
+    );
+    let body = app.graphql(Some(&admin), STACK, json!({ "id": id })).await;
+    assert_eq!(
+        error_code(&body),
+        "UNAVAILABLE",
+        "the image list says the registry is down: {body}"
+    );
+
+    // A remote that does not exist fails the clone with git's own words.
+    let body = app
+        .graphql(
+            Some(&admin),
+            "mutation($input: UpdateStackInput!) { updateStack(input: $input) { id } }",
+            json!({ "input": { "id": id, "repo": { "url": "file:///nonexistent/repo.git" } } }),
+        )
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    let (clone, output) = act(&app, &admin, &action("cloneStackRepo"), json!({ "id": id })).await;
+    assert_eq!(clone["status"], "FAILED", "{clone}");
+    assert!(
+        output.iter().any(
+            |line| line.contains("does not appear to be a git repository")
+                || line.contains("not found")
+        ),
+        "{output:?}"
+    );
+}
