@@ -598,3 +598,151 @@ async fn a_signed_git_push_runs_the_pipeline_and_anything_else_runs_nothing() {
     assert_eq!(status, 202, "{answer}");
     assert_eq!(pipeline_runs(&app, &admin, &id).await.len(), 1);
 }
+
+#[tokio::test]
+async fn clone_server_copies_the_stacks_and_deploys_them_on_the_target() {
+    let Fixture {
+        app,
+        admin,
+        server,
+        dockerd: _source_engine,
+        registry: _registry,
+    } = fixture().await;
+    let target_engine = Dockerd::start().await;
+    let target = add_server(&app, &admin, "target", &target_engine.host, None).await;
+    let input = json!({
+        "name": "worker",
+        "serverId": server,
+        "deploy": {
+            "image": IMAGE,
+            "network": "host",
+            "command": ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"],
+        },
+    });
+    create(&app, &admin, input).await;
+    let clone = "mutation($from: ID!, $to: ID!) { cloneServer(sourceServerId: $from, targetServerId: $to) { stacks { id name serverId } deploys { id } } }";
+    let body = app
+        .graphql(Some(&admin), clone, json!({ "from": server, "to": target }))
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    let result = &body["data"]["cloneServer"];
+    assert_eq!(result["stacks"][0]["name"], "worker");
+    assert_eq!(result["stacks"][0]["serverId"], target.as_str());
+    let deploy = result["deploys"][0]["id"]
+        .as_str()
+        .expect("a deploy")
+        .to_string();
+    whole_output(&app, &admin, &deploy).await;
+    let operation = app
+        .graphql(Some(&admin), OPERATION, json!({ "id": deploy }))
+        .await["data"]["operation"]
+        .clone();
+    assert_eq!(operation["status"], "SUCCEEDED", "{operation}");
+    let (ok, running) = target_engine
+        .docker(&[
+            "ps",
+            "--filter",
+            "label=monitor.stack.name=worker",
+            "--format",
+            "{{.Names}}",
+        ])
+        .await;
+    assert!(ok);
+    assert_eq!(running, "worker", "the copy runs on the target engine");
+
+    // Copying again would clash by name: refused, and nothing new is stored.
+    let body = app
+        .graphql(Some(&admin), clone, json!({ "from": server, "to": target }))
+        .await;
+    assert_eq!(error_code(&body), "CONFLICT", "{body}");
+    let stacks = app
+        .graphql(
+            Some(&admin),
+            "{ stacks { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        stacks["data"]["stacks"]["edges"].as_array().map(Vec::len),
+        Some(2)
+    );
+}
+
+#[tokio::test]
+async fn a_pipeline_cut_short_by_a_crash_is_marked_interrupted_with_its_step() {
+    let Fixture {
+        mut app,
+        admin,
+        server,
+        dockerd: _dockerd,
+        registry: _registry,
+    } = fixture().await;
+    let repo = GitRepo::create(&[("Dockerfile", &dockerfile("x"))]);
+    let mut input = stack_input(&server, &repo);
+    input["repo"]["scripts"] =
+        json!([{ "name": "slow", "command": "echo slow-step-started; sleep 60" }]);
+    input["pipeline"] = json!([{ "kind": "PULL" }, { "kind": "SCRIPT", "script": "slow" }]);
+    let id = create(&app, &admin, input).await["id"]
+        .as_str()
+        .expect("an id")
+        .to_string();
+    let body = app
+        .graphql(Some(&admin), &action("runPipeline"), json!({ "id": id }))
+        .await;
+    let run = body["data"]["runPipeline"]["id"]
+        .as_str()
+        .expect("a run")
+        .to_string();
+    // The script's first line is the sign that the second step is running.
+    let mut socket = crate::ws::subscribe(
+        &app.ws_url(),
+        crate::ws::TRANSPORT_WS,
+        &admin,
+        "subscription($id: ID!) { operationOutput(operationId: $id) { text } }",
+        json!({ "id": run }),
+    )
+    .await;
+    loop {
+        let message = crate::ws::next_json(&mut socket).await;
+        let text = message["payload"]["data"]["operationOutput"]["text"]
+            .as_str()
+            .unwrap_or_default();
+        if text.contains("step 2/2") {
+            break;
+        }
+    }
+    let steps = "query($id: ID!) { operations(filter: { parentId: $id }) { edges { node { id status } } } }";
+    crate::dockerd::eventually(
+        "the script step to run",
+        std::time::Duration::from_secs(20),
+        || async {
+            let body = app.graphql(Some(&admin), steps, json!({ "id": run })).await;
+            let edges = body["data"]["operations"]["edges"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            (edges.len() == 2 && edges.iter().all(|e| e["node"]["status"] != "QUEUED"))
+                .then_some(())
+        },
+    )
+    .await;
+    app.kill().await;
+    app.restart().await;
+    let operation = app
+        .graphql(Some(&admin), OPERATION, json!({ "id": run }))
+        .await["data"]["operation"]
+        .clone();
+    assert_eq!(operation["status"], "INTERRUPTED", "{operation}");
+    let body = app.graphql(Some(&admin), steps, json!({ "id": run })).await;
+    let statuses: Vec<&str> = body["data"]["operations"]["edges"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter_map(|edge| edge["node"]["status"].as_str())
+        .collect();
+    assert!(statuses.contains(&"INTERRUPTED"), "{statuses:?}");
+    assert!(
+        statuses.contains(&"SUCCEEDED"),
+        "the pull had finished: {statuses:?}"
+    );
+}
