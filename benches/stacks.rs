@@ -1,0 +1,267 @@
+//! The stacks benchmark: what building and shipping through monitor costs, against the
+//! engine doing the same work directly.
+//!
+//! - Build wall time: the same checkout built `BENCH_RUNS` times by `docker build`
+//!   (classic builder, as monitor uses) and by `buildStack`, alternating, each with a
+//!   fresh build argument so no step is cached. Medians and their ratio.
+//! - Build output latency: for every line of those builds, the time from monitor
+//!   receiving it from the daemon (the line's `timestamp`; the daemon is across a local
+//!   unix socket) to a websocket subscriber of `operationOutput` receiving it.
+//! - Push to running: a GitHub-signed push webhook to the stack's container running
+//!   again (the daemon's `StartedAt`), through PULL, BUILD, PUSH and DEPLOY.
+//!
+//! Real parts only: a private dockerd, Debian's `docker-registry`, a git repository, the
+//! real `monitor` binary. Run: `cargo bench --bench stacks`.
+
+#[allow(dead_code)]
+#[path = "../tests/api/dockerd.rs"]
+mod dockerd;
+#[allow(dead_code)]
+#[path = "../tests/api/gitrepo.rs"]
+mod gitrepo;
+#[allow(dead_code)]
+#[path = "../tests/api/helpers.rs"]
+mod helpers;
+#[allow(dead_code)]
+#[path = "../tests/api/registry.rs"]
+mod registry;
+#[allow(dead_code)]
+#[path = "../tests/api/ws.rs"]
+mod ws;
+
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use hmac::Mac;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+use dockerd::{Dockerd, IMAGE};
+use gitrepo::GitRepo;
+use helpers::TestApp;
+use registry::Registry;
+
+const OUTPUT: &str =
+    "subscription($id: ID!) { operationOutput(operationId: $id) { text timestamp } }";
+
+fn number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[tokio::main]
+async fn main() {
+    let runs = number("BENCH_RUNS", 5);
+    let lines = number("BENCH_BUILD_LINES", 2000);
+    let engine = Dockerd::start().await;
+    let registry = Registry::start().await;
+    let app = TestApp::spawn_with_env(vec![
+        ("MONITOR_SERVER_CHECK_SECONDS".into(), "1".into()),
+        ("MONITOR_REGISTRY__URL".into(), registry.url.clone()),
+    ])
+    .await;
+    let admin = app.admin_token().await;
+    let server = app
+        .graphql(
+            Some(&admin),
+            "mutation($e: String!) { createServer(input: { name: \"bench\", endpoint: $e }) { id } }",
+            json!({ "e": engine.host }),
+        )
+        .await["data"]["createServer"]["id"]
+        .as_str()
+        .expect("a server")
+        .to_string();
+    let dockerfile = format!(
+        "FROM {IMAGE}\nARG NONCE\nCOPY data /data\nRUN echo nonce $NONCE && for i in $(seq 1 {lines}); do echo build-line $i; done\nCMD [\"sh\", \"-c\", \"trap 'exit 0' TERM; while true; do sleep 1; done\"]\n"
+    );
+    let blob = "x".repeat(8 * 1024);
+    let mut files: Vec<(String, String)> = (0..100)
+        .map(|i| (format!("data/file-{i}"), blob.clone()))
+        .collect();
+    files.push(("Dockerfile".into(), dockerfile));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(path, content)| (path.as_str(), content.as_str()))
+        .collect();
+    let repo = GitRepo::create(&files);
+    let stack = app
+        .graphql(
+            Some(&admin),
+            "mutation($input: CreateStackInput!) { createStack(input: $input) { id webhookPath webhookSecret } }",
+            json!({ "input": {
+                "name": "bench",
+                "serverId": server,
+                "repo": { "url": repo.url, "branch": "main" },
+                "build": { "networkMode": "none", "args": [{ "key": "NONCE", "value": "0" }] },
+                "deploy": { "network": "host" },
+                "pipeline": [{ "kind": "PULL" }, { "kind": "BUILD" }, { "kind": "PUSH" }, { "kind": "DEPLOY" }],
+            } }),
+        )
+        .await["data"]["createStack"]
+        .clone();
+    let id = stack["id"].as_str().expect("a stack").to_string();
+    let clone = act(&app, &admin, "cloneStackRepo", &id).await;
+    follow(&app, &admin, &clone).await;
+    let checkout = app.data_dir.join("stacks").join(&id);
+
+    println!(
+        "## Build: `docker build` vs `buildStack`, {runs} runs each, {lines} lines of RUN output, 100 × 8 KiB of context\n"
+    );
+    let (mut direct, mut through, mut delays) = (Vec::new(), Vec::new(), Vec::new());
+    for run in 0..runs {
+        let started = Instant::now();
+        let status = tokio::process::Command::new("docker")
+            .env("DOCKER_HOST", &engine.host)
+            .env("DOCKER_BUILDKIT", "0")
+            .args(["build", "--quiet", "--network", "none", "--build-arg"])
+            .arg(format!("NONCE=direct-{run}"))
+            .args(["-t", &format!("bench/direct:{run}")])
+            .arg(&checkout)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .await
+            .expect("docker build runs");
+        assert!(status.success(), "docker build failed");
+        direct.push(started.elapsed().as_secs_f64());
+
+        let nonce = json!([{ "key": "NONCE", "value": format!("monitor-{run}") }]);
+        let body = app
+            .graphql(
+                Some(&admin),
+                "mutation($id: ID!, $args: [KeyValueInput!]!) { updateStack(input: { id: $id, build: { networkMode: \"none\", args: $args } }) { id } }",
+                json!({ "id": id, "args": nonce }),
+            )
+            .await;
+        assert!(body["errors"].is_null(), "{body}");
+        let started = Instant::now();
+        let build = act(&app, &admin, "buildStack", &id).await;
+        let (count, mut line_delays) = follow(&app, &admin, &build).await;
+        through.push(started.elapsed().as_secs_f64());
+        assert!(count >= lines, "every line arrived ({count})");
+        delays.append(&mut line_delays);
+    }
+    let (direct_median, through_median) = (median(&mut direct), median(&mut through));
+    println!("| path | median wall time |\n|---|---|");
+    println!("| `docker build` (classic builder, CLI) | {direct_median:.2} s |");
+    println!("| `buildStack`, output followed over websocket | {through_median:.2} s |");
+    println!(
+        "\n**ratio {:.3}** (goal ≤ 1.05)\n",
+        through_median / direct_median
+    );
+    delays.sort_by(f64::total_cmp);
+    println!(
+        "Output line, daemon → monitor → subscriber, {} lines: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (goal ≤ 50 ms)\n",
+        delays.len(),
+        percentile(&delays, 0.50),
+        percentile(&delays, 0.99),
+        delays.last().copied().unwrap_or_default()
+    );
+
+    println!(
+        "## Signed push webhook → container running (PULL, BUILD, PUSH, DEPLOY), {runs} runs\n"
+    );
+    let path = stack["webhookPath"].as_str().expect("a path");
+    let secret = stack["webhookSecret"].as_str().expect("a secret");
+    let mut to_running = Vec::new();
+    for run in 0..runs {
+        let head = repo.commit(&[("data/changed", &format!("{run}"))], "a change");
+        let body = json!({ "ref": "refs/heads/main", "after": head }).to_string();
+        let mut mac =
+            hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key");
+        mac.update(body.as_bytes());
+        let signature = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
+        let sent = Utc::now();
+        let answer: Value = app
+            .http
+            .post(format!("{}{path}", app.address))
+            .header("content-type", "application/json")
+            .header("x-github-event", "push")
+            .header("x-github-delivery", format!("bench-{run}"))
+            .header("x-hub-signature-256", signature)
+            .body(body)
+            .send()
+            .await
+            .expect("monitor answers")
+            .json()
+            .await
+            .expect("JSON");
+        let operation = answer["operationId"].as_str().expect("a run").to_string();
+        follow(&app, &admin, &operation).await;
+        let (ok, started) = engine
+            .docker(&["inspect", "--format", "{{.State.StartedAt}}", "bench"])
+            .await;
+        assert!(ok, "the container exists");
+        let started: DateTime<Utc> = started.parse().expect("a time");
+        to_running.push((started - sent).num_milliseconds() as f64 / 1000.0);
+    }
+    let to_running_median = median(&mut to_running);
+    println!(
+        "median {to_running_median:.2} s, max {:.2} s\n",
+        to_running.last().copied().unwrap_or_default()
+    );
+}
+
+async fn act(app: &TestApp, admin: &str, mutation: &str, id: &str) -> String {
+    let body = app
+        .graphql(
+            Some(admin),
+            &format!("mutation($id: ID!) {{ {mutation}(stackId: $id) {{ id }} }}"),
+            json!({ "id": id }),
+        )
+        .await;
+    body["data"][mutation]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{mutation} started: {body}"))
+        .to_string()
+}
+
+/// Follows an operation's output to its end; returns the line count and, for each
+/// line, milliseconds from its timestamp to its arrival here.
+async fn follow(app: &TestApp, admin: &str, operation: &str) -> (usize, Vec<f64>) {
+    let mut socket = ws::subscribe(
+        &app.ws_url(),
+        ws::TRANSPORT_WS,
+        admin,
+        OUTPUT,
+        json!({ "id": operation }),
+    )
+    .await;
+    let mut delays = Vec::new();
+    while let Some(Ok(message)) = socket.next().await {
+        let Message::Text(text) = message else {
+            continue;
+        };
+        let arrived = Utc::now();
+        let value: Value = serde_json::from_str(&text).expect("JSON");
+        match value["type"].as_str() {
+            Some("complete") => break,
+            Some("next") => {
+                let line = &value["payload"]["data"]["operationOutput"];
+                if let Some(stamp) = line["timestamp"]
+                    .as_str()
+                    .and_then(|t| t.parse::<DateTime<Utc>>().ok())
+                {
+                    delays.push((arrived - stamp).num_microseconds().unwrap_or(0) as f64 / 1000.0);
+                }
+            }
+            _ => {}
+        }
+    }
+    (delays.len(), delays)
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or_default()
+}
+
+fn percentile(sorted: &[f64], share: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * share).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
