@@ -43,14 +43,35 @@ pub struct Settings {
     pub registry: RegistrySettings,
 }
 
-/// The image registry stacks push to: `MONITOR_REGISTRY__URL=http://127.0.0.1:5000`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// The image registry stacks push to: one that exists (`MONITOR_REGISTRY__URL`), or
+/// one monitor runs itself as the `registry` stack on the first local server whose
+/// engine has `managed_image`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct RegistrySettings {
-    /// `http(s)://host[:port]`; without it, builds stay on the server that built them.
+    /// `http(s)://host[:port]` of an existing registry; monitor then runs none.
     pub url: Option<String>,
     pub username: Option<String>,
     #[serde(skip_serializing)]
     pub password: Option<SecretString>,
+    /// Whether monitor runs the registry itself when `url` is unset.
+    pub managed: bool,
+    /// The CNCF distribution registry's image, as the engine names it.
+    pub managed_image: String,
+    /// Where the managed registry listens (host network), and how images name it.
+    pub managed_listen: String,
+}
+
+impl Default for RegistrySettings {
+    fn default() -> Self {
+        RegistrySettings {
+            url: None,
+            username: None,
+            password: None,
+            managed: true,
+            managed_image: "registry:2".into(),
+            managed_listen: "127.0.0.1:5000".into(),
+        }
+    }
 }
 
 /// Bounds that keep one client from hurting everyone else.

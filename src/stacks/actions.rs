@@ -96,7 +96,7 @@ impl Stacks {
         }
         if stack.build.is_some() {
             actions.push(StackAction::Build);
-            if self.registry.is_some() && stack.built_image.is_some() {
+            if self.registry().is_some() && stack.built_image.is_some() {
                 actions.push(StackAction::Push);
             }
         }
@@ -104,7 +104,7 @@ impl Stacks {
             if deploy.image.is_some() || stack.built_image.is_some() {
                 actions.push(StackAction::Deploy);
             }
-            if self.registry.is_some() && stack.built_image.is_some() {
+            if self.registry().is_some() && stack.built_image.is_some() {
                 actions.push(StackAction::Rollback);
             }
         }
@@ -136,7 +136,7 @@ impl Stacks {
                 }
             }
             Step::Build if row.build.is_none() => Err(missing("build")),
-            Step::Push if self.registry.is_none() => Err(Error::Conflict(
+            Step::Push if self.registry().is_none() => Err(Error::Conflict(
                 "no registry is configured (registry.url) to push to".into(),
             )),
             Step::Push if row.build.is_none() => Err(missing("build")),

@@ -132,8 +132,7 @@ pub async fn push(
 ) -> Result<(), Ending> {
     let fail = |message: String| Ending::failed(None, message);
     let registry = stacks
-        .registry
-        .as_ref()
+        .registry()
         .ok_or_else(|| fail("no registry is configured".into()))?;
     let image = row
         .built_image

@@ -39,10 +39,7 @@ pub async fn deploy(
         .or_else(|| row.built_image.clone())
         .ok_or_else(|| fail("nothing to deploy: set deploy.image or build first".into()))?;
     let docker = &server.engine.docker;
-    let from_registry = stacks
-        .registry
-        .as_ref()
-        .filter(|registry| registry.holds(&image));
+    let from_registry = stacks.registry().filter(|registry| registry.holds(&image));
     if from_registry.is_some() || docker.inspect_image(&image).await.is_err() {
         progress.note(format!("pulling {image} on {}", server.name));
         let options = CreateImageOptions {

@@ -73,7 +73,7 @@ impl Stack {
 
     /// The stack's images in the registry, to deploy or roll back to.
     async fn images(&self, ctx: &Context<'_>) -> Result<Vec<StackImage>> {
-        match &ctx.state().stacks.registry {
+        match ctx.state().stacks.registry() {
             Some(registry) => registry.images(&self.name).await,
             None => Ok(Vec::new()),
         }

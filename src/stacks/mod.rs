@@ -12,6 +12,7 @@ mod deploy;
 mod graphql;
 pub mod hooks;
 mod input;
+pub mod managed;
 mod model;
 mod pipeline;
 mod registry;
@@ -21,7 +22,7 @@ mod webhook;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::Utc;
 use rand::RngCore;
@@ -48,7 +49,8 @@ pub struct Stacks {
     servers: Servers,
     containers: Containers,
     operations: Operations,
-    registry: Option<Registry>,
+    /// The registry in use: configured, or started by monitor (see [`managed`]).
+    registry: Arc<RwLock<Option<Registry>>>,
     /// Where repositories cloned on the monitor host live: `<data dir>/stacks/<id>`.
     checkouts: PathBuf,
     /// One lock per stack, so its actions never overlap.
@@ -71,7 +73,7 @@ impl Stacks {
             servers,
             containers,
             operations,
-            registry,
+            registry: Arc::new(RwLock::new(registry)),
             checkouts: data_dir.join("stacks"),
             locks: Default::default(),
         }
@@ -427,10 +429,18 @@ impl Stacks {
             .map(PathBuf::from)
     }
 
+    /// The registry stacks push to now, if there is one.
+    pub fn registry(&self) -> Option<Registry> {
+        self.registry
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// Where a stack's images go: the registry's repository, or `monitor/<name>` on the
     /// building server when no registry is configured.
     fn image_repository(&self, name: &str) -> String {
-        match &self.registry {
+        match self.registry() {
             Some(registry) => registry.repository(name),
             None => format!("monitor/{name}"),
         }

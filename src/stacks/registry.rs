@@ -39,22 +39,31 @@ impl Registry {
         else {
             return Ok(None);
         };
+        Registry::at(url, settings.username.clone(), settings.password.clone()).map(Some)
+    }
+
+    /// A registry at `http(s)://host[:port]`.
+    pub fn at(
+        url: &str,
+        username: Option<String>,
+        password: Option<secrecy::SecretString>,
+    ) -> anyhow::Result<Registry> {
         let url = url.trim_end_matches('/');
         let host = url
             .strip_prefix("http://")
             .or_else(|| url.strip_prefix("https://"))
             .filter(|host| !host.is_empty() && !host.contains('/'))
             .ok_or_else(|| {
-                anyhow::anyhow!("registry.url must be http(s)://host[:port], not {url:?}")
+                anyhow::anyhow!("a registry URL is http(s)://host[:port], not {url:?}")
             })?;
         let http = reqwest::Client::builder().timeout(CALL_TIMEOUT).build()?;
-        Ok(Some(Registry {
+        Ok(Registry {
             api: url.to_string(),
             host: host.to_string(),
-            username: settings.username.clone(),
-            password: settings.password.clone(),
+            username,
+            password,
             http,
-        }))
+        })
     }
 
     /// `host:port/<stack>`, the repository a stack's images are pushed to.

@@ -20,6 +20,17 @@ pub async fn find(store: &Store, key: &str) -> Result<Option<StackRow>> {
     store.find(record_id(key)).await
 }
 
+/// The stack of this name that monitor itself owns (its managed registry).
+pub async fn find_managed(store: &Store, name: &str) -> Result<Option<StackRow>> {
+    let mut response = store
+        .db()
+        .query("SELECT * FROM stack WHERE name = $name AND owner.kind = 'SYSTEM' LIMIT 1")
+        .bind(("name", name.to_string()))
+        .await?;
+    let rows: Vec<StackRow> = response.take(0)?;
+    Ok(rows.into_iter().next())
+}
+
 /// Stacks in creation order after the given id, optionally on one server only.
 pub async fn list(
     store: &Store,

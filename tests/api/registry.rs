@@ -66,3 +66,44 @@ impl Registry {
         let _ = self.child.kill().await;
     }
 }
+
+/// Builds, inside a test engine, an image of Debian's registry binary (with the C
+/// library it links) tagged as the official image is, for monitor's managed registry.
+pub async fn build_image(engine_host: &str, tag: &str) {
+    let context = tempfile::tempdir().expect("a build context");
+    let root = context.path();
+    for (from, to) in [
+        ("/usr/bin/docker-registry", "bin/registry"),
+        (
+            "/lib/x86_64-linux-gnu/libc.so.6",
+            "lib/x86_64-linux-gnu/libc.so.6",
+        ),
+        ("/lib64/ld-linux-x86-64.so.2", "lib64/ld-linux-x86-64.so.2"),
+    ] {
+        let target = root.join(to);
+        std::fs::create_dir_all(target.parent().expect("a parent")).expect("directories");
+        std::fs::copy(from, &target).unwrap_or_else(|e| panic!("copy {from}: {e}"));
+    }
+    std::fs::create_dir_all(root.join("etc/docker/registry")).expect("directories");
+    std::fs::write(
+        root.join("etc/docker/registry/config.yml"),
+        "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: /var/lib/registry\nhttp:\n  addr: :5000\n",
+    )
+    .expect("the registry's config");
+    std::fs::write(
+        root.join("Dockerfile"),
+        "FROM scratch\nCOPY . /\nENTRYPOINT [\"/bin/registry\", \"serve\", \"/etc/docker/registry/config.yml\"]\n",
+    )
+    .expect("a Dockerfile");
+    let status = Command::new("docker")
+        .env("DOCKER_HOST", engine_host)
+        .env("DOCKER_BUILDKIT", "0")
+        .args(["build", "--quiet", "-t", tag])
+        .arg(root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .await
+        .expect("docker build runs");
+    assert!(status.success(), "the registry image builds");
+}

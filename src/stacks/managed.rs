@@ -1,0 +1,121 @@
+//! monitor's own registry. With no `registry.url` configured, monitor runs the CNCF
+//! distribution registry as the `registry` stack (owned by monitor itself) on the first
+//! local server whose engine has `registry.managed_image`, and pushes there.
+//!
+//! The container uses the host network and listens on `registry.managed_listen`
+//! (127.0.0.1:5000 by default, so it is reachable only from that host: for servers
+//! elsewhere, configure `registry.url` with an address they all reach). Its data is the
+//! `monitor-registry` volume, and it restarts with the engine. A later start adopts the
+//! stack instead of creating another.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio_util::sync::CancellationToken;
+
+use super::actions::Step;
+use super::model::{StackDeploy, StackRow};
+use super::{Registry, Stacks, new_secret, store};
+use crate::audit::{Actor, AuditKind};
+use crate::config::RegistrySettings;
+use crate::docker::Endpoint;
+use crate::error::Result;
+
+pub const STACK_NAME: &str = "registry";
+const VOLUME: &str = "monitor-registry:/var/lib/registry";
+
+impl Stacks {
+    /// Checks every `every` until monitor has a registry: the managed stack adopted,
+    /// or set up where the image is. Returns at once when a registry is configured.
+    pub async fn manage_registry(
+        self,
+        settings: RegistrySettings,
+        every: Duration,
+        shutdown: CancellationToken,
+    ) {
+        if self.registry().is_some() || !settings.managed {
+            return;
+        }
+        loop {
+            match self.adopt_or_set_up(&settings).await {
+                Ok(true) => return,
+                Ok(false) => {}
+                Err(error) => tracing::warn!(%error, "cannot set up the managed registry yet"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = shutdown.cancelled() => return,
+            }
+        }
+    }
+
+    async fn adopt_or_set_up(&self, settings: &RegistrySettings) -> Result<bool> {
+        let listen = settings.managed_listen.replace("0.0.0.0", "127.0.0.1");
+        let registry = Registry::at(&format!("http://{listen}"), None, None)?;
+        if let Some(row) = store::find_managed(&self.store, STACK_NAME).await? {
+            tracing::info!(server = %row.server_id, "using the managed registry");
+            self.use_registry(registry);
+            return Ok(true);
+        }
+        for server in self.servers.connections() {
+            let local = matches!(server.endpoint, Endpoint::Unix(_));
+            if !local || server.ensure_reachable().is_err() {
+                continue;
+            }
+            let docker = &server.engine.docker;
+            if docker.inspect_image(&settings.managed_image).await.is_err() {
+                continue;
+            }
+            let actor = Actor::system();
+            let key = ulid::Ulid::new().to_string();
+            let now = Utc::now();
+            let row = StackRow {
+                id: store::record_id(&key),
+                name: STACK_NAME.into(),
+                server_id: server.id.clone(),
+                owner: actor.clone(),
+                repo: None,
+                build: None,
+                deploy: Some(StackDeploy {
+                    image: Some(settings.managed_image.clone()),
+                    ports: Vec::new(),
+                    volumes: vec![VOLUME.into()],
+                    network: Some("host".into()),
+                    restart_policy: Some("always".into()),
+                    env: vec![format!("REGISTRY_HTTP_ADDR={}", settings.managed_listen)],
+                    command: Vec::new(),
+                    log_tail: 100,
+                }),
+                pipeline: Vec::new(),
+                webhook_secret: new_secret(),
+                commit: None,
+                built_image: None,
+                deployed_image: None,
+                created_at: now,
+                updated_at: now,
+            };
+            let event = self
+                .event(
+                    AuditKind::StackCreated,
+                    &actor,
+                    &row,
+                    format!("set up monitor's registry on {}", server.name),
+                )
+                .with_diff(None, Some(row.audit_view()));
+            self.save(store::CREATE, &row, event).await?;
+            let step = Step::Deploy {
+                image: None,
+                rollback: false,
+            };
+            self.start(&actor, &key, step).await?;
+            tracing::info!(server = %server.name, listen = %settings.managed_listen, "set up the managed registry");
+            self.use_registry(registry);
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    fn use_registry(&self, registry: Registry) {
+        *self.registry.write().unwrap_or_else(|e| e.into_inner()) = Some(registry);
+    }
+}
