@@ -809,3 +809,71 @@ async fn monitor_runs_its_own_registry_where_the_image_exists_and_builds_push_to
         "{images}"
     );
 }
+
+#[tokio::test]
+async fn cancelling_a_build_stops_it_in_the_engine() {
+    let Fixture {
+        app,
+        admin,
+        server,
+        dockerd,
+        registry: _registry,
+    } = fixture().await;
+    let repo = GitRepo::create(&[(
+        "Dockerfile",
+        &format!("FROM {IMAGE}\nRUN echo long-step-started && sleep 120\n"),
+    )]);
+    let id = create(&app, &admin, stack_input(&server, &repo)).await["id"]
+        .as_str()
+        .expect("an id")
+        .to_string();
+    let (clone, _) = act(&app, &admin, &action("cloneStackRepo"), json!({ "id": id })).await;
+    assert_eq!(clone["status"], "SUCCEEDED", "{clone}");
+    let body = app
+        .graphql(Some(&admin), &action("buildStack"), json!({ "id": id }))
+        .await;
+    let build = body["data"]["buildStack"]["id"]
+        .as_str()
+        .expect("a build")
+        .to_string();
+    let mut socket = crate::ws::subscribe(
+        &app.ws_url(),
+        crate::ws::TRANSPORT_WS,
+        &admin,
+        "subscription($id: ID!) { operationOutput(operationId: $id) { text } }",
+        json!({ "id": build }),
+    )
+    .await;
+    loop {
+        let message = crate::ws::next_json(&mut socket).await;
+        if message["payload"]["data"]["operationOutput"]["text"]
+            .as_str()
+            .is_some_and(|text| text.trim() == "long-step-started")
+        {
+            break;
+        }
+    }
+    let (_, building) = dockerd.docker(&["ps", "--quiet"]).await;
+    assert!(!building.is_empty(), "the RUN step runs in a container");
+    let body = app
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!) { cancelOperation(input: { id: $id }) { status } }",
+            json!({ "id": build }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["cancelOperation"]["status"], "CANCELLED",
+        "{body}"
+    );
+    crate::dockerd::eventually(
+        "the engine to stop the build's container",
+        std::time::Duration::from_secs(20),
+        || async {
+            let (ok, running) = dockerd.docker(&["ps", "--quiet"]).await;
+            (ok && running.is_empty()).then_some(())
+        },
+    )
+    .await;
+    assert!(stack(&app, &admin, &id).await["builtImage"].is_null());
+}
