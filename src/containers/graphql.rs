@@ -163,23 +163,30 @@ pub struct ContainersSubscription;
 
 #[Subscription]
 impl ContainersSubscription {
-    /// Container changes on one server as its engine reports them: created, started,
-    /// died, health changes, removed.
+    /// Container changes as engines report them (created, started, died, health
+    /// changes, removed): one server's, or, without `serverId`, those of every server
+    /// known when the subscription starts.
     async fn container_events(
         &self,
         ctx: &Context<'_>,
-        server_id: ID,
+        server_id: Option<ID>,
     ) -> Result<impl Stream<Item = async_graphql::Result<ContainerEvent>> + use<>> {
         ctx.require(Role::Viewer)?;
-        let server = ctx.state().servers.connection(&server_id)?;
-        let events = tokio_stream::wrappers::BroadcastStream::new(server.events());
-        Ok(events.map(|event| {
-            event.map_err(
-                |tokio_stream::wrappers::errors::BroadcastStreamRecvError::Lagged(missed)| {
-                    Error::Lagged { missed }.extend()
-                },
-            )
-        }))
+        let servers = &ctx.state().servers;
+        let connections = match server_id {
+            Some(id) => vec![servers.connection(&id)?],
+            None => servers.connections(),
+        };
+        let feeds = connections.iter().map(|server| {
+            tokio_stream::wrappers::BroadcastStream::new(server.events()).map(|event| {
+                event.map_err(
+                    |tokio_stream::wrappers::errors::BroadcastStreamRecvError::Lagged(missed)| {
+                        Error::Lagged { missed }.extend()
+                    },
+                )
+            })
+        });
+        Ok(futures::stream::select_all(feeds))
     }
 
     /// A container's log: the last `tail` lines (or all since `since`), then, with

@@ -317,3 +317,38 @@ async fn a_failing_health_check_shows_as_unhealthy_not_running() {
         "{details}"
     );
 }
+
+#[tokio::test]
+async fn without_a_server_id_events_come_from_every_server() {
+    let (app, admin, first_engine, first) = app_with_engine().await;
+    let second_engine = Dockerd::start().await;
+    let second = add_server(&app, &admin, "second", &second_engine.host, None).await;
+    let mut events = ws::subscribe(
+        &app.ws_url(),
+        TRANSPORT_WS,
+        &admin,
+        "subscription { containerEvents { serverId containerId action } }",
+        json!({}),
+    )
+    .await;
+    let on_first = first_engine
+        .run(&["--name", "one", IMAGE, "sleep", "60"])
+        .await;
+    let on_second = second_engine
+        .run(&["--name", "two", IMAGE, "sleep", "60"])
+        .await;
+    let mut started = std::collections::HashMap::new();
+    while started.len() < 2 {
+        let payload = ws::next_payload(&mut events).await;
+        let event = &payload["data"]["containerEvents"];
+        if event["action"] == "start" {
+            let container = event["containerId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            started.insert(container, event["serverId"].clone());
+        }
+    }
+    assert_eq!(started[&on_first], first.as_str());
+    assert_eq!(started[&on_second], second.as_str());
+}
