@@ -18,12 +18,15 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Registers before/after hooks that start and stop a server and a browser for this file. */
-export function useMonitor() {
+/**
+ * Registers before/after hooks that start and stop a server and a browser for this file.
+ * `env`, if given, resolves to more environment for the server (a registry's URL, say).
+ */
+export function useMonitor({ env } = {}) {
   let server;
   let browser;
   before(async () => {
-    server = await startServer();
+    server = await startServer({ env: await env?.() });
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
   after(async () => {

@@ -23,7 +23,8 @@ function listeningAddress(line) {
   }
 }
 
-export async function startServer() {
+/** `env` adds to (or overrides) the server's environment, e.g. `MONITOR_REGISTRY__URL`. */
+export async function startServer({ env = {} } = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'monitor-e2e-'));
   const adminPassword = randomBytes(12).toString('hex');
   // cwd is the data dir so that no stray monitor.toml is picked up.
@@ -33,7 +34,7 @@ export async function startServer() {
     {
       cwd: dataDir,
       // Servers' state is checked every second, so tests see it change without waiting long.
-      env: { ...process.env, MONITOR_ADMIN_PASSWORD: adminPassword, MONITOR_SERVER_CHECK_SECONDS: '1' },
+      env: { ...process.env, MONITOR_ADMIN_PASSWORD: adminPassword, MONITOR_SERVER_CHECK_SECONDS: '1', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );

@@ -1,4 +1,5 @@
-// Client-side routing on the History API: the current location, navigate(), <Link> and <Redirect>.
+// Client-side routing on the History API: the current location, navigate(), path patterns
+// with `:name` segments, <Link> and <Redirect>.
 import type { AnchorHTMLAttributes, ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
@@ -39,6 +40,31 @@ export function useLocation(): Location {
     };
   }, []);
   return location;
+}
+
+/**
+ * The values of `pattern`'s `:name` segments in `path` (`/stacks/:id` on `/stacks/01J…`
+ * gives `{ id: '01J…' }`), or null when the path does not fit the pattern.
+ */
+export function matchPath(pattern: string, path: string): Record<string, string> | null {
+  const wanted = pattern.split('/');
+  const given = path.split('/');
+  if (wanted.length !== given.length) return null;
+  const params: Record<string, string> = {};
+  for (const [index, segment] of wanted.entries()) {
+    const value = given[index];
+    if (!segment.startsWith(':')) {
+      if (segment !== value) return null;
+      continue;
+    }
+    if (!value) return null;
+    try {
+      params[segment.slice(1)] = decodeURIComponent(value);
+    } catch {
+      return null;
+    }
+  }
+  return params;
 }
 
 type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & { href: string; children: ComponentChildren };

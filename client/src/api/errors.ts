@@ -31,11 +31,23 @@ export interface FormErrors {
 const NO_ERRORS: FormErrors = { fields: {}, general: null };
 
 export function formErrors(error: CombinedError | undefined): FormErrors {
+  return collect(error, fieldOf);
+}
+
+/**
+ * Like formErrors, for forms of nested inputs: each error is keyed by its whole path
+ * inside `input`, so `["input", "deploy", "ports", "1"]` is `deploy.ports.1`.
+ */
+export function nestedFormErrors(error: CombinedError | undefined): FormErrors {
+  return collect(error, pathOf);
+}
+
+function collect(error: CombinedError | undefined, keyOf: (path: unknown) => string | undefined): FormErrors {
   if (!error) return NO_ERRORS;
   const fields: Record<string, string> = {};
   const general: string[] = [];
   for (const e of error.graphQLErrors) {
-    const field = fieldOf(e.extensions?.field);
+    const field = keyOf(e.extensions?.field);
     if (e.extensions?.code === 'BAD_USER_INPUT' && typeof field === 'string') fields[field] = e.message;
     else general.push(e.message);
   }
@@ -51,4 +63,10 @@ function fieldOf(path: unknown): string | undefined {
   if (!Array.isArray(path) || path.length === 0) return undefined;
   const segment = path[0] === 'input' && path.length > 1 ? path[1] : path[path.length - 1];
   return typeof segment === 'string' ? segment : undefined;
+}
+
+/** `["input", "deploy", "ports", "1"]` as `deploy.ports.1`; a path outside `input` as its last segment. */
+function pathOf(path: unknown): string | undefined {
+  if (!Array.isArray(path) || path.length === 0 || !path.every((segment) => typeof segment === 'string')) return undefined;
+  return path[0] === 'input' && path.length > 1 ? path.slice(1).join('.') : path[path.length - 1];
 }

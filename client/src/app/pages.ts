@@ -10,19 +10,23 @@ import { LogsPage } from '../logs/LogsPage';
 import { CommandsPage } from '../operations/CommandsPage';
 import { OperationPage } from '../operations/OperationPage';
 import { OperationsPage } from '../operations/OperationsPage';
+import { matchPath } from '../router';
 import { ServersPage } from '../servers/ServersPage';
+import { STACK_ROUTE, StackPage } from '../stacks/StackPage';
+import { StacksPage } from '../stacks/StacksPage';
 import { TokensPage } from '../tokens/TokensPage';
 import { UsersPage } from '../users/UsersPage';
 
 export interface Page {
   /** Short stable name, used in data-testid="nav-<id>". */
   id: string;
+  /** May hold `:name` segments (see matchPath). */
   path: string;
   title: string;
   component: FunctionComponent;
   /** Least role that may open the page; everyone signed in when absent. */
   role?: Role;
-  /** Reached through links only (one container's log, one operation): not in the sidebar. */
+  /** Reached through links only (one container's log, one operation, one stack): not in the sidebar. */
   hidden?: boolean;
 }
 
@@ -53,6 +57,13 @@ export const NAV: NavGroup[] = [
     ],
   },
   {
+    title: 'Deploy',
+    pages: [
+      { id: 'stacks', path: '/stacks', title: 'Stacks', component: StacksPage },
+      { id: 'stack', path: STACK_ROUTE, title: 'Stack', component: StackPage, hidden: true },
+    ],
+  },
+  {
     title: 'Account',
     pages: [{ id: 'tokens', path: '/tokens', title: 'API tokens', component: TokensPage }],
   },
@@ -69,5 +80,5 @@ export const HOME = '/health';
 
 export function findPage(path: string): Page | undefined {
   const normalized = path.length > 1 ? path.replace(/\/+$/, '') : path;
-  return NAV.flatMap((group) => group.pages).find((page) => page.path === normalized);
+  return NAV.flatMap((group) => group.pages).find((page) => matchPath(page.path, normalized));
 }

@@ -1,5 +1,6 @@
 // The containers table: one row per container with its server, image, status (health
 // included), ports, a link to its live log and, for operators, its actions.
+import { logsPath } from '../logs/LogsPage';
 import { Link } from '../router';
 import { Time } from '../ui/Time';
 import { ContainerActions } from './ContainerActions';
@@ -16,10 +17,6 @@ interface ContainersTableProps {
 function port(p: Container['ports'][number]): string {
   const published = p.hostPort ? `${p.hostIp ? `${p.hostIp}:` : ''}${p.hostPort}→` : '';
   return `${published}${p.containerPort}/${p.protocol}`;
-}
-
-function logsPath(container: { serverId: string; id: string }): string {
-  return `/containers/logs?server=${encodeURIComponent(container.serverId)}&container=${encodeURIComponent(container.id)}`;
 }
 
 export function ContainersTable({ containers, nameOf, canOperate, onChanged }: ContainersTableProps) {

@@ -27,6 +27,10 @@ export function LogsPage() {
   return <ContainerLog key={`${serverId}/${containerId}`} serverId={serverId} containerId={containerId} />;
 }
 
+export function logsPath(container: { serverId: string; id: string }): string {
+  return `/containers/logs?server=${encodeURIComponent(container.serverId)}&container=${encodeURIComponent(container.id)}`;
+}
+
 function ContainerLog({ serverId, containerId }: { serverId: string; containerId: string }) {
   const [{ data, error }] = useQuery({ query: CONTAINER, variables: { serverId, id: containerId } });
   const [tail, setTail] = useState(TAILS[0]);

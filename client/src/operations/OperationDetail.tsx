@@ -1,6 +1,6 @@
 // One operation as it runs and after: status (with exit code), what ran where and by
-// whom, a Cancel button while it runs (OPERATOR), and its output live. The command runner
-// and the operation page both show it.
+// whom, a Cancel button while it runs (OPERATOR), and its output live. The command runner,
+// the operation page and the stack page show it.
 import { useMutation, useQuery } from '@urql/preact';
 import { roleAllows } from '../api/types';
 import { useServerChoices } from '../servers/useServerChoices';
@@ -18,14 +18,18 @@ import './operations.css';
 // The output stream says when the operation ends; this catches QUEUED → RUNNING.
 const REFRESH_MS = 2000;
 
-export function OperationDetail({ id }: { id: string }) {
+/** `onEnd` is called once the operation has ended (at once, for one that already had). */
+export function OperationDetail({ id, onEnd }: { id: string; onEnd?: () => void }) {
   const [{ data, error }, refresh] = useQuery({ query: OPERATION, variables: { id }, requestPolicy: 'network-only' });
   const operation = data?.operation;
   const running = !!operation && !isFinished(operation.status);
   useInterval(() => {
     if (running) refresh({ requestPolicy: 'network-only' });
   }, REFRESH_MS);
-  const output = useOperationOutput(id, () => refresh({ requestPolicy: 'network-only' }));
+  const output = useOperationOutput(id, () => {
+    refresh({ requestPolicy: 'network-only' });
+    onEnd?.();
+  });
   const trimmed = output.received - output.entries.length;
 
   return (

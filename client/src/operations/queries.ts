@@ -13,6 +13,10 @@ export interface Operation {
   status: OperationStatus;
   trigger: string;
   serverId: string;
+  /** The stack it works for, if any. */
+  stackId: string | null;
+  /** The pipeline run this operation is a step of. */
+  parentId: string | null;
   target: string;
   workingDirectory: string | null;
   actor: { kind: string; name: string };
@@ -31,6 +35,9 @@ export function isFinished(status: OperationStatus): boolean {
 export interface OperationFilter {
   statuses?: OperationStatus[];
   serverId?: string;
+  stackId?: string;
+  /** The steps of one pipeline run. */
+  parentId?: string;
 }
 
 export interface OperationOrder {
@@ -45,6 +52,8 @@ const OPERATION_FIELDS = gql`
     status
     trigger
     serverId
+    stackId
+    parentId
     target
     workingDirectory
     actor {

@@ -1,5 +1,6 @@
-// The operations history for one filter, newest first: the first page, then "load more"
-// by cursor. Reloaded on demand (operations change state without a feed to follow).
+// The operations history for one filter, newest first unless told otherwise: the first
+// page, then "load more" by cursor. Reloaded on demand (operations change state without a
+// feed to follow).
 import type { CombinedError } from '@urql/core';
 import { useClient } from '@urql/preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
@@ -18,7 +19,7 @@ interface State {
 
 const INITIAL: State = { operations: [], pageInfo: null, loading: true, error: undefined };
 
-export function useOperations(filter: OperationFilter) {
+export function useOperations(filter: OperationFilter, orderBy: OperationOrder = NEWEST_FIRST) {
   const client = useClient();
   const [state, setState] = useState<State>(INITIAL);
   const [reloads, setReloads] = useState(0);
@@ -30,7 +31,7 @@ export function useOperations(filter: OperationFilter) {
       const asked = generation.current;
       setState((s) => ({ ...s, loading: true, error: undefined }));
       client
-        .query(OPERATIONS, { first: PAGE_SIZE, after, filter, orderBy: NEWEST_FIRST }, { requestPolicy: 'network-only' })
+        .query(OPERATIONS, { first: PAGE_SIZE, after, filter, orderBy }, { requestPolicy: 'network-only' })
         .toPromise()
         .then((result) => {
           if (asked !== generation.current) return;
@@ -42,7 +43,7 @@ export function useOperations(filter: OperationFilter) {
           );
         });
     },
-    [client, filter],
+    [client, filter, orderBy],
   );
 
   useEffect(() => {

@@ -2,6 +2,7 @@
 import { useMutation } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { formErrors } from '../api/errors';
+import { CopyButton } from '../ui/CopyButton';
 import { ErrorNote } from '../ui/ErrorNote';
 import { Field } from '../ui/Field';
 import { localInputToIso } from '../ui/Time';
@@ -56,12 +57,6 @@ export function CreateTokenForm() {
 }
 
 function NewToken({ name, token, onDismiss }: { name: string; token: string; onDismiss: () => void }) {
-  const [copied, setCopied] = useState(false);
-  const copy = async () => {
-    await navigator.clipboard.writeText(token);
-    setCopied(true);
-  };
-
   return (
     <div class="card notice" data-testid="new-token">
       <p>
@@ -71,12 +66,7 @@ function NewToken({ name, token, onDismiss }: { name: string; token: string; onD
         <code class="secret" data-testid="new-token-value">
           {token}
         </code>
-        {/* The Clipboard API exists only on secure origins (https, localhost). */}
-        {navigator.clipboard && (
-          <button type="button" onClick={copy} data-testid="new-token-copy">
-            {copied ? 'Copied' : 'Copy'}
-          </button>
-        )}
+        <CopyButton text={token} testid="new-token-copy" />
         <button type="button" onClick={onDismiss} data-testid="new-token-dismiss">
           Done
         </button>

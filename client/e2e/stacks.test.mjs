@@ -1,0 +1,231 @@
+// Stacks, with a real git repository, the private dockerd and a real registry: bad input
+// shows at the exact list entry and creates nothing; a stack made in the UI offers only
+// its available actions and goes clone → build (live output) → push → deploy → rollback
+// → pipeline (its steps listed under the run) from its page; the webhook secret is
+// revealed and rotated; an edit is saved, or refused at the entry the server names; a
+// stack is deleted after a confirmation.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { IMAGE, useDockerd } from './dockerd.mjs';
+import { createRepo } from './gitrepo.mjs';
+import { addServer, screenshot, signIn, useMonitor } from './helpers.mjs';
+import { useRegistry } from './registry.mjs';
+
+const registry = useRegistry();
+const monitor = useMonitor({ env: async () => ({ MONITOR_REGISTRY__URL: await registry.url() }) });
+const dockerd = useDockerd();
+const MARKER = 'built-by-the-stacks-e2e';
+const DOCKERFILE = `FROM ${IMAGE}
+RUN echo ${MARKER}
+CMD ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
+`;
+const FINISHED = /SUCCEEDED|FAILED|CANCELLED|INTERRUPTED/;
+const STACK_NAMES = '{ stacks(first: 100) { nodes { name } } }';
+
+// Added by the first test that needs it: root-level before() hooks run side by side.
+let engine;
+const addEngine = () => (engine ??= addServer(monitor, 'local', dockerd.host));
+
+async function adminToken() {
+  return monitor.tokenFor('admin', monitor.adminPassword);
+}
+
+async function openStacks() {
+  await addEngine();
+  const page = await monitor.newPage();
+  await signIn(page, 'admin', monitor.adminPassword);
+  await page.getByTestId('nav-stacks').click();
+  await page.getByTestId('stacks-table').waitFor();
+  return page;
+}
+
+/** Runs `start`, a click that starts an operation, and waits for it to end; returns its detail. */
+async function follow(page, start, what) {
+  const before = page.url();
+  await start();
+  await page.waitForURL((url) => url.href !== before);
+  const id = new URL(page.url()).searchParams.get('operation');
+  const detail = page.locator(`[data-testid="operation-detail"][data-operation-id="${id}"]`);
+  const status = detail.getByTestId('operation-status').filter({ hasText: FINISHED });
+  await status.waitFor({ timeout: 60_000 });
+  const output = await detail.locator('.log-text').allInnerTexts();
+  assert.equal(await status.innerText(), 'SUCCEEDED', `${what}:\n${output.join('\n')}`);
+  return detail;
+}
+
+const act = (page, action) => follow(page, () => page.getByTestId(`stack-action-${action}`).click(), action);
+
+test('a bad port shows its error under that port entry and creates no stack', async () => {
+  const page = await openStacks();
+  await page.getByTestId('new-stack-open').click();
+  await page.getByTestId('new-stack-name').fill('bad-port');
+  await page.getByTestId('new-stack-server').selectOption({ label: 'local' });
+  await page.getByTestId('new-stack-deploy-on').check();
+  await page.getByTestId('new-stack-deploy-image').fill(IMAGE);
+  await page.getByTestId('new-stack-deploy-ports-add').click();
+  await page.getByTestId('new-stack-deploy-ports-0').fill('8080:80');
+  await page.getByTestId('new-stack-deploy-ports-add').click();
+  await page.getByTestId('new-stack-deploy-ports-1').fill('8080:99999');
+  await page.getByTestId('new-stack-submit').click();
+
+  assert.match(await page.getByTestId('new-stack-deploy-ports-1-error').innerText(), /"8080:99999" must be containerPort/);
+  assert.equal(await page.getByTestId('new-stack-deploy-ports-0-error').count(), 0);
+  assert.equal(await page.getByTestId('new-stack-error').count(), 0);
+  await screenshot(page, 'stacks-invalid');
+
+  assert.equal(new URL(page.url()).pathname, '/stacks');
+  await page.getByTestId('stacks-empty').waitFor();
+  const data = await monitor.data(STACK_NAMES, {}, await adminToken());
+  assert.deepEqual(data.stacks.nodes, []);
+});
+
+test('a stack made in the UI goes clone → build → push → deploy from its page, rolls back, and runs its pipeline', async (t) => {
+  const { url, head, remove } = await createRepo({ Dockerfile: DOCKERFILE });
+  t.after(remove);
+  const tag = head.slice(0, 12);
+  const page = await openStacks();
+
+  await page.getByTestId('new-stack-open').click();
+  await page.getByTestId('new-stack-name').fill('web');
+  await page.getByTestId('new-stack-server').selectOption({ label: 'local' });
+  await page.getByTestId('new-stack-repo-on').check();
+  await page.getByTestId('new-stack-repo-url').fill(url);
+  await page.getByTestId('new-stack-build-on').check();
+  await page.getByTestId('new-stack-build-network-mode').selectOption('none');
+  await page.getByTestId('new-stack-deploy-on').check();
+  await page.getByTestId('new-stack-deploy-network').fill('host');
+  await page.getByTestId('new-stack-deploy-restart-policy').selectOption('no');
+  for (const [index, kind] of ['PULL', 'BUILD', 'PUSH', 'DEPLOY'].entries()) {
+    await page.getByTestId('new-stack-pipeline-add').click();
+    await page.getByTestId(`new-stack-pipeline-${index}-kind`).selectOption(kind);
+  }
+  await page.getByTestId('new-stack-submit').click();
+
+  // Nothing is checked out or built yet: only what availableActions allows is offered.
+  await page.getByTestId('stack-summary').waitFor();
+  assert.match(new URL(page.url()).pathname, /^\/stacks\/[0-9A-Z]+$/);
+  const actions = page.getByTestId('stack-actions').locator('button');
+  assert.deepEqual(await actions.allInnerTexts(), ['Clone', 'Build', 'Run pipeline']);
+
+  await act(page, 'CLONE');
+  await page.getByTestId('stack-commit').filter({ hasText: tag }).waitFor();
+
+  const build = await act(page, 'BUILD');
+  assert.ok((await build.locator('.log-text').allInnerTexts()).some((line) => line.trim() === MARKER));
+  await page.getByTestId('stack-built-image').filter({ hasText: `/web:${tag}` }).waitFor();
+
+  await act(page, 'PUSH');
+  const images = page.getByTestId('stack-images');
+  await images.getByTestId(`stack-image-${tag}`).waitFor();
+  await images.getByTestId('stack-image-latest').waitFor();
+  assert.match(await images.getByTestId(`stack-image-${tag}`).innerText(), /sha256:/);
+
+  await act(page, 'DEPLOY');
+  const summary = page.getByTestId('stack-summary');
+  await summary.locator('[data-testid="stack-container"][data-status="RUNNING"]').waitFor();
+  assert.equal(await summary.getByTestId('stack-container-logs').innerText(), 'web');
+  await page.getByTestId('stack-deployed-image').filter({ hasText: `/web:${tag}` }).waitFor();
+  await images.getByTestId(`stack-image-${tag}`).getByTestId('stack-image-deployed').waitFor();
+  assert.deepEqual(await actions.allInnerTexts(), ['Clone', 'Pull', 'Build', 'Push', 'Deploy', 'Run pipeline']);
+  await screenshot(page, 'stack');
+
+  const latest = images.getByTestId('stack-image-latest');
+  await latest.getByTestId('stack-image-rollback').click();
+  await follow(page, () => latest.getByTestId('stack-image-rollback-confirm').click(), 'rollback');
+  await page.getByTestId('stack-deployed-image').filter({ hasText: '/web:latest' }).waitFor();
+  await latest.getByTestId('stack-image-deployed').waitFor();
+  await summary.locator('[data-testid="stack-container"][data-status="RUNNING"]').waitFor();
+
+  const history = page.getByTestId('stack-history');
+  const kinds = () => history.getByTestId('stack-operation').evaluateAll((rows) => rows.map((row) => row.dataset.kind));
+  await history.getByTestId('stack-operation').nth(4).waitFor();
+  assert.deepEqual(await kinds(), ['DEPLOY', 'DEPLOY', 'PUSH', 'BUILD', 'CLONE']);
+
+  const pipeline = await act(page, 'RUN_PIPELINE');
+  assert.ok((await pipeline.locator('.log-text').allInnerTexts()).some((line) => line.startsWith('step 4/4')));
+  const run = history.locator('[data-testid="stack-operation"][data-kind="PIPELINE"][data-status="SUCCEEDED"]');
+  await run.getByTestId('stack-operation-steps').click();
+  const steps = history.getByTestId('pipeline-step');
+  await steps.nth(3).waitFor();
+  const described = await steps.evaluateAll((items) => items.map((item) => `${item.dataset.kind} ${item.dataset.status}`));
+  assert.deepEqual(described, ['PULL SUCCEEDED', 'BUILD SUCCEEDED', 'PUSH SUCCEEDED', 'DEPLOY SUCCEEDED']);
+  await page.getByTestId('stack-deployed-image').filter({ hasText: `/web:${tag}` }).waitFor();
+
+  await page.getByTestId('nav-stacks').click();
+  const row = page.getByTestId('stack-row-web');
+  await row.locator('[data-testid="stack-container"][data-status="RUNNING"]').waitFor();
+  assert.equal(await row.getByTestId('stack-commit').innerText(), tag);
+  assert.match(await row.getByTestId('stack-deployed-image').innerText(), new RegExp(`/web:${tag}$`));
+  await screenshot(page, 'stacks');
+});
+
+test('rotating the webhook secret shows a different secret', async () => {
+  const serverId = await addEngine();
+  const token = await adminToken();
+  const data = await monitor.data(
+    'mutation($input: CreateStackInput!) { createStack(input: $input) { id webhookPath } }',
+    { input: { name: 'hooked', serverId } },
+    token,
+  );
+  const { id, webhookPath } = data.createStack;
+  const page = await openStacks();
+  await page.getByTestId('stack-row-hooked').getByTestId('stack-link').click();
+
+  assert.equal(await page.getByTestId('stack-webhook-url').innerText(), `${monitor.url}${webhookPath}`);
+  await page.getByTestId('stack-webhook-secret-hidden').waitFor();
+  assert.equal(await page.getByTestId('stack-webhook-secret').count(), 0);
+  await page.getByTestId('stack-webhook-reveal').click();
+  const secret = page.getByTestId('stack-webhook-secret');
+  const old = await secret.innerText();
+  assert.ok(old.length >= 16, old);
+
+  await page.getByTestId('stack-webhook-rotate').click();
+  await page.getByTestId('stack-webhook-rotate-confirm').click();
+  await secret.filter({ hasNotText: old }).waitFor();
+  const rotated = await secret.innerText();
+  const stored = await monitor.data('query($id: ID!) { stack(id: $id) { webhookSecret } }', { id }, token);
+  assert.equal(stored.stack.webhookSecret, rotated);
+  await screenshot(page, 'stack-webhook');
+});
+
+test('the stack page saves an edited configuration, shows a refused step at its entry, and deletes the stack', async () => {
+  const serverId = await addEngine();
+  const token = await adminToken();
+  const data = await monitor.data(
+    'mutation($input: CreateStackInput!) { createStack(input: $input) { id } }',
+    { input: { name: 'edited', serverId } },
+    token,
+  );
+  const page = await openStacks();
+  await page.getByTestId('stack-row-edited').getByTestId('stack-link').click();
+  await page.getByTestId('stack-actions-none').waitFor();
+
+  await page.getByTestId('edit-stack-pipeline-add').click();
+  await page.getByTestId('edit-stack-pipeline-0-kind').selectOption('BUILD');
+  await page.getByTestId('edit-stack-save').click();
+  assert.match(await page.getByTestId('edit-stack-pipeline-0-error').innerText(), /needs the stack to have a build/);
+
+  await page.getByTestId('edit-stack-deploy-on').check();
+  await page.getByTestId('edit-stack-deploy-image').fill(IMAGE);
+  await page.getByTestId('edit-stack-pipeline-0-kind').selectOption('DEPLOY');
+  await page.getByTestId('edit-stack-save').click();
+  await page.getByTestId('edit-stack-done').waitFor();
+  assert.equal(await page.getByTestId('edit-stack-pipeline-0-error').count(), 0);
+  const actions = page.getByTestId('stack-actions').locator('button');
+  await actions.first().waitFor();
+  assert.deepEqual(await actions.allInnerTexts(), ['Deploy', 'Run pipeline']);
+
+  const stored = await monitor.data(
+    'query($id: ID!) { stack(id: $id) { deploy { image } pipeline { kind } } }',
+    { id: data.createStack.id },
+    token,
+  );
+  assert.deepEqual(stored.stack, { deploy: { image: IMAGE }, pipeline: [{ kind: 'DEPLOY' }] });
+
+  await page.getByTestId('stack-delete').click();
+  await page.getByTestId('stack-delete-confirm').click();
+  await page.getByTestId('stacks-table').waitFor();
+  await page.getByTestId('stack-row-edited').waitFor({ state: 'detached' });
+  const names = await monitor.data(STACK_NAMES, {}, token);
+  assert.ok(!names.stacks.nodes.some((stack) => stack.name === 'edited'));
+});
