@@ -68,6 +68,8 @@ pub struct OperationFilter {
     pub stack_id: Option<ID>,
     /// The steps of one pipeline run.
     pub parent_id: Option<ID>,
+    /// Only operations that are not a step of a pipeline run (`true`), or only steps.
+    pub top_level: Option<bool>,
 }
 
 impl OperationFilter {
@@ -105,6 +107,11 @@ impl OperationFilter {
             query
                 .vars
                 .insert("parent_id".into(), parent.to_string().into_value());
+        }
+        match self.top_level {
+            Some(true) => query.conditions.push("parent_id IS NONE"),
+            Some(false) => query.conditions.push("parent_id IS NOT NONE"),
+            None => {}
         }
         query
     }

@@ -56,13 +56,14 @@ impl Server {
         &self,
         ctx: &Context<'_>,
         filter: Option<ContainerFilter>,
-    ) -> Result<Vec<Container>> {
+    ) -> Result<Option<Vec<Container>>> {
         let state = ctx.state();
         let connection = state.servers.connection(&self.id)?;
         state
             .containers
             .list(&connection, &filter.unwrap_or_default())
             .await
+            .map(Some)
     }
 }
 

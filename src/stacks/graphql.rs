@@ -60,22 +60,24 @@ impl Stack {
         ctx.state().stacks.available_actions(self)
     }
 
-    /// The stack's containers, live from its server's engine.
-    async fn containers(&self, ctx: &Context<'_>) -> Result<Vec<Container>> {
+    /// The stack's containers, live from its server's engine; `null` with an
+    /// `UNAVAILABLE` error when the engine cannot be reached.
+    async fn containers(&self, ctx: &Context<'_>) -> Result<Option<Vec<Container>>> {
         let state = ctx.state();
         let connection = state.servers.connection(&self.server_id)?;
         let filter = ContainerFilter {
             label: Some(format!("{}={}", super::deploy::STACK_LABEL, self.id.0)),
             ..Default::default()
         };
-        state.containers.list(&connection, &filter).await
+        state.containers.list(&connection, &filter).await.map(Some)
     }
 
-    /// The stack's images in the registry, to deploy or roll back to.
-    async fn images(&self, ctx: &Context<'_>) -> Result<Vec<StackImage>> {
+    /// The stack's images in the registry, to deploy or roll back to; `null` with an
+    /// `UNAVAILABLE` error when the registry does not answer.
+    async fn images(&self, ctx: &Context<'_>) -> Result<Option<Vec<StackImage>>> {
         match ctx.state().stacks.registry() {
-            Some(registry) => registry.images(&self.name).await,
-            None => Ok(Vec::new()),
+            Some(registry) => registry.images(&self.name).await.map(Some),
+            None => Ok(Some(Vec::new())),
         }
     }
 
@@ -84,10 +86,11 @@ impl Stack {
         format!("/hooks/git/{}", self.id.0)
     }
 
-    /// The secret git hosts sign deliveries with (operators and admins only).
-    async fn webhook_secret(&self, ctx: &Context<'_>) -> Result<String> {
+    /// The secret git hosts sign deliveries with; `null` with a `FORBIDDEN` error for
+    /// viewers.
+    async fn webhook_secret(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         ctx.require(Role::Operator)?;
-        Ok(self.webhook_secret.clone())
+        Ok(Some(self.webhook_secret.clone()))
     }
 }
 

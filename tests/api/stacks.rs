@@ -589,6 +589,18 @@ async fn a_signed_git_push_runs_the_pipeline_and_anything_else_runs_nothing() {
             succeeded("DEPLOY")
         ]
     );
+    let top_level = app
+        .graphql(
+            Some(&admin),
+            "query($id: ID!) { operations(filter: { stackId: $id, topLevel: true }) { edges { node { kind } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        top_level["data"]["operations"]["edges"],
+        json!([{ "node": { "kind": "PIPELINE" } }]),
+        "the steps are not listed beside their run: {top_level}"
+    );
     let deployed = stack(&app, &admin, &id).await;
     assert_eq!(deployed["commit"], head.as_str());
     assert_eq!(deployed["containers"][0]["status"], "RUNNING", "{deployed}");
