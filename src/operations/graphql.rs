@@ -83,6 +83,29 @@ pub struct OperationsSubscription;
 
 #[Subscription]
 impl OperationsSubscription {
+    /// Operations as they are created (RUNNING or QUEUED), start and end, e.g. to keep
+    /// a history live. A subscriber that falls behind gets a `LAGGED` error and goes on.
+    async fn operation_updated(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OperationFilter>,
+    ) -> Result<impl Stream<Item = async_graphql::Result<Operation>> + use<>> {
+        ctx.require(Role::Viewer)?;
+        let filter = filter.unwrap_or_default();
+        let changes =
+            tokio_stream::wrappers::BroadcastStream::new(ctx.state().operations.changes());
+        Ok(changes.filter_map(move |change| {
+            let item = match change {
+                Ok(operation) if filter.matches(&operation) => Some(Ok(operation)),
+                Ok(_) => None,
+                Err(tokio_stream::wrappers::errors::BroadcastStreamRecvError::Lagged(missed)) => {
+                    Some(Err(crate::error::Error::Lagged { missed }.extend()))
+                }
+            };
+            std::future::ready(item)
+        }))
+    }
+
     /// The operation's output so far, then each new line until it ends; the stream
     /// completes when the operation does.
     async fn operation_output(

@@ -73,6 +73,26 @@ pub struct OperationFilter {
 }
 
 impl OperationFilter {
+    /// Whether an operation passes the filter, for live changes.
+    pub fn matches(&self, operation: &super::Operation) -> bool {
+        let within = |wanted: &Option<ID>, actual: Option<&ID>| {
+            wanted.as_ref().is_none_or(|wanted| actual == Some(wanted))
+        };
+        self.statuses
+            .as_ref()
+            .is_none_or(|statuses| statuses.contains(&operation.status))
+            && self
+                .kinds
+                .as_ref()
+                .is_none_or(|kinds| kinds.contains(&operation.kind))
+            && within(&self.server_id, Some(&operation.server_id))
+            && within(&self.stack_id, operation.stack_id.as_ref())
+            && within(&self.parent_id, operation.parent_id.as_ref())
+            && self
+                .top_level
+                .is_none_or(|top| top == operation.parent_id.is_none())
+    }
+
     pub fn to_query(&self) -> ListQuery {
         let mut query = ListQuery {
             conditions: Vec::new(),

@@ -39,6 +39,8 @@ use output::Output;
 
 /// How often pending output is written to the store.
 const FLUSH_EVERY: Duration = Duration::from_millis(200);
+/// Operation changes a subscriber may fall behind before it misses some.
+const CHANGES_BUFFER: usize = 1024;
 /// How long `cancelOperation` waits for the work to stop before it answers.
 const CANCEL_WAIT: Duration = Duration::from_secs(10);
 
@@ -54,6 +56,8 @@ pub struct Operations {
     store: Store,
     audit: AuditLog,
     running: Arc<Mutex<HashMap<String, Arc<Running>>>>,
+    /// Every operation as it is created, starts and ends.
+    changes: broadcast::Sender<Operation>,
 }
 
 impl Operations {
@@ -70,6 +74,7 @@ impl Operations {
             store,
             audit,
             running: Default::default(),
+            changes: broadcast::channel(CHANGES_BUFFER).0,
         })
     }
 
@@ -147,6 +152,7 @@ impl Operations {
         let operation = stored
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("the new operation was not returned")))?
             .to_operation();
+        self.publish(operation.clone());
         let running = Arc::new(Running {
             output: Output::new(),
             cancel: CancellationToken::new(),
@@ -158,6 +164,7 @@ impl Operations {
             running: running.clone(),
             store: self.store.clone(),
             key: key.clone(),
+            operations: self.clone(),
         });
         tokio::spawn(self.clone().supervise(key, running, work));
         Ok(Launched {
@@ -197,8 +204,12 @@ impl Operations {
         } else if let Some(last) = last {
             running.output.stored(last);
         }
-        if let Err(error) = store::update(&self.store, &key, ending).await {
-            tracing::error!(operation = %key, %error, "cannot store how an operation ended");
+        match store::update(&self.store, &key, ending).await {
+            Ok(Some(row)) => self.publish(row.to_operation()),
+            Ok(None) => {}
+            Err(error) => {
+                tracing::error!(operation = %key, %error, "cannot store how an operation ended")
+            }
         }
         self.lock_running().remove(&key);
         running.done.send_replace(true);
@@ -233,6 +244,16 @@ impl Operations {
             .await?
             .ok_or_else(|| not_found(id))?
             .to_operation())
+    }
+
+    /// Operations as they are created, start and end.
+    pub fn changes(&self) -> broadcast::Receiver<Operation> {
+        self.changes.subscribe()
+    }
+
+    fn publish(&self, operation: Operation) {
+        // Nobody listening is fine: the change is stored.
+        let _ = self.changes.send(operation);
     }
 
     /// Stops a running operation without recording who asked: the step of a pipeline
@@ -353,6 +374,7 @@ pub struct Progress {
     running: Arc<Running>,
     store: Store,
     key: String,
+    operations: Operations,
 }
 
 impl Progress {
@@ -380,8 +402,12 @@ impl Progress {
             status: OperationStatus::Running,
             started_at: Utc::now(),
         };
-        if let Err(error) = store::update(&self.store, &self.key, started).await {
-            tracing::error!(operation = %self.key, %error, "cannot mark an operation as started");
+        match store::update(&self.store, &self.key, started).await {
+            Ok(Some(row)) => self.operations.publish(row.to_operation()),
+            Ok(None) => {}
+            Err(error) => {
+                tracing::error!(operation = %self.key, %error, "cannot mark an operation as started")
+            }
         }
     }
 

@@ -542,12 +542,36 @@ async fn a_signed_git_push_runs_the_pipeline_and_anything_else_runs_nothing() {
         "each refusal is audited: {rejected}"
     );
 
+    let mut updates = crate::ws::subscribe(
+        &app.ws_url(),
+        crate::ws::TRANSPORT_WS,
+        &admin,
+        "subscription($id: ID!) { operationUpdated(filter: { stackId: $id, topLevel: true }) { id kind status } }",
+        json!({ "id": id }),
+    )
+    .await;
     let (status, answer) = deliver(&app, &path, "push", "d-7", &push, sign(&push)).await;
     assert_eq!(status, 202, "{answer}");
     let run = answer["operationId"]
         .as_str()
         .expect("the run's id")
         .to_string();
+    let mut seen = Vec::new();
+    while seen.last().map(String::as_str) != Some("SUCCEEDED") {
+        let update = crate::ws::next_payload(&mut updates).await;
+        let operation = &update["data"]["operationUpdated"];
+        assert_eq!(
+            operation["id"],
+            run.as_str(),
+            "only the run, not its steps: {update}"
+        );
+        seen.push(operation["status"].as_str().unwrap_or_default().to_string());
+    }
+    assert_eq!(
+        seen,
+        ["QUEUED", "RUNNING", "SUCCEEDED"],
+        "the run's life, live"
+    );
     let output = whole_output(&app, &admin, &run).await;
     let operation = app
         .graphql(Some(&admin), OPERATION, json!({ "id": run }))
