@@ -1,10 +1,12 @@
 // Stacks, with a real git repository, the private dockerd and a real registry: bad input
 // shows at the exact list entry and creates nothing; a stack made in the UI offers only
 // its available actions and goes clone → build (live output) → push → deploy → rollback
-// → pipeline (its steps listed under the run) from its page; the webhook secret is
-// revealed and rotated; an edit is saved, or refused at the entry the server names; a
-// stack is deleted after a confirmation.
+// → pipeline (its steps listed under the run) from its page; a run a signed push webhook
+// starts appears in the open page's history and goes on to SUCCEEDED there; the webhook
+// secret is revealed and rotated; an edit is saved, or refused at the entry the server
+// names; a stack is deleted after a confirmation.
 import assert from 'node:assert/strict';
+import { createHmac, randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { IMAGE, useDockerd } from './dockerd.mjs';
 import { createRepo } from './gitrepo.mjs';
@@ -157,6 +159,86 @@ test('a stack made in the UI goes clone → build → push → deploy from its p
   assert.equal(await row.getByTestId('stack-commit').innerText(), tag);
   assert.match(await row.getByTestId('stack-deployed-image').innerText(), new RegExp(`/web:${tag}$`));
   await screenshot(page, 'stacks');
+});
+
+/** Posts a GitHub push of `commit` to `main`, signed with `secret`, as GitHub would. */
+async function pushWebhook(stackId, secret, commit) {
+  const body = JSON.stringify({ ref: 'refs/heads/main', after: commit });
+  const signature = createHmac('sha256', secret).update(body).digest('hex');
+  return fetch(`${monitor.url}/hooks/git/${stackId}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': `sha256=${signature}`,
+    },
+    body,
+  });
+}
+
+test('a pipeline run started by a push webhook appears in the open history and is seen to succeed', async (t) => {
+  const { url, head, remove } = await createRepo({ Dockerfile: DOCKERFILE });
+  t.after(remove);
+  const serverId = await addEngine();
+  const token = await adminToken();
+  const input = {
+    name: 'pushed',
+    serverId,
+    repo: { url },
+    build: { networkMode: 'none' },
+    pipeline: [{ kind: 'PULL' }, { kind: 'BUILD' }],
+  };
+  const { createStack: stack } = await monitor.data(
+    'mutation($input: CreateStackInput!) { createStack(input: $input) { id webhookSecret } }',
+    { input },
+    token,
+  );
+  const page = await openStacks();
+  await page.getByTestId('stack-row-pushed').getByTestId('stack-link').click();
+  const history = page.getByTestId('stack-history');
+  await history.getByText('Nothing has run yet.').waitFor();
+  await history.getByTestId('stack-history-live').waitFor();
+  // Each status every row shows, in order; a reload of the page would lose this record.
+  await history.evaluate((card) => {
+    window.seenStatuses = {};
+    const record = () => {
+      for (const row of card.querySelectorAll('[data-testid="stack-operation"]')) {
+        const seen = (window.seenStatuses[row.dataset.id] ??= []);
+        if (seen.at(-1) !== row.dataset.status) seen.push(row.dataset.status);
+      }
+    };
+    new MutationObserver(record).observe(card, { subtree: true, childList: true, attributeFilter: ['data-status'] });
+  });
+
+  const response = await pushWebhook(stack.id, stack.webhookSecret, head);
+  const answer = await response.json();
+  assert.equal(response.status, 202, JSON.stringify(answer));
+
+  const run = history.locator(`[data-testid="stack-operation"][data-id="${answer.operationId}"]`);
+  await run.waitFor();
+  assert.equal(await run.getAttribute('data-kind'), 'PIPELINE');
+  assert.equal(await run.getAttribute('data-trigger'), 'WEBHOOK');
+  const status = run.getByTestId('operation-status').filter({ hasText: FINISHED });
+  await status.waitFor({ timeout: 60_000 });
+  const ended = await monitor.data('query($id: ID!) { operation(id: $id) { error } }', { id: answer.operationId }, token);
+  assert.equal(await status.innerText(), 'SUCCEEDED', ended.operation.error);
+
+  const seen = await page.evaluate((id) => window.seenStatuses?.[id], answer.operationId);
+  assert.ok(seen, 'the page was reloaded');
+  assert.match(seen[0], /^(QUEUED|RUNNING)$/, seen.join(' → '));
+  assert.equal(seen.at(-1), 'SUCCEEDED', seen.join(' → '));
+  // Its steps are listed under the run, not beside it.
+  assert.equal(await history.getByTestId('stack-operation').count(), 1);
+  await run.getByTestId('stack-operation-steps').click();
+  const steps = history.getByTestId('pipeline-step');
+  await steps.nth(1).waitFor();
+  const described = await steps.evaluateAll((items) => items.map((item) => `${item.dataset.kind} ${item.dataset.status}`));
+  assert.deepEqual(described, ['PULL SUCCEEDED', 'BUILD SUCCEEDED']);
+  // The run's end reads the stack again.
+  await page.getByTestId('stack-commit').filter({ hasText: head.slice(0, 12) }).waitFor();
+  await page.getByTestId('stack-built-image').filter({ hasText: `/pushed:${head.slice(0, 12)}` }).waitFor();
+  await screenshot(page, 'stack-webhook-run');
 });
 
 test('rotating the webhook secret shows a different secret', async () => {

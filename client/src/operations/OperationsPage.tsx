@@ -1,10 +1,11 @@
-// Operations: the history of commands (and, later, deploys) by status and server, paged by
-// cursor, each linking to its output.
+// Operations: the history of commands, stack actions and pipeline runs by status and
+// server, paged by cursor and kept live, each linking to its output.
 import { useState } from 'preact/hooks';
 import { Link } from '../router';
 import { ServerSelect } from '../servers/ServerSelect';
 import { useServerChoices } from '../servers/useServerChoices';
 import { ErrorNote } from '../ui/ErrorNote';
+import { LiveMark } from '../ui/LiveMark';
 import { Time } from '../ui/Time';
 import { ToggleChips } from '../ui/ToggleChips';
 import { operationPath } from './OperationPage';
@@ -46,9 +47,7 @@ export function OperationsPage() {
           {history.operations.length} operation{history.operations.length === 1 ? '' : 's'}
           {history.pageInfo?.hasNextPage ? ' (more available)' : ''}
         </span>
-        <button type="button" onClick={history.reload} data-testid="operations-refresh">
-          Refresh
-        </button>
+        <LiveMark error={history.liveError} onReload={history.reload} testid="operations-live" />
         {history.loading && <span class="muted">Loading…</span>}
       </div>
       <ErrorNote error={history.error} />

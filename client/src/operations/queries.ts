@@ -1,5 +1,5 @@
-// GraphQL documents and types of operations: the history (a connection), one operation,
-// running a command, cancelling, and the output stream.
+// GraphQL documents and types of operations: the history (a connection) and its changes,
+// one operation, running a command, cancelling, and the output stream.
 import { gql } from '@urql/preact';
 import type { Connection, DateTime, OrderDirection } from '../api/types';
 
@@ -38,6 +38,8 @@ export interface OperationFilter {
   stackId?: string;
   /** The steps of one pipeline run. */
   parentId?: string;
+  /** `true` leaves pipeline steps out, `false` lists only steps. */
+  topLevel?: boolean;
 }
 
 export interface OperationOrder {
@@ -91,6 +93,15 @@ export const OPERATIONS = gql<
         hasNextPage
         endCursor
       }
+    }
+  }
+  ${OPERATION_FIELDS}
+`;
+
+export const OPERATION_UPDATED = gql<{ operationUpdated: Operation }, { filter: OperationFilter }>`
+  subscription OperationUpdated($filter: OperationFilter) {
+    operationUpdated(filter: $filter) {
+      ...OperationFields
     }
   }
   ${OPERATION_FIELDS}

@@ -1,5 +1,6 @@
-// A stack's operations, newest first, each linking to its output; a pipeline run opens
-// its steps (the operations whose parent it is) in the order they ran.
+// A stack's runs, newest first and kept live (a run a webhook starts appears, and each
+// shows its status as it changes), each linking to its output; a pipeline run opens its
+// steps (the operations whose parent it is) in the order they ran, live as well.
 import { useMemo, useState } from 'preact/hooks';
 import { operationPath } from '../operations/OperationPage';
 import { OperationStatusBadge } from '../operations/OperationStatusBadge';
@@ -7,6 +8,7 @@ import type { Operation, OperationOrder } from '../operations/queries';
 import { useOperations } from '../operations/useOperations';
 import { Link } from '../router';
 import { ErrorNote } from '../ui/ErrorNote';
+import { LiveMark } from '../ui/LiveMark';
 import { Time } from '../ui/Time';
 
 const OLDEST_FIRST: OperationOrder = { field: 'CREATED_AT', direction: 'ASC' };
@@ -19,9 +21,7 @@ export function StackHistory({ history }: { history: History }) {
     <div class="card stack" data-testid="stack-history">
       <div class="toolbar">
         <h2>History</h2>
-        <button type="button" onClick={history.reload} data-testid="stack-history-refresh">
-          Refresh
-        </button>
+        <LiveMark error={history.liveError} onReload={history.reload} testid="stack-history-live" />
         {history.loading && <span class="muted">Loading…</span>}
       </div>
       <ErrorNote error={history.error} />
@@ -65,14 +65,17 @@ function HistoryRow({ operation }: { operation: Operation }) {
   const isPipeline = operation.kind === 'PIPELINE';
   return (
     <>
-      <tr data-testid="stack-operation" data-id={operation.id} data-kind={operation.kind} data-status={operation.status}>
+      <tr
+        data-testid="stack-operation"
+        data-id={operation.id}
+        data-kind={operation.kind}
+        data-trigger={operation.trigger}
+        data-status={operation.status}
+      >
         <td>
           <Time value={operation.createdAt} />
         </td>
-        <td class="mono">
-          {operation.kind}
-          {operation.parentId && <span class="muted"> (step)</span>}
-        </td>
+        <td class="mono">{operation.kind}</td>
         <td>
           <OperationStatusBadge status={operation.status} exitCode={operation.exitCode} />
         </td>
@@ -98,8 +101,7 @@ function HistoryRow({ operation }: { operation: Operation }) {
       {open && (
         <tr class="pipeline-steps">
           <td colSpan={COLUMNS}>
-            {/* Read again whenever the run's status changes. */}
-            <PipelineSteps key={operation.status} parentId={operation.id} />
+            <PipelineSteps parentId={operation.id} />
           </td>
         </tr>
       )}
@@ -109,7 +111,7 @@ function HistoryRow({ operation }: { operation: Operation }) {
 
 function PipelineSteps({ parentId }: { parentId: string }) {
   const filter = useMemo(() => ({ parentId }), [parentId]);
-  const steps = useOperations(filter, OLDEST_FIRST);
+  const steps = useOperations(filter, { orderBy: OLDEST_FIRST });
   if (steps.error) return <ErrorNote error={steps.error} />;
   if (!steps.loading && steps.operations.length === 0) return <span class="muted">No steps have started.</span>;
   return (

@@ -9,8 +9,8 @@ import { ROLLBACK_STACK, type Stack, type StackImage } from './queries';
 
 interface StackImagesProps {
   stack: Stack;
-  /** Undefined until read, or when the registry failed. */
-  images: StackImage[] | undefined;
+  /** Undefined until read; null when the registry could not be read (see `error`). */
+  images: StackImage[] | null | undefined;
   error: CombinedError | undefined;
   canRollback: boolean;
   onStarted: (operationId: string) => void;

@@ -1,12 +1,13 @@
 // One stack (/stacks/:id): what it is and runs, the actions its configuration allows
 // (OPERATOR) and the live output of the one started last (its id in the URL,
 // ?operation=…, so a reload shows the same run), its registry images to roll back to,
-// its history, its webhook, its configuration and its deletion. When an operation ends,
-// the stack, its images and its history are read again.
+// its live history, its webhook, its configuration and its deletion. When a run ends
+// (started here or by a webhook), the stack and its images are read again.
 import { useMutation, useQuery } from '@urql/preact';
 import { useMemo } from 'preact/hooks';
 import { roleAllows } from '../api/types';
 import { OperationDetail } from '../operations/OperationDetail';
+import { isFinished } from '../operations/queries';
 import { useOperations } from '../operations/useOperations';
 import { Link, matchPath, navigate, useLocation } from '../router';
 import { useSession } from '../session/session';
@@ -39,18 +40,19 @@ function StackView({ id, operationId }: { id: string; operationId: string | null
   const canOperate = roleAllows(viewer.role, 'OPERATOR');
   const [{ data, error }, refresh] = useQuery({ query: STACK, variables: { id } });
   const [images, refreshImages] = useQuery({ query: STACK_IMAGES, variables: { id } });
-  const filter = useMemo(() => ({ stackId: id }), [id]);
-  const history = useOperations(filter);
+  // Steps show under their run.
+  const filter = useMemo(() => ({ stackId: id, topLevel: true }), [id]);
+  const history = useOperations(filter, {
+    onUpdated: (operation) => {
+      if (!isFinished(operation.status)) return;
+      refresh({ requestPolicy: 'network-only' });
+      refreshImages({ requestPolicy: 'network-only' });
+    },
+  });
   const stack = data?.stack;
 
   const started = (operation: string) => {
     navigate(`${stackPath(id)}?operation=${encodeURIComponent(operation)}`);
-    history.reload();
-  };
-  const ended = () => {
-    refresh({ requestPolicy: 'network-only' });
-    refreshImages({ requestPolicy: 'network-only' });
-    history.reload();
   };
 
   return (
@@ -62,7 +64,7 @@ function StackView({ id, operationId }: { id: string; operationId: string | null
         <>
           <StackSummary stack={stack} />
           {canOperate && <StackActions stack={stack} onStarted={started} />}
-          {operationId && <OperationDetail key={operationId} id={operationId} onEnd={ended} />}
+          {operationId && <OperationDetail key={operationId} id={operationId} />}
           <StackImages
             stack={stack}
             images={images.data?.stack?.images}

@@ -171,7 +171,7 @@ export const STACK = gql<{ stack: Stack | null }, { id: string }>`
   ${STACK_FIELDS}
 `;
 
-export const STACK_IMAGES = gql<{ stack: { id: string; images: StackImage[] } | null }, { id: string }>`
+export const STACK_IMAGES = gql<{ stack: { id: string; images: StackImage[] | null } | null }, { id: string }>`
   query StackImages($id: ID!) {
     stack(id: $id) {
       id
@@ -184,7 +184,7 @@ export const STACK_IMAGES = gql<{ stack: { id: string; images: StackImage[] } | 
   }
 `;
 
-export const STACK_WEBHOOK_SECRET = gql<{ stack: { id: string; webhookSecret: string } | null }, { id: string }>`
+export const STACK_WEBHOOK_SECRET = gql<{ stack: { id: string; webhookSecret: string | null } | null }, { id: string }>`
   query StackWebhookSecret($id: ID!) {
     stack(id: $id) {
       id
@@ -229,7 +229,7 @@ export const DELETE_STACK = gql<{ deleteStack: { id: string } }, { input: { id: 
   }
 `;
 
-export const ROTATE_WEBHOOK_SECRET = gql<{ rotateStackWebhookSecret: { id: string; webhookSecret: string } }, { stackId: string }>`
+export const ROTATE_WEBHOOK_SECRET = gql<{ rotateStackWebhookSecret: { id: string; webhookSecret: string | null } }, { stackId: string }>`
   mutation RotateStackWebhookSecret($stackId: ID!) {
     rotateStackWebhookSecret(stackId: $stackId) {
       id
