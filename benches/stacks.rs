@@ -4,9 +4,10 @@
 //! - Build wall time: the same checkout built `BENCH_RUNS` times by `docker build`
 //!   (classic builder, as monitor uses) and by `buildStack`, alternating, each with a
 //!   fresh build argument so no step is cached. Medians and their ratio.
-//! - Build output latency: for every line of those builds, the time from monitor
-//!   receiving it from the daemon (the line's `timestamp`; the daemon is across a local
-//!   unix socket) to a websocket subscriber of `operationOutput` receiving it.
+//! - Build output latency: for every line of those builds produced after the subscriber
+//!   joined, the time from monitor receiving it from the daemon (the line's
+//!   `timestamp`; the daemon is across a local unix socket) to a websocket subscriber
+//!   of `operationOutput` receiving it.
 //! - Push to running: a GitHub-signed push webhook to the stack's container running
 //!   again (the daemon's `StartedAt`), through PULL, BUILD, PUSH and DEPLOY.
 //!
@@ -219,7 +220,8 @@ async fn act(app: &TestApp, admin: &str, mutation: &str, id: &str) -> String {
 }
 
 /// Follows an operation's output to its end; returns the line count and, for each
-/// line, milliseconds from its timestamp to its arrival here.
+/// line produced after the subscription, milliseconds from its timestamp to its
+/// arrival here.
 async fn follow(app: &TestApp, admin: &str, operation: &str) -> (usize, Vec<f64>) {
     let mut socket = ws::subscribe(
         &app.ws_url(),
@@ -229,7 +231,10 @@ async fn follow(app: &TestApp, admin: &str, operation: &str) -> (usize, Vec<f64>
         json!({ "id": operation }),
     )
     .await;
-    let mut delays = Vec::new();
+    // Lines written before the subscription existed arrive as a replay; only lines
+    // the daemon produced after it are timed.
+    let subscribed_at = Utc::now();
+    let (mut count, mut delays) = (0, Vec::new());
     while let Some(Ok(message)) = socket.next().await {
         let Message::Text(text) = message else {
             continue;
@@ -239,10 +244,12 @@ async fn follow(app: &TestApp, admin: &str, operation: &str) -> (usize, Vec<f64>
         match value["type"].as_str() {
             Some("complete") => break,
             Some("next") => {
+                count += 1;
                 let line = &value["payload"]["data"]["operationOutput"];
                 if let Some(stamp) = line["timestamp"]
                     .as_str()
                     .and_then(|t| t.parse::<DateTime<Utc>>().ok())
+                    .filter(|stamp| *stamp > subscribed_at)
                 {
                     delays.push((arrived - stamp).num_microseconds().unwrap_or(0) as f64 / 1000.0);
                 }
@@ -250,7 +257,7 @@ async fn follow(app: &TestApp, admin: &str, operation: &str) -> (usize, Vec<f64>
             _ => {}
         }
     }
-    (delays.len(), delays)
+    (count, delays)
 }
 
 fn median(values: &mut [f64]) -> f64 {

@@ -199,16 +199,26 @@ impl Operations {
         let _ = flusher.await;
         let unstored = running.output.unstored();
         let last = unstored.last().map(|line| line.seq);
-        if let Err(error) = store::append_output(&self.store, &key, unstored).await {
-            tracing::error!(operation = %key, %error, "cannot store the last output of an operation");
-        } else if let Some(last) = last {
-            running.output.stored(last);
-        }
-        match store::update(&self.store, &key, ending).await {
-            Ok(Some(row)) => self.publish(row.to_operation()),
-            Ok(None) => {}
+        match store::finish(&self.store, &key, unstored, ending.clone()).await {
+            Ok(row) => {
+                if let Some(last) = last {
+                    running.output.stored(last);
+                }
+                if let Some(row) = row {
+                    self.publish(row.to_operation());
+                }
+            }
             Err(error) => {
-                tracing::error!(operation = %key, %error, "cannot store how an operation ended")
+                tracing::error!(operation = %key, %error, "cannot store an operation's last output");
+                // The ending matters most: without it the operation would look RUNNING
+                // until the next start marks it INTERRUPTED.
+                match store::update(&self.store, &key, ending).await {
+                    Ok(Some(row)) => self.publish(row.to_operation()),
+                    Ok(None) => {}
+                    Err(error) => {
+                        tracing::error!(operation = %key, %error, "cannot store how an operation ended")
+                    }
+                }
             }
         }
         self.lock_running().remove(&key);
@@ -438,7 +448,7 @@ impl Launched {
 }
 
 /// How an operation ended, as stored.
-#[derive(Debug, SurrealValue)]
+#[derive(Debug, Clone, SurrealValue)]
 pub struct Ending {
     status: OperationStatus,
     finished_at: chrono::DateTime<Utc>,

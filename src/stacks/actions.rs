@@ -161,7 +161,7 @@ impl Stacks {
             parent_id: None,
             target: step.describe(&row.name),
             working_directory: None,
-            queued: true,
+            queued: false,
         };
         let event = self.event(
             step.audit_kind(),
@@ -171,13 +171,32 @@ impl Stacks {
         );
         let stacks = self.clone();
         let key = row.key();
+        let turn = self.exclusive_now(&key);
+        let spec = OperationSpec {
+            queued: turn.is_none(),
+            ..spec
+        };
         self.operations
             .launch(actor, spec, Some(event), move |progress| async move {
-                let _turn = stacks.exclusive(&key).await;
-                progress.started().await;
+                let _turn = match turn {
+                    Some(turn) => turn,
+                    None => stacks.wait_turn(&key, &progress).await,
+                };
                 stacks.perform(&key, &server, &step, &progress).await
             })
             .await
+    }
+
+    /// Waits, QUEUED, for the stack's other actions to end, then marks the operation
+    /// RUNNING.
+    pub(super) async fn wait_turn(
+        &self,
+        key: &str,
+        progress: &Progress,
+    ) -> tokio::sync::OwnedMutexGuard<()> {
+        let turn = self.exclusive(key).await;
+        progress.started().await;
+        turn
     }
 
     /// Does one step, reading the stack afresh (an earlier step may have changed what

@@ -448,14 +448,21 @@ impl Stacks {
 
     /// Waits for the stack's other actions to end; its turn lasts as long as the guard.
     async fn exclusive(&self, key: &str) -> tokio::sync::OwnedMutexGuard<()> {
-        let lock = self
-            .locks
+        self.lock_of(key).lock_owned().await
+    }
+
+    /// The stack's turn if nothing else of it runs now, without waiting.
+    fn exclusive_now(&self, key: &str) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        self.lock_of(key).try_lock_owned().ok()
+    }
+
+    fn lock_of(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        self.locks
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .entry(key.to_string())
             .or_default()
-            .clone();
-        lock.lock_owned().await
+            .clone()
     }
 
     async fn existing(&self, key: &str) -> Result<StackRow> {

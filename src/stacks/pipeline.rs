@@ -45,7 +45,7 @@ impl Stacks {
             parent_id: None,
             target: format!("pipeline of {}", row.name),
             working_directory: None,
-            queued: true,
+            queued: false,
         };
         let event = self.event(
             AuditKind::PipelineStarted,
@@ -56,14 +56,21 @@ impl Stacks {
         let stacks = self.clone();
         let key = row.key();
         let actor = actor.clone();
+        let turn = self.exclusive_now(&key);
+        let spec = OperationSpec {
+            queued: turn.is_none(),
+            ..spec
+        };
         self.operations
             .launch(
                 &actor.clone(),
                 spec,
                 Some(event),
                 move |progress| async move {
-                    let _turn = stacks.exclusive(&key).await;
-                    progress.started().await;
+                    let _turn = match turn {
+                        Some(turn) => turn,
+                        None => stacks.wait_turn(&key, &progress).await,
+                    };
                     let total = steps.len();
                     for (index, step) in steps.into_iter().enumerate() {
                         let description = step.describe(&row.name);

@@ -567,11 +567,7 @@ async fn a_signed_git_push_runs_the_pipeline_and_anything_else_runs_nothing() {
         );
         seen.push(operation["status"].as_str().unwrap_or_default().to_string());
     }
-    assert_eq!(
-        seen,
-        ["QUEUED", "RUNNING", "SUCCEEDED"],
-        "the run's life, live"
-    );
+    assert_eq!(seen, ["RUNNING", "SUCCEEDED"], "the run's life, live");
     let output = whole_output(&app, &admin, &run).await;
     let operation = app
         .graphql(Some(&admin), OPERATION, json!({ "id": run }))
@@ -912,4 +908,73 @@ async fn cancelling_a_build_stops_it_in_the_engine() {
     )
     .await;
     assert!(stack(&app, &admin, &id).await["builtImage"].is_null());
+}
+
+#[tokio::test]
+async fn actions_on_one_stack_wait_their_turn() {
+    let Fixture {
+        app,
+        admin,
+        server,
+        dockerd: _dockerd,
+        registry: _registry,
+    } = fixture().await;
+    let gate = tempfile::tempdir().expect("a directory");
+    let open = gate.path().join("open");
+    let repo = GitRepo::create(&[("Dockerfile", &dockerfile("x"))]);
+    let mut input = stack_input(&server, &repo);
+    input["repo"]["scripts"] = json!([{
+        "name": "gated",
+        "command": format!("echo waiting; while [ ! -f {} ]; do sleep 0.05; done", open.display()),
+    }]);
+    input["pipeline"] = json!([]);
+    let id = create(&app, &admin, input).await["id"]
+        .as_str()
+        .expect("an id")
+        .to_string();
+    let (clone, _) = act(&app, &admin, &action("cloneStackRepo"), json!({ "id": id })).await;
+    assert_eq!(clone["status"], "SUCCEEDED", "{clone}");
+
+    let first = app
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!) { runStackScript(stackId: $id, script: \"gated\") { id status } }",
+            json!({ "id": id }),
+        )
+        .await["data"]["runStackScript"]
+        .clone();
+    assert_eq!(first["status"], "RUNNING", "{first}");
+    let second = app
+        .graphql(Some(&admin), &action("pullStackRepo"), json!({ "id": id }))
+        .await["data"]["pullStackRepo"]
+        .clone();
+    assert_eq!(
+        second["status"], "QUEUED",
+        "it waits for the script: {second}"
+    );
+    std::fs::write(&open, "").expect("open the gate");
+    let timing = "query($id: ID!) { operation(id: $id) { status startedAt finishedAt } }";
+    let first_id = first["id"].as_str().expect("an id");
+    let second_id = second["id"].as_str().expect("an id");
+    whole_output(&app, &admin, second_id).await;
+    let first = app
+        .graphql(Some(&admin), timing, json!({ "id": first_id }))
+        .await["data"]["operation"]
+        .clone();
+    let second = app
+        .graphql(Some(&admin), timing, json!({ "id": second_id }))
+        .await["data"]["operation"]
+        .clone();
+    assert_eq!(first["status"], "SUCCEEDED", "{first}");
+    assert_eq!(second["status"], "SUCCEEDED", "{second}");
+    let at = |value: &Value| {
+        value
+            .as_str()
+            .and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok())
+            .expect("a time")
+    };
+    assert!(
+        at(&second["startedAt"]) >= at(&first["finishedAt"]),
+        "the pull started after the script ended: {first} {second}"
+    );
 }
