@@ -281,15 +281,15 @@ impl Operations {
     ) -> impl Stream<Item = Result<OutputLine>> + Send + 'static + use<> {
         let operations = self.clone();
         async_stream::stream! {
-            // Only the receiver is kept: holding `Running` would keep its sender alive
-            // and the stream would never see the operation end.
+            // Only the receiver and a weak handle are kept: holding `Running` would keep
+            // its sender alive and the stream would never see the operation end.
             let running = operations.lock_running().get(&id).cloned();
-            let (mut live, pending) = match running {
+            let (mut live, pending, running) = match running {
                 Some(running) => {
                     let (live, pending) = running.output.follow();
-                    (Some(live), pending)
+                    (Some(live), pending, Arc::downgrade(&running))
                 }
-                None => (None, Vec::new()),
+                None => (None, Vec::new(), std::sync::Weak::new()),
             };
             match store::find(&operations.store, &id).await {
                 Ok(Some(_)) => {}
@@ -302,18 +302,19 @@ impl Operations {
                     return;
                 }
             }
-            let stored = match store::output(&operations.store, &id).await {
-                Ok(stored) => stored,
+            let mut last = -1;
+            match operations.backlog(&id, pending).await {
+                Ok(lines) => {
+                    for line in lines {
+                        if line.seq > last {
+                            last = line.seq;
+                            yield Ok(line);
+                        }
+                    }
+                }
                 Err(error) => {
                     yield Err(error);
                     return;
-                }
-            };
-            let mut last = -1;
-            for line in stored.into_iter().chain(pending) {
-                if line.seq > last {
-                    last = line.seq;
-                    yield Ok(line);
                 }
             }
             let Some(live) = live.as_mut() else { return };
@@ -324,11 +325,36 @@ impl Operations {
                         yield Ok(line);
                     }
                     Ok(_) => {}
-                    Err(broadcast::error::RecvError::Lagged(missed)) => yield Err(Error::Lagged { missed }),
+                    Err(broadcast::error::RecvError::Lagged(missed)) => {
+                        // Every line is stored or pending, so a subscriber that fell
+                        // behind catches up from there instead of losing lines.
+                        let pending = running
+                            .upgrade()
+                            .map(|running| running.output.unstored())
+                            .unwrap_or_default();
+                        match operations.backlog(&id, pending).await {
+                            Ok(lines) => {
+                                for line in lines {
+                                    if line.seq > last {
+                                        last = line.seq;
+                                        yield Ok(line);
+                                    }
+                                }
+                            }
+                            Err(_) => yield Err(Error::Lagged { missed }),
+                        }
+                    }
                     Err(broadcast::error::RecvError::Closed) => return,
                 }
             }
         }
+    }
+
+    /// The lines of an operation so far: stored ones, then `pending` (read before the
+    /// store, so a line moving from pending to stored meanwhile is in one or the other).
+    async fn backlog(&self, id: &str, pending: Vec<OutputLine>) -> Result<Vec<OutputLine>> {
+        let stored = store::output(&self.store, id).await?;
+        Ok(stored.into_iter().chain(pending).collect())
     }
 
     fn lock_running(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Running>>> {

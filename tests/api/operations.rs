@@ -249,3 +249,39 @@ async fn operations_running_when_the_server_died_are_marked_interrupted() {
     );
     assert!(operation["finishedAt"].is_string());
 }
+
+#[tokio::test]
+async fn a_subscriber_that_falls_behind_catches_up_without_losing_a_line() {
+    let (app, admin, _dockerd, server) = app_with_local_server().await;
+    let lines = 150_000;
+    let id = run_command(&app, &admin, &server, &format!("seq 1 {lines}")).await;
+    let mut slow = ws::subscribe(
+        &app.ws_url(),
+        TRANSPORT_WS,
+        &admin,
+        OUTPUT,
+        json!({ "id": id }),
+    )
+    .await;
+    // Not reading while the command writes everything: the live buffer overflows
+    // behind this subscriber.
+    let ended = finished(&app, &admin, &id).await;
+    assert!(ended["error"].is_null(), "{ended}");
+    let mut next_seq = 0;
+    loop {
+        let message = ws::next_json(&mut slow).await;
+        if message["type"] == "complete" {
+            break;
+        }
+        assert!(
+            message["payload"]["errors"].is_null(),
+            "no line is lost: {message}"
+        );
+        assert_eq!(
+            message["payload"]["data"]["operationOutput"]["seq"],
+            next_seq
+        );
+        next_seq += 1;
+    }
+    assert_eq!(next_seq, lines);
+}
