@@ -96,6 +96,38 @@ fn action(name: &str) -> String {
     format!("mutation($id: ID!) {{ {name}(stackId: $id) {{ id status }} }}")
 }
 
+/// Starts a stack action and returns its operation's id, without waiting for it.
+async fn start(app: &TestApp, token: &str, mutation: &str, id: &str) -> String {
+    let body = app
+        .graphql(Some(token), &action(mutation), json!({ "id": id }))
+        .await;
+    body["data"][mutation]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{mutation} started: {body}"))
+        .to_string()
+}
+
+/// Follows an operation's output until a line is `text`.
+async fn wait_for_line(app: &TestApp, token: &str, operation: &str, text: &str) {
+    let mut socket = crate::ws::subscribe(
+        &app.ws_url(),
+        crate::ws::TRANSPORT_WS,
+        token,
+        "subscription($id: ID!) { operationOutput(operationId: $id) { text } }",
+        json!({ "id": operation }),
+    )
+    .await;
+    loop {
+        let message = crate::ws::next_json(&mut socket).await;
+        if message["payload"]["data"]["operationOutput"]["text"]
+            .as_str()
+            .is_some_and(|line| line.trim() == text)
+        {
+            return;
+        }
+    }
+}
+
 async fn stack(app: &TestApp, token: &str, id: &str) -> Value {
     let body = app.graphql(Some(token), STACK, json!({ "id": id })).await;
     assert!(body["errors"].is_null(), "{body}");
@@ -718,46 +750,26 @@ async fn a_pipeline_cut_short_by_a_crash_is_marked_interrupted_with_its_step() {
         .as_str()
         .expect("an id")
         .to_string();
-    let body = app
-        .graphql(Some(&admin), &action("runPipeline"), json!({ "id": id }))
-        .await;
-    let run = body["data"]["runPipeline"]["id"]
-        .as_str()
-        .expect("a run")
-        .to_string();
-    // The script's first line is the sign that the second step is running.
-    let mut socket = crate::ws::subscribe(
-        &app.ws_url(),
-        crate::ws::TRANSPORT_WS,
-        &admin,
-        "subscription($id: ID!) { operationOutput(operationId: $id) { text } }",
-        json!({ "id": run }),
-    )
-    .await;
-    loop {
-        let message = crate::ws::next_json(&mut socket).await;
-        let text = message["payload"]["data"]["operationOutput"]["text"]
-            .as_str()
-            .unwrap_or_default();
-        if text.contains("step 2/2") {
-            break;
-        }
-    }
-    let steps = "query($id: ID!) { operations(filter: { parentId: $id }) { edges { node { id status } } } }";
-    crate::dockerd::eventually(
-        "the script step to run",
+    let run = start(&app, &admin, "runPipeline", &id).await;
+    // The script's own first line is the sign that the second step is running.
+    let steps_of_run =
+        "query($id: ID!) { operations(filter: { parentId: $id }) { edges { node { id kind } } } }";
+    let script_step = crate::dockerd::eventually(
+        "the script step to start",
         std::time::Duration::from_secs(20),
         || async {
-            let body = app.graphql(Some(&admin), steps, json!({ "id": run })).await;
-            let edges = body["data"]["operations"]["edges"]
+            let body = app
+                .graphql(Some(&admin), steps_of_run, json!({ "id": run }))
+                .await;
+            body["data"]["operations"]["edges"]
                 .as_array()
-                .cloned()
-                .unwrap_or_default();
-            (edges.len() == 2 && edges.iter().all(|e| e["node"]["status"] != "QUEUED"))
-                .then_some(())
+                .and_then(|edges| edges.iter().find(|e| e["node"]["kind"] == "SCRIPT"))
+                .and_then(|edge| edge["node"]["id"].as_str().map(str::to_string))
         },
     )
     .await;
+    wait_for_line(&app, &admin, &script_step, "slow-step-started").await;
+    let steps = "query($id: ID!) { operations(filter: { parentId: $id }) { edges { node { id status } } } }";
     app.kill().await;
     app.restart().await;
     let operation = app
@@ -861,30 +873,8 @@ async fn cancelling_a_build_stops_it_in_the_engine() {
         .to_string();
     let (clone, _) = act(&app, &admin, &action("cloneStackRepo"), json!({ "id": id })).await;
     assert_eq!(clone["status"], "SUCCEEDED", "{clone}");
-    let body = app
-        .graphql(Some(&admin), &action("buildStack"), json!({ "id": id }))
-        .await;
-    let build = body["data"]["buildStack"]["id"]
-        .as_str()
-        .expect("a build")
-        .to_string();
-    let mut socket = crate::ws::subscribe(
-        &app.ws_url(),
-        crate::ws::TRANSPORT_WS,
-        &admin,
-        "subscription($id: ID!) { operationOutput(operationId: $id) { text } }",
-        json!({ "id": build }),
-    )
-    .await;
-    loop {
-        let message = crate::ws::next_json(&mut socket).await;
-        if message["payload"]["data"]["operationOutput"]["text"]
-            .as_str()
-            .is_some_and(|text| text.trim() == "long-step-started")
-        {
-            break;
-        }
-    }
+    let build = start(&app, &admin, "buildStack", &id).await;
+    wait_for_line(&app, &admin, &build, "long-step-started").await;
     let (_, building) = dockerd.docker(&["ps", "--quiet"]).await;
     assert!(!building.is_empty(), "the RUN step runs in a container");
     let body = app
