@@ -10,12 +10,12 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
 use super::actions::Step;
-use super::model::{StackDeploy, StackRow};
-use super::{Registry, Stacks, new_secret, store};
+use super::input::StackConfig;
+use super::model::StackDeploy;
+use super::{Registry, Stacks, new_row, store};
 use crate::audit::{Actor, AuditKind};
 use crate::config::RegistrySettings;
 use crate::docker::Endpoint;
@@ -68,12 +68,9 @@ impl Stacks {
             }
             let actor = Actor::system();
             let key = ulid::Ulid::new().to_string();
-            let now = Utc::now();
-            let row = StackRow {
-                id: store::record_id(&key),
+            let config = StackConfig {
                 name: STACK_NAME.into(),
                 server_id: server.id.clone(),
-                owner: actor.clone(),
                 repo: None,
                 build: None,
                 deploy: Some(StackDeploy {
@@ -87,13 +84,8 @@ impl Stacks {
                     log_tail: 100,
                 }),
                 pipeline: Vec::new(),
-                webhook_secret: new_secret(),
-                commit: None,
-                built_image: None,
-                deployed_image: None,
-                created_at: now,
-                updated_at: now,
             };
+            let row = new_row(&key, config, &actor);
             let event = self
                 .event(
                     AuditKind::StackCreated,

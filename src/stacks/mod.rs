@@ -107,23 +107,7 @@ impl Stacks {
         .check()?;
         let key = ulid::Ulid::new().to_string();
         self.check_placement(&key, &config)?;
-        let now = Utc::now();
-        let row = StackRow {
-            id: store::record_id(&key),
-            name: config.name,
-            server_id: config.server_id,
-            owner: actor.clone(),
-            repo: config.repo,
-            build: config.build,
-            deploy: config.deploy,
-            pipeline: config.pipeline,
-            webhook_secret: new_secret(),
-            commit: None,
-            built_image: None,
-            deployed_image: None,
-            created_at: now,
-            updated_at: now,
-        };
+        let row = new_row(&key, config, actor);
         let event = self
             .event(
                 AuditKind::StackCreated,
@@ -270,16 +254,11 @@ impl Stacks {
             };
             self.check_placement(&key, &config)
                 .map_err(|error| error.under(&["targetServerId"]))?;
-            let now = Utc::now();
+            // The copy deploys what the original built, without building again.
             copies.push(StackRow {
-                id: store::record_id(&key),
-                server_id: target.to_string(),
-                owner: actor.clone(),
-                webhook_secret: new_secret(),
-                deployed_image: None,
-                created_at: now,
-                updated_at: now,
-                ..original.clone()
+                commit: original.commit.clone(),
+                built_image: original.built_image.clone(),
+                ..new_row(&key, config, actor)
             });
         }
         let mut stacks = Vec::with_capacity(copies.len());
@@ -477,6 +456,27 @@ impl Stacks {
             .about(AuditSubjectType::Stack, Some(&row.key()), Some(&row.name))
             .on_stack(&row.key())
             .on_server(&row.server_id)
+    }
+}
+
+/// A new stack's row: its configuration, a fresh webhook secret, nothing done yet.
+fn new_row(key: &str, config: StackConfig, owner: &Actor) -> StackRow {
+    let now = Utc::now();
+    StackRow {
+        id: store::record_id(key),
+        name: config.name,
+        server_id: config.server_id,
+        owner: owner.clone(),
+        repo: config.repo,
+        build: config.build,
+        deploy: config.deploy,
+        pipeline: config.pipeline,
+        webhook_secret: new_secret(),
+        commit: None,
+        built_image: None,
+        deployed_image: None,
+        created_at: now,
+        updated_at: now,
     }
 }
 

@@ -1,5 +1,5 @@
 //! Verifying git push webhooks from GitHub, GitLab and Gitea, and reading
-//! which branch and commit a push names.
+//! which branch and commit a push names (the HTTP route is in `hooks.rs`).
 //!
 //! The provider is told by the credential header it sends:
 //! - Gitea (and Forgejo, which sends Gitea's headers too):

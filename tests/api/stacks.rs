@@ -70,6 +70,21 @@ async fn create(app: &TestApp, token: &str, input: Value) -> Value {
     body["data"]["createStack"].clone()
 }
 
+async fn create_id(app: &TestApp, token: &str, input: Value) -> String {
+    create(app, token, input).await["id"]
+        .as_str()
+        .expect("an id")
+        .to_string()
+}
+
+/// Creates a stack and clones its repository.
+async fn cloned_stack(app: &TestApp, token: &str, input: Value) -> String {
+    let id = create_id(app, token, input).await;
+    let (clone, output) = act(app, token, &action("cloneStackRepo"), json!({ "id": id })).await;
+    assert_eq!(clone["status"], "SUCCEEDED", "{clone} {output:?}");
+    id
+}
+
 /// Runs a stack action and waits for its operation to end; returns (operation, output).
 async fn act(app: &TestApp, token: &str, mutation: &str, variables: Value) -> (Value, Vec<String>) {
     let body = app.graphql(Some(token), mutation, variables).await;
@@ -402,12 +417,7 @@ async fn a_failing_build_fails_with_the_daemons_error_and_a_dead_remote_or_regis
         "Dockerfile",
         &format!("FROM {IMAGE}\nRUN echo before-the-failure && false\n"),
     )]);
-    let id = create(&app, &admin, stack_input(&server, &repo)).await["id"]
-        .as_str()
-        .expect("an id")
-        .to_string();
-    let (clone, _) = act(&app, &admin, &action("cloneStackRepo"), json!({ "id": id })).await;
-    assert_eq!(clone["status"], "SUCCEEDED", "{clone}");
+    let id = cloned_stack(&app, &admin, stack_input(&server, &repo)).await;
     let (build, output) = act(&app, &admin, &action("buildStack"), json!({ "id": id })).await;
     assert_eq!(build["status"], "FAILED", "{build}");
     assert!(
@@ -746,10 +756,7 @@ async fn a_pipeline_cut_short_by_a_crash_is_marked_interrupted_with_its_step() {
     input["repo"]["scripts"] =
         json!([{ "name": "slow", "command": "echo slow-step-started; sleep 60" }]);
     input["pipeline"] = json!([{ "kind": "PULL" }, { "kind": "SCRIPT", "script": "slow" }]);
-    let id = create(&app, &admin, input).await["id"]
-        .as_str()
-        .expect("an id")
-        .to_string();
+    let id = create_id(&app, &admin, input).await;
     let run = start(&app, &admin, "runPipeline", &id).await;
     // The script's own first line is the sign that the second step is running.
     let steps_of_run =
@@ -833,10 +840,7 @@ async fn monitor_runs_its_own_registry_where_the_image_exists_and_builds_push_to
     .await;
 
     let repo = GitRepo::create(&[("Dockerfile", &dockerfile("pushed-to-monitors-registry"))]);
-    let id = create(&app, &admin, stack_input(&server, &repo)).await["id"]
-        .as_str()
-        .expect("an id")
-        .to_string();
+    let id = create_id(&app, &admin, stack_input(&server, &repo)).await;
     for step in ["cloneStackRepo", "buildStack", "pushStackImage"] {
         let (operation, output) = act(&app, &admin, &action(step), json!({ "id": id })).await;
         assert_eq!(
@@ -867,12 +871,7 @@ async fn cancelling_a_build_stops_it_in_the_engine() {
         "Dockerfile",
         &format!("FROM {IMAGE}\nRUN echo long-step-started && sleep 120\n"),
     )]);
-    let id = create(&app, &admin, stack_input(&server, &repo)).await["id"]
-        .as_str()
-        .expect("an id")
-        .to_string();
-    let (clone, _) = act(&app, &admin, &action("cloneStackRepo"), json!({ "id": id })).await;
-    assert_eq!(clone["status"], "SUCCEEDED", "{clone}");
+    let id = cloned_stack(&app, &admin, stack_input(&server, &repo)).await;
     let build = start(&app, &admin, "buildStack", &id).await;
     wait_for_line(&app, &admin, &build, "long-step-started").await;
     let (_, building) = dockerd.docker(&["ps", "--quiet"]).await;
@@ -918,12 +917,7 @@ async fn actions_on_one_stack_wait_their_turn() {
         "command": format!("echo waiting; while [ ! -f {} ]; do sleep 0.05; done", open.display()),
     }]);
     input["pipeline"] = json!([]);
-    let id = create(&app, &admin, input).await["id"]
-        .as_str()
-        .expect("an id")
-        .to_string();
-    let (clone, _) = act(&app, &admin, &action("cloneStackRepo"), json!({ "id": id })).await;
-    assert_eq!(clone["status"], "SUCCEEDED", "{clone}");
+    let id = cloned_stack(&app, &admin, input).await;
 
     let first = app
         .graphql(
