@@ -962,3 +962,63 @@ async fn actions_on_one_stack_wait_their_turn() {
         "the pull started after the script ended: {first} {second}"
     );
 }
+
+#[tokio::test]
+async fn bad_action_input_names_the_argument_and_starts_nothing() {
+    let Fixture {
+        app,
+        admin,
+        server,
+        dockerd: _dockerd,
+        registry: _registry,
+    } = fixture().await;
+    let repo = GitRepo::create(&[("Dockerfile", &dockerfile("x"))]);
+    let id = create_id(&app, &admin, stack_input(&server, &repo)).await;
+    let cases = [
+        (
+            "mutation($id: ID!) { rollbackStack(stackId: $id, image: \"Not An Image\") { id } }",
+            "BAD_USER_INPUT",
+            json!(["image"]),
+        ),
+        (
+            "mutation($id: ID!) { runStackScript(stackId: $id, script: \"missing\") { id } }",
+            "BAD_USER_INPUT",
+            json!(["script"]),
+        ),
+        (
+            "mutation($id: ID!) { cloneServer(sourceServerId: $id, targetServerId: $id) { deploys { id } } }",
+            "BAD_USER_INPUT",
+            json!(["targetServerId"]),
+        ),
+    ];
+    for (mutation, code, field) in cases {
+        let variables = if mutation.contains("cloneServer") {
+            json!({ "id": server })
+        } else {
+            json!({ "id": id })
+        };
+        let body = app.graphql(Some(&admin), mutation, variables).await;
+        assert_eq!(error_code(&body), code, "{mutation}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
+    }
+    let body = app
+        .graphql(
+            Some(&admin),
+            &action("buildStack"),
+            json!({ "id": "no-such-stack" }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "NOT_FOUND", "{body}");
+    let operations = app
+        .graphql(
+            Some(&admin),
+            "{ operations { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        operations["data"]["operations"]["edges"],
+        json!([]),
+        "{operations}"
+    );
+}
