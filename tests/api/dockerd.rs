@@ -173,6 +173,17 @@ impl Drop for Dockerd {
                 std::thread::sleep(Duration::from_millis(50));
             }
         }
+        // dockerd leaves its default network namespace mounted in the exec root when it
+        // exits, which would keep the temporary directory (and its data) from being removed.
+        // A stopped and resumed engine mounts it again on top, hence the loop.
+        let netns = self.dir.path().join("exec/netns/default");
+        while netns.exists()
+            && std::process::Command::new("umount")
+                .arg(&netns)
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|status| status.success())
+        {}
     }
 }
 
