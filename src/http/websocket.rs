@@ -12,14 +12,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_graphql::Data;
-use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols};
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols, WsMessage};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use futures::{SinkExt, StreamExt};
-use tokio::sync::mpsc;
-use tokio_util::sync::PollSender;
+use futures::{FutureExt, SinkExt, StreamExt};
 
 use super::ServerState;
 use super::graphql::{authenticate, extract};
@@ -35,15 +32,9 @@ const FORBIDDEN: &str = "Forbidden: ";
 
 /// Upgrades `GET /graphql` to a subscription socket.
 pub async fn upgrade(state: &ServerState, parts: &mut axum::http::request::Parts) -> Response {
-    let protocol: GraphQLProtocol = match extract(parts, state).await {
-        Ok(protocol) => protocol,
-        Err(response) => return response,
-    };
-    let upgrade: WebSocketUpgrade = match extract(parts, state).await {
-        Ok(upgrade) => upgrade,
-        Err(response) => return response,
-    };
-    let legacy = parts
+    // The first subprotocol the client offers that async-graphql speaks; none is a 400,
+    // as async-graphql-axum answers.
+    let Some(protocol) = parts
         .headers
         .get(header::SEC_WEBSOCKET_PROTOCOL)
         .and_then(|v| v.to_str().ok())
@@ -52,7 +43,14 @@ pub async fn upgrade(state: &ServerState, parts: &mut axum::http::request::Parts
                 .split(',')
                 .find_map(|p| WebSocketProtocols::from_str(p.trim()).ok())
         })
-        .is_some_and(|p| matches!(p, WebSocketProtocols::SubscriptionsTransportWS));
+    else {
+        return axum::http::StatusCode::BAD_REQUEST.into_response();
+    };
+    let upgrade: WebSocketUpgrade = match extract(parts, state).await {
+        Ok(upgrade) => upgrade,
+        Err(response) => return response,
+    };
+    let legacy = matches!(protocol, WebSocketProtocols::SubscriptionsTransportWS);
     let header_token = parts
         .headers
         .get(header::AUTHORIZATION)
@@ -81,66 +79,67 @@ pub async fn upgrade(state: &ServerState, parts: &mut axum::http::request::Parts
         .into_response()
 }
 
+/// Runs one connection in one task: the protocol's messages, pings, token re-checks
+/// and the shutdown close all go out from here, so a message costs no hand-over to a
+/// writer task.
 async fn serve(
     socket: WebSocket,
     state: ServerState,
-    protocol: GraphQLProtocol,
+    protocol: WebSocketProtocols,
     legacy: bool,
     header_token: Option<String>,
     client: ClientAddress,
 ) {
     state.app.metrics.websocket_connections.inc();
-    let (sink, stream) = socket.split();
-    let (outgoing, queued) = mpsc::channel::<Message>(64);
+    let (mut sink, incoming) = socket.split();
+    let incoming = incoming
+        .take_while(|message| std::future::ready(message.is_ok()))
+        .filter_map(|message| {
+            std::future::ready(match message {
+                Ok(message @ (Message::Text(_) | Message::Binary(_))) => Some(message.into_data()),
+                _ => None,
+            })
+        });
     let ping_interval = Duration::from_secs(state.app.settings.websocket_ping_seconds.max(1));
     let accepted_token = Arc::new(Mutex::new(None::<String>));
-    let mut writer = tokio::spawn(write_loop(
-        sink,
-        queued,
-        Watch {
-            state: state.clone(),
-            legacy,
-            ping_interval,
-            accepted_token: accepted_token.clone(),
-        },
-    ));
-    let graphql_sink = PollSender::new(outgoing).sink_map_err(|_| ());
+    let watch = Watch {
+        state: state.clone(),
+        legacy,
+        ping_interval,
+        accepted_token: accepted_token.clone(),
+    };
     let init_state = state.clone();
-    let connection =
-        GraphQLWebSocket::new_with_pair(graphql_sink, stream, state.schema.clone(), protocol)
-            .on_connection_init(move |payload| async move {
-                let token = token_from_payload(&payload).or(header_token);
-                let authentication = authenticate(&init_state, token.as_deref()).await;
-                if let Err(error) = crate::graphql::context::require(
-                    Some(&authentication),
-                    crate::users::Role::Viewer,
-                ) {
-                    return Err(async_graphql::Error::new(format!("{FORBIDDEN}{error}")));
-                }
-                if let Ok(mut slot) = accepted_token.lock() {
-                    *slot = token;
-                }
-                let mut data = Data::default();
-                data.insert::<Authentication>(authentication);
-                data.insert(client);
-                Ok(data)
-            });
+    let connection = async_graphql::http::WebSocket::new(state.schema.clone(), incoming, protocol)
+        .on_connection_init(move |payload| async move {
+            let token = token_from_payload(&payload).or(header_token);
+            let authentication = authenticate(&init_state, token.as_deref()).await;
+            if let Err(error) =
+                crate::graphql::context::require(Some(&authentication), crate::users::Role::Viewer)
+            {
+                return Err(async_graphql::Error::new(format!("{FORBIDDEN}{error}")));
+            }
+            if let Ok(mut slot) = accepted_token.lock() {
+                *slot = token;
+            }
+            let mut data = Data::default();
+            data.insert::<Authentication>(authentication);
+            data.insert(client);
+            Ok(data)
+        });
     let connection = if legacy {
         connection
     } else {
         connection.keepalive_timeout(ping_interval * MISSED_PINGS)
     };
-    // The writer ends the connection when it sends a close of its own (shutdown, a
-    // revoked token): the peer's reply is not worth waiting for.
-    tokio::select! {
-        _ = connection.serve() => {
-            let _ = writer.await;
-        }
-        _ = &mut writer => {}
-    }
+    let outgoing = connection
+        .map(|message| match message {
+            WsMessage::Text(text) => Message::Text(text.into()),
+            WsMessage::Close(code, reason) => close(code, &reason),
+        })
+        .peekable();
+    send_all(&mut sink, outgoing, watch).await;
     state.app.metrics.websocket_connections.dec();
 }
-
 /// The token from a `connection_init` payload: `{"Authorization": "Bearer …"}`, in any
 /// letter case, as graphql-ws clients send their `connectionParams`.
 fn token_from_payload(payload: &serde_json::Value) -> Option<String> {
@@ -180,19 +179,21 @@ fn close(code: u16, reason: &str) -> Message {
 }
 
 /// Sends what the protocol produces, pings and re-checks the token while connected,
-/// and closes on shutdown.
-async fn write_loop(
-    mut sink: futures::stream::SplitSink<WebSocket, Message>,
-    mut queued: mpsc::Receiver<Message>,
+/// and closes on shutdown. The connection ends when it sends a close of its own
+/// (shutdown, a revoked token): the peer's reply is not worth waiting for.
+async fn send_all(
+    sink: &mut futures::stream::SplitSink<WebSocket, Message>,
+    outgoing: futures::stream::Peekable<impl futures::Stream<Item = Message>>,
     watch: Watch,
 ) {
     let interval = watch.ping_interval;
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
     let shutdown = watch.state.app.shutdown.clone();
     let mut acknowledged = false;
+    tokio::pin!(outgoing);
     loop {
         let message = tokio::select! {
-            message = queued.recv() => match message {
+            message = outgoing.next() => match message {
                 Some(message) => message,
                 None => break,
             },
@@ -216,12 +217,14 @@ async fn write_loop(
         }
         let message = spec_close_code(message, watch.legacy);
         let closing = matches!(message, Message::Close(_));
-        // Messages already queued go out in one write: a busy log stream costs one
-        // syscall per batch, not per line.
         if sink.feed(message).await.is_err() {
             break;
         }
-        if (queued.is_empty() || closing) && sink.flush().await.is_err() {
+        // Messages already produced go out in one write: a busy log stream costs one
+        // syscall per batch, not per line.
+        let more_ready =
+            !closing && matches!(outgoing.as_mut().peek().now_or_never(), Some(Some(_)));
+        if !more_ready && sink.flush().await.is_err() {
             break;
         }
         if closing {
