@@ -244,14 +244,21 @@ async fn follow(app: &TestApp, admin: &str, operation: &str) -> (usize, Vec<f64>
         match value["type"].as_str() {
             Some("complete") => break,
             Some("next") => {
-                count += 1;
-                let line = &value["payload"]["data"]["operationOutput"];
-                if let Some(stamp) = line["timestamp"]
-                    .as_str()
-                    .and_then(|t| t.parse::<DateTime<Utc>>().ok())
-                    .filter(|stamp| *stamp > subscribed_at)
-                {
-                    delays.push((arrived - stamp).num_microseconds().unwrap_or(0) as f64 / 1000.0);
+                let lines = value["payload"]["data"]["operationOutput"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                count += lines.len();
+                for line in lines {
+                    if let Some(stamp) = line["timestamp"]
+                        .as_str()
+                        .and_then(|t| t.parse::<DateTime<Utc>>().ok())
+                        .filter(|stamp| *stamp > subscribed_at)
+                    {
+                        delays.push(
+                            (arrived - stamp).num_microseconds().unwrap_or(0) as f64 / 1000.0,
+                        );
+                    }
                 }
             }
             _ => {}

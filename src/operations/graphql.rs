@@ -106,18 +106,20 @@ impl OperationsSubscription {
         }))
     }
 
-    /// The operation's output so far, then each new line until it ends; the stream
-    /// completes when the operation does.
+    /// The operation's output: what is stored so far, then new lines as they come,
+    /// until the operation ends (the stream then completes). Each message is a batch of
+    /// lines in order (at most 1,000): the backlog first, then whatever arrived since
+    /// the previous message. A quiet operation's lines come one per message.
     async fn operation_output(
         &self,
         ctx: &Context<'_>,
         operation_id: ID,
-    ) -> Result<impl Stream<Item = async_graphql::Result<OutputLine>> + use<>> {
+    ) -> Result<impl Stream<Item = async_graphql::Result<Vec<OutputLine>>> + use<>> {
         ctx.require(Role::Viewer)?;
         Ok(ctx
             .state()
             .operations
             .output(operation_id.to_string())
-            .map(|line| line.map_err(|error| error.extend())))
+            .map(|lines| lines.map_err(|error| error.extend())))
     }
 }

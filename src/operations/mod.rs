@@ -39,6 +39,8 @@ use output::Output;
 
 /// How often pending output is written to the store.
 const FLUSH_EVERY: Duration = Duration::from_millis(200);
+/// Most lines in one message of the live output.
+const MAX_BATCH: usize = 1000;
 /// Operation changes a subscriber may fall behind before it misses some.
 const CHANGES_BUFFER: usize = 1024;
 /// How long `cancelOperation` waits for the work to stop before it answers.
@@ -274,11 +276,14 @@ impl Operations {
         }
     }
 
-    /// The output stored so far, then, while the operation runs, each new line.
+    /// The output stored so far, then, while the operation runs, new lines as they
+    /// come, in batches: each batch holds the lines that arrived since the last one (at
+    /// most [`MAX_BATCH`]), so a chatty build costs one message per burst, not per line,
+    /// and no line waits for company.
     pub fn output(
         &self,
         id: String,
-    ) -> impl Stream<Item = Result<OutputLine>> + Send + 'static + use<> {
+    ) -> impl Stream<Item = Result<Vec<OutputLine>>> + Send + 'static + use<> {
         let operations = self.clone();
         async_stream::stream! {
             // Only the receiver and a weak handle are kept: holding `Running` would keep
@@ -305,11 +310,8 @@ impl Operations {
             let mut last = -1;
             match operations.backlog(&id, pending).await {
                 Ok(lines) => {
-                    for line in lines {
-                        if line.seq > last {
-                            last = line.seq;
-                            yield Ok(line);
-                        }
+                    for batch in batches(lines, &mut last) {
+                        yield Ok(batch);
                     }
                 }
                 Err(error) => {
@@ -319,32 +321,35 @@ impl Operations {
             }
             let Some(live) = live.as_mut() else { return };
             loop {
-                match live.recv().await {
-                    Ok(line) if line.seq > last => {
-                        last = line.seq;
-                        yield Ok(line);
-                    }
-                    Ok(_) => {}
-                    Err(broadcast::error::RecvError::Lagged(missed)) => {
-                        // Every line is stored or pending, so a subscriber that fell
-                        // behind catches up from there instead of losing lines.
-                        let pending = running
-                            .upgrade()
-                            .map(|running| running.output.unstored())
-                            .unwrap_or_default();
-                        match operations.backlog(&id, pending).await {
-                            Ok(lines) => {
-                                for line in lines {
-                                    if line.seq > last {
-                                        last = line.seq;
-                                        yield Ok(line);
-                                    }
-                                }
+                let received = receive_batch(live).await;
+                let mut lines = Vec::with_capacity(received.len());
+                let (mut ended, mut lost) = (false, None);
+                for item in received {
+                    match item {
+                        Ok(line) => lines.push(line),
+                        Err(broadcast::error::RecvError::Lagged(missed)) => {
+                            // Every line is stored or pending, so a subscriber that fell
+                            // behind catches up from there instead of losing lines.
+                            let pending = running
+                                .upgrade()
+                                .map(|running| running.output.unstored())
+                                .unwrap_or_default();
+                            match operations.backlog(&id, pending).await {
+                                Ok(caught_up) => lines.extend(caught_up),
+                                Err(_) => lost = Some(missed),
                             }
-                            Err(_) => yield Err(Error::Lagged { missed }),
                         }
+                        Err(broadcast::error::RecvError::Closed) => ended = true,
                     }
-                    Err(broadcast::error::RecvError::Closed) => return,
+                }
+                for batch in batches(lines, &mut last) {
+                    yield Ok(batch);
+                }
+                if let Some(missed) = lost {
+                    yield Err(Error::Lagged { missed });
+                }
+                if ended {
+                    return;
                 }
             }
         }
@@ -508,6 +513,42 @@ impl Ending {
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
+}
+
+/// The lines after `last`, in order and in batches of at most [`MAX_BATCH`]; moves
+/// `last` to the newest. Lines can arrive twice (stored and pending, or live after a
+/// catch-up): only the first copy counts.
+fn batches(lines: Vec<OutputLine>, last: &mut i64) -> Vec<Vec<OutputLine>> {
+    let mut batches: Vec<Vec<OutputLine>> = Vec::new();
+    for line in lines {
+        if line.seq <= *last {
+            continue;
+        }
+        *last = line.seq;
+        match batches.last_mut() {
+            Some(batch) if batch.len() < MAX_BATCH => batch.push(line),
+            _ => batches.push(vec![line]),
+        }
+    }
+    batches
+}
+
+/// Waits for the next line, then takes whatever else has already arrived, without
+/// waiting: a quiet operation's lines go out one by one, a busy one's together.
+async fn receive_batch(
+    live: &mut broadcast::Receiver<OutputLine>,
+) -> Vec<std::result::Result<OutputLine, broadcast::error::RecvError>> {
+    use broadcast::error::{RecvError, TryRecvError};
+    let mut received = vec![live.recv().await];
+    while received.len() < MAX_BATCH && matches!(received.last(), Some(Ok(_))) {
+        match live.try_recv() {
+            Ok(line) => received.push(Ok(line)),
+            Err(TryRecvError::Empty) => break,
+            Err(TryRecvError::Lagged(missed)) => received.push(Err(RecvError::Lagged(missed))),
+            Err(TryRecvError::Closed) => received.push(Err(RecvError::Closed)),
+        }
+    }
+    received
 }
 
 fn not_found(id: &str) -> Error {

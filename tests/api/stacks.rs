@@ -134,9 +134,12 @@ async fn wait_for_line(app: &TestApp, token: &str, operation: &str, text: &str) 
     .await;
     loop {
         let message = crate::ws::next_json(&mut socket).await;
-        if message["payload"]["data"]["operationOutput"]["text"]
-            .as_str()
-            .is_some_and(|line| line.trim() == text)
+        if message["type"] == "next"
+            && crate::operations::batch(&message).iter().any(|line| {
+                line["text"]
+                    .as_str()
+                    .is_some_and(|line| line.trim() == text)
+            })
         {
             return;
         }

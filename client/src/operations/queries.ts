@@ -138,7 +138,7 @@ export interface OutputLine {
   timestamp: DateTime;
 }
 
-export const OPERATION_OUTPUT = gql<{ operationOutput: OutputLine }, { operationId: string }>`
+export const OPERATION_OUTPUT = gql<{ operationOutput: OutputLine[] }, { operationId: string }>`
   subscription OperationOutput($operationId: ID!) {
     operationOutput(operationId: $operationId) {
       seq

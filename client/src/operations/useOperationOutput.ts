@@ -1,6 +1,7 @@
-// An operation's output as a bounded list: what is stored, then each new line, until the
-// operation ends (the server then ends the stream and `onEnd` is called). Lines the
-// server dropped because this view fell behind (LAGGED) show as a notice where they were.
+// An operation's output as a bounded list: what is stored, then new lines in batches,
+// until the operation ends (the server then ends the stream and `onEnd` is called).
+// Lines the server dropped because this view fell behind (LAGGED) show as a notice
+// where they were.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { openStream, useStreams } from '../api/stream';
 import type { PaneEntry } from '../ui/LogPane';
@@ -25,8 +26,12 @@ export function useOperationOutput(operationId: string, onEnd: () => void) {
     setError(null);
     let nextId = 0;
     return openStream(streams, OPERATION_OUTPUT, { operationId }, {
-      item: ({ operationOutput: line }) =>
-        push({ id: nextId++, stream: line.stream, text: line.text, timestamp: line.timestamp }),
+      // Each message is a batch: the lines that came since the previous one.
+      item: ({ operationOutput: lines }) => {
+        for (const line of lines) {
+          push({ id: nextId++, stream: line.stream, text: line.text, timestamp: line.timestamp });
+        }
+      },
       itemError: (e) => {
         if (e.extensions?.code === 'LAGGED') push({ id: nextId++, missed: Number(e.extensions.missed) || 0 });
         else setError(e.message);
