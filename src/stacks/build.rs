@@ -3,8 +3,12 @@
 //! The build context is streamed to the stack's engine as a tar (honouring
 //! `.dockerignore`), and every line the daemon writes reaches the operation's output as
 //! it arrives. Images are tagged with the commit (its first 12 characters) and `latest`.
+//!
+//! Images carry no labels of monitor's: the classic builder applies build labels as an
+//! extra step (a container and a commit, about a quarter of a second per build), and
+//! every container run from the image would inherit them, so a `monitor.stack.id` on
+//! the image would claim containers the stack never deployed. The tag names the commit.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use bollard::query_parameters::{BuildImageOptions, PushImageOptions, TagImageOptions};
@@ -52,10 +56,6 @@ pub async fn build(
     };
     let image = format!("{repository}:{tag}");
     progress.note(format!("building {image} on {}", server.name));
-    let mut labels = HashMap::from([("monitor.stack.id".to_string(), row.key())]);
-    if let Some(commit) = &row.commit {
-        labels.insert("monitor.commit".into(), commit.clone());
-    }
     let options = BuildImageOptions {
         dockerfile: context.dockerfile().to_string(),
         t: Some(image.clone()),
@@ -68,7 +68,6 @@ pub async fn build(
                 .map(|arg| (arg.key.clone(), arg.value.clone()))
                 .collect(),
         ),
-        labels: Some(labels),
         networkmode: (build.network_mode != "default").then(|| build.network_mode.clone()),
         ..Default::default()
     };
@@ -83,28 +82,28 @@ pub async fn build(
         let info = match item {
             Ok(info) => info,
             Err(bollard::errors::Error::DockerStreamError { error }) => {
-                lines.flush(progress);
+                lines.flush(|line| progress.stdout(line));
                 progress.stderr(error.trim_end());
                 return Err(fail(error.trim_end().to_string()));
             }
             Err(error) => {
-                lines.flush(progress);
+                lines.flush(|line| progress.stdout(line));
                 return Err(fail(format!("the build stopped: {error}")));
             }
         };
         if let Some(detail) = info.error_detail.and_then(|detail| detail.message) {
-            lines.flush(progress);
+            lines.flush(|line| progress.stdout(line));
             progress.stderr(detail.trim_end());
             return Err(fail(detail.trim_end().to_string()));
         }
         if let Some(text) = info.stream {
-            lines.push(&text, progress);
+            lines.push(&text, |line| progress.stdout(line));
         }
         if let Some(status) = info.status {
             progress.stdout(status);
         }
     }
-    lines.flush(progress);
+    lines.flush(|line| progress.stdout(line));
     let latest = TagImageOptions {
         repo: Some(repository.clone()),
         tag: Some("latest".into()),
@@ -179,17 +178,55 @@ struct LineBuffer {
 }
 
 impl LineBuffer {
-    fn push(&mut self, text: &str, progress: &Progress) {
+    /// Adds a chunk and hands each line it completes to `publish`.
+    fn push(&mut self, text: &str, mut publish: impl FnMut(&str)) {
         self.partial.push_str(text);
-        while let Some(end) = self.partial.find('\n') {
-            let line: String = self.partial.drain(..=end).collect();
-            progress.stdout(line.trim_end_matches(['\n', '\r']));
+        // One pass over the chunk, then one shift of what is left: a chunk of many
+        // lines is not moved once per line.
+        let mut start = 0;
+        while let Some(offset) = self.partial[start..].find('\n') {
+            let end = start + offset;
+            publish(self.partial[start..end].trim_end_matches('\r'));
+            start = end + 1;
         }
+        self.partial.drain(..start);
     }
 
-    fn flush(&mut self, progress: &Progress) {
+    /// Hands over a last line that had no line break.
+    fn flush(&mut self, mut publish: impl FnMut(&str)) {
         if !self.partial.is_empty() {
-            progress.stdout(std::mem::take(&mut self.partial));
+            publish(&std::mem::take(&mut self.partial));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LineBuffer;
+
+    fn lines_of(chunks: &[&str]) -> Vec<String> {
+        let mut buffer = LineBuffer::default();
+        let mut lines = Vec::new();
+        for chunk in chunks {
+            buffer.push(chunk, |line| lines.push(line.to_string()));
+        }
+        buffer.flush(|line| lines.push(line.to_string()));
+        lines
+    }
+
+    #[test]
+    fn lines_are_whole_whatever_the_chunks() {
+        assert_eq!(
+            lines_of(&["Step 1/2 : RUN x\n one", " two\r\nthree\n\n", "tail"]),
+            ["Step 1/2 : RUN x", " one two", "three", "", "tail"]
+        );
+    }
+
+    #[test]
+    fn a_chunk_of_many_lines_gives_each_once_in_order() {
+        let chunk: String = (0..1000).map(|n| format!("line {n}\n")).collect();
+        let lines = lines_of(&[&chunk]);
+        assert_eq!(lines.len(), 1000);
+        assert_eq!(lines[999], "line 999");
     }
 }
