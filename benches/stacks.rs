@@ -2,8 +2,9 @@
 //! engine doing the same work directly.
 //!
 //! - Build wall time: the same checkout built `BENCH_RUNS` times by `docker build`
-//!   (classic builder, as monitor uses) and by `buildStack`, alternating, each with a
-//!   fresh build argument so no step is cached. Medians and their ratio.
+//!   (classic builder, as monitor uses; its output read and discarded, as monitor reads
+//!   it) and by `buildStack`, alternating, each with a fresh build argument so no step
+//!   is cached. Medians and their ratio.
 //! - Build output latency: for every line of those builds produced after the subscriber
 //!   joined, the time from monitor receiving it from the daemon (the line's
 //!   `timestamp`; the daemon is across a local unix socket) to a websocket subscriber
@@ -112,16 +113,18 @@ async fn main() {
         "## Build: `docker build` vs `buildStack`, {runs} runs each, {lines} lines of RUN output, 100 × 8 KiB of context\n"
     );
     let (mut direct, mut through, mut delays) = (Vec::new(), Vec::new(), Vec::new());
+    let mut breakdown = Vec::new();
     for run in 0..runs {
         let started = Instant::now();
         let status = tokio::process::Command::new("docker")
             .env("DOCKER_HOST", &engine.host)
             .env("DOCKER_BUILDKIT", "0")
-            .args(["build", "--quiet", "--network", "none", "--build-arg"])
+            .args(["build", "--network", "none", "--build-arg"])
             .arg(format!("NONCE=direct-{run}"))
             .args(["-t", &format!("bench/direct:{run}")])
             .arg(&checkout)
             .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
             .status()
             .await
             .expect("docker build runs");
@@ -137,12 +140,17 @@ async fn main() {
             )
             .await;
         assert!(body["errors"].is_null(), "{body}");
-        let started = Instant::now();
+        let (started, sent) = (Instant::now(), Utc::now());
         let build = act(&app, &admin, "buildStack", &id).await;
-        let (count, mut line_delays) = follow(&app, &admin, &build).await;
+        let mut followed = follow(&app, &admin, &build).await;
         through.push(started.elapsed().as_secs_f64());
-        assert!(count >= lines, "every line arrived ({count})");
-        delays.append(&mut line_delays);
+        assert!(
+            followed.count >= lines,
+            "every line arrived ({})",
+            followed.count
+        );
+        breakdown.push(phases(&app, &admin, &build, sent, &followed).await);
+        delays.append(&mut followed.delays);
     }
     let (direct_median, through_median) = (median(&mut direct), median(&mut through));
     println!("| path | median wall time |\n|---|---|");
@@ -152,6 +160,20 @@ async fn main() {
         "\n**ratio {:.3}** (goal ≤ 1.05)\n",
         through_median / direct_median
     );
+    println!("Where `buildStack`'s time went (median of each phase):\n");
+    println!(
+        "| request → stored | → context sent | daemon build and tags | → ending recorded | → stream complete |\n|---|---|---|---|---|"
+    );
+    let medians: Vec<String> = (0..5)
+        .map(|phase| {
+            let mut values: Vec<f64> = breakdown
+                .iter()
+                .map(|phases: &[f64; 5]| phases[phase])
+                .collect();
+            format!("{:.3} s", median(&mut values))
+        })
+        .collect();
+    println!("| {} |\n", medians.join(" | "));
     delays.sort_by(f64::total_cmp);
     println!(
         "Output line, daemon → monitor → subscriber, {} lines: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (goal ≤ 50 ms)\n",
@@ -219,10 +241,19 @@ async fn act(app: &TestApp, admin: &str, mutation: &str, id: &str) -> String {
         .to_string()
 }
 
-/// Follows an operation's output to its end; returns the line count and, for each
-/// line produced after the subscription, milliseconds from its timestamp to its
-/// arrival here.
-async fn follow(app: &TestApp, admin: &str, operation: &str) -> (usize, Vec<f64>) {
+/// What following an operation's output to its end saw.
+struct Followed {
+    count: usize,
+    /// For each line produced after the subscription: milliseconds from its timestamp
+    /// to its arrival here.
+    delays: Vec<f64>,
+    /// Each line's text and timestamp, in order.
+    lines: Vec<(String, DateTime<Utc>)>,
+    /// When the stream completed.
+    completed: DateTime<Utc>,
+}
+
+async fn follow(app: &TestApp, admin: &str, operation: &str) -> Followed {
     let mut socket = ws::subscribe(
         &app.ws_url(),
         ws::TRANSPORT_WS,
@@ -234,7 +265,7 @@ async fn follow(app: &TestApp, admin: &str, operation: &str) -> (usize, Vec<f64>
     // Lines written before the subscription existed arrive as a replay; only lines
     // the daemon produced after it are timed.
     let subscribed_at = Utc::now();
-    let (mut count, mut delays) = (0, Vec::new());
+    let (mut count, mut delays, mut stamped) = (0, Vec::new(), Vec::new());
     while let Some(Ok(message)) = socket.next().await {
         let Message::Text(text) = message else {
             continue;
@@ -250,21 +281,77 @@ async fn follow(app: &TestApp, admin: &str, operation: &str) -> (usize, Vec<f64>
                     .unwrap_or_default();
                 count += lines.len();
                 for line in lines {
-                    if let Some(stamp) = line["timestamp"]
+                    let Some(stamp) = line["timestamp"]
                         .as_str()
                         .and_then(|t| t.parse::<DateTime<Utc>>().ok())
-                        .filter(|stamp| *stamp > subscribed_at)
-                    {
+                    else {
+                        continue;
+                    };
+                    if stamp > subscribed_at {
                         delays.push(
                             (arrived - stamp).num_microseconds().unwrap_or(0) as f64 / 1000.0,
                         );
                     }
+                    stamped.push((line["text"].as_str().unwrap_or_default().to_string(), stamp));
                 }
             }
             _ => {}
         }
     }
-    (count, delays)
+    Followed {
+        count,
+        delays,
+        lines: stamped,
+        completed: Utc::now(),
+    }
+}
+
+/// Where a build's time went, in seconds: the request until the operation is stored,
+/// until monitor hands the context to the daemon (its "building" line), the daemon's
+/// build and tags (until its "built" line), recording the image and the ending (the
+/// stored `finishedAt`), and storing the ending until the stream completes.
+async fn phases(
+    app: &TestApp,
+    admin: &str,
+    id: &str,
+    sent: DateTime<Utc>,
+    followed: &Followed,
+) -> [f64; 5] {
+    let body = app
+        .graphql(
+            Some(admin),
+            "query($id: ID!) { operation(id: $id) { createdAt finishedAt } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let at = |field: &str| {
+        body["data"]["operation"][field]
+            .as_str()
+            .and_then(|t| t.parse::<DateTime<Utc>>().ok())
+            .unwrap_or_else(|| panic!("the operation's {field}: {body}"))
+    };
+    let note = |prefix: &str| {
+        followed
+            .lines
+            .iter()
+            .find(|(text, _)| text.starts_with(prefix))
+            .map(|(_, stamp)| *stamp)
+            .unwrap_or_else(|| panic!("a `{prefix}` line"))
+    };
+    let marks = [
+        sent,
+        at("createdAt"),
+        note("building "),
+        note("built "),
+        at("finishedAt"),
+        followed.completed,
+    ];
+    std::array::from_fn(|phase| {
+        (marks[phase + 1] - marks[phase])
+            .num_microseconds()
+            .unwrap_or(0) as f64
+            / 1e6
+    })
 }
 
 fn median(values: &mut [f64]) -> f64 {
