@@ -1,8 +1,8 @@
 //! The GraphQL schema: each domain's queries, mutations and subscriptions merged into
-//! one [`AppSchema`], with limits and the authentication guard applied.
+//! one [`AppSchema`] with its limits, served behind the gate in [`guard`].
 
 pub mod context;
-pub mod extensions;
+pub mod guard;
 pub mod pagination;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
@@ -60,12 +60,11 @@ fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, Subscription> {
     .limit_depth(limits.max_query_depth)
     .limit_complexity(limits.max_query_complexity)
     .limit_recursive_depth(64)
-    .extension(extensions::Guard)
 }
 
-/// The schema the server executes, carrying the app state.
-pub fn build(state: AppState) -> AppSchema {
-    builder(&state.settings.limits).data(state).finish()
+/// The schema the server executes, carrying the app state, behind its gate.
+pub fn build(state: AppState) -> guard::GuardedSchema {
+    guard::GuardedSchema::new(builder(&state.settings.limits).data(state).finish())
 }
 
 /// The schema's SDL, as `monitor schema` prints it and `schema.graphql` holds it.

@@ -15,7 +15,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::ServerState;
 use crate::auth::Authentication;
 use crate::graphql::context::ClientAddress;
-use crate::graphql::extensions::is_request_error;
+use crate::graphql::guard::is_request_error;
+use async_graphql::Executor;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";

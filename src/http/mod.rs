@@ -15,13 +15,13 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::app::AppState;
-use crate::graphql::AppSchema;
+use crate::graphql::guard::GuardedSchema;
 
 /// What handlers can extract: the app state, and the schema built over it.
 #[derive(Clone)]
 pub struct ServerState {
     pub app: AppState,
-    pub schema: AppSchema,
+    pub schema: GuardedSchema,
 }
 
 impl FromRef<ServerState> for AppState {

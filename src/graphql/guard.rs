@@ -1,0 +1,238 @@
+//! The gate every GraphQL request passes before async-graphql runs it, over HTTP and
+//! websocket alike:
+//!
+//! - root fields other than `health` and `login` need a signed-in caller; checking the
+//!   operation's root selection here, once, means a new field is protected even if its
+//!   resolver forgets to check;
+//! - parse and validation failures carry the codes GraphQL servers name them by;
+//! - resolver errors (monitor's [`Error`]) become the message and `extensions` clients
+//!   are meant to see.
+//!
+//! This wraps the schema as an [`Executor`] instead of being an async-graphql extension
+//! on purpose: with any extension installed, async-graphql sends every field and list
+//! item of every response through the extension chain (a boxed future and type-name
+//! strings each), which doubled the cost of a batch of output lines.
+
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
+};
+use async_graphql::{
+    Data, ErrorExtensions, Executor, Name, Pos, Positioned, Request, Response, ServerError, Value,
+};
+use futures::StreamExt;
+use futures::stream::BoxStream;
+
+use super::AppSchema;
+use crate::auth::Authentication;
+use crate::error::Error;
+use crate::users::Role;
+
+/// Root fields anyone may call.
+const PUBLIC_ROOT_FIELDS: [&str; 2] = ["health", "login"];
+/// Fragments nested deeper than this at the root are taken as selecting anything.
+const MAX_FRAGMENT_NESTING: usize = 16;
+
+/// Codes for errors that stop a request before execution, as GraphQL servers name them.
+pub const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+pub const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+
+/// The schema behind the gate; what the HTTP and websocket endpoints execute.
+#[derive(Clone)]
+pub struct GuardedSchema(AppSchema);
+
+impl GuardedSchema {
+    pub fn new(schema: AppSchema) -> GuardedSchema {
+        GuardedSchema(schema)
+    }
+}
+
+impl Executor for GuardedSchema {
+    async fn execute(&self, mut request: Request) -> Response {
+        if let Some(refused) = refusal(&mut request, None) {
+            return refused;
+        }
+        present(self.0.execute(request).await)
+    }
+
+    fn execute_stream(
+        &self,
+        mut request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        if let Some(refused) = refusal(&mut request, session_data.as_deref()) {
+            return futures::stream::once(std::future::ready(refused)).boxed();
+        }
+        Executor::execute_stream(&self.0, request, session_data)
+            .map(present)
+            .boxed()
+    }
+}
+
+/// Parses the request (async-graphql reuses the parsed document) and checks that its
+/// caller may select its root fields; returns the response that refuses it, if any.
+fn refusal(request: &mut Request, session: Option<&Data>) -> Option<Response> {
+    let authentication = [Some(&request.data), session]
+        .into_iter()
+        .flatten()
+        .find_map(|data| data.get(&TypeId::of::<Authentication>()))
+        .and_then(|found| found.downcast_ref::<Authentication>())
+        .cloned();
+    let operation_name = request.operation_name.clone();
+    let document = match request.parsed_query() {
+        Ok(document) => document,
+        Err(error) => return Some(Response::from_errors(vec![with_code(error, PARSE_FAILED)])),
+    };
+    if !needs_sign_in(document, operation_name.as_deref()) {
+        return None;
+    }
+    crate::graphql::context::require(authentication.as_ref(), Role::Viewer)
+        .err()
+        .map(|error| Response::from_errors(vec![error.extend().into_server_error(Pos::default())]))
+}
+
+/// Whether the operation to run selects a root field that is not public. Introspection
+/// (`__schema`, `__type`, `__typename`) stays open: the schema is public anyway, and
+/// GraphiQL needs it before anyone has signed in. Without a usable operation name every
+/// operation counts; async-graphql refuses the request anyway.
+fn needs_sign_in(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
+    let fragments = &document.fragments;
+    match &document.operations {
+        DocumentOperations::Single(operation) => {
+            selects_protected(&operation.node.selection_set.node, fragments, 0)
+        }
+        DocumentOperations::Multiple(operations) => {
+            match operation_name.and_then(|name| operations.get(name)) {
+                Some(operation) => {
+                    selects_protected(&operation.node.selection_set.node, fragments, 0)
+                }
+                None => operations.values().any(|operation| {
+                    selects_protected(&operation.node.selection_set.node, fragments, 0)
+                }),
+            }
+        }
+    }
+}
+
+fn selects_protected(
+    set: &SelectionSet,
+    fragments: &HashMap<Name, Positioned<FragmentDefinition>>,
+    nesting: usize,
+) -> bool {
+    if nesting > MAX_FRAGMENT_NESTING {
+        return true;
+    }
+    set.items.iter().any(|selection| match &selection.node {
+        Selection::Field(field) => {
+            let name = field.node.name.node.as_str();
+            !name.starts_with("__") && !PUBLIC_ROOT_FIELDS.contains(&name)
+        }
+        Selection::FragmentSpread(spread) => fragments
+            .get(&spread.node.fragment_name.node)
+            .is_none_or(|fragment| {
+                selects_protected(&fragment.node.selection_set.node, fragments, nesting + 1)
+            }),
+        Selection::InlineFragment(inline) => {
+            selects_protected(&inline.node.selection_set.node, fragments, nesting + 1)
+        }
+    })
+}
+
+/// Codes and presents a response's errors: a request that failed before execution (no
+/// data, and errors that belong to no field and come from no resolver) failed
+/// validation; resolver errors are shown as monitor means them.
+fn present(mut response: Response) -> Response {
+    let failed_validation = response.data == Value::Null
+        && !response.errors.is_empty()
+        && response
+            .errors
+            .iter()
+            .all(|error| error.path.is_empty() && error.source::<Error>().is_none());
+    response.errors = response
+        .errors
+        .into_iter()
+        .map(|error| {
+            if failed_validation {
+                with_code(error, VALIDATION_FAILED)
+            } else {
+                present_error(error)
+            }
+        })
+        .collect();
+    response
+}
+
+fn with_code(mut error: ServerError, code: &str) -> ServerError {
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", code);
+    }
+    error
+}
+
+/// Resolvers return monitor's [`Error`]; async-graphql keeps it as the error's source.
+fn present_error(mut error: ServerError) -> ServerError {
+    let Some(ours) = error.source::<Error>() else {
+        return error;
+    };
+    let presented = ours.extend();
+    error.message = presented.message;
+    error.extensions = presented.extensions;
+    error
+}
+
+/// Whether an error stopped the request before execution (HTTP 400 under
+/// `application/graphql-response+json`).
+pub fn is_request_error(error: &ServerError) -> bool {
+    let code = error
+        .extensions
+        .as_ref()
+        .and_then(|extensions| extensions.get("code"))
+        .and_then(|code| match code {
+            Value::String(code) => Some(code.as_str()),
+            _ => None,
+        });
+    matches!(code, Some(PARSE_FAILED) | Some(VALIDATION_FAILED))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_sign_in;
+
+    fn needs(query: &str, operation: Option<&str>) -> bool {
+        let document = async_graphql::parser::parse_query(query).expect("a valid query");
+        needs_sign_in(&document, operation)
+    }
+
+    #[test]
+    fn public_fields_and_introspection_are_open() {
+        assert!(!needs("{ health { status } login: __typename }", None));
+        assert!(!needs("{ __schema { types { name } } }", None));
+        assert!(!needs("{ ... on Query { health { status } } }", None));
+    }
+
+    #[test]
+    fn other_root_fields_need_sign_in_however_they_are_selected() {
+        assert!(needs("{ health { status } viewer { id } }", None));
+        assert!(needs(
+            "{ ...Everything } fragment Everything on Query { users { totalCount } }",
+            None
+        ));
+        assert!(needs(
+            "{ ... on Query { ... on Query { viewer { id } } } }",
+            None
+        ));
+        assert!(needs("subscription { auditEventAdded { id } }", None));
+    }
+
+    #[test]
+    fn the_named_operation_is_the_one_checked() {
+        let document = "query Open { health { status } } query Closed { viewer { id } }";
+        assert!(!needs(document, Some("Open")));
+        assert!(needs(document, Some("Closed")));
+        assert!(needs(document, None));
+    }
+}
