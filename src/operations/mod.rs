@@ -335,7 +335,10 @@ impl Operations {
                                 .map(|running| running.output.unstored())
                                 .unwrap_or_default();
                             match operations.backlog(&id, pending).await {
-                                Ok(caught_up) => lines.extend(caught_up),
+                                Ok(caught_up) => {
+                                    tracing::debug!(operation = %id, missed, "an output subscriber fell behind and caught up from the store");
+                                    lines.extend(caught_up);
+                                }
                                 Err(_) => lost = Some(missed),
                             }
                         }

@@ -10,8 +10,10 @@ use tokio::sync::broadcast;
 
 use super::model::{OutputLine, OutputStream};
 
-/// Lines a live subscriber may fall behind before it misses some.
-const LIVE_BUFFER: usize = 4096;
+/// Lines a live subscriber may fall behind before it has to catch up from the store:
+/// about a second of a chatty build, so bursts do not send it there (the slots are
+/// allocated per running operation, about 1 MiB).
+const LIVE_BUFFER: usize = 16_384;
 /// Lines kept per operation; past this the output still streams live but is not stored.
 pub const MAX_STORED_LINES: i64 = 200_000;
 
