@@ -243,7 +243,10 @@ async fn an_api_token_works_until_it_is_revoked() {
         .await;
 
     assert_eq!(before["data"]["viewer"]["username"], "admin");
-    assert!(revoked["data"]["revokeApiToken"]["revokedAt"].is_string());
+    assert!(
+        revoked["data"]["revokeApiToken"]["revokedAt"].is_string(),
+        "{revoked}"
+    );
     assert_eq!(error_code(&after), "UNAUTHENTICATED");
     assert!(
         after["errors"][0]["message"]
