@@ -18,7 +18,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
+    DocumentOperations, ExecutableDocument, FragmentDefinition, OperationDefinition, Selection,
+    SelectionSet,
 };
 use async_graphql::{
     Data, ErrorExtensions, Executor, Name, Pos, Positioned, Request, Response, ServerError, Value,
@@ -99,19 +100,15 @@ fn refusal(request: &mut Request, session: Option<&Data>) -> Option<Response> {
 /// GraphiQL needs it before anyone has signed in. Without a usable operation name every
 /// operation counts; async-graphql refuses the request anyway.
 fn needs_sign_in(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
-    let fragments = &document.fragments;
+    let protected = |operation: &Positioned<OperationDefinition>| {
+        selects_protected(&operation.node.selection_set.node, &document.fragments, 0)
+    };
     match &document.operations {
-        DocumentOperations::Single(operation) => {
-            selects_protected(&operation.node.selection_set.node, fragments, 0)
-        }
+        DocumentOperations::Single(operation) => protected(operation),
         DocumentOperations::Multiple(operations) => {
             match operation_name.and_then(|name| operations.get(name)) {
-                Some(operation) => {
-                    selects_protected(&operation.node.selection_set.node, fragments, 0)
-                }
-                None => operations.values().any(|operation| {
-                    selects_protected(&operation.node.selection_set.node, fragments, 0)
-                }),
+                Some(operation) => protected(operation),
+                None => operations.values().any(protected),
             }
         }
     }
