@@ -80,7 +80,7 @@ impl AuditLog {
     pub async fn write<T: SurrealValue>(
         &self,
         statement: &str,
-        vars: impl surrealdb::method::IntoVariables,
+        vars: impl surrealdb::method::IntoVariables + Clone,
         event: AuditEvent,
     ) -> Result<Option<T>> {
         let result = store::write_with_event(&self.store, statement, vars, &event).await?;
