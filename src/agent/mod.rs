@@ -9,6 +9,7 @@
 //! monitor notice a hung agent. TLS (rustls) is used when a certificate is given.
 
 pub mod command;
+mod directory_build;
 pub mod host;
 pub mod protocol;
 mod proxy;

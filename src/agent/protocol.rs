@@ -6,11 +6,22 @@
 //! - `GET  /v1/host` → a [`HostSample`]
 //! - `POST /v1/commands` with a [`CommandRequest`] → newline-delimited [`CommandFrame`]s,
 //!   streamed as the command writes, ending with an `exit` (or `error`) frame
-//! - `ANY  /docker/<Docker Engine API path>` → forwarded verbatim to the host's engine
+//! - `ANY  /docker/<Docker Engine API path>` → forwarded verbatim to the host's engine,
+//!   except a build whose `remote` is [`DIRECTORY_CONTEXT`]: see there
 
 use bytes::{Bytes, BytesMut};
 use futures::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
+
+/// The `remote` of a Docker build whose context is a directory on the agent's host
+/// (a checkout made there): `POST /docker/build?remote=agent-directory:///srv/stacks/web`.
+/// The agent tars that directory, honouring `.dockerignore` exactly as monitor does for
+/// a checkout of its own, and sends it to its engine as the build's context.
+///
+/// Why a `remote`: it is the Docker API's own parameter for "the context comes from
+/// elsewhere", so such a build stays an ordinary Docker call that bollard sends and
+/// reads like any other, and the context never crosses the network.
+pub const DIRECTORY_CONTEXT: &str = "agent-directory://";
 
 /// CPU and memory counters of a host; CPU use is the change between two samples.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]

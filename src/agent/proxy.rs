@@ -77,7 +77,7 @@ impl DockerProxy {
             DockerProxy::Tcp { base, client } => {
                 parts.uri = match format!("{base}{path}").parse::<Uri>() {
                     Ok(uri) => uri,
-                    Err(error) => return failure(StatusCode::BAD_REQUEST, &error),
+                    Err(error) => return docker_error(StatusCode::BAD_REQUEST, &error.to_string()),
                 };
                 client.request(Request::from_parts(parts, body)).await
             }
@@ -88,7 +88,10 @@ impl DockerProxy {
                 strip(&mut parts.headers);
                 Response::from_parts(parts, Body::new(body))
             }
-            Err(error) => failure(StatusCode::BAD_GATEWAY, &error),
+            Err(error) => docker_error(
+                StatusCode::BAD_GATEWAY,
+                &format!("the agent cannot reach the Docker engine: {error}"),
+            ),
         }
     }
 }
@@ -102,8 +105,7 @@ fn strip(headers: &mut HeaderMap) {
 }
 
 /// An error the way the Docker API reports one, so bollard shows its message.
-fn failure(status: StatusCode, error: &dyn std::fmt::Display) -> Response<Body> {
-    let message = format!("the agent cannot reach the Docker engine: {error}");
+pub fn docker_error(status: StatusCode, message: &str) -> Response<Body> {
     let body = serde_json::json!({ "message": message }).to_string();
     Response::builder()
         .status(status)

@@ -113,7 +113,11 @@ async fn commands(Json(request): Json<CommandRequest>) -> Response {
 }
 
 async fn docker(State(state): State<AgentState>, request: Request) -> Response {
-    state.docker.forward(request).await
+    match super::directory_build::with_directory_context(request) {
+        Ok(request) => state.docker.forward(request).await,
+        // Refused as the engine refuses a bad build, so monitor reports the reason.
+        Err(reason) => super::proxy::docker_error(StatusCode::BAD_REQUEST, &reason),
+    }
 }
 
 fn tls_acceptor(

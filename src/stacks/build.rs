@@ -9,6 +9,7 @@
 //! every container run from the image would inherit them, so a `monitor.stack.id` on
 //! the image would claim containers the stack never deployed. The tag names the commit.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use bollard::query_parameters::{BuildImageOptions, PushImageOptions, TagImageOptions};
@@ -18,10 +19,11 @@ use surrealdb::types::SurrealValue;
 use super::context::BuildContext;
 use super::model::StackRow;
 use super::{Stacks, repo, store};
-use crate::operations::{Ending, Progress};
+use crate::agent::protocol::DIRECTORY_CONTEXT;
+use crate::operations::{Ending, Host, Progress};
 use crate::servers::ServerConnection;
 
-/// Builds the image on the stack's server, from the checkout on the monitor host.
+/// Builds the image on the stack's server, from the stack's checkout wherever it is.
 pub async fn build(
     stacks: &Stacks,
     row: &StackRow,
@@ -29,26 +31,24 @@ pub async fn build(
     progress: &Progress,
 ) -> Result<(), Ending> {
     let fail = |message: String| Ending::failed(None, message);
-    let (Some(repo_config), Some(build)) = (&row.repo, &row.build) else {
+    let Some(build) = &row.build else {
         return Err(fail("the stack has no build".into()));
     };
-    let checkout = stacks
-        .local_checkout(&row.key(), &row.name, repo_config, server)
-        .ok_or_else(|| fail("a build needs the checkout on the monitor host".into()))?;
-    if !checkout.join(".git").exists() {
-        return Err(fail(
-            "the repo is not checked out yet: clone it first".into(),
-        ));
-    }
+    let (checkout, host) = repo::checked_out(stacks, row, server).await?;
     for script in &build.pre_build_scripts {
         repo::script(stacks, row, server, script, progress).await?;
     }
     let root = match build.path.as_str() {
         "." => checkout,
-        path => checkout.join(path),
+        path => format!("{}/{path}", checkout.trim_end_matches('/')),
     };
-    let context =
-        BuildContext::open(&root, &build.dockerfile).map_err(|error| fail(error.to_string()))?;
+    let source = match host {
+        Host::Server(server) if server.endpoint.is_agent() => ContextSource::AgentDirectory(root),
+        Host::Monitor | Host::Server(_) => ContextSource::Local(
+            BuildContext::open(Path::new(&root), &build.dockerfile)
+                .map_err(|error| fail(error.to_string()))?,
+        ),
+    };
     let repository = stacks.image_repository(&row.name);
     let tag = match &row.commit {
         Some(commit) => commit.chars().take(12).collect(),
@@ -56,8 +56,21 @@ pub async fn build(
     };
     let image = format!("{repository}:{tag}");
     progress.note(format!("building {image} on {}", server.name));
+    let (dockerfile, remote, body) = match source {
+        ContextSource::Local(context) => (
+            context.dockerfile().to_string(),
+            None,
+            bollard::body_try_stream(context.tar_stream()),
+        ),
+        ContextSource::AgentDirectory(root) => (
+            build.dockerfile.clone(),
+            Some(format!("{DIRECTORY_CONTEXT}{root}")),
+            bollard::body_full(bytes::Bytes::new()),
+        ),
+    };
     let options = BuildImageOptions {
-        dockerfile: context.dockerfile().to_string(),
+        dockerfile,
+        remote,
         t: Some(image.clone()),
         rm: true,
         forcerm: true,
@@ -72,11 +85,7 @@ pub async fn build(
         ..Default::default()
     };
     let docker = &server.engine.docker;
-    let mut output = docker.build_image(
-        options,
-        None,
-        Some(bollard::body_try_stream(context.tar_stream())),
-    );
+    let mut output = docker.build_image(options, None, Some(body));
     let mut lines = LineBuffer::default();
     while let Some(item) = output.next().await {
         let info = match item {
@@ -120,6 +129,14 @@ pub async fn build(
     store::remember(&stacks.store, &row.key(), Built { built_image: image })
         .await
         .map_err(|error| fail(format!("cannot record the image: {error}")))
+}
+
+/// Where a build's context comes from.
+enum ContextSource {
+    /// A checkout monitor reads itself and streams to the engine.
+    Local(BuildContext),
+    /// A checkout on an agent's host, which the agent tars for its own engine.
+    AgentDirectory(String),
 }
 
 /// Pushes the last build (its commit tag and `latest`) to the registry.

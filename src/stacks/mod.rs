@@ -7,7 +7,7 @@
 
 mod actions;
 mod build;
-mod context;
+pub mod context;
 mod deploy;
 mod graphql;
 pub mod hooks;
@@ -326,7 +326,7 @@ impl Stacks {
     }
 
     /// Checks what depends on the server: that it exists, that a checkout on it has a
-    /// place to live, and that a build can reach its checkout.
+    /// place to live, and that a checkout already on this host has the Dockerfile.
     fn check_placement(&self, key: &str, config: &StackConfig) -> Result<()> {
         let server = self.servers.connection(&config.server_id).map_err(|_| {
             Error::bad_input(
@@ -337,22 +337,16 @@ impl Stacks {
         let Some(repo) = &config.repo else {
             return Ok(());
         };
-        if repo.clone_on == CloneLocation::Server {
-            if !server.endpoint.runs_commands() || server.root_directory.is_none() {
-                return Err(Error::bad_input(
-                    &["input", "repo", "cloneOn"],
-                    format!(
-                        "server {} cannot hold a checkout: it needs the local engine or an agent, and a root directory",
-                        server.name
-                    ),
-                ));
-            }
-            if config.build.is_some() && server.endpoint.is_agent() {
-                return Err(Error::bad_input(
-                    &["input", "repo", "cloneOn"],
-                    "a build sends its context from the monitor host: clone on MONITOR to build for a remote server",
-                ));
-            }
+        if repo.clone_on == CloneLocation::Server
+            && (!server.endpoint.runs_commands() || server.root_directory.is_none())
+        {
+            return Err(Error::bad_input(
+                &["input", "repo", "cloneOn"],
+                format!(
+                    "server {} cannot hold a checkout: it needs the local engine or an agent, and a root directory",
+                    server.name
+                ),
+            ));
         }
         if let Some(build) = &config.build
             && let Some(dir) = self.local_checkout(key, &config.name, repo, &server)

@@ -70,14 +70,31 @@ pub async fn script(
             format!("the repo has no script named {name:?}"),
         ));
     };
-    if !is_checked_out(host, &dir).await {
-        return Err(Ending::failed(
-            None,
-            "the repo is not checked out yet: clone it first",
-        ));
-    }
+    ensure_checked_out(host, &dir).await?;
     progress.note(format!("running script {name}: {}", script.command));
     run(host, script.command.clone(), Some(dir), progress).await
+}
+
+/// The checkout's directory and the host it is on, once something is checked out.
+pub async fn checked_out<'a>(
+    stacks: &Stacks,
+    row: &'a StackRow,
+    server: &'a ServerConnection,
+) -> Result<(String, Host<'a>), Ending> {
+    let (_, dir, host) = checkout(stacks, row, server)?;
+    ensure_checked_out(host, &dir).await?;
+    Ok((dir, host))
+}
+
+async fn ensure_checked_out(host: Host<'_>, dir: &str) -> Result<(), Ending> {
+    if is_checked_out(host, dir).await {
+        Ok(())
+    } else {
+        Err(Ending::failed(
+            None,
+            "the repo is not checked out yet: clone it first",
+        ))
+    }
 }
 
 /// The repo, its checkout directory and the host it is on.

@@ -21,5 +21,6 @@ mod operations;
 mod schema;
 mod servers;
 mod stacks;
+mod stacks_on_agents;
 mod users;
 mod websocket;

@@ -12,16 +12,22 @@ use crate::registry::Registry;
 use crate::servers::{add_server, fast_checks};
 
 const CREATE: &str = "mutation($input: CreateStackInput!) { createStack(input: $input) { id name commit builtImage availableActions webhookPath webhookSecret } }";
-const STACK: &str = "query($id: ID!) { stack(id: $id) { name commit builtImage deployedImage availableActions images { reference tag digest } containers { name image status labels { key value } } } }";
+pub const STACK: &str = "query($id: ID!) { stack(id: $id) { name commit builtImage deployedImage availableActions images { reference tag digest } containers { name image status labels { key value } } } }";
 const OPERATION: &str =
     "query($id: ID!) { operation(id: $id) { status error kind stackId parentId trigger } }";
 
 /// A Dockerfile whose RUN step prints `marker`, and whose container stops promptly on
 /// SIGTERM, as a well-behaved service does.
-fn dockerfile(marker: &str) -> String {
+pub fn dockerfile(marker: &str) -> String {
     format!(
         "FROM {IMAGE}\nRUN echo {marker}\nCMD [\"sh\", \"-c\", \"trap 'exit 0' TERM; echo started; while true; do sleep 1; done\"]\n"
     )
+}
+
+/// [`dockerfile`], also copying the whole build context to `/context` in the image, so
+/// a test can see what was sent.
+pub fn copying_dockerfile(marker: &str) -> String {
+    format!("{}COPY . /context/\n", dockerfile(marker))
 }
 
 struct Fixture {
@@ -62,7 +68,7 @@ fn stack_input(server: &str, repo: &GitRepo) -> Value {
     })
 }
 
-async fn create(app: &TestApp, token: &str, input: Value) -> Value {
+pub async fn create(app: &TestApp, token: &str, input: Value) -> Value {
     let body = app
         .graphql(Some(token), CREATE, json!({ "input": input }))
         .await;
@@ -70,7 +76,7 @@ async fn create(app: &TestApp, token: &str, input: Value) -> Value {
     body["data"]["createStack"].clone()
 }
 
-async fn create_id(app: &TestApp, token: &str, input: Value) -> String {
+pub async fn create_id(app: &TestApp, token: &str, input: Value) -> String {
     create(app, token, input).await["id"]
         .as_str()
         .expect("an id")
@@ -78,7 +84,7 @@ async fn create_id(app: &TestApp, token: &str, input: Value) -> String {
 }
 
 /// Creates a stack and clones its repository.
-async fn cloned_stack(app: &TestApp, token: &str, input: Value) -> String {
+pub async fn cloned_stack(app: &TestApp, token: &str, input: Value) -> String {
     let id = create_id(app, token, input).await;
     let (clone, output) = act(app, token, &action("cloneStackRepo"), json!({ "id": id })).await;
     assert_eq!(clone["status"], "SUCCEEDED", "{clone} {output:?}");
@@ -86,7 +92,12 @@ async fn cloned_stack(app: &TestApp, token: &str, input: Value) -> String {
 }
 
 /// Runs a stack action and waits for its operation to end; returns (operation, output).
-async fn act(app: &TestApp, token: &str, mutation: &str, variables: Value) -> (Value, Vec<String>) {
+pub async fn act(
+    app: &TestApp,
+    token: &str,
+    mutation: &str,
+    variables: Value,
+) -> (Value, Vec<String>) {
     let body = app.graphql(Some(token), mutation, variables).await;
     assert!(body["errors"].is_null(), "{body}");
     let id = body["data"]
@@ -107,7 +118,7 @@ async fn act(app: &TestApp, token: &str, mutation: &str, variables: Value) -> (V
     (operation, output)
 }
 
-fn action(name: &str) -> String {
+pub fn action(name: &str) -> String {
     format!("mutation($id: ID!) {{ {name}(stackId: $id) {{ id status }} }}")
 }
 
@@ -146,7 +157,7 @@ async fn wait_for_line(app: &TestApp, token: &str, operation: &str, text: &str) 
     }
 }
 
-async fn stack(app: &TestApp, token: &str, id: &str) -> Value {
+pub async fn stack(app: &TestApp, token: &str, id: &str) -> Value {
     let body = app.graphql(Some(token), STACK, json!({ "id": id })).await;
     assert!(body["errors"].is_null(), "{body}");
     body["data"]["stack"].clone()
@@ -257,7 +268,7 @@ async fn a_stack_goes_from_repo_to_a_running_container_through_the_registry() {
         registry,
     } = fixture().await;
     let repo = GitRepo::create(&[
-        ("Dockerfile", &dockerfile("building-step-one")),
+        ("Dockerfile", &copying_dockerfile("building-step-one")),
         (".dockerignore", "secrets\n"),
         ("secrets/key", "do not send"),
     ]);
@@ -302,12 +313,20 @@ async fn a_stack_goes_from_repo_to_a_running_container_through_the_registry() {
     let tagged = format!("{repository}:{}", &head[..12]);
     assert_eq!(built["builtImage"], tagged.as_str(), "{built}");
     let (ok, files) = dockerd
-        .docker(&["run", "--rm", "--network", "none", &tagged, "ls", "/"])
+        .docker(&[
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            &tagged,
+            "ls",
+            "/context",
+        ])
         .await;
     assert!(ok, "the built image runs");
     assert!(
-        !files.contains("secrets"),
-        "the .dockerignore'd directory was not sent: {files}"
+        files.contains("Dockerfile") && !files.contains("secrets"),
+        "the context was sent without the .dockerignore'd directory: {files}"
     );
 
     let (push, output) = act(&app, &admin, &action("pushStackImage"), json!({ "id": id })).await;
