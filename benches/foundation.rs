@@ -331,8 +331,7 @@ async fn seed(data_dir: &Path, meta: &mut Meta, size: usize, batch: usize) {
     meta.save(data_dir);
     drop(audit);
     drop(store);
-    // Let the embedded engine close its files before the server opens them.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    wait_for_store_release(data_dir).await;
     println!(
         "\n## {size} events\nseeded {} events in {:.1} s: {:.0} events/s ({} per transaction)",
         size - from,
@@ -340,6 +339,21 @@ async fn seed(data_dir: &Path, meta: &mut Meta, size: usize, batch: usize) {
         (size - from) as f64 / took.as_secs_f64(),
         batch
     );
+}
+
+/// Waits until the embedded engine, closing in the background once its last handle is
+/// gone (flushing what it holds in memory), has released the store's lock, so the
+/// server can open it.
+async fn wait_for_store_release(data_dir: &Path) {
+    let lock = data_dir.join("store").join("LOCK");
+    let file = std::fs::File::open(&lock).expect("the store's lock file");
+    // Taking the lock ourselves (and dropping it) is the release's only signal.
+    let taken = tokio::task::spawn_blocking(move || file.lock());
+    tokio::time::timeout(Duration::from_secs(120), taken)
+        .await
+        .expect("the store was released within 2 minutes")
+        .expect("the lock task ran")
+        .expect("the lock was taken");
 }
 
 // ---------------------------------------------------------------------------------------
