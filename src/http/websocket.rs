@@ -16,7 +16,7 @@ use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols, WsMessage
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use futures::{FutureExt, SinkExt, StreamExt};
+use futures::{SinkExt, StreamExt};
 
 use super::ServerState;
 use super::graphql::{authenticate, extract};
@@ -221,9 +221,17 @@ async fn send_all(
             break;
         }
         // Messages already produced go out in one write: a busy log stream costs one
-        // syscall per batch, not per line.
-        let more_ready =
-            !closing && matches!(outgoing.as_mut().peek().now_or_never(), Some(Some(_)));
+        // syscall per batch, not per line. The peek polls with this task's own waker:
+        // with any other (`now_or_never`'s no-op one), the protocol's keepalive timer
+        // re-registers with its reactor thread, waking it twice per message.
+        let more_ready = !closing
+            && std::future::poll_fn(|cx| {
+                std::task::Poll::Ready(matches!(
+                    outgoing.as_mut().poll_peek(cx),
+                    std::task::Poll::Ready(Some(_))
+                ))
+            })
+            .await;
         if !more_ready && sink.flush().await.is_err() {
             break;
         }
