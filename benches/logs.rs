@@ -210,19 +210,14 @@ async fn latency(
         "| subscribers | lines received | p50 | p99 | max | monitor RSS | RSS per subscriber |"
     );
     println!("|---|---|---|---|---|---|---|");
-    let mut baseline = Box::pin(direct(docker, "ticker", true));
-    let mut samples = Vec::new();
-    let until = Instant::now() + Duration::from_secs(seconds);
-    while Instant::now() < until {
-        if let Ok(Some((at, _))) =
-            tokio::time::timeout(Duration::from_secs(1), baseline.next()).await
-        {
-            samples.push(delay_ms(at));
-        }
-    }
-    print_row("Docker API direct (baseline)", &mut samples, None, None);
-    drop(baseline);
     for subscribers in [1usize, 100, 1000] {
+        let mut samples = direct_followers(docker, subscribers, seconds).await;
+        print_row(
+            &format!("{subscribers}, Docker API direct (baseline)"),
+            &mut samples,
+            None,
+            None,
+        );
         let before = rss_kib(app);
         let mut sockets = Vec::with_capacity(subscribers);
         for _ in 0..subscribers {
@@ -260,9 +255,7 @@ async fn latency(
                     let Message::Text(text) = message else {
                         continue;
                     };
-                    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-                    if let Some(at) =
-                        value["payload"]["data"]["containerLogs"]["timestamp"].as_str()
+                    if let Some(at) = line_timestamp(&text)
                         && let Ok(at) = DateTime::parse_from_rfc3339(at)
                         && at >= measured_from
                         && at < measured_until
@@ -290,6 +283,55 @@ async fn latency(
         );
     }
     println!();
+}
+
+/// The timestamp of the line a `next` message carries. Read into borrowed fields, not a
+/// whole `serde_json::Value`: with 1,000 subscribers on the same two cores, the
+/// harness's own parsing would otherwise weigh on the latency it measures.
+fn line_timestamp(text: &str) -> Option<&str> {
+    #[derive(serde::Deserialize)]
+    struct Message<'a> {
+        #[serde(borrow)]
+        payload: Option<Payload<'a>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Payload<'a> {
+        #[serde(borrow)]
+        data: Option<Data<'a>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Data<'a> {
+        #[serde(borrow, rename = "containerLogs")]
+        container_logs: Option<Line<'a>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Line<'a> {
+        timestamp: &'a str,
+    }
+    let message: Message = serde_json::from_str(text).ok()?;
+    Some(message.payload?.data?.container_logs?.timestamp)
+}
+
+/// The physical baseline at a level: as many readers following the container straight
+/// from the engine as monitor will have subscribers, each line's delay at each reader.
+async fn direct_followers(docker: &Docker, readers: usize, seconds: u64) -> Vec<f64> {
+    let until = Instant::now() + Duration::from_secs(seconds);
+    let followers = (0..readers).map(|_| {
+        let mut lines = Box::pin(direct(docker, "ticker", true));
+        tokio::spawn(async move {
+            let mut delays = Vec::new();
+            while let Ok(Some((at, _))) = tokio::time::timeout_at(until.into(), lines.next()).await
+            {
+                delays.push(delay_ms(at));
+            }
+            delays
+        })
+    });
+    futures::future::join_all(followers)
+        .await
+        .into_iter()
+        .flat_map(|delays| delays.expect("a follower ran"))
+        .collect()
 }
 
 fn delay_ms(at: DateTime<Utc>) -> f64 {
