@@ -889,18 +889,26 @@ async fn cancelling_a_build_stops_it_in_the_engine() {
         dockerd,
         registry: _registry,
     } = fixture().await;
-    let repo = GitRepo::create(&[(
-        "Dockerfile",
-        &format!("FROM {IMAGE}\nRUN echo long-step-started && sleep 120\n"),
-    )]);
+    let repo = GitRepo::create(&[("Dockerfile", &long_build_dockerfile())]);
     let id = cloned_stack(&app, &admin, stack_input(&server, &repo)).await;
-    let build = start(&app, &admin, "buildStack", &id).await;
-    wait_for_line(&app, &admin, &build, "long-step-started").await;
+    cancel_the_long_build(&app, &admin, &dockerd, &id).await;
+}
+
+/// A Dockerfile whose RUN step prints `long-step-started`, then runs for two minutes.
+pub fn long_build_dockerfile() -> String {
+    format!("FROM {IMAGE}\nRUN echo long-step-started && sleep 120\n")
+}
+
+/// Starts the stack's build of [`long_build_dockerfile`], cancels it once its RUN step
+/// runs, and checks the engine stops it and no image is recorded.
+pub async fn cancel_the_long_build(app: &TestApp, admin: &str, dockerd: &Dockerd, id: &str) {
+    let build = start(app, admin, "buildStack", id).await;
+    wait_for_line(app, admin, &build, "long-step-started").await;
     let (_, building) = dockerd.docker(&["ps", "--quiet"]).await;
     assert!(!building.is_empty(), "the RUN step runs in a container");
     let body = app
         .graphql(
-            Some(&admin),
+            Some(admin),
             "mutation($id: ID!) { cancelOperation(input: { id: $id }) { status } }",
             json!({ "id": build }),
         )
@@ -918,7 +926,7 @@ async fn cancelling_a_build_stops_it_in_the_engine() {
         },
     )
     .await;
-    assert!(stack(&app, &admin, &id).await["builtImage"].is_null());
+    assert!(stack(app, admin, id).await["builtImage"].is_null());
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! Stacks checked out on their own server, through a real `monitor agent`: the clone,
-//! the scripts and the build all happen on that host, and the checkout never passes
-//! through monitor.
+//! the scripts and the build all happen on that host, the checkout never passes
+//! through monitor, and a cancelled build stops in that host's engine.
 
 use serde_json::json;
 
@@ -8,7 +8,10 @@ use crate::dockerd::{Agent, Dockerd};
 use crate::gitrepo::GitRepo;
 use crate::helpers::TestApp;
 use crate::servers::{CREATE_SERVER, fast_checks};
-use crate::stacks::{act, action, cloned_stack, copying_dockerfile, stack};
+use crate::stacks::{
+    act, action, cancel_the_long_build, cloned_stack, copying_dockerfile, long_build_dockerfile,
+    stack,
+};
 
 struct Fixture {
     dockerd: Dockerd,
@@ -114,25 +117,33 @@ async fn a_stack_checked_out_on_an_agent_host_is_built_there_from_that_checkout(
     );
 }
 
-#[tokio::test]
-async fn a_build_on_an_agent_host_without_its_dockerfile_fails_naming_it() {
-    let Fixture {
-        dockerd: _dockerd,
-        _agent,
-        app,
-        admin,
-        agent_root: _agent_root,
-        server,
-    } = fixture().await;
-    let repo = GitRepo::create(&[("README", "no Dockerfile here\n")]);
+/// A stack cloned on the agent's host from a repository holding `files`.
+async fn checked_out_on_the_agent(
+    remote: &Fixture,
+    files: &[(&str, &str)],
+    build: serde_json::Value,
+) -> String {
+    let repo = GitRepo::create(files);
     let input = json!({
         "name": "web",
-        "serverId": server,
+        "serverId": remote.server,
         "repo": { "url": repo.url, "branch": "main", "cloneOn": "SERVER" },
-        "build": { "dockerfile": "deploy/Dockerfile", "networkMode": "none" },
+        "build": build,
     });
-    let id = cloned_stack(&app, &admin, input).await;
-    let (build, output) = act(&app, &admin, &action("buildStack"), json!({ "id": id })).await;
+    cloned_stack(&remote.app, &remote.admin, input).await
+}
+
+#[tokio::test]
+async fn a_build_on_an_agent_host_without_its_dockerfile_fails_naming_it() {
+    let remote = fixture().await;
+    let id = checked_out_on_the_agent(
+        &remote,
+        &[("README", "no Dockerfile here\n")],
+        json!({ "dockerfile": "deploy/Dockerfile", "networkMode": "none" }),
+    )
+    .await;
+    let (app, admin) = (&remote.app, remote.admin.as_str());
+    let (build, output) = act(app, admin, &action("buildStack"), json!({ "id": id })).await;
     assert_eq!(build["status"], "FAILED", "{build} {output:?}");
     assert!(
         build["error"]
@@ -140,5 +151,17 @@ async fn a_build_on_an_agent_host_without_its_dockerfile_fails_naming_it() {
             .is_some_and(|error| error.contains("deploy/Dockerfile")),
         "the error names the missing Dockerfile: {build}"
     );
-    assert!(stack(&app, &admin, &id).await["builtImage"].is_null());
+    assert!(stack(app, admin, &id).await["builtImage"].is_null());
+}
+
+#[tokio::test]
+async fn cancelling_a_build_on_an_agent_host_stops_it_in_that_engine() {
+    let remote = fixture().await;
+    let id = checked_out_on_the_agent(
+        &remote,
+        &[("Dockerfile", &long_build_dockerfile())],
+        json!({ "networkMode": "none" }),
+    )
+    .await;
+    cancel_the_long_build(&remote.app, &remote.admin, &remote.dockerd, &id).await;
 }
