@@ -41,8 +41,8 @@ pub fn with_directory_context(request: Request<Body>) -> Result<Request<Body>, S
         .finish();
     let (mut parts, _) = request.into_parts();
     parts.uri = format!("{}?{query}", parts.uri.path())
-        .parse()
-        .map_err(|error| format!("{error}"))?;
+        .parse::<axum::http::Uri>()
+        .map_err(|error| error.to_string())?;
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.insert(
         header::CONTENT_TYPE,

@@ -42,12 +42,23 @@ pub async fn build(
         "." => checkout,
         path => format!("{}/{path}", checkout.trim_end_matches('/')),
     };
-    let source = match host {
-        Host::Server(server) if server.endpoint.is_agent() => ContextSource::AgentDirectory(root),
-        Host::Monitor | Host::Server(_) => ContextSource::Local(
-            BuildContext::open(Path::new(&root), &build.dockerfile)
-                .map_err(|error| fail(error.to_string()))?,
+    // A checkout on an agent's host is tarred there, by the agent, for its own engine;
+    // any other is read here and streamed to the engine.
+    let (dockerfile, remote, body) = match host {
+        Host::Server(server) if server.endpoint.is_agent() => (
+            build.dockerfile.clone(),
+            Some(format!("{DIRECTORY_CONTEXT}{root}")),
+            bollard::body_full(bytes::Bytes::new()),
         ),
+        Host::Monitor | Host::Server(_) => {
+            let context = BuildContext::open(Path::new(&root), &build.dockerfile)
+                .map_err(|error| fail(error.to_string()))?;
+            (
+                context.dockerfile().to_string(),
+                None,
+                bollard::body_try_stream(context.tar_stream()),
+            )
+        }
     };
     let repository = stacks.image_repository(&row.name);
     let tag = match &row.commit {
@@ -56,18 +67,6 @@ pub async fn build(
     };
     let image = format!("{repository}:{tag}");
     progress.note(format!("building {image} on {}", server.name));
-    let (dockerfile, remote, body) = match source {
-        ContextSource::Local(context) => (
-            context.dockerfile().to_string(),
-            None,
-            bollard::body_try_stream(context.tar_stream()),
-        ),
-        ContextSource::AgentDirectory(root) => (
-            build.dockerfile.clone(),
-            Some(format!("{DIRECTORY_CONTEXT}{root}")),
-            bollard::body_full(bytes::Bytes::new()),
-        ),
-    };
     let options = BuildImageOptions {
         dockerfile,
         remote,
@@ -129,14 +128,6 @@ pub async fn build(
     store::remember(&stacks.store, &row.key(), Built { built_image: image })
         .await
         .map_err(|error| fail(format!("cannot record the image: {error}")))
-}
-
-/// Where a build's context comes from.
-enum ContextSource {
-    /// A checkout monitor reads itself and streams to the engine.
-    Local(BuildContext),
-    /// A checkout on an agent's host, which the agent tars for its own engine.
-    AgentDirectory(String),
 }
 
 /// Pushes the last build (its commit tag and `latest`) to the registry.

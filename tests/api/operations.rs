@@ -32,15 +32,20 @@ pub async fn run_command(app: &TestApp, token: &str, server: &str, command: &str
 }
 
 /// Every line of an operation's output stream, until the stream completes.
-pub async fn whole_output(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
-    let mut socket = ws::subscribe(
+/// A `graphql-transport-ws` socket following an operation's output.
+async fn follow_output(app: &TestApp, token: &str, id: &str) -> ws::Socket {
+    ws::subscribe(
         &app.ws_url(),
         TRANSPORT_WS,
         token,
         OUTPUT,
         json!({ "id": id }),
     )
-    .await;
+    .await
+}
+
+pub async fn whole_output(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
+    let mut socket = follow_output(app, token, id).await;
     let mut lines = Vec::new();
     loop {
         let message = ws::next_json(&mut socket).await;
@@ -154,14 +159,7 @@ async fn cancelling_kills_the_command_and_everything_it_started() {
         flag.display()
     );
     let id = run_command(&app, &admin, &server, &command).await;
-    let mut socket = ws::subscribe(
-        &app.ws_url(),
-        TRANSPORT_WS,
-        &admin,
-        OUTPUT,
-        json!({ "id": id }),
-    )
-    .await;
+    let mut socket = follow_output(&app, &admin, &id).await;
     assert_eq!(
         ws::next_payload(&mut socket).await["data"]["operationOutput"][0]["text"],
         "started"
@@ -232,14 +230,7 @@ async fn bad_command_input_is_refused_and_tcp_engines_cannot_run_commands() {
 async fn operations_running_when_the_server_died_are_marked_interrupted() {
     let (mut app, admin, _dockerd, server) = app_with_local_server().await;
     let id = run_command(&app, &admin, &server, "echo working; sleep 600").await;
-    let mut socket = ws::subscribe(
-        &app.ws_url(),
-        TRANSPORT_WS,
-        &admin,
-        OUTPUT,
-        json!({ "id": id }),
-    )
-    .await;
+    let mut socket = follow_output(&app, &admin, &id).await;
     ws::next_payload(&mut socket).await;
     app.kill().await;
     app.restart().await;
@@ -262,14 +253,7 @@ async fn a_subscriber_that_falls_behind_catches_up_without_losing_a_line() {
     let (app, admin, _dockerd, server) = app_with_local_server().await;
     let lines = 150_000;
     let id = run_command(&app, &admin, &server, &format!("seq 1 {lines}")).await;
-    let mut slow = ws::subscribe(
-        &app.ws_url(),
-        TRANSPORT_WS,
-        &admin,
-        OUTPUT,
-        json!({ "id": id }),
-    )
-    .await;
+    let mut slow = follow_output(&app, &admin, &id).await;
     // Not reading while the command writes everything: the live buffer overflows
     // behind this subscriber.
     let ended = finished(&app, &admin, &id).await;
