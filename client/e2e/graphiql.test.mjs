@@ -2,7 +2,7 @@
 // the subscriptions' connection_init.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { screenshot, signIn, useMonitor } from './helpers.mjs';
+import { screenshot, signIn, useMonitor, within } from './helpers.mjs';
 
 const monitor = useMonitor();
 const CREATE_TOKEN = 'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }';
@@ -16,7 +16,9 @@ async function openGraphiql(query) {
   await signIn(page, 'admin', monitor.adminPassword);
   await page.goto(`/graphiql?query=${encodeURIComponent(query)}`);
   await page.getByTestId('graphiql-token-state').filter({ hasText: 'token set' }).waitFor();
-  await page.locator('.graphiql-execute-button').waitFor();
+  // GraphiQL draws its run button before it has loaded its editor (CodeMirror comes in a
+  // separate chunk), and a click before then runs nothing: wait for the query to show.
+  await page.locator('.graphiql-query-editor .CodeMirror-code').filter({ hasText: query }).waitFor();
   return { page, foreign };
 }
 
@@ -31,7 +33,9 @@ test('GraphiQL runs a query with the session token and loads nothing from outsid
 
 test('a subscription in GraphiQL receives events over the websocket', async () => {
   const { page } = await openGraphiql('subscription { auditEventAdded { kind summary } }');
-  // graphql-ws sends "subscribe" only once the server acknowledged connection_init.
+  // graphql-ws sends "subscribe" only once the server acknowledged connection_init. The
+  // frame listener is attached as the socket opens: one attached after an `await` can
+  // miss frames Playwright delivers in the same batch.
   const subscribed = new Promise((resolve) =>
     page.on('websocket', (ws) =>
       ws.on('framesent', (frame) => {
@@ -40,7 +44,7 @@ test('a subscription in GraphiQL receives events over the websocket', async () =
     ),
   );
   await page.locator('.graphiql-execute-button').click();
-  await subscribed;
+  await within(30_000, subscribed, 'GraphiQL sending its subscription');
 
   const token = await monitor.tokenFor('admin', monitor.adminPassword);
   await monitor.data(CREATE_TOKEN, { input: { name: 'seen-in-graphiql' } }, token);

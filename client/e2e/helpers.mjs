@@ -110,3 +110,19 @@ export async function addServer(monitor, name, endpoint) {
   const data = await monitor.data(CREATE_SERVER, { input: { name, endpoint } }, token);
   return data.createServer.id;
 }
+
+/**
+ * `promise`, or a failure naming `what` after `ms`: for waits Playwright cannot bound
+ * itself, so a test fails instead of hanging the suite.
+ */
+export async function within(ms, promise, what) {
+  let timer;
+  const timeout = new Promise((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`no ${what} within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
