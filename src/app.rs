@@ -100,11 +100,14 @@ impl Application {
             Registry::from_settings(&settings.registry)?,
             &settings.data_dir,
         );
-        tokio::spawn(stacks.clone().manage_registry(
-            settings.registry.clone(),
-            Duration::from_secs(settings.server_check_seconds.max(1)),
-            shutdown.clone(),
-        ));
+        if let Some(registry) = crate::stacks::managed::managed_registry(&settings.registry)? {
+            tokio::spawn(stacks.clone().manage_registry(
+                registry,
+                settings.registry.clone(),
+                Duration::from_secs(settings.server_check_seconds.max(1)),
+                shutdown.clone(),
+            ));
+        }
         let listener = TcpListener::bind(settings.listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;

@@ -25,19 +25,32 @@ pub const STACK_NAME: &str = "registry";
 const VOLUME: &str = "monitor-registry:/var/lib/registry";
 
 impl Stacks {
-    /// Checks every `every` until monitor has a registry: the managed stack adopted,
-    /// or set up where the image is. Returns at once when a registry is configured.
+    /// Checks every `every` until monitor has its managed registry (`registry`): the
+    /// stack a previous start set up adopted, or set up where the image is.
     pub async fn manage_registry(
         self,
+        registry: Registry,
         settings: RegistrySettings,
         every: Duration,
         shutdown: CancellationToken,
     ) {
-        if self.registry().is_some() || !settings.managed {
-            return;
-        }
+        // Only monitor creates the managed stack, and only here: once the store has said
+        // it holds none, asking again at every check would only keep the store's query
+        // engine (and its code) busy on an idle server.
+        let mut stored_stack_ruled_out = false;
         loop {
-            match self.adopt_or_set_up(&settings).await {
+            let attempt = if stored_stack_ruled_out {
+                self.set_up(&settings, &registry).await
+            } else {
+                match self.adopt(&registry).await {
+                    Ok(false) => {
+                        stored_stack_ruled_out = true;
+                        self.set_up(&settings, &registry).await
+                    }
+                    other => other,
+                }
+            };
+            match attempt {
                 Ok(true) => return,
                 Ok(false) => {}
                 Err(error) => tracing::warn!(%error, "cannot set up the managed registry yet"),
@@ -49,14 +62,18 @@ impl Stacks {
         }
     }
 
-    async fn adopt_or_set_up(&self, settings: &RegistrySettings) -> Result<bool> {
-        let listen = settings.managed_listen.replace("0.0.0.0", "127.0.0.1");
-        let registry = Registry::at(&format!("http://{listen}"), None, None)?;
-        if let Some(row) = store::find_managed(&self.store, STACK_NAME).await? {
-            tracing::info!(server = %row.server_id, "using the managed registry");
-            self.use_registry(registry);
-            return Ok(true);
-        }
+    /// Uses the managed stack a previous start set up, if the store holds one.
+    async fn adopt(&self, registry: &Registry) -> Result<bool> {
+        let Some(row) = store::find_managed(&self.store, STACK_NAME).await? else {
+            return Ok(false);
+        };
+        tracing::info!(server = %row.server_id, "using the managed registry");
+        self.use_registry(registry.clone());
+        Ok(true)
+    }
+
+    /// Sets the registry up on the first local server whose engine has the image.
+    async fn set_up(&self, settings: &RegistrySettings, registry: &Registry) -> Result<bool> {
         for server in self.servers.connections() {
             let local = matches!(server.endpoint, Endpoint::Unix(_));
             if !local || server.ensure_reachable().is_err() {
@@ -101,7 +118,7 @@ impl Stacks {
             };
             self.start(&actor, &key, step).await?;
             tracing::info!(server = %server.name, listen = %settings.managed_listen, "set up the managed registry");
-            self.use_registry(registry);
+            self.use_registry(registry.clone());
             return Ok(true);
         }
         Ok(false)
@@ -110,4 +127,19 @@ impl Stacks {
     fn use_registry(&self, registry: Registry) {
         *self.registry.write().unwrap_or_else(|e| e.into_inner()) = Some(registry);
     }
+}
+
+/// The registry monitor manages itself, as monitor reaches it (on the host it runs on,
+/// so a wildcard listen address is dialled on loopback); `None` when a registry URL is
+/// configured or management is off. A malformed address stops monitor at start.
+pub fn managed_registry(settings: &RegistrySettings) -> anyhow::Result<Option<Registry>> {
+    let configured = settings
+        .url
+        .as_deref()
+        .is_some_and(|url| !url.trim().is_empty());
+    if configured || !settings.managed {
+        return Ok(None);
+    }
+    let listen = settings.managed_listen.replace("0.0.0.0", "127.0.0.1");
+    Registry::at(&format!("http://{listen}"), None, None).map(Some)
 }

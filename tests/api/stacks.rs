@@ -831,7 +831,7 @@ async fn monitor_runs_its_own_registry_where_the_image_exists_and_builds_push_to
     let listen = format!("127.0.0.1:{port}");
     let mut env = fast_checks();
     env.push(("MONITOR_REGISTRY__MANAGED_LISTEN".into(), listen.clone()));
-    let app = TestApp::spawn_with_env(env).await;
+    let mut app = TestApp::spawn_with_env(env).await;
     let admin = app.admin_token().await;
     let server = add_server(&app, &admin, "local", &dockerd.host, None).await;
 
@@ -877,6 +877,31 @@ async fn monitor_runs_its_own_registry_where_the_image_exists_and_builds_push_to
             .as_str()
             .is_some_and(|reference| reference.starts_with(&format!("{listen}/web:"))),
         "{images}"
+    );
+
+    // A later start adopts the registry it set up instead of setting up another.
+    app.restart().await;
+    let admin = app.admin_token().await;
+    crate::dockerd::eventually(
+        "the restarted server to list the images from its registry",
+        std::time::Duration::from_secs(20),
+        || async {
+            let images = stack(&app, &admin, &id).await["images"].clone();
+            (images.as_array().map(Vec::len) == Some(2)).then_some(())
+        },
+    )
+    .await;
+    let body = app.graphql(Some(&admin), stacks, json!({})).await;
+    let names: Vec<_> = body["data"]["stacks"]["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|edge| edge["node"]["name"].as_str())
+        .collect();
+    assert_eq!(
+        names.iter().filter(|name| **name == "registry").count(),
+        1,
+        "{body}"
     );
 }
 
