@@ -150,6 +150,10 @@ impl Application {
         let token = self.state.shutdown.clone();
         let websockets = self.state.websockets.clone();
         tracing::info!(address = %address, "listening");
+        match crate::resident::release_start_up_code() {
+            Ok(bytes) => tracing::debug!(mappings_mib = bytes >> 20, "start-up code released"),
+            Err(error) => tracing::debug!(%error, "cannot release start-up code"),
+        }
         let stopping = token.clone();
         let server = axum::serve(
             self.listener,

@@ -17,6 +17,7 @@
 //! - [`health`]: health of each component.
 //! - [`backup`]: streaming backup, restore, nuke.
 //! - [`metrics`]: Prometheus metrics.
+//! - [`resident`]: gives memory back: start-up's executable pages, freed large buffers.
 //! - [`error`]: the one error type and its GraphQL/HTTP mapping.
 
 pub mod agent;
@@ -34,6 +35,7 @@ pub mod health;
 pub mod http;
 pub mod metrics;
 pub mod operations;
+pub mod resident;
 pub mod servers;
 pub mod stacks;
 pub mod store;

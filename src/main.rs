@@ -8,6 +8,7 @@ use monitor::cli::{Cli, Command, DbCommand, ServeArgs};
 use monitor::config::{LogFormat, Settings};
 
 fn main() -> ExitCode {
+    monitor::resident::return_large_buffers_when_freed();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,

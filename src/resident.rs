@@ -1,0 +1,135 @@
+//! Keeps what monitor holds in memory to what it uses: the pages of its own executable
+//! that start-up read in go back to the kernel once monitor serves, and large buffers go
+//! back when they are freed.
+//!
+//! Opening the store and applying its schema runs code spread over most of the
+//! executable's text, and the kernel maps 64 KiB around every page it faults in
+//! (fault-around). Start-up so leaves some 45 MiB of the executable resident, most of
+//! which an idle server never runs again. These are clean pages of a file: dropping them
+//! (`MADV_PAGEOUT`) loses nothing, and code that runs later faults its own pages back in.
+//! Private memory (the heap, the store's caches) is not touched. Linux only.
+//!
+//! glibc serves an allocation over its mmap threshold (128 KiB) from a mapping of its
+//! own, but raises that threshold to the size of every such buffer freed, up to 32 MiB.
+//! After the first login, the 19 MiB argon2 works in would come from the heap for good
+//! and stay resident; a fixed threshold stops glibc from moving it.
+
+use std::path::Path;
+
+/// Fixes glibc's mmap threshold at its default, so large buffers are unmapped when freed.
+/// Call it first thing in `main`, before any thread starts: glibc's `mallopt` is not
+/// thread-safe.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn return_large_buffers_when_freed() {
+    const DEFAULT_MMAP_THRESHOLD: libc::c_int = 128 * 1024;
+    // SAFETY: mallopt only sets one of the allocator's tunables, and memory already
+    // allocated is unaffected; it runs before any other thread exists.
+    unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, DEFAULT_MMAP_THRESHOLD) };
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub fn return_large_buffers_when_freed() {}
+
+/// A mapping of the executable that only ever holds the file's own bytes.
+#[derive(Debug, PartialEq, Eq)]
+struct ReadOnlyMapping {
+    start: usize,
+    end: usize,
+}
+
+/// Drops the resident pages of the executable's read-only mappings; returns how many
+/// bytes of mappings were advised.
+#[cfg(target_os = "linux")]
+pub fn release_start_up_code() -> std::io::Result<usize> {
+    use nix::sys::mman::{MmapAdvise, madvise};
+
+    let executable = std::fs::read_link("/proc/self/exe")?;
+    let maps = std::fs::read_to_string("/proc/self/maps")?;
+    let mut advised = 0;
+    for mapping in read_only_mappings(&maps, &executable) {
+        let length = mapping.end - mapping.start;
+        let Some(start) = std::ptr::NonNull::new(mapping.start as *mut std::ffi::c_void) else {
+            continue;
+        };
+        // SAFETY: the range is exactly one of this process's own mappings, read-only and
+        // backed by the executable file. MADV_PAGEOUT only reclaims its resident pages;
+        // the next access reads the same bytes back from the file, so no memory that
+        // Rust code holds a reference into changes.
+        unsafe { madvise(start, length, MmapAdvise::MADV_PAGEOUT) }
+            .map_err(std::io::Error::from)?;
+        advised += length;
+    }
+    Ok(advised)
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn release_start_up_code() -> std::io::Result<usize> {
+    Ok(0)
+}
+
+/// The read-only mappings of `executable` in a `/proc/<pid>/maps` listing.
+fn read_only_mappings(maps: &str, executable: &Path) -> Vec<ReadOnlyMapping> {
+    maps.lines()
+        .filter_map(|line| {
+            // address perms offset dev inode pathname (which may contain spaces)
+            let mut fields = line.splitn(6, ' ');
+            let (range, perms) = (fields.next()?, fields.next()?);
+            let path = fields.nth(3)?.trim_start();
+            if perms.contains('w') || Path::new(path) != executable {
+                return None;
+            }
+            let (start, end) = range.split_once('-')?;
+            Some(ReadOnlyMapping {
+                start: usize::from_str_radix(start, 16).ok()?,
+                end: usize::from_str_radix(end, 16).ok()?,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAPS: &str = "\
+55d0c0000000-55d0c1d67000 r--p 00000000 00:2a 1234   /opt/monitor/bin/monitor
+55d0c1d67000-55d0c7f01000 r-xp 01d67000 00:2a 1234   /opt/monitor/bin/monitor
+55d0c8159000-55d0c8164000 rw-p 08159000 00:2a 1234   /opt/monitor/bin/monitor
+55d0c9000000-55d0c9100000 rw-p 00000000 00:00 0      [heap]
+7f00aa000000-7f00aa028000 r-xp 00028000 00:2a 99     /usr/lib/x86_64-linux-gnu/libc.so.6
+7f00ab000000-7f00ab001000 r--p 00000000 00:2a 77     /opt/monitor/bin/monitor-old (deleted)
+";
+
+    #[test]
+    fn only_the_executables_read_only_mappings_are_chosen() {
+        let mappings = read_only_mappings(MAPS, Path::new("/opt/monitor/bin/monitor"));
+        assert_eq!(
+            mappings,
+            vec![
+                ReadOnlyMapping {
+                    start: 0x55d0c0000000,
+                    end: 0x55d0c1d67000
+                },
+                ReadOnlyMapping {
+                    start: 0x55d0c1d67000,
+                    end: 0x55d0c7f01000
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_replaced_executable_is_still_found_by_its_deleted_name() {
+        let executable = Path::new("/opt/monitor/bin/monitor-old (deleted)");
+        assert_eq!(read_only_mappings(MAPS, executable).len(), 1);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_test_binarys_own_code_can_be_released_and_still_runs() {
+        let advised = release_start_up_code().expect("madvise succeeds on our own mappings");
+        assert!(advised > 0, "the test binary has read-only mappings");
+        // Code and constants come back from the file on their next use.
+        assert_eq!(format!("{:x}", 0x55d0c0000000_usize), "55d0c0000000");
+    }
+}
