@@ -525,7 +525,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 
 async fn idle_and_cold_start(data_dir: &Path, size: usize) {
     println!(
-        "\n### idle RSS and cold start with {size} events ({COLD_STARTS} starts, warm page cache)"
+        "\n### idle RSS and cold start with {size} events ({COLD_STARTS} starts back to back; each start pages its start-up code out)"
     );
     let http = reqwest::Client::new();
     let mut starts = Vec::new();
