@@ -91,16 +91,21 @@ impl Application {
         .await?;
         let containers = Containers::new(audit.clone());
         let operations = Operations::start(store.clone(), audit.clone()).await?;
+        let configured_registry = Registry::from_settings(&settings.registry)?;
+        let managed_registry = match configured_registry {
+            Some(_) => None,
+            None => crate::stacks::managed::managed_registry(&settings.registry)?,
+        };
         let stacks = Stacks::new(
             store.clone(),
             audit.clone(),
             servers.clone(),
             containers.clone(),
             operations.clone(),
-            Registry::from_settings(&settings.registry)?,
+            configured_registry,
             &settings.data_dir,
         );
-        if let Some(registry) = crate::stacks::managed::managed_registry(&settings.registry)? {
+        if let Some(registry) = managed_registry {
             tokio::spawn(stacks.clone().manage_registry(
                 registry,
                 settings.registry.clone(),

@@ -124,12 +124,43 @@ mod tests {
         assert_eq!(read_only_mappings(MAPS, executable).len(), 1);
     }
 
+    /// KiB of the executable's read-only mappings now resident, from `/proc/self/smaps`.
+    #[cfg(target_os = "linux")]
+    fn resident_executable_kib() -> u64 {
+        let executable = std::fs::read_link("/proc/self/exe").expect("/proc/self/exe");
+        let smaps = std::fs::read_to_string("/proc/self/smaps").expect("/proc/self/smaps");
+        let mut in_executable = false;
+        let mut kib = 0;
+        for line in smaps.lines() {
+            if let Some(rss) = line.strip_prefix("Rss:") {
+                if in_executable {
+                    kib += rss
+                        .trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<u64>()
+                        .unwrap_or(0);
+                }
+            } else if !line.split(' ').next().is_some_and(|key| key.ends_with(':')) {
+                // A mapping's header line; the lines after it (`Key: value`) describe it.
+                in_executable = !read_only_mappings(line, &executable).is_empty();
+            }
+        }
+        kib
+    }
+
     #[cfg(target_os = "linux")]
     #[test]
-    fn the_test_binarys_own_code_can_be_released_and_still_runs() {
+    fn releasing_drops_the_executables_resident_pages_and_code_still_runs() {
+        let before = resident_executable_kib();
         let advised = release_start_up_code().expect("madvise succeeds on our own mappings");
+        let after = resident_executable_kib();
         assert!(advised > 0, "the test binary has read-only mappings");
-        // Code and constants come back from the file on their next use.
-        assert_eq!(format!("{:x}", 0x55d0c0000000_usize), "55d0c0000000");
+        assert!(
+            // Reading smaps runs code too, and other tests run beside this one: what
+            // matters is that a large share went.
+            after * 4 < before * 3,
+            "resident pages of the executable: {before} KiB before, {after} KiB after"
+        );
     }
 }

@@ -37,20 +37,12 @@ impl Stacks {
         // Only monitor creates the managed stack, and only here: once the store has said
         // it holds none, asking again at every check would only keep the store's query
         // engine (and its code) busy on an idle server.
-        let mut stored_stack_ruled_out = false;
+        let mut store_has_none = false;
         loop {
-            let attempt = if stored_stack_ruled_out {
-                self.set_up(&settings, &registry).await
-            } else {
-                match self.adopt(&registry).await {
-                    Ok(false) => {
-                        stored_stack_ruled_out = true;
-                        self.set_up(&settings, &registry).await
-                    }
-                    other => other,
-                }
-            };
-            match attempt {
+            match self
+                .adopt_or_set_up(&settings, &registry, &mut store_has_none)
+                .await
+            {
                 Ok(true) => return,
                 Ok(false) => {}
                 Err(error) => tracing::warn!(%error, "cannot set up the managed registry yet"),
@@ -62,14 +54,23 @@ impl Stacks {
         }
     }
 
-    /// Uses the managed stack a previous start set up, if the store holds one.
-    async fn adopt(&self, registry: &Registry) -> Result<bool> {
-        let Some(row) = store::find_managed(&self.store, STACK_NAME).await? else {
-            return Ok(false);
-        };
-        tracing::info!(server = %row.server_id, "using the managed registry");
-        self.use_registry(registry.clone());
-        Ok(true)
+    /// Uses the managed stack a previous start set up, unless the store has already said
+    /// it holds none; otherwise sets the registry up.
+    async fn adopt_or_set_up(
+        &self,
+        settings: &RegistrySettings,
+        registry: &Registry,
+        store_has_none: &mut bool,
+    ) -> Result<bool> {
+        if !*store_has_none {
+            if let Some(row) = store::find_managed(&self.store, STACK_NAME).await? {
+                tracing::info!(server = %row.server_id, "using the managed registry");
+                self.use_registry(registry.clone());
+                return Ok(true);
+            }
+            *store_has_none = true;
+        }
+        self.set_up(settings, registry).await
     }
 
     /// Sets the registry up on the first local server whose engine has the image.
@@ -130,14 +131,10 @@ impl Stacks {
 }
 
 /// The registry monitor manages itself, as monitor reaches it (on the host it runs on,
-/// so a wildcard listen address is dialled on loopback); `None` when a registry URL is
-/// configured or management is off. A malformed address stops monitor at start.
+/// so a wildcard listen address is dialled on loopback); `None` when management is off.
+/// A malformed address stops monitor at start.
 pub fn managed_registry(settings: &RegistrySettings) -> anyhow::Result<Option<Registry>> {
-    let configured = settings
-        .url
-        .as_deref()
-        .is_some_and(|url| !url.trim().is_empty());
-    if configured || !settings.managed {
+    if !settings.managed {
         return Ok(None);
     }
     let listen = settings.managed_listen.replace("0.0.0.0", "127.0.0.1");

@@ -31,7 +31,6 @@ pub async fn run_command(app: &TestApp, token: &str, server: &str, command: &str
         .to_string()
 }
 
-/// Every line of an operation's output stream, until the stream completes.
 /// A `graphql-transport-ws` socket following an operation's output.
 async fn follow_output(app: &TestApp, token: &str, id: &str) -> ws::Socket {
     ws::subscribe(
@@ -44,6 +43,7 @@ async fn follow_output(app: &TestApp, token: &str, id: &str) -> ws::Socket {
     .await
 }
 
+/// Every line of an operation's output stream, until the stream completes.
 pub async fn whole_output(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
     let mut socket = follow_output(app, token, id).await;
     let mut lines = Vec::new();
