@@ -34,6 +34,8 @@ async function runCommand(page, command, { server = 'local', directory } = {}) {
   await page.getByTestId('run-command-submit').click();
 }
 
+const RUN_COMMAND = 'mutation($input: RunCommandInput!) { runCommand(input: $input) { id } }';
+
 const outputTexts = (page) => page.locator('[data-testid="operation-output"] .log-text').allInnerTexts();
 
 test('a command that fails shows its output, FAILED and its exit code', async () => {
@@ -108,4 +110,25 @@ test('the history filters by status and server, and opens an operation\'s output
   assert.match(await detail.getByTestId('operation-exit-code').innerText(), /exit 7/);
   assert.match(await detail.getByTestId('operation-target').innerText(), /echo history-bad; exit 7/);
   await screenshot(page, 'operation');
+});
+
+test('after every status chip and server change the history stays live: a new command appears, no "stopped" note', async () => {
+  const [local] = await addServers();
+  const page = await signedIn();
+  await page.getByTestId('nav-operations').click();
+  await page.getByTestId('operations-table').waitFor();
+  // Each change leaves one operationUpdated feed and opens another.
+  for (const status of ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'INTERRUPTED']) {
+    await page.getByTestId(`filter-status-${status}`).click();
+    await page.getByTestId(`filter-status-${status}`).click();
+  }
+  await page.getByTestId('filter-server').selectOption({ label: 'local' });
+  await page.getByTestId('filter-server').selectOption({ label: 'All servers' });
+  await page.getByTestId('filter-status-SUCCEEDED').click();
+
+  const token = await monitor.tokenFor('admin', monitor.adminPassword);
+  await monitor.data(RUN_COMMAND, { input: { serverId: local, command: 'echo after-chips' } }, token);
+  await page.getByTestId('operation-row').filter({ hasText: 'echo after-chips' }).waitFor();
+  await page.getByTestId('operations-live').waitFor();
+  assert.equal(await page.getByTestId('operations-live-stopped').count(), 0);
 });

@@ -141,6 +141,23 @@ test('bad input to "run container" shows the error at its field and runs nothing
   assert.equal(inspect.status, 'rejected');
 });
 
+test('after every status chip and server change the list stays live: new containers arrive, no "stopped" note', async () => {
+  const page = await openContainers();
+  // Each change leaves one containerEvents feed and opens another.
+  for (const status of ['CREATED', 'RUNNING', 'UNHEALTHY', 'PAUSED', 'RESTARTING', 'REMOVING', 'EXITED', 'DEAD']) {
+    await page.getByTestId(`filter-status-${status}`).click();
+    await page.getByTestId(`filter-status-${status}`).click();
+  }
+  await page.getByTestId('filter-server').selectOption({ label: 'engine' });
+  await page.getByTestId('filter-server').selectOption({ label: 'All servers' });
+  await page.getByTestId('filter-status-RUNNING').click();
+
+  await dockerd.run('--name', 'after-filters', IMAGE, ...SERVE);
+  await rowWithStatus(page, 'after-filters', 'RUNNING').waitFor();
+  await page.getByTestId('containers-live').waitFor();
+  assert.equal(await page.locator('[data-testid^="live-stopped-"]').count(), 0);
+});
+
 test('a server that cannot be reached is a warning; the other servers\' containers still show', async () => {
   await dockerd.run('--name', 'still-listed', IMAGE, ...SERVE);
   await addServer(monitor, 'gone', 'unix:///nonexistent/docker.sock');

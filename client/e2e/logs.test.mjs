@@ -83,6 +83,21 @@ test('pause counts new lines without showing them; resume shows them', async () 
   assert.ok((await lineCount(page)) > frozen.length + 2);
 });
 
+test('after a new tail the log is still followed: new lines arrive and it never says it ended', async () => {
+  await dockerd.run('--name', 'retailed', IMAGE, 'sh', '-c', TICKING);
+  const page = await openLog('retailed');
+  await line(page, 'tick 2').waitFor();
+
+  // Each change leaves one containerLogs stream and opens another.
+  for (const tail of ['1000', '5000', '100']) await page.getByTestId('log-tail').selectOption(tail);
+  const newest = await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid="log-line"] .log-text')].at(-1)?.textContent.match(/^tick (\d+)$/)?.[1],
+  );
+  const last = Number(await newest.jsonValue());
+  await line(page, `tick ${last + 3}`).waitFor();
+  assert.equal(await page.getByTestId('log-state').innerText(), '● following');
+});
+
 test('a long log keeps only the newest 5000 lines in the page', async () => {
   await dockerd.docker('run', '--network', 'host', '--name', 'long', IMAGE, 'seq', '1', '12000');
   const page = await openLog('long');

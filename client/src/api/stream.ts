@@ -26,24 +26,39 @@ export interface StreamSink<Data> {
   done(): void;
 }
 
-/** Subscribes; returns the function that unsubscribes. */
+/**
+ * Subscribes; returns the function that unsubscribes. Once it is called, `sink` hears
+ * nothing more: graphql-ws completes the sink of a subscription its subscriber let go
+ * (asynchronously, after the view has already opened the next one), and that "end"
+ * belongs to a stream the view has left.
+ */
 export function openStream<Data, Variables extends AnyVariables>(
   streams: WsClient,
   document: TypedDocumentNode<Data, Variables>,
   variables: Variables,
   sink: StreamSink<Data>,
 ): () => void {
-  return streams.subscribe<Data>(
+  let open = true;
+  const unsubscribe = streams.subscribe<Data>(
     { query: stringifyDocument(document), variables: variables as Record<string, unknown> },
     {
       next(result) {
+        if (!open) return;
         for (const error of result.errors ?? []) sink.itemError(error);
         if (result.data) sink.item(result.data);
       },
-      error: (error) => sink.failed(describe(error)),
-      complete: () => sink.done(),
+      error: (error) => {
+        if (open) sink.failed(describe(error));
+      },
+      complete: () => {
+        if (open) sink.done();
+      },
     },
   );
+  return () => {
+    open = false;
+    unsubscribe();
+  };
 }
 
 /** graphql-ws fails a subscription with the server's errors, a close event or an Error. */
