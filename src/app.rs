@@ -21,7 +21,7 @@ use crate::metrics::Metrics;
 use crate::operations::Operations;
 use crate::servers::Servers;
 use crate::stacks::{Registry, Stacks};
-use crate::store::{Store, StoreAddress};
+use crate::store::{DataDirLock, Store, StoreAddress};
 use crate::users::{UserLoader, Users};
 
 /// How long in-flight requests get to finish once shutdown starts.
@@ -54,12 +54,16 @@ pub struct AppState {
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    /// Kept until the server stops: no other monitor opens this data directory meanwhile.
+    data_dir: DataDirLock,
 }
 
 impl Application {
-    /// Opens the store (refusing an incompatible one), creates the first admin on a
-    /// fresh store, and binds the listen address.
+    /// Locks the data directory (refusing one another monitor holds), opens the store
+    /// (refusing an incompatible one), creates the first admin on a fresh store, and
+    /// binds the listen address.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let data_dir = DataDirLock::acquire(&settings.data_dir)?;
         let address = StoreAddress::from_settings(&settings);
         let store = Store::connect(&address).await?;
         store.prepare().await?;
@@ -133,7 +137,11 @@ impl Application {
             shutdown,
             websockets: TaskTracker::new(),
         };
-        Ok(Application { listener, state })
+        Ok(Application {
+            listener,
+            state,
+            data_dir,
+        })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -154,7 +162,7 @@ impl Application {
         });
         let token = self.state.shutdown.clone();
         let websockets = self.state.websockets.clone();
-        tracing::info!(address = %address, "listening");
+        tracing::info!(address = %address, url = %browser_url(address), "listening");
         match crate::resident::release_start_up_code() {
             Ok(bytes) => tracing::debug!(mappings_mib = bytes >> 20, "start-up code released"),
             Err(error) => tracing::debug!(%error, "cannot release start-up code"),
@@ -183,8 +191,22 @@ impl Application {
             } => tracing::warn!("in-flight requests did not finish within the grace period"),
         }
         tracing::info!("stopped");
+        drop(self.data_dir);
         Ok(())
     }
+}
+
+/// The address as a link a terminal makes clickable: `http://127.0.0.1:8080/`. A
+/// wildcard address (`0.0.0.0`, `::`) is reached on this host through loopback.
+fn browser_url(address: SocketAddr) -> String {
+    let mut reachable = address;
+    if address.ip().is_unspecified() {
+        reachable.set_ip(match address {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    format!("http://{reachable}/")
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
@@ -212,5 +234,20 @@ pub async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_browser_url_of_a_wildcard_address_is_on_loopback() {
+        let any: SocketAddr = "0.0.0.0:8080".parse().expect("an address");
+        let any_v6: SocketAddr = "[::]:8080".parse().expect("an address");
+        let given: SocketAddr = "192.0.2.7:9000".parse().expect("an address");
+        assert_eq!(browser_url(any), "http://127.0.0.1:8080/");
+        assert_eq!(browser_url(any_v6), "http://[::1]:8080/");
+        assert_eq!(browser_url(given), "http://192.0.2.7:9000/");
     }
 }

@@ -39,22 +39,27 @@ pub enum Command {
     },
 }
 
+/// `serve`'s flags. Each names the environment variable that sets the same value; the
+/// defaults are written in the help rather than given to clap, because a clap default
+/// would count as a flag and hide what `monitor.toml` says (see `config`).
 #[derive(Debug, Default, Args)]
 pub struct ServeArgs {
-    /// Address to listen on [default: 127.0.0.1:8080].
-    #[arg(long)]
+    /// Address to listen on; port 0 picks a free one [default: 127.0.0.1:8080]
+    #[arg(long, env = "MONITOR_LISTEN")]
     pub listen: Option<std::net::SocketAddr>,
-    /// Directory of the embedded store [default: ./data].
-    #[arg(long)]
+    /// Directory of the embedded store and the stacks' checkouts; one monitor at a
+    /// time [default: ./data]
+    #[arg(long, env = "MONITOR_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Store URL: surrealkv://DIR, rocksdb://DIR, mem://, ws://HOST:PORT.
-    #[arg(long)]
+    /// Store URL: surrealkv://DIR, rocksdb://DIR, mem://, ws://HOST:PORT [default:
+    /// surrealkv://DATA_DIR/store]
+    #[arg(long, env = "MONITOR_DB")]
     pub db: Option<String>,
-    /// Config file [default: ./monitor.toml when present].
+    /// Config file [default: ./monitor.toml when present]
     #[arg(long, env = "MONITOR_CONFIG")]
     pub config: Option<PathBuf>,
-    /// Log format.
-    #[arg(long, value_enum)]
+    /// Log format: pretty for people, json for log pipelines [default: pretty]
+    #[arg(long, value_enum, env = "MONITOR_LOG_FORMAT")]
     pub log_format: Option<LogFormat>,
 }
 

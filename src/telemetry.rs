@@ -1,7 +1,10 @@
-//! Logging: `tracing` to stderr, pretty for people or JSON for pipelines.
+//! Logging: `tracing` to stderr, pretty for people or JSON for pipelines; colours only
+//! when stderr is a terminal, so log files and journals get plain text.
 //!
 //! The level comes from `RUST_LOG` when set (e.g. `RUST_LOG=monitor=debug`), else `info`
 //! for monitor and `warn` for the noisy store internals.
+
+use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::format::FmtSpan;
@@ -16,6 +19,7 @@ pub fn init(format: LogFormat) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_span_events(FmtSpan::NONE);
     match format {
         LogFormat::Pretty => builder.init(),

@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tokio::io::AsyncWriteExt;
 
 use crate::cli::{BackupArgs, RestoreArgs};
-use crate::store::{Store, StoreAddress};
+use crate::store::{DataDirLock, Store, StoreAddress};
 
 fn address(data_dir: &Path, db: Option<&str>) -> StoreAddress {
     let settings = crate::config::Settings {
@@ -17,6 +17,15 @@ fn address(data_dir: &Path, db: Option<&str>) -> StoreAddress {
         ..crate::config::Settings::default()
     };
     StoreAddress::from_settings(&settings)
+}
+
+/// The data directory's lock when the store is the one embedded in it: a store a
+/// running monitor has open is neither restored into nor nuked.
+fn embedded(data_dir: &Path, db: Option<&str>) -> anyhow::Result<Option<DataDirLock>> {
+    match db {
+        None => DataDirLock::acquire(data_dir).map(Some),
+        Some(_) => Ok(None),
+    }
 }
 
 fn bar(length: Option<u64>, template: &str) -> ProgressBar {
@@ -80,6 +89,7 @@ pub async fn download(args: BackupArgs) -> anyhow::Result<()> {
 /// Restores a backup file into an empty store (or, with `--force`, a wiped one).
 pub async fn restore_file(args: RestoreArgs) -> anyhow::Result<()> {
     let verified = super::restore::verify(&args.file).await?;
+    let _data_dir = embedded(&args.data_dir, args.db.as_deref())?;
     let store = Store::connect(&address(&args.data_dir, args.db.as_deref())).await?;
     if !store.is_empty().await? {
         if !args.force {
@@ -107,6 +117,7 @@ pub async fn restore_file(args: RestoreArgs) -> anyhow::Result<()> {
 /// Wipes a store after the user confirms. An embedded store's directory is removed
 /// without opening it, so even a store too broken or too new to open can be nuked.
 pub async fn nuke(data_dir: &Path, db: Option<&str>, yes: bool) -> anyhow::Result<()> {
+    let _data_dir = embedded(data_dir, db)?;
     let address = address(data_dir, db);
     if !yes {
         eprint!(

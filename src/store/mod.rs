@@ -3,9 +3,11 @@
 //!
 //! Domains own their tables and queries; this module only opens the store, applies the
 //! schema, guards the storage format version, and offers the whole-store operations
-//! (emptiness, nuke) that backup and restore need.
+//! (emptiness, nuke) that backup and restore need, and the lock that keeps a data
+//! directory to one monitor.
 
 mod format;
+mod lock;
 mod schema;
 
 use std::sync::Arc;
@@ -20,6 +22,7 @@ use crate::config::Settings;
 use crate::error::{Error, Result};
 
 pub use format::{CURRENT_FORMAT, FormatCheck, META_TABLE};
+pub use lock::{DataDirLock, LOCK_FILE};
 
 /// A cheap, cloneable handle on the store. Clones share one SurrealDB session: cloning
 /// a `Surreal` handle opens a new session, whose state costs about 2 MiB, and every

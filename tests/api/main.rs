@@ -22,5 +22,6 @@ mod schema;
 mod servers;
 mod stacks;
 mod stacks_on_agents;
+mod start_up;
 mod users;
 mod websocket;
