@@ -1,7 +1,9 @@
 // The audit log: what happened is listed, filtered, sorted, paged, and arrives live.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { test } from 'node:test';
-import { screenshot, signIn, useMonitor } from './helpers.mjs';
+import { addServer, screenshot, signIn, useMonitor } from './helpers.mjs';
 
 const monitor = useMonitor();
 const CREATE_USER = 'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }';
@@ -121,4 +123,36 @@ test('"load more" brings the next page after the first 50 events', async () => {
   await waitForRows(page, (kinds) => kinds.length > 50);
   const ids = await page.getByTestId('audit-row').evaluateAll((rows) => rows.map((row) => row.dataset.id));
   assert.equal(new Set(ids).size, ids.length, 'an event is listed twice');
+});
+
+test('the kind filter offers every kind schema.graphql has, in its order', async () => {
+  const schema = await readFile(resolve(import.meta.dirname, '../../schema.graphql'), 'utf8');
+  const kinds = schema
+    .match(/^enum AuditKind \{([^}]*)\}/m)[1]
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /^[A-Z_]+$/.test(line));
+  const page = await openAudit();
+
+  const offered = await page
+    .locator('[data-testid^="filter-kind-"]')
+    .evaluateAll((chips) => chips.map((chip) => chip.dataset.testid.slice('filter-kind-'.length)));
+  assert.deepEqual(offered, kinds);
+});
+
+test('a server is named in the audit log, there is no App column, and the table fits a 1280 px window', async () => {
+  await addServer(monitor, 'audited-server', 'unix:///nonexistent/docker.sock');
+  const page = await openAudit();
+
+  const row = page.locator('[data-testid="audit-row"][data-kind="SERVER_CREATED"]').first();
+  await row.getByTestId('audit-server').filter({ hasText: 'audited-server' }).waitFor();
+  const headers = await page.getByTestId('audit-table').locator('th').allInnerTexts();
+  assert.ok(!headers.some((header) => /\bApp\b/.test(header)), headers.join());
+  const table = await page.getByTestId('audit-table').evaluate((el) => ({
+    right: el.getBoundingClientRect().right,
+    width: el.scrollWidth,
+    shown: el.clientWidth,
+  }));
+  assert.ok(table.right <= 1280 && table.width <= table.shown, JSON.stringify(table));
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
 });

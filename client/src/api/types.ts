@@ -1,10 +1,16 @@
-// GraphQL types shared by several pages (see schema.graphql at the repository root).
-export type DateTime = string; // RFC 3339
-export type Role = 'ADMIN' | 'OPERATOR' | 'VIEWER';
-export type HealthStatus = 'UP' | 'DEGRADED' | 'DOWN';
-export type OrderDirection = 'ASC' | 'DESC';
+// GraphQL types shared by several pages; enums and inputs come from schema.graphql at
+// the repository root through schema.generated.ts (`npm run codegen`).
+import { Role } from './schema.generated';
 
+export type { HealthStatus, OrderDirection } from './schema.generated';
+export { Role };
+export type DateTime = string; // RFC 3339
+
+/** Strongest first, as the role pickers offer them. */
 export const ROLES: Role[] = ['ADMIN', 'OPERATOR', 'VIEWER'];
+
+// Spelled out rather than read from the enum's order, which is the schema's to change.
+const RANK: Record<Role, number> = { VIEWER: 0, OPERATOR: 1, ADMIN: 2 };
 
 export interface User {
   id: string;
@@ -24,5 +30,5 @@ export interface Connection<T> {
 
 /** Whether `role` may do what `required` may: ADMIN ⊇ OPERATOR ⊇ VIEWER. */
 export function roleAllows(role: Role, required: Role): boolean {
-  return ROLES.indexOf(role) <= ROLES.indexOf(required);
+  return RANK[role] >= RANK[required];
 }

@@ -2,6 +2,10 @@
 // opens its detail, live arrivals are highlighted.
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
+import { Link } from '../router';
+import { useServerChoices } from '../servers/useServerChoices';
+import { stackPath } from '../stacks/StackPage';
+import { useStackNames } from '../stacks/useStackNames';
 import { Time } from '../ui/Time';
 import { AuditDetail } from './AuditDetail';
 import type { AuditEvent, AuditEventOrder, AuditOrderField } from './queries';
@@ -14,8 +18,31 @@ const COLUMNS: { label: string; sort?: AuditOrderField }[] = [
   { label: 'Subject' },
   { label: 'Stack', sort: 'STACK' },
   { label: 'Server', sort: 'SERVER' },
-  { label: 'App' },
 ];
+
+/** A stack or server by name while it is listed; one that is gone by a short id. */
+function Named({ id, name, href }: { id: string | null; name: string | undefined; href?: (id: string) => string }) {
+  if (!id) return null;
+  if (name === undefined) {
+    return (
+      <span class="mono muted" title={`not listed any more: ${id}`}>
+        {id.slice(0, 8)}…
+      </span>
+    );
+  }
+  return href ? (
+    // A click on the link opens the stack, not the row's detail.
+    <span onClick={(event) => event.stopPropagation()}>
+      <Link href={href(id)} class="mono">
+        {name}
+      </Link>
+    </span>
+  ) : (
+    <span class="mono" title={id}>
+      {name}
+    </span>
+  );
+}
 
 interface AuditTableProps {
   events: AuditEvent[];
@@ -26,6 +53,9 @@ interface AuditTableProps {
 
 export function AuditTable({ events, fresh, order, onOrder }: AuditTableProps) {
   const [open, setOpen] = useState<string | null>(null);
+  const stackName = useStackNames();
+  const { names: serverNames } = useServerChoices();
+  const serverName = (id: string) => serverNames.get(id);
 
   const sortBy = (field: AuditOrderField) =>
     onOrder({
@@ -83,9 +113,12 @@ export function AuditTable({ events, fresh, order, onOrder }: AuditTableProps) {
                 {e.diff && <span class="diff-mark" title="has a diff"> Δ</span>}
               </td>
               <td>{e.subject ? `${e.subject.type} ${e.subject.name ?? e.subject.id ?? ''}` : ''}</td>
-              <td class="mono">{e.stackId ?? ''}</td>
-              <td class="mono">{e.serverId ?? ''}</td>
-              <td class="mono">{e.appId ?? ''}</td>
+              <td data-testid="audit-stack">
+                <Named id={e.stackId} name={e.stackId ? stackName(e.stackId) : undefined} href={stackPath} />
+              </td>
+              <td data-testid="audit-server">
+                <Named id={e.serverId} name={e.serverId ? serverName(e.serverId) : undefined} />
+              </td>
             </tr>
             {open === e.id && (
               <tr class="detail-row">

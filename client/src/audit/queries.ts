@@ -1,30 +1,12 @@
 // The audit log's GraphQL documents and types: events, their filter and order, the live feed.
 import { gql } from '@urql/preact';
+import { type AuditEventFilter, AuditEventOrderField, AuditKind } from '../api/schema.generated';
 import type { Connection, DateTime, OrderDirection } from '../api/types';
 
-// Kept in schema order; new kinds are added here as the server grows them.
-export const AUDIT_KINDS = [
-  'LOGIN_SUCCEEDED',
-  'LOGIN_FAILED',
-  'USER_CREATED',
-  'USER_UPDATED',
-  'USER_DELETED',
-  'API_TOKEN_CREATED',
-  'API_TOKEN_REVOKED',
-  'BACKUP_DOWNLOADED',
-  'SERVER_CREATED',
-  'SERVER_UPDATED',
-  'SERVER_DELETED',
-  'CONTAINER_CREATED',
-  'CONTAINER_STARTED',
-  'CONTAINER_STOPPED',
-  'CONTAINER_RESTARTED',
-  'CONTAINER_REMOVED',
-  'COMMAND_STARTED',
-  'OPERATION_CANCELLED',
-] as const;
+/** Every kind the schema has, in its order: the filter offers them all. */
+export const AUDIT_KINDS = Object.values(AuditKind);
 
-export type AuditKind = (typeof AUDIT_KINDS)[number];
+export { AuditKind };
 
 export interface AuditEvent {
   id: string;
@@ -35,21 +17,12 @@ export interface AuditEvent {
   subject: { type: string; id: string | null; name: string | null } | null;
   stackId: string | null;
   serverId: string | null;
-  appId: string | null;
   diff: { before: unknown; after: unknown } | null;
 }
 
-export interface AuditEventFilter {
-  kinds?: AuditKind[];
-  actor?: string;
-  stackId?: string;
-  serverId?: string;
-  appId?: string;
-  occurredAfter?: DateTime;
-  occurredBefore?: DateTime;
-}
+export type { AuditEventFilter } from '../api/schema.generated';
 
-export type AuditOrderField = 'OCCURRED_AT' | 'KIND' | 'STACK' | 'SERVER';
+export type AuditOrderField = AuditEventOrderField;
 
 export interface AuditEventOrder {
   field: AuditOrderField;
@@ -74,7 +47,6 @@ const AUDIT_EVENT_FIELDS = gql`
     }
     stackId
     serverId
-    appId
     diff {
       before
       after

@@ -1,22 +1,14 @@
 // The Containers page's GraphQL documents and types: lists across servers, the live change
 // feed, the actions, and running a new container.
 import { gql } from '@urql/preact';
+import { stringifyDocument } from '@urql/core';
+import { ContainerHealth, type ContainerFilter, ContainerStatus, type Mutation } from '../api/schema.generated';
 import type { DateTime } from '../api/types';
 
-// Kept in schema order; REMOVED only appears in events, so it is not offered as a filter.
-export const CONTAINER_STATUSES = [
-  'CREATED',
-  'RUNNING',
-  'UNHEALTHY',
-  'PAUSED',
-  'RESTARTING',
-  'REMOVING',
-  'EXITED',
-  'DEAD',
-] as const;
+// REMOVED only appears in events, so it is not offered as a filter.
+export const CONTAINER_STATUSES = Object.values(ContainerStatus).filter((status) => status !== 'REMOVED');
 
-export type ContainerStatus = (typeof CONTAINER_STATUSES)[number] | 'REMOVED';
-export type ContainerHealth = 'NONE' | 'STARTING' | 'HEALTHY' | 'UNHEALTHY';
+export { ContainerHealth, ContainerStatus };
 
 /** The parts of ContainerDetails this client shows; a listed Container has them too. */
 export interface ContainerSummary {
@@ -36,11 +28,7 @@ export interface Container extends ContainerSummary {
   labels: { key: string; value: string }[];
 }
 
-export interface ContainerFilter {
-  statuses?: ContainerStatus[];
-  nameContains?: string;
-  label?: string;
-}
+export type { ContainerFilter } from '../api/schema.generated';
 
 export const CONTAINERS = gql<{ containers: Container[] }, { serverId: string | null; filter: ContainerFilter }>`
   query Containers($serverId: ID, $filter: ContainerFilter) {
@@ -104,17 +92,19 @@ export const CONTAINER = gql<{ container: ContainerSummary }, { serverId: string
 `;
 
 // Start, stop and restart differ only in their field: each takes one container and
-// answers with its state afterwards.
-function containerAction<Field extends string>(field: Field) {
+// answers with its state afterwards. Built from a string, which codegen does not read,
+// so the field is checked against the schema's Mutation type instead.
+function containerAction<Field extends keyof Mutation & string>(field: Field) {
   const name = field[0].toUpperCase() + field.slice(1);
-  return gql<Record<Field, ContainerSummary>, { input: ContainerRef }>`
+  const source = `
     mutation ${name}($input: ContainerInput!) {
       ${field}(input: $input) {
         ...ContainerSummary
       }
     }
-    ${CONTAINER_SUMMARY}
+    ${stringifyDocument(CONTAINER_SUMMARY)}
   `;
+  return gql<Record<Field, ContainerSummary>, { input: ContainerRef }>(source);
 }
 
 export const START_CONTAINER = containerAction('startContainer');

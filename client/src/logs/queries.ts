@@ -1,8 +1,9 @@
 // The log viewer's subscription: a container's last lines, then (following) each new one.
 import { gql } from '@urql/preact';
+import type { LogStream } from '../api/schema.generated';
 import type { DateTime } from '../api/types';
 
-export type LogStream = 'STDOUT' | 'STDERR';
+export type { LogStream } from '../api/schema.generated';
 
 export interface LogLine {
   stream: LogStream;

@@ -1,11 +1,12 @@
 // GraphQL documents and types of operations: the history (a connection) and its changes,
 // one operation, running a command, cancelling, and the output stream.
 import { gql } from '@urql/preact';
+import { type OperationFilter, OperationStatus } from '../api/schema.generated';
 import type { Connection, DateTime, OrderDirection } from '../api/types';
 
-export const OPERATION_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'INTERRUPTED'] as const;
+export const OPERATION_STATUSES = Object.values(OperationStatus);
 
-export type OperationStatus = (typeof OPERATION_STATUSES)[number];
+export { OperationStatus };
 
 export interface Operation {
   id: string;
@@ -32,15 +33,7 @@ export function isFinished(status: OperationStatus): boolean {
   return status !== 'QUEUED' && status !== 'RUNNING';
 }
 
-export interface OperationFilter {
-  statuses?: OperationStatus[];
-  serverId?: string;
-  stackId?: string;
-  /** The steps of one pipeline run. */
-  parentId?: string;
-  /** `true` leaves pipeline steps out, `false` lists only steps. */
-  topLevel?: boolean;
-}
+export type { OperationFilter } from '../api/schema.generated';
 
 export interface OperationOrder {
   field: 'CREATED_AT';

@@ -1,9 +1,10 @@
 // GraphQL documents of the Servers page: the list with live state, the short list other
 // pages pick a server from, and create, update, delete (ADMIN).
 import { gql } from '@urql/preact';
+import type { Reachability } from '../api/schema.generated';
 import type { Connection, DateTime } from '../api/types';
 
-export type Reachability = 'CONNECTING' | 'REACHABLE' | 'UNREACHABLE';
+export type { Reachability } from '../api/schema.generated';
 
 export interface ServerState {
   reachability: Reachability;

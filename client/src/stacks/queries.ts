@@ -3,13 +3,13 @@
 // that is down or a viewer's missing right does not hide the stack), create, update,
 // delete, and the actions, each of which starts an operation.
 import { gql } from '@urql/preact';
+import { type CloneLocation, type Mutation, PipelineStepKind, type StackAction } from '../api/schema.generated';
 import type { Connection, DateTime } from '../api/types';
 
-export type StackAction = 'CLONE' | 'PULL' | 'RUN_SCRIPT' | 'BUILD' | 'PUSH' | 'DEPLOY' | 'ROLLBACK' | 'RUN_PIPELINE';
-export type CloneLocation = 'MONITOR' | 'SERVER';
+export type { CloneLocation, StackAction } from '../api/schema.generated';
+export { PipelineStepKind };
 
-export const PIPELINE_STEP_KINDS = ['PULL', 'BUILD', 'PUSH', 'DEPLOY', 'SCRIPT'] as const;
-export type PipelineStepKind = (typeof PIPELINE_STEP_KINDS)[number];
+export const PIPELINE_STEP_KINDS = Object.values(PipelineStepKind);
 
 export interface RepoScript {
   name: string;
@@ -244,16 +244,19 @@ export interface StartedOperation {
 }
 
 // Clone, pull, build, push, deploy and the pipeline differ only in their field: each
-// takes the stack's id and answers with the operation it started.
-function stackAction<Field extends string>(field: Field) {
+// takes the stack's id and answers with the operation it started. Built from a string,
+// which codegen does not read, so the field is checked against the schema's Mutation
+// type instead.
+function stackAction<Field extends keyof Mutation & string>(field: Field) {
   const name = field[0].toUpperCase() + field.slice(1);
-  return gql<Record<Field, StartedOperation>, { stackId: string }>`
+  const source = `
     mutation ${name}($stackId: ID!) {
       ${field}(stackId: $stackId) {
         id
       }
     }
   `;
+  return gql<Record<Field, StartedOperation>, { stackId: string }>(source);
 }
 
 export const CLONE_STACK_REPO = stackAction('cloneStackRepo');

@@ -1,0 +1,1401 @@
+// Generated from ../schema.graphql by `npm run codegen`: do not edit.
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /**
+   * Implement the DateTime<Utc> scalar
+   *
+   * The input/output is a string in RFC3339 format.
+   */
+  DateTime: { input: string; output: string; }
+  /** A scalar that can represent any JSON value. */
+  JSON: { input: unknown; output: unknown; }
+};
+
+/** Who acted: a person (through a session or API token), monitor itself, or a webhook. */
+export const ActorKind = {
+  User: 'USER',
+  System: 'SYSTEM',
+  Webhook: 'WEBHOOK'
+} as const;
+
+export type ActorKind = typeof ActorKind[keyof typeof ActorKind];
+/** An API token as its owner sees it: everything but the secret. */
+export type ApiToken = {
+  __typename?: 'ApiToken';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  owner: User;
+};
+
+export type ApiTokenConnection = {
+  __typename?: 'ApiTokenConnection';
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** A list of edges. */
+  edges: Array<ApiTokenEdge>;
+  /** A list of nodes. */
+  nodes: Array<ApiToken>;
+};
+
+/** An edge in a connection. */
+export type ApiTokenEdge = {
+  __typename?: 'ApiTokenEdge';
+  /** The item at the end of the edge */
+  node: ApiToken;
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+};
+
+export type AuditActor = {
+  __typename?: 'AuditActor';
+  kind: ActorKind;
+  /** The username, `system`, or the webhook's name. */
+  name: Scalars['String']['output'];
+  /** The user's id when a user acted. */
+  userId?: Maybe<Scalars['ID']['output']>;
+};
+
+/** A configuration change, as the JSON of the object before and after. */
+export type AuditDiff = {
+  __typename?: 'AuditDiff';
+  before?: Maybe<Scalars['JSON']['output']>;
+  after?: Maybe<Scalars['JSON']['output']>;
+};
+
+/** One entry of the audit log. */
+export type AuditEvent = {
+  __typename?: 'AuditEvent';
+  id: Scalars['ID']['output'];
+  occurredAt: Scalars['DateTime']['output'];
+  kind: AuditKind;
+  actor: AuditActor;
+  /** One line a person reads, e.g. `created user alice (OPERATOR)`. */
+  summary: Scalars['String']['output'];
+  subject?: Maybe<AuditSubject>;
+  stackId?: Maybe<Scalars['ID']['output']>;
+  serverId?: Maybe<Scalars['ID']['output']>;
+  appId?: Maybe<Scalars['ID']['output']>;
+  diff?: Maybe<AuditDiff>;
+};
+
+export type AuditEventConnection = {
+  __typename?: 'AuditEventConnection';
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** A list of edges. */
+  edges: Array<AuditEventEdge>;
+  /** A list of nodes. */
+  nodes: Array<AuditEvent>;
+};
+
+/** An edge in a connection. */
+export type AuditEventEdge = {
+  __typename?: 'AuditEventEdge';
+  /** The item at the end of the edge */
+  node: AuditEvent;
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+};
+
+/** Narrows the audit log; every given condition must hold. */
+export type AuditEventFilter = {
+  /** Any of these kinds. */
+  kinds?: InputMaybe<Array<AuditKind>>;
+  /** The actor's name, exactly (a username, `system`, or a webhook's name). */
+  actor?: InputMaybe<Scalars['String']['input']>;
+  stackId?: InputMaybe<Scalars['ID']['input']>;
+  serverId?: InputMaybe<Scalars['ID']['input']>;
+  appId?: InputMaybe<Scalars['ID']['input']>;
+  /** Events at or after this time. */
+  occurredAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Events strictly before this time. */
+  occurredBefore?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** How to sort the audit log: newest first unless told otherwise. */
+export type AuditEventOrder = {
+  field?: AuditEventOrderField;
+  direction?: OrderDirection;
+};
+
+/** The column an audit page is sorted by; ties are broken by time. */
+export const AuditEventOrderField = {
+  OccurredAt: 'OCCURRED_AT',
+  Kind: 'KIND',
+  Stack: 'STACK',
+  Server: 'SERVER'
+} as const;
+
+export type AuditEventOrderField = typeof AuditEventOrderField[keyof typeof AuditEventOrderField];
+/** What happened. Every mutation and trigger in monitor records one of these. */
+export const AuditKind = {
+  LoginSucceeded: 'LOGIN_SUCCEEDED',
+  LoginFailed: 'LOGIN_FAILED',
+  UserCreated: 'USER_CREATED',
+  UserUpdated: 'USER_UPDATED',
+  UserDeleted: 'USER_DELETED',
+  ApiTokenCreated: 'API_TOKEN_CREATED',
+  ApiTokenRevoked: 'API_TOKEN_REVOKED',
+  BackupDownloaded: 'BACKUP_DOWNLOADED',
+  ServerCreated: 'SERVER_CREATED',
+  ServerUpdated: 'SERVER_UPDATED',
+  ServerDeleted: 'SERVER_DELETED',
+  ContainerCreated: 'CONTAINER_CREATED',
+  ContainerStarted: 'CONTAINER_STARTED',
+  ContainerStopped: 'CONTAINER_STOPPED',
+  ContainerRestarted: 'CONTAINER_RESTARTED',
+  ContainerRemoved: 'CONTAINER_REMOVED',
+  CommandStarted: 'COMMAND_STARTED',
+  OperationCancelled: 'OPERATION_CANCELLED',
+  StackCreated: 'STACK_CREATED',
+  StackUpdated: 'STACK_UPDATED',
+  StackDeleted: 'STACK_DELETED',
+  StackCloneStarted: 'STACK_CLONE_STARTED',
+  StackPullStarted: 'STACK_PULL_STARTED',
+  StackScriptStarted: 'STACK_SCRIPT_STARTED',
+  StackBuildStarted: 'STACK_BUILD_STARTED',
+  StackPushStarted: 'STACK_PUSH_STARTED',
+  StackDeployStarted: 'STACK_DEPLOY_STARTED',
+  StackRollbackStarted: 'STACK_ROLLBACK_STARTED',
+  PipelineStarted: 'PIPELINE_STARTED',
+  WebhookRejected: 'WEBHOOK_REJECTED',
+  WebhookSecretRotated: 'WEBHOOK_SECRET_ROTATED',
+  ServerCloned: 'SERVER_CLONED'
+} as const;
+
+export type AuditKind = typeof AuditKind[keyof typeof AuditKind];
+/** The thing an event is about. */
+export type AuditSubject = {
+  __typename?: 'AuditSubject';
+  type: AuditSubjectType;
+  id?: Maybe<Scalars['ID']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+/** The kind of thing an event is about. */
+export const AuditSubjectType = {
+  User: 'USER',
+  ApiToken: 'API_TOKEN',
+  Session: 'SESSION',
+  Backup: 'BACKUP',
+  Stack: 'STACK',
+  Server: 'SERVER',
+  App: 'APP',
+  Container: 'CONTAINER',
+  Operation: 'OPERATION'
+} as const;
+
+export type AuditSubjectType = typeof AuditSubjectType[keyof typeof AuditSubjectType];
+export type BackupDownload = {
+  __typename?: 'BackupDownload';
+  /** Fetch this path with GET, without any header, within a minute; it works once. */
+  url: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+};
+
+export type CancelOperationInput = {
+  id: Scalars['ID']['input'];
+};
+
+/** Where a stack's repository is checked out. */
+export const CloneLocation = {
+  /** In monitor's data directory; builds send the context from there. */
+  Monitor: 'MONITOR',
+  /** On the stack's server, under its root directory (through the agent if remote). */
+  Server: 'SERVER'
+} as const;
+
+export type CloneLocation = typeof CloneLocation[keyof typeof CloneLocation];
+/** The stacks copied by `cloneServer`, and the deploys started for them. */
+export type CloneServerResult = {
+  __typename?: 'CloneServerResult';
+  stacks: Array<Stack>;
+  deploys: Array<Operation>;
+};
+
+export type ComponentHealth = {
+  __typename?: 'ComponentHealth';
+  /** `store`, then `docker:<server name>` per server; later `kubernetes`, `grafana`. */
+  name: Scalars['String']['output'];
+  status: HealthStatus;
+  /** What is wrong, when something is. */
+  message?: Maybe<Scalars['String']['output']>;
+  checkedAt: Scalars['DateTime']['output'];
+  /** How long the check took, in milliseconds. */
+  latencyMs?: Maybe<Scalars['Float']['output']>;
+};
+
+/** A container as lists show it. */
+export type Container = {
+  __typename?: 'Container';
+  /** The engine's container id. */
+  id: Scalars['ID']['output'];
+  serverId: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  image: Scalars['String']['output'];
+  status: ContainerStatus;
+  health: ContainerHealth;
+  /** The engine's own words, e.g. `Up 2 hours (healthy)`. */
+  statusText: Scalars['String']['output'];
+  command?: Maybe<Scalars['String']['output']>;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  ports: Array<PortMapping>;
+  labels: Array<Label>;
+};
+
+export type ContainerCounts = {
+  __typename?: 'ContainerCounts';
+  total: Scalars['Int']['output'];
+  running: Scalars['Int']['output'];
+  paused: Scalars['Int']['output'];
+  stopped: Scalars['Int']['output'];
+};
+
+/** Everything `container` shows: the summary's facts and the runtime details. */
+export type ContainerDetails = {
+  __typename?: 'ContainerDetails';
+  id: Scalars['ID']['output'];
+  serverId: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  image: Scalars['String']['output'];
+  status: ContainerStatus;
+  health: ContainerHealth;
+  /** Consecutive failed health checks. */
+  failingStreak?: Maybe<Scalars['Int']['output']>;
+  command: Array<Scalars['String']['output']>;
+  env: Array<Scalars['String']['output']>;
+  ports: Array<PortMapping>;
+  mounts: Array<ContainerMount>;
+  labels: Array<Label>;
+  networkMode?: Maybe<Scalars['String']['output']>;
+  restartPolicy?: Maybe<Scalars['String']['output']>;
+  restartCount: Scalars['Int']['output'];
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The last exit code (meaningful once the container has stopped). */
+  exitCode?: Maybe<Scalars['Int']['output']>;
+  /** The engine's error, e.g. why the container could not start. */
+  error?: Maybe<Scalars['String']['output']>;
+  oomKilled: Scalars['Boolean']['output'];
+};
+
+/** A change to a container, as the engine reported it. */
+export type ContainerEvent = {
+  __typename?: 'ContainerEvent';
+  serverId: Scalars['ID']['output'];
+  containerId: Scalars['ID']['output'];
+  containerName?: Maybe<Scalars['String']['output']>;
+  /** The engine's action: `create`, `start`, `die`, `health_status: unhealthy`… */
+  action: Scalars['String']['output'];
+  /** The container's state after this event, when the action implies one. */
+  status?: Maybe<ContainerStatus>;
+  /** Set on `die`. */
+  exitCode?: Maybe<Scalars['Int']['output']>;
+  occurredAt: Scalars['DateTime']['output'];
+};
+
+/** Narrows a container list. */
+export type ContainerFilter = {
+  /** Only containers in one of these states. */
+  statuses?: InputMaybe<Array<ContainerStatus>>;
+  /** Only containers whose name contains this text. */
+  nameContains?: InputMaybe<Scalars['String']['input']>;
+  /** Only containers carrying this label (`key` or `key=value`). */
+  label?: InputMaybe<Scalars['String']['input']>;
+};
+
+export const ContainerHealth = {
+  /** The image defines no health check. */
+  None: 'NONE',
+  Starting: 'STARTING',
+  Healthy: 'HEALTHY',
+  Unhealthy: 'UNHEALTHY'
+} as const;
+
+export type ContainerHealth = typeof ContainerHealth[keyof typeof ContainerHealth];
+/** Names a container on a server. */
+export type ContainerInput = {
+  serverId: Scalars['ID']['input'];
+  /** The container's id or name. */
+  id: Scalars['ID']['input'];
+};
+
+export type ContainerMount = {
+  __typename?: 'ContainerMount';
+  /** `bind`, `volume`, `tmpfs`… */
+  kind: Scalars['String']['output'];
+  /** The host path, or the volume's name. */
+  source: Scalars['String']['output'];
+  destination: Scalars['String']['output'];
+  readOnly: Scalars['Boolean']['output'];
+};
+
+/**
+ * Where a container is in its life. A running container whose health check fails is
+ * `UNHEALTHY`, not `RUNNING`.
+ */
+export const ContainerStatus = {
+  Created: 'CREATED',
+  Running: 'RUNNING',
+  Unhealthy: 'UNHEALTHY',
+  Paused: 'PAUSED',
+  Restarting: 'RESTARTING',
+  Removing: 'REMOVING',
+  Exited: 'EXITED',
+  Dead: 'DEAD',
+  /** Only in events: the container no longer exists. */
+  Removed: 'REMOVED'
+} as const;
+
+export type ContainerStatus = typeof ContainerStatus[keyof typeof ContainerStatus];
+export type CreateApiTokenInput = {
+  /** What the token is for, e.g. `ci-deploy`. */
+  name: Scalars['String']['input'];
+  /** When the token stops working; never when left out. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type CreateServerInput = {
+  /** 1 to 64 characters of letters, digits, `.`, `_` and `-`; unique. */
+  name: Scalars['String']['input'];
+  /**
+   * `unix:///var/run/docker.sock`, `tcp://host:port`, `agent+http://host:port` or
+   * `agent+https://host:port`.
+   */
+  endpoint: Scalars['String']['input'];
+  /** The token the agent was started with; required for agent endpoints, write-only. */
+  agentToken?: InputMaybe<Scalars['String']['input']>;
+  /** An absolute path on the server: where commands run by default. */
+  rootDirectory?: InputMaybe<Scalars['String']['input']>;
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type CreateStackInput = {
+  /** Lowercase letters, digits, '.', '_' and '-': it names the image and container. */
+  name: Scalars['String']['input'];
+  serverId: Scalars['ID']['input'];
+  repo?: InputMaybe<StackRepoInput>;
+  build?: InputMaybe<StackBuildInput>;
+  deploy?: InputMaybe<StackDeployInput>;
+  pipeline?: InputMaybe<Array<PipelineStepInput>>;
+};
+
+export type CreateUserInput = {
+  username: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+  role: Role;
+};
+
+export type CreatedApiToken = {
+  __typename?: 'CreatedApiToken';
+  /** The token itself, shown this once: it is stored only as a hash. */
+  token: Scalars['String']['output'];
+  apiToken: ApiToken;
+};
+
+export type DeleteServerInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type DeleteStackInput = {
+  id: Scalars['ID']['input'];
+  /** Also stop and remove the stack's containers (default true). */
+  removeContainers?: Scalars['Boolean']['input'];
+};
+
+export type DeleteUserInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type Health = {
+  __typename?: 'Health';
+  /** The worst status of any component. */
+  status: HealthStatus;
+  version: Scalars['String']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  components: Array<ComponentHealth>;
+};
+
+export const HealthStatus = {
+  Up: 'UP',
+  Degraded: 'DEGRADED',
+  Down: 'DOWN'
+} as const;
+
+export type HealthStatus = typeof HealthStatus[keyof typeof HealthStatus];
+export type HostStats = {
+  __typename?: 'HostStats';
+  cpus: Scalars['Int']['output'];
+  /**
+   * Share of CPU time spent busy since the previous check; absent on the first one,
+   * and for `tcp://` engines, whose host monitor cannot see.
+   */
+  cpuPercent?: Maybe<Scalars['Float']['output']>;
+  memoryTotalBytes: Scalars['Float']['output'];
+  /** Absent for `tcp://` engines. */
+  memoryAvailableBytes?: Maybe<Scalars['Float']['output']>;
+};
+
+export type KeyValue = {
+  __typename?: 'KeyValue';
+  key: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+export type KeyValueInput = {
+  key: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
+export type Label = {
+  __typename?: 'Label';
+  key: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+export type LabelInput = {
+  key: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
+export type LogLine = {
+  __typename?: 'LogLine';
+  stream: LogStream;
+  text: Scalars['String']['output'];
+  /** When the engine received the line. */
+  timestamp: Scalars['DateTime']['output'];
+};
+
+export const LogStream = {
+  Stdout: 'STDOUT',
+  Stderr: 'STDERR'
+} as const;
+
+export type LogStream = typeof LogStream[keyof typeof LogStream];
+export type LoginInput = {
+  username: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+};
+
+export type LoginPayload = {
+  __typename?: 'LoginPayload';
+  /** The session token: send it as `Authorization: Bearer <token>`. */
+  token: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  user: User;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Opens a session. Needs no token; attempts are limited per username and address. */
+  login: LoginPayload;
+  /** A token for scripts, acting as the viewer. Its text is returned only here. */
+  createApiToken: CreatedApiToken;
+  /** Stops a token from working, at once. Revoking a revoked token changes nothing. */
+  revokeApiToken: ApiToken;
+  createUser: User;
+  /**
+   * Changes a user's name, password or role. A password change signs the user out
+   * of every session.
+   */
+  updateUser: User;
+  /** Removes a user and every token they hold; returns the user as it was. */
+  deleteUser: User;
+  /**
+   * A single-use link to download a full backup (for browsers; scripts can send
+   * their token to `GET /backup` directly).
+   */
+  createBackupDownload: BackupDownload;
+  /** Adds a server and starts watching it. */
+  createServer: Server;
+  /** Changes a server; a new endpoint or token reconnects it. */
+  updateServer: Server;
+  /** Forgets a server (its containers keep running); returns it as it was. */
+  deleteServer: Server;
+  /** Creates and starts a container (pulling the image when the server lacks it). */
+  runContainer: ContainerDetails;
+  startContainer: ContainerDetails;
+  /** Stops a container, killing it after a 10 s grace period. */
+  stopContainer: ContainerDetails;
+  restartContainer: ContainerDetails;
+  /** Removes a container, stopping it first if it runs; returns its id. */
+  removeContainer: Scalars['ID']['output'];
+  /** Runs a shell command on a server as an operation; follow it with `operationOutput`. */
+  runCommand: Operation;
+  /** Stops a running operation (its processes are killed) and returns it once stopped. */
+  cancelOperation: Operation;
+  createStack: Stack;
+  updateStack: Stack;
+  /** Removes a stack (and, by default, its containers); returns it as it was. */
+  deleteStack: Stack;
+  /** Clones the stack's repo afresh; follow the operation with `operationOutput`. */
+  cloneStackRepo: Operation;
+  /** Pulls the stack's branch (clones when nothing is checked out). */
+  pullStackRepo: Operation;
+  runStackScript: Operation;
+  /** Builds the stack's image from its checkout, with live build output. */
+  buildStack: Operation;
+  /** Pushes the last build to the registry. */
+  pushStackImage: Operation;
+  /** Runs (or replaces) the stack's container. */
+  deployStack: Operation;
+  /** Redeploys the stack from an earlier image, e.g. one of `stack.images`. */
+  rollbackStack: Operation;
+  /** Runs the stack's pipeline; each step is a child operation of the run. */
+  runPipeline: Operation;
+  /** Replaces the stack's webhook secret; the old one stops working at once. */
+  rotateStackWebhookSecret: Stack;
+  /** Copies every stack of one server to another and deploys the copies there. */
+  cloneServer: CloneServerResult;
+};
+
+
+export type MutationLoginArgs = {
+  input: LoginInput;
+};
+
+
+export type MutationCreateApiTokenArgs = {
+  input: CreateApiTokenInput;
+};
+
+
+export type MutationRevokeApiTokenArgs = {
+  input: RevokeApiTokenInput;
+};
+
+
+export type MutationCreateUserArgs = {
+  input: CreateUserInput;
+};
+
+
+export type MutationUpdateUserArgs = {
+  input: UpdateUserInput;
+};
+
+
+export type MutationDeleteUserArgs = {
+  input: DeleteUserInput;
+};
+
+
+export type MutationCreateServerArgs = {
+  input: CreateServerInput;
+};
+
+
+export type MutationUpdateServerArgs = {
+  input: UpdateServerInput;
+};
+
+
+export type MutationDeleteServerArgs = {
+  input: DeleteServerInput;
+};
+
+
+export type MutationRunContainerArgs = {
+  input: RunContainerInput;
+};
+
+
+export type MutationStartContainerArgs = {
+  input: ContainerInput;
+};
+
+
+export type MutationStopContainerArgs = {
+  input: ContainerInput;
+};
+
+
+export type MutationRestartContainerArgs = {
+  input: ContainerInput;
+};
+
+
+export type MutationRemoveContainerArgs = {
+  input: ContainerInput;
+};
+
+
+export type MutationRunCommandArgs = {
+  input: RunCommandInput;
+};
+
+
+export type MutationCancelOperationArgs = {
+  input: CancelOperationInput;
+};
+
+
+export type MutationCreateStackArgs = {
+  input: CreateStackInput;
+};
+
+
+export type MutationUpdateStackArgs = {
+  input: UpdateStackInput;
+};
+
+
+export type MutationDeleteStackArgs = {
+  input: DeleteStackInput;
+};
+
+
+export type MutationCloneStackRepoArgs = {
+  stackId: Scalars['ID']['input'];
+};
+
+
+export type MutationPullStackRepoArgs = {
+  stackId: Scalars['ID']['input'];
+};
+
+
+export type MutationRunStackScriptArgs = {
+  stackId: Scalars['ID']['input'];
+  script: Scalars['String']['input'];
+};
+
+
+export type MutationBuildStackArgs = {
+  stackId: Scalars['ID']['input'];
+};
+
+
+export type MutationPushStackImageArgs = {
+  stackId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeployStackArgs = {
+  stackId: Scalars['ID']['input'];
+};
+
+
+export type MutationRollbackStackArgs = {
+  stackId: Scalars['ID']['input'];
+  image: Scalars['String']['input'];
+};
+
+
+export type MutationRunPipelineArgs = {
+  stackId: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateStackWebhookSecretArgs = {
+  stackId: Scalars['ID']['input'];
+};
+
+
+export type MutationCloneServerArgs = {
+  sourceServerId: Scalars['ID']['input'];
+  targetServerId: Scalars['ID']['input'];
+};
+
+/** A unit of work monitor did or is doing, with its output kept. */
+export type Operation = {
+  __typename?: 'Operation';
+  id: Scalars['ID']['output'];
+  kind: OperationKind;
+  status: OperationStatus;
+  trigger: OperationTrigger;
+  serverId: Scalars['ID']['output'];
+  /** The stack it works for, if any. */
+  stackId?: Maybe<Scalars['ID']['output']>;
+  /** The pipeline run this operation is a step of. */
+  parentId?: Maybe<Scalars['ID']['output']>;
+  /** What it works on, e.g. the command line. */
+  target: Scalars['String']['output'];
+  workingDirectory?: Maybe<Scalars['String']['output']>;
+  /** Who started it. */
+  actor: AuditActor;
+  createdAt: Scalars['DateTime']['output'];
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  exitCode?: Maybe<Scalars['Int']['output']>;
+  /** Why it failed, was cancelled or was interrupted. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** Lines of output stored so far. */
+  outputLines: Scalars['Int']['output'];
+};
+
+export type OperationConnection = {
+  __typename?: 'OperationConnection';
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** A list of edges. */
+  edges: Array<OperationEdge>;
+  /** A list of nodes. */
+  nodes: Array<Operation>;
+};
+
+/** An edge in a connection. */
+export type OperationEdge = {
+  __typename?: 'OperationEdge';
+  /** The item at the end of the edge */
+  node: Operation;
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+};
+
+export type OperationFilter = {
+  statuses?: InputMaybe<Array<OperationStatus>>;
+  kinds?: InputMaybe<Array<OperationKind>>;
+  serverId?: InputMaybe<Scalars['ID']['input']>;
+  stackId?: InputMaybe<Scalars['ID']['input']>;
+  /** The steps of one pipeline run. */
+  parentId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only operations that are not a step of a pipeline run (`true`), or only steps. */
+  topLevel?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** The kind of work. */
+export const OperationKind = {
+  /** A shell command on a server. */
+  Command: 'COMMAND',
+  /** Cloning a stack's repository. */
+  Clone: 'CLONE',
+  /** Pulling a stack's branch. */
+  Pull: 'PULL',
+  /** Running one of a stack's repo scripts. */
+  Script: 'SCRIPT',
+  /** Building a stack's image. */
+  Build: 'BUILD',
+  /** Pushing a stack's image to the registry. */
+  Push: 'PUSH',
+  /** Creating (or replacing) a stack's container. */
+  Deploy: 'DEPLOY',
+  /** A stack's pipeline run; its steps are operations with this one as parent. */
+  Pipeline: 'PIPELINE'
+} as const;
+
+export type OperationKind = typeof OperationKind[keyof typeof OperationKind];
+/** Operations are listed by when they were created; newest first by default. */
+export type OperationOrder = {
+  field?: OperationOrderField;
+  direction?: OrderDirection;
+};
+
+export const OperationOrderField = {
+  CreatedAt: 'CREATED_AT'
+} as const;
+
+export type OperationOrderField = typeof OperationOrderField[keyof typeof OperationOrderField];
+/** One line of an operation's output; `seq` counts from 0 and orders the lines. */
+export type OperationOutputLine = {
+  __typename?: 'OperationOutputLine';
+  seq: Scalars['Int']['output'];
+  stream: OutputStream;
+  text: Scalars['String']['output'];
+  timestamp: Scalars['DateTime']['output'];
+};
+
+export const OperationStatus = {
+  Queued: 'QUEUED',
+  Running: 'RUNNING',
+  Succeeded: 'SUCCEEDED',
+  Failed: 'FAILED',
+  Cancelled: 'CANCELLED',
+  /** monitor stopped (or crashed) while the operation ran. */
+  Interrupted: 'INTERRUPTED'
+} as const;
+
+export type OperationStatus = typeof OperationStatus[keyof typeof OperationStatus];
+/** What started an operation. */
+export const OperationTrigger = {
+  /** A person or script, through the API. */
+  Manual: 'MANUAL',
+  /** A git push, through a webhook. */
+  Webhook: 'WEBHOOK'
+} as const;
+
+export type OperationTrigger = typeof OperationTrigger[keyof typeof OperationTrigger];
+export const OrderDirection = {
+  Asc: 'ASC',
+  Desc: 'DESC'
+} as const;
+
+export type OrderDirection = typeof OrderDirection[keyof typeof OrderDirection];
+export const OutputStream = {
+  Stdout: 'STDOUT',
+  Stderr: 'STDERR',
+  /** Written by monitor itself, e.g. that output was truncated. */
+  Monitor: 'MONITOR'
+} as const;
+
+export type OutputStream = typeof OutputStream[keyof typeof OutputStream];
+/** Information about pagination in a connection */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** When paginating backwards, are there more items? */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** When paginating forwards, are there more items? */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** When paginating backwards, the cursor to continue. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+  /** When paginating forwards, the cursor to continue. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+};
+
+/** One step of a stack's pipeline. */
+export type PipelineStep = {
+  __typename?: 'PipelineStep';
+  kind: PipelineStepKind;
+  /** The repo script a SCRIPT step runs. */
+  script?: Maybe<Scalars['String']['output']>;
+};
+
+export type PipelineStepInput = {
+  kind: PipelineStepKind;
+  /** The repo script a SCRIPT step runs. */
+  script?: InputMaybe<Scalars['String']['input']>;
+};
+
+export const PipelineStepKind = {
+  /** Clone the repo if it is not checked out yet, else pull the branch. */
+  Pull: 'PULL',
+  Build: 'BUILD',
+  Push: 'PUSH',
+  Deploy: 'DEPLOY',
+  Script: 'SCRIPT'
+} as const;
+
+export type PipelineStepKind = typeof PipelineStepKind[keyof typeof PipelineStepKind];
+export type PortMapping = {
+  __typename?: 'PortMapping';
+  /** The host address, when bound to one. */
+  hostIp?: Maybe<Scalars['String']['output']>;
+  hostPort?: Maybe<Scalars['Int']['output']>;
+  containerPort: Scalars['Int']['output'];
+  /** `tcp`, `udp` or `sctp`. */
+  protocol: Scalars['String']['output'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /**
+   * Overall status and one entry per component. Needs no token, so that monitoring
+   * can watch monitor.
+   */
+  health: Health;
+  /** The user the request's token belongs to. */
+  viewer: User;
+  /** Every user, in the order they were created. */
+  users: UserConnection;
+  user?: Maybe<User>;
+  /** The viewer's own API tokens, revoked ones included, oldest first. */
+  apiTokens: ApiTokenConnection;
+  /** Every recorded action, newest first unless `orderBy` says otherwise. */
+  auditEvents: AuditEventConnection;
+  /** Every server, in the order they were added. */
+  servers: ServerConnection;
+  server?: Maybe<Server>;
+  /**
+   * Containers of one server, or of every server when `serverId` is left out, sorted
+   * by server then name. A server that cannot be reached adds an `UNAVAILABLE`
+   * error (with its id in `extensions.serverId`) and the others still answer.
+   */
+  containers: Array<Container>;
+  /** One container, inspected. */
+  container: ContainerDetails;
+  operation?: Maybe<Operation>;
+  /** Every operation, newest first unless `orderBy` says otherwise. */
+  operations: OperationConnection;
+  /** Every stack, in the order they were created; `serverId` keeps one server's. */
+  stacks: StackConnection;
+  stack?: Maybe<Stack>;
+};
+
+
+export type QueryUsersArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryUserArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryApiTokensArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryAuditEventsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditEventFilter>;
+  orderBy?: InputMaybe<AuditEventOrder>;
+};
+
+
+export type QueryServersArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryServerArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryContainersArgs = {
+  serverId?: InputMaybe<Scalars['ID']['input']>;
+  filter?: InputMaybe<ContainerFilter>;
+};
+
+
+export type QueryContainerArgs = {
+  serverId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryOperationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryOperationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<OperationFilter>;
+  orderBy?: InputMaybe<OperationOrder>;
+};
+
+
+export type QueryStacksArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  serverId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryStackArgs = {
+  id: Scalars['ID']['input'];
+};
+
+export const Reachability = {
+  /** Not checked yet since monitor started or the server changed. */
+  Connecting: 'CONNECTING',
+  Reachable: 'REACHABLE',
+  Unreachable: 'UNREACHABLE'
+} as const;
+
+export type Reachability = typeof Reachability[keyof typeof Reachability];
+export type RepoScript = {
+  __typename?: 'RepoScript';
+  name: Scalars['String']['output'];
+  command: Scalars['String']['output'];
+};
+
+export type RepoScriptInput = {
+  name: Scalars['String']['input'];
+  command: Scalars['String']['input'];
+};
+
+export type RevokeApiTokenInput = {
+  id: Scalars['ID']['input'];
+};
+
+/** What a user may do. Each role includes everything the roles below it may do. */
+export const Role = {
+  /** Reads everything except users and secrets. */
+  Viewer: 'VIEWER',
+  /** Also acts: deploys, runs, starts and stops. */
+  Operator: 'OPERATOR',
+  /** Also manages users, tokens of others, backups and the store. */
+  Admin: 'ADMIN'
+} as const;
+
+export type Role = typeof Role[keyof typeof Role];
+export type RunCommandInput = {
+  serverId: Scalars['ID']['input'];
+  /** Run by `sh -c` on the server. */
+  command: Scalars['String']['input'];
+  /** An absolute path; the server's root directory when left out. */
+  workingDirectory?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RunContainerInput = {
+  serverId: Scalars['ID']['input'];
+  /** The container's name: letters, digits, `_`, `.` and `-`, at least 2 characters. */
+  name: Scalars['String']['input'];
+  /** An image reference, e.g. `nginx:1.27`, `registry.local:5000/team/api@sha256:…`. */
+  image: Scalars['String']['input'];
+  /** Replaces the image's command. */
+  command?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** `KEY=value` entries. */
+  env?: InputMaybe<Array<Scalars['String']['input']>>;
+  /**
+   * `containerPort`, `hostPort:containerPort` or `ip:hostPort:containerPort`, each
+   * with an optional `/tcp`, `/udp` or `/sctp`.
+   */
+  ports?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** `/host/path:/container/path` or `volume-name:/container/path`, with optional `:ro`/`:rw`. */
+  volumes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** `host`, `none`, `bridge` or a network's name. */
+  network?: InputMaybe<Scalars['String']['input']>;
+  /** `no`, `always`, `unless-stopped`, `on-failure` or `on-failure:N`. */
+  restartPolicy?: InputMaybe<Scalars['String']['input']>;
+  labels?: InputMaybe<Array<LabelInput>>;
+};
+
+/** A host monitor deploys to and watches. */
+export type Server = {
+  __typename?: 'Server';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** `unix:///var/run/docker.sock`, `tcp://host:port`, `agent+http(s)://host:port`. */
+  endpoint: Scalars['String']['output'];
+  /** Whether an agent token is set; the token itself is never shown. */
+  hasAgentToken: Scalars['Boolean']['output'];
+  /** Where commands run by default, and where stacks are checked out. */
+  rootDirectory?: Maybe<Scalars['String']['output']>;
+  tags: Array<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  /** What monitor last saw of this server (refreshed in the background). */
+  state: ServerState;
+  /**
+   * This server's containers, straight from its engine. `null` with an `UNAVAILABLE`
+   * error when the engine cannot be reached; other servers still answer.
+   */
+  containers?: Maybe<Array<Container>>;
+};
+
+
+/** A host monitor deploys to and watches. */
+export type ServerContainersArgs = {
+  filter?: InputMaybe<ContainerFilter>;
+};
+
+export type ServerConnection = {
+  __typename?: 'ServerConnection';
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** A list of edges. */
+  edges: Array<ServerEdge>;
+  /** A list of nodes. */
+  nodes: Array<Server>;
+};
+
+/** An edge in a connection. */
+export type ServerEdge = {
+  __typename?: 'ServerEdge';
+  /** The item at the end of the edge */
+  node: Server;
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+};
+
+/** What monitor last saw of a server; refreshed in the background. */
+export type ServerState = {
+  __typename?: 'ServerState';
+  reachability: Reachability;
+  /** The Docker engine's version, e.g. `20.10.24`. */
+  dockerVersion?: Maybe<Scalars['String']['output']>;
+  dockerApiVersion?: Maybe<Scalars['String']['output']>;
+  operatingSystem?: Maybe<Scalars['String']['output']>;
+  containers: ContainerCounts;
+  host?: Maybe<HostStats>;
+  /** When the engine last answered. */
+  lastContactAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why the last check failed, while it is failing. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  checkedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** Something monitor runs and watches, from source to container. */
+export type Stack = {
+  __typename?: 'Stack';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  serverId: Scalars['ID']['output'];
+  /** Who created it. */
+  owner: AuditActor;
+  repo?: Maybe<StackRepo>;
+  build?: Maybe<StackBuild>;
+  deploy?: Maybe<StackDeploy>;
+  pipeline: Array<PipelineStep>;
+  /** The commit checked out by the last clone or pull. */
+  commit?: Maybe<Scalars['String']['output']>;
+  /** The image the last successful build produced. */
+  builtImage?: Maybe<Scalars['String']['output']>;
+  /** The image the last successful deploy ran. */
+  deployedImage?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  server?: Maybe<Server>;
+  /** What can be done with this stack now; the client shows only these. */
+  availableActions: Array<StackAction>;
+  /**
+   * The stack's containers, live from its server's engine; `null` with an
+   * `UNAVAILABLE` error when the engine cannot be reached.
+   */
+  containers?: Maybe<Array<Container>>;
+  /**
+   * The stack's images in the registry, to deploy or roll back to; `null` with an
+   * `UNAVAILABLE` error when the registry does not answer.
+   */
+  images?: Maybe<Array<StackImage>>;
+  /** Where a git host posts pushes: `POST` this path on monitor's address. */
+  webhookPath: Scalars['String']['output'];
+  /**
+   * The secret git hosts sign deliveries with; `null` with a `FORBIDDEN` error for
+   * viewers.
+   */
+  webhookSecret?: Maybe<Scalars['String']['output']>;
+};
+
+/** What can be done with a stack, given its configuration. */
+export const StackAction = {
+  Clone: 'CLONE',
+  Pull: 'PULL',
+  RunScript: 'RUN_SCRIPT',
+  Build: 'BUILD',
+  Push: 'PUSH',
+  Deploy: 'DEPLOY',
+  Rollback: 'ROLLBACK',
+  RunPipeline: 'RUN_PIPELINE'
+} as const;
+
+export type StackAction = typeof StackAction[keyof typeof StackAction];
+export type StackBuild = {
+  __typename?: 'StackBuild';
+  /** The build context, relative to the repository's root. */
+  path: Scalars['String']['output'];
+  /** The Dockerfile, relative to the build context. */
+  dockerfile: Scalars['String']['output'];
+  args: Array<KeyValue>;
+  /** Names of repo scripts run, in order, before each build. */
+  preBuildScripts: Array<Scalars['String']['output']>;
+  /** Network for `RUN` steps: `default`, `host` or `none`. */
+  networkMode: Scalars['String']['output'];
+};
+
+export type StackBuildInput = {
+  path?: Scalars['String']['input'];
+  dockerfile?: Scalars['String']['input'];
+  args?: Array<KeyValueInput>;
+  preBuildScripts?: Array<Scalars['String']['input']>;
+  /** `default`, `host` or `none`. */
+  networkMode?: Scalars['String']['input'];
+};
+
+export type StackConnection = {
+  __typename?: 'StackConnection';
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** A list of edges. */
+  edges: Array<StackEdge>;
+  /** A list of nodes. */
+  nodes: Array<Stack>;
+};
+
+export type StackDeploy = {
+  __typename?: 'StackDeploy';
+  /** A prebuilt image to run; when absent, the stack's latest build. */
+  image?: Maybe<Scalars['String']['output']>;
+  ports: Array<Scalars['String']['output']>;
+  volumes: Array<Scalars['String']['output']>;
+  network?: Maybe<Scalars['String']['output']>;
+  restartPolicy?: Maybe<Scalars['String']['output']>;
+  env: Array<Scalars['String']['output']>;
+  /** Arguments after the image (the container's command). */
+  command: Array<Scalars['String']['output']>;
+  /** Lines of the container's log shown with the stack. */
+  logTail: Scalars['Int']['output'];
+};
+
+export type StackDeployInput = {
+  image?: InputMaybe<Scalars['String']['input']>;
+  ports?: Array<Scalars['String']['input']>;
+  volumes?: Array<Scalars['String']['input']>;
+  network?: InputMaybe<Scalars['String']['input']>;
+  restartPolicy?: InputMaybe<Scalars['String']['input']>;
+  env?: Array<Scalars['String']['input']>;
+  command?: Array<Scalars['String']['input']>;
+  logTail?: Scalars['Int']['input'];
+};
+
+/** An edge in a connection. */
+export type StackEdge = {
+  __typename?: 'StackEdge';
+  /** The item at the end of the edge */
+  node: Stack;
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+};
+
+/** An image of a stack in the registry. */
+export type StackImage = {
+  __typename?: 'StackImage';
+  /** The full reference to deploy, e.g. `registry:5000/api:3f2a9c1d0e4b`. */
+  reference: Scalars['String']['output'];
+  tag: Scalars['String']['output'];
+  /** The manifest's digest, e.g. `sha256:…`. */
+  digest?: Maybe<Scalars['String']['output']>;
+};
+
+export type StackRepo = {
+  __typename?: 'StackRepo';
+  /** `https://…`, `ssh://…`, `git@host:path`, `file://…` or an absolute path. */
+  url: Scalars['String']['output'];
+  branch: Scalars['String']['output'];
+  cloneOn: CloneLocation;
+  /** Named shell commands run in the repository's root. */
+  scripts: Array<RepoScript>;
+};
+
+export type StackRepoInput = {
+  url: Scalars['String']['input'];
+  branch?: Scalars['String']['input'];
+  cloneOn?: CloneLocation;
+  scripts?: Array<RepoScriptInput>;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Each new audit event that matches `filter`, as it is committed. A subscriber that
+   * falls too far behind gets one `LAGGED` error saying how many it missed, then goes on.
+   */
+  auditEventAdded: AuditEvent;
+  /**
+   * Container changes as engines report them (created, started, died, health
+   * changes, removed): one server's, or, without `serverId`, those of every server
+   * known when the subscription starts.
+   */
+  containerEvents: ContainerEvent;
+  /**
+   * A container's log: the last `tail` lines (or all since `since`), then, with
+   * `follow`, each new line as the engine produces it, until the container stops.
+   * A subscriber that falls behind gets a `LAGGED` error saying how many lines it
+   * missed, and the stream goes on.
+   */
+  containerLogs: LogLine;
+  /**
+   * Operations as they are created (RUNNING or QUEUED), start and end, e.g. to keep
+   * a history live. A subscriber that falls behind gets a `LAGGED` error and goes on.
+   */
+  operationUpdated: Operation;
+  /**
+   * The operation's output: what is stored so far, then new lines as they come,
+   * until the operation ends (the stream then completes). Each message is a batch of
+   * lines in order (at most 1,000): the backlog first, then whatever arrived since
+   * the previous message. A quiet operation's lines come one per message.
+   */
+  operationOutput: Array<OperationOutputLine>;
+};
+
+
+export type SubscriptionAuditEventAddedArgs = {
+  filter?: InputMaybe<AuditEventFilter>;
+};
+
+
+export type SubscriptionContainerEventsArgs = {
+  serverId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type SubscriptionContainerLogsArgs = {
+  serverId: Scalars['ID']['input'];
+  containerId: Scalars['ID']['input'];
+  tail?: Scalars['Int']['input'];
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  follow?: Scalars['Boolean']['input'];
+};
+
+
+export type SubscriptionOperationUpdatedArgs = {
+  filter?: InputMaybe<OperationFilter>;
+};
+
+
+export type SubscriptionOperationOutputArgs = {
+  operationId: Scalars['ID']['input'];
+};
+
+/** Changes to a server; absent fields stay as they are, `null` clears an optional one. */
+export type UpdateServerInput = {
+  id: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  endpoint?: InputMaybe<Scalars['String']['input']>;
+  agentToken?: InputMaybe<Scalars['String']['input']>;
+  rootDirectory?: InputMaybe<Scalars['String']['input']>;
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/**
+ * Changes to a stack: a field left out stays as it is; `repo`, `build` or `deploy`
+ * set to null removes that part.
+ */
+export type UpdateStackInput = {
+  id: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  serverId?: InputMaybe<Scalars['ID']['input']>;
+  repo?: InputMaybe<StackRepoInput>;
+  build?: InputMaybe<StackBuildInput>;
+  deploy?: InputMaybe<StackDeployInput>;
+  pipeline?: InputMaybe<Array<PipelineStepInput>>;
+};
+
+/** Changes to a user; fields left out stay as they are. */
+export type UpdateUserInput = {
+  id: Scalars['ID']['input'];
+  username?: InputMaybe<Scalars['String']['input']>;
+  password?: InputMaybe<Scalars['String']['input']>;
+  role?: InputMaybe<Role>;
+};
+
+/** A person (or a script acting for one) who signs in to monitor. */
+export type User = {
+  __typename?: 'User';
+  id: Scalars['ID']['output'];
+  username: Scalars['String']['output'];
+  role: Role;
+  createdAt: Scalars['DateTime']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type UserConnection = {
+  __typename?: 'UserConnection';
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** A list of edges. */
+  edges: Array<UserEdge>;
+  /** A list of nodes. */
+  nodes: Array<User>;
+};
+
+/** An edge in a connection. */
+export type UserEdge = {
+  __typename?: 'UserEdge';
+  /** The item at the end of the edge */
+  node: User;
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+};
