@@ -132,3 +132,26 @@ test('after every status chip and server change the history stays live: a new co
   await page.getByTestId('operations-live').waitFor();
   assert.equal(await page.getByTestId('operations-live-stopped').count(), 0);
 });
+
+test('times read as "N s ago" and stay current, with the exact time and zone on hover; each run shows what it took', async () => {
+  const [local] = await addServers();
+  const token = await monitor.tokenFor('admin', monitor.adminPassword);
+  await monitor.data(RUN_COMMAND, { input: { serverId: local, command: 'sleep 1; echo timed' } }, token);
+  const page = await signedIn();
+  await page.getByTestId('nav-operations').click();
+
+  const row = page.locator('[data-testid="operation-row"][data-status="SUCCEEDED"]', { hasText: 'echo timed' });
+  await row.waitFor();
+  const took = await row.getByTestId('operation-took').innerText();
+  assert.match(took, /^\d+(\.\d)? s$/);
+  assert.ok(parseFloat(took) >= 1, took);
+
+  const created = row.getByTestId('operation-created').locator('time');
+  assert.ok(!Number.isNaN(Date.parse(await created.getAttribute('datetime'))));
+  assert.match(await created.getAttribute('title'), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \S+ \(.+\)$/);
+  // Kept current without a reload: "just now" becomes "N s ago".
+  await page.waitForFunction(
+    (id) => /^\d+ s ago$/.test(document.querySelector(`[data-id="${id}"] [data-testid="operation-created"] time`)?.textContent),
+    await row.getAttribute('data-id'),
+  );
+});

@@ -7,7 +7,7 @@ import { useServerChoices } from '../servers/useServerChoices';
 import { useSession } from '../session/session';
 import { ErrorNote } from '../ui/ErrorNote';
 import { LogPane } from '../ui/LogPane';
-import { Time } from '../ui/Time';
+import { Duration, Time } from '../ui/Time';
 import { TrimmedNote } from '../ui/TrimmedNote';
 import { useInterval } from '../ui/useInterval';
 import { OperationStatusBadge } from './OperationStatusBadge';
@@ -83,6 +83,10 @@ function Summary({ operation, running }: { operation: Operation; running: boolea
         <dt>Finished</dt>
         <dd>
           <Time value={operation.finishedAt} empty="not yet" />
+        </dd>
+        <dt>Took</dt>
+        <dd data-testid="operation-took">
+          <Duration from={operation.startedAt} to={operation.finishedAt} ended={isFinished(operation.status)} />
         </dd>
       </dl>
       {operation.error && <ErrorNote message={operation.error} testid="operation-error" />}

@@ -6,11 +6,11 @@ import { ServerSelect } from '../servers/ServerSelect';
 import { useServerChoices } from '../servers/useServerChoices';
 import { ErrorNote } from '../ui/ErrorNote';
 import { LiveMark } from '../ui/LiveMark';
-import { Time } from '../ui/Time';
+import { Duration, Time } from '../ui/Time';
 import { ToggleChips } from '../ui/ToggleChips';
 import { operationPath } from './OperationPage';
 import { OperationStatusBadge } from './OperationStatusBadge';
-import { OPERATION_STATUSES, type OperationFilter } from './queries';
+import { isFinished, OPERATION_STATUSES, type OperationFilter } from './queries';
 import { useOperations } from './useOperations';
 import './operations.css';
 
@@ -59,7 +59,7 @@ export function OperationsPage() {
             <th>Server</th>
             <th>Command</th>
             <th>By</th>
-            <th>Finished</th>
+            <th>Took</th>
             <th />
           </tr>
         </thead>
@@ -73,7 +73,7 @@ export function OperationsPage() {
           )}
           {history.operations.map((op) => (
             <tr key={op.id} data-testid="operation-row" data-id={op.id} data-status={op.status}>
-              <td>
+              <td data-testid="operation-created">
                 <Time value={op.createdAt} />
               </td>
               <td>
@@ -84,8 +84,8 @@ export function OperationsPage() {
                 {op.target}
               </td>
               <td class="mono">{op.actor.name}</td>
-              <td>
-                <Time value={op.finishedAt} />
+              <td data-testid="operation-took">
+                <Duration from={op.startedAt} to={op.finishedAt} ended={isFinished(op.status)} />
               </td>
               <td class="actions">
                 <Link href={operationPath(op.id)} data-testid="operation-output-link">

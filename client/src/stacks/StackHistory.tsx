@@ -4,12 +4,12 @@
 import { useMemo, useState } from 'preact/hooks';
 import { operationPath } from '../operations/OperationPage';
 import { OperationStatusBadge } from '../operations/OperationStatusBadge';
-import type { Operation, OperationOrder } from '../operations/queries';
+import { isFinished, type Operation, type OperationOrder } from '../operations/queries';
 import { useOperations } from '../operations/useOperations';
 import { Link } from '../router';
 import { ErrorNote } from '../ui/ErrorNote';
 import { LiveMark } from '../ui/LiveMark';
-import { Time } from '../ui/Time';
+import { Duration, Time } from '../ui/Time';
 
 const OLDEST_FIRST: OperationOrder = { field: 'CREATED_AT', direction: 'ASC' };
 const COLUMNS = 8;
@@ -34,7 +34,7 @@ export function StackHistory({ history }: { history: History }) {
             <th>Trigger</th>
             <th>What</th>
             <th>By</th>
-            <th>Finished</th>
+            <th>Took</th>
             <th />
           </tr>
         </thead>
@@ -85,7 +85,7 @@ function HistoryRow({ operation }: { operation: Operation }) {
         </td>
         <td class="mono">{operation.actor.name}</td>
         <td>
-          <Time value={operation.finishedAt} />
+          <Duration from={operation.startedAt} to={operation.finishedAt} ended={isFinished(operation.status)} />
         </td>
         <td class="actions">
           {isPipeline && (
