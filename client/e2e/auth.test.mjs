@@ -17,14 +17,14 @@ test('a wrong password shows an error and stays on the login page', async () => 
   await screenshot(page, 'login-error');
 });
 
-test('the admin signs in onto the health page and logging out returns to the login page', async () => {
+test('the admin signs in onto the overview and logging out returns to the login page', async () => {
   const page = await monitor.newPage();
   await page.goto('/');
   await page.getByTestId('login-form').waitFor();
   await screenshot(page, 'login');
 
   await signIn(page, 'admin', monitor.adminPassword);
-  assert.equal(new URL(page.url()).pathname, '/health');
+  assert.equal(new URL(page.url()).pathname, '/overview');
   assert.match(await page.getByTestId('viewer').innerText(), /admin\s+ADMIN/);
 
   await page.getByTestId('logout').click();

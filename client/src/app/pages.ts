@@ -10,6 +10,7 @@ import { LogsPage } from '../logs/LogsPage';
 import { CommandsPage } from '../operations/CommandsPage';
 import { OperationPage } from '../operations/OperationPage';
 import { OperationsPage } from '../operations/OperationsPage';
+import { OverviewPage } from '../overview/OverviewPage';
 import { matchPath } from '../router';
 import { ServersPage } from '../servers/ServersPage';
 import { STACK_ROUTE, StackPage } from '../stacks/StackPage';
@@ -41,6 +42,7 @@ export const NAV: NavGroup[] = [
   {
     title: 'Monitor',
     pages: [
+      { id: 'overview', path: '/overview', title: 'Overview', component: OverviewPage },
       { id: 'health', path: '/health', title: 'Health', component: HealthPage },
       { id: 'audit', path: '/audit', title: 'Audit log', component: AuditPage },
     ],
@@ -76,7 +78,7 @@ export const NAV: NavGroup[] = [
   },
 ];
 
-export const HOME = '/health';
+export const HOME = '/overview';
 
 export function findPage(path: string): Page | undefined {
   const normalized = path.length > 1 ? path.replace(/\/+$/, '') : path;

@@ -3,12 +3,14 @@
 // containers here; a server that cannot be reached shows as a warning above the others.
 import { useMemo, useState } from 'preact/hooks';
 import { roleAllows } from '../api/types';
+import { useLocation } from '../router';
 import { useServerChoices } from '../servers/useServerChoices';
 import { useSession } from '../session/session';
 import { ErrorNote } from '../ui/ErrorNote';
+import { listView } from '../ui/listPath';
 import { ContainerFilters } from './ContainerFilters';
 import { ContainersTable } from './ContainersTable';
-import type { ContainerFilter } from './queries';
+import { CONTAINER_STATUSES, type ContainerFilter } from './queries';
 import { RunContainerForm } from './RunContainerForm';
 import { useContainers } from './useContainers';
 import './containers.css';
@@ -17,8 +19,11 @@ export function ContainersPage() {
   const { viewer } = useSession();
   const canOperate = roleAllows(viewer.role, 'OPERATOR');
   const { servers, nameOf } = useServerChoices();
-  const [serverId, setServerId] = useState('');
-  const [filter, setFilter] = useState<ContainerFilter>({});
+  const { query } = useLocation();
+  // A link (the overview's numbers) may ask for a server and statuses to start from.
+  const [asked] = useState(() => listView(query, CONTAINER_STATUSES));
+  const [serverId, setServerId] = useState(asked.serverId ?? '');
+  const [filter, setFilter] = useState<ContainerFilter>(asked.statuses ? { statuses: asked.statuses } : {});
   const serverIds = useMemo(() => servers.map((server) => server.id), [servers]);
   const list = useContainers(serverId || null, filter, serverIds);
   const warnings = [...list.warnings].map(([id, message]) => ({ id, message }));

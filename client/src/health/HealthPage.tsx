@@ -1,39 +1,10 @@
 // Health: the overall status and one row per component, refreshed every few seconds.
-import { gql, useQuery } from '@urql/preact';
-import type { DateTime, HealthStatus } from '../api/types';
+import { useQuery } from '@urql/preact';
 import { ErrorNote } from '../ui/ErrorNote';
 import { StatusBadge } from '../ui/StatusBadge';
 import { Time } from '../ui/Time';
 import { useInterval } from '../ui/useInterval';
-
-const REFRESH_MS = 5000;
-
-interface ComponentHealth {
-  name: string;
-  status: HealthStatus;
-  message: string | null;
-  checkedAt: DateTime;
-  latencyMs: number | null;
-}
-
-const HEALTH = gql<{
-  health: { status: HealthStatus; version: string; startedAt: DateTime; components: ComponentHealth[] };
-}>`
-  query Health {
-    health {
-      status
-      version
-      startedAt
-      components {
-        name
-        status
-        message
-        checkedAt
-        latencyMs
-      }
-    }
-  }
-`;
+import { HEALTH, REFRESH_MS } from './queries';
 
 export function HealthPage() {
   const [{ data, error }, refresh] = useQuery({ query: HEALTH, requestPolicy: 'network-only' });

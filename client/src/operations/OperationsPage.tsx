@@ -1,10 +1,11 @@
 // Operations: the history of commands, stack actions and pipeline runs by status and
 // server, paged by cursor and kept live, each linking to its output.
 import { useState } from 'preact/hooks';
-import { Link } from '../router';
+import { Link, useLocation } from '../router';
 import { ServerSelect } from '../servers/ServerSelect';
 import { useServerChoices } from '../servers/useServerChoices';
 import { ErrorNote } from '../ui/ErrorNote';
+import { listView } from '../ui/listPath';
 import { LiveMark } from '../ui/LiveMark';
 import { Duration, Time } from '../ui/Time';
 import { ToggleChips } from '../ui/ToggleChips';
@@ -16,7 +17,9 @@ import './operations.css';
 
 export function OperationsPage() {
   const { servers, nameOf } = useServerChoices();
-  const [filter, setFilter] = useState<OperationFilter>({});
+  const { query } = useLocation();
+  // A link (the overview's failures) may ask for a filter to start from.
+  const [filter, setFilter] = useState<OperationFilter>(() => listView(query, OPERATION_STATUSES));
   const history = useOperations(filter);
 
   return (

@@ -1,35 +1,25 @@
 // Servers: every Docker host monitor watches, with the state it last saw (the server
 // refreshes it in the background; this page re-reads it every few seconds). Admins add,
 // edit and delete servers here.
-import { useQuery } from '@urql/preact';
 import { roleAllows } from '../api/types';
 import { useSession } from '../session/session';
 import { ErrorNote } from '../ui/ErrorNote';
-import { useInterval } from '../ui/useInterval';
 import { CreateServerForm } from './CreateServerForm';
-import { LIST_SIZE, SERVERS, SERVERS_CONTEXT } from './queries';
 import { COLUMNS, ServerRow } from './ServerRow';
+import { LIST_SIZE } from './queries';
+import { useServers } from './useServers';
 import './servers.css';
-
-const REFRESH_MS = 3000;
 
 export function ServersPage() {
   const { viewer } = useSession();
   const isAdmin = roleAllows(viewer.role, 'ADMIN');
-  const [{ data, error }, refresh] = useQuery({
-    query: SERVERS,
-    variables: { first: LIST_SIZE },
-    context: SERVERS_CONTEXT,
-    requestPolicy: 'network-only',
-  });
-  useInterval(() => refresh({ requestPolicy: 'network-only' }), REFRESH_MS);
-  const servers = data?.servers.nodes ?? [];
+  const { servers, more, error } = useServers();
 
   return (
     <div class="stack">
       {isAdmin && <CreateServerForm />}
       <ErrorNote error={error} />
-      {data && (
+      {servers && (
         <table class="grid servers" data-testid="servers-table">
           <thead>
             <tr>
@@ -59,7 +49,7 @@ export function ServersPage() {
           </tbody>
         </table>
       )}
-      {data?.servers.pageInfo.hasNextPage && <p class="muted">Showing the first {LIST_SIZE} servers.</p>}
+      {more && <p class="muted">Showing the first {LIST_SIZE} servers.</p>}
     </div>
   );
 }
