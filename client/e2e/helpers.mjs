@@ -42,9 +42,11 @@ export function useMonitor({ env } = {}) {
     get adminPassword() {
       return server.adminPassword;
     },
-    /** A page in a fresh browser context (its own localStorage), or in `context`'s. */
+    /** A fresh browser context (its own localStorage) with a window of `viewport`. */
+    newContext: (viewport = { width: 1280, height: 800 }) => browser.newContext({ baseURL: server.url, viewport }),
+    /** A page in a fresh 1280×800 browser context, or in `context`'s. */
     async newPage(context) {
-      const ctx = context ?? (await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 } }));
+      const ctx = context ?? (await this.newContext());
       return ctx.newPage();
     },
     graphql: (query, variables, token) => graphql(server.url, query, variables, token),

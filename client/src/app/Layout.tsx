@@ -1,6 +1,8 @@
 // The signed-in frame: sidebar navigation (the listed pages the viewer's role may open),
-// the page title, who is signed in and a logout button.
+// the page title, who is signed in and a logout button. On a phone the sidebar is a top
+// bar whose menu opens on demand and closes once a page is chosen.
 import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { roleAllows } from '../api/types';
 import { Link } from '../router';
 import { useSession } from '../session/session';
@@ -8,6 +10,8 @@ import { NAV } from './pages';
 
 export function Layout({ title, path, children }: { title: string; path: string; children: ComponentChildren }) {
   const { viewer, signOut } = useSession();
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [path]);
   const groups = NAV.map((group) => ({
     ...group,
     pages: group.pages.filter((page) => !page.hidden && (!page.role || roleAllows(viewer.role, page.role))),
@@ -15,8 +19,17 @@ export function Layout({ title, path, children }: { title: string; path: string;
 
   return (
     <div class="shell">
-      <aside class="sidebar">
+      <aside class={menuOpen ? 'sidebar open' : 'sidebar'}>
         <div class="brand">monitor</div>
+        <button
+          type="button"
+          class="menu-toggle"
+          aria-expanded={menuOpen}
+          onClick={() => setMenuOpen(!menuOpen)}
+          data-testid="menu-toggle"
+        >
+          {menuOpen ? 'Close' : 'Menu'}
+        </button>
         <nav>
           {groups.map((group) => (
             <div class="nav-group" key={group.title}>
