@@ -1,0 +1,253 @@
+//! monitor's Kubernetes client (`monitor::kube`) against the fake API server, reached
+//! through an ordinary kubeconfig file: apply and read back, ownership of the spec,
+//! paging, and refusals with the API's own messages.
+
+use kube::api::DynamicObject;
+use monitor::apps::resource::{LiveGraph, apply_body};
+use monitor::kube::{Environment, Kubernetes};
+use serde_json::json;
+
+use crate::fake_kube::FakeKube;
+use crate::kube_support::{apply, cluster, connect, graph, settings};
+
+#[tokio::test]
+async fn a_graph_applied_by_monitor_reads_back_with_monitor_as_its_field_manager() {
+    let fake = FakeKube::start().await;
+    let (_dir, kubernetes) = connect(&fake).await;
+    let cluster = cluster(&kubernetes);
+    let created = apply(cluster, "demo", "1.0.0").await;
+    let read = cluster
+        .get("ml", "demo")
+        .await
+        .expect("get")
+        .expect("the resource exists");
+
+    let request = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PATCH")
+        .expect("a PATCH");
+    assert_eq!(
+        request.content_type.as_deref(),
+        Some("application/apply-patch+yaml")
+    );
+    assert!(
+        request.uri.contains("fieldManager=monitor"),
+        "{}",
+        request.uri
+    );
+    assert_eq!(
+        created.metadata.resource_version,
+        read.metadata.resource_version
+    );
+    let live = LiveGraph::from_object(&read);
+    assert_eq!(live.generation, Some(1));
+    assert_eq!(live.graph, Some(graph("1.0.0")));
+    assert!(live.deploy);
+    let manager = live.spec_manager.expect("a spec manager");
+    assert_eq!(
+        (manager.manager.as_str(), manager.operation.as_str()),
+        ("monitor", "Apply")
+    );
+}
+
+#[tokio::test]
+async fn an_out_of_band_edit_is_attributed_and_conflicts_until_monitor_forces_its_apply() {
+    let fake = FakeKube::start().await;
+    let (dir, kubernetes) = connect(&fake).await;
+    let cluster = cluster(&kubernetes);
+    apply(cluster, "demo", "1.0.0").await;
+    let body = apply_body(cluster.resource(), "ml", "demo", &graph("1.0.0"), true);
+    let client = kube::Client::try_from(
+        kube::Config::from_custom_kubeconfig(
+            kube::config::Kubeconfig::read_from(dir.path().join("kubeconfig")).expect("kubeconfig"),
+            &Default::default(),
+        )
+        .await
+        .expect("config"),
+    )
+    .expect("client");
+    let api: kube::Api<DynamicObject> =
+        kube::Api::namespaced_with(client, "ml", cluster.resource());
+    let edit = json!({"spec": {"graph": {"components": {"api": {"chart": {"version": "1.0.1"}}}}}});
+    let params = kube::api::PatchParams {
+        field_manager: Some("kubectl-edit".into()),
+        ..Default::default()
+    };
+
+    let edited = api
+        .patch("demo", &params, &kube::api::Patch::Merge(&edit))
+        .await
+        .expect("edit");
+    let refused = cluster
+        .apply("ml", "demo", &body, false)
+        .await
+        .expect_err("a conflict");
+    let forced = cluster
+        .apply("ml", "demo", &body, true)
+        .await
+        .expect("a forced apply");
+
+    let live = LiveGraph::from_object(&edited);
+    assert_eq!(
+        live.spec_manager.map(|m| m.manager).as_deref(),
+        Some("kubectl-edit")
+    );
+    assert_eq!(live.generation, Some(2));
+    assert_eq!(refused.code, Some(409));
+    assert!(
+        refused.message.starts_with("Apply failed with 1 conflict: conflict with \"kubectl-edit\" using rampart.petuum.com/v1beta2")
+            && refused.message.ends_with(": .spec.graph.components.api.chart.version"),
+        "{}",
+        refused.message
+    );
+    let live = LiveGraph::from_object(&forced);
+    assert_eq!(live.graph, Some(graph("1.0.0")));
+    assert_eq!(
+        live.spec_manager.map(|m| m.manager).as_deref(),
+        Some("monitor")
+    );
+}
+
+#[tokio::test]
+async fn a_list_in_pages_reads_every_resource_once_from_one_snapshot() {
+    let fake = FakeKube::start().await;
+    let (_dir, kubernetes) = connect(&fake).await;
+    let cluster = cluster(&kubernetes);
+    for index in 0..7 {
+        let name = format!("app-{index}");
+        apply(cluster, &name, "1").await;
+    }
+
+    let first = cluster.list_page(None, 3, None).await.expect("page 1");
+    apply(cluster, "app-late", "1").await;
+    let second = cluster
+        .list_page(None, 3, first.metadata.continue_.clone())
+        .await
+        .expect("page 2");
+    let third = cluster
+        .list_page(None, 3, second.metadata.continue_.clone())
+        .await
+        .expect("page 3");
+
+    let names: Vec<String> = [&first, &second, &third]
+        .iter()
+        .flat_map(|page| {
+            page.items
+                .iter()
+                .map(|item| item.metadata.name.clone().unwrap_or_default())
+        })
+        .collect();
+    assert_eq!(
+        names,
+        (0..7).map(|i| format!("app-{i}")).collect::<Vec<_>>()
+    );
+    assert_eq!(first.metadata.remaining_item_count, Some(4));
+    assert!(
+        third
+            .metadata
+            .continue_
+            .as_deref()
+            .unwrap_or_default()
+            .is_empty()
+    );
+    assert_eq!(
+        first.metadata.resource_version,
+        third.metadata.resource_version
+    );
+    let fresh = cluster
+        .list_page(Some("ml"), 100, None)
+        .await
+        .expect("a new list");
+    assert_eq!(fresh.items.len(), 8);
+
+    let page = cluster
+        .list_page(None, 3, None)
+        .await
+        .expect("page 1 again");
+    fake.compact();
+    let gone = cluster
+        .list_page(None, 3, page.metadata.continue_)
+        .await
+        .expect_err("410");
+    assert_eq!((gone.code, gone.reason.as_str()), (Some(410), "Expired"));
+}
+
+#[tokio::test]
+async fn refusals_come_back_with_the_api_servers_own_message() {
+    let fake = FakeKube::start().await;
+    let (_dir, kubernetes) = connect(&fake).await;
+    let cluster = cluster(&kubernetes);
+    let body = apply_body(cluster.resource(), "ml", "demo", &graph("1"), true);
+    let mut invalid = body.clone();
+    invalid["spec"]["deploy"] = json!("yes");
+
+    let unprocessable = cluster
+        .apply("ml", "demo", &invalid, false)
+        .await
+        .expect_err("422");
+    fake.refuse(409, 1, Some("patch"), None);
+    let conflict = cluster
+        .apply("ml", "demo", &body, false)
+        .await
+        .expect_err("409");
+    fake.refuse(500, 1, None, None);
+    let internal = cluster.get("ml", "demo").await.expect_err("500");
+    fake.forbid("patch", Some("ml"));
+    let forbidden = cluster
+        .apply("ml", "demo", &body, false)
+        .await
+        .expect_err("403");
+
+    assert_eq!(unprocessable.code, Some(422));
+    assert_eq!(
+        unprocessable.message,
+        "RampartGraph.rampart.petuum.com \"demo\" is invalid: spec.deploy: Invalid value: \"string\": \
+         spec.deploy in body must be of type boolean: \"string\""
+    );
+    assert_eq!(conflict.code, Some(409));
+    assert!(
+        conflict.message.contains("the object has been modified"),
+        "{}",
+        conflict.message
+    );
+    assert_eq!(
+        (internal.code, internal.message.as_str()),
+        (
+            Some(500),
+            "Internal error occurred: etcdserver: request timed out"
+        )
+    );
+    assert_eq!(forbidden.code, Some(403));
+    assert_eq!(
+        forbidden.message,
+        "rampartgraphs.rampart.petuum.com \"demo\" is forbidden: User \"system:serviceaccount:monitor:monitor\" \
+         cannot patch resource \"rampartgraphs\" in API group \"rampart.petuum.com\" in the namespace \"ml\""
+    );
+    assert!(fake.object("ml", "demo").is_none(), "nothing was stored");
+    let client_error = monitor::error::Error::from(forbidden);
+    assert_eq!(client_error.code(), "UNAVAILABLE");
+}
+
+#[tokio::test]
+async fn a_wrong_token_is_refused_as_unauthorized() {
+    let fake = FakeKube::start().await;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let kubeconfig = fake.write_kubeconfig(dir.path());
+    let text = std::fs::read_to_string(&kubeconfig)
+        .expect("read")
+        .replace(&fake.shared.token, "stolen");
+    std::fs::write(&kubeconfig, text).expect("write");
+    let kubernetes =
+        Kubernetes::from_settings(&settings(kubeconfig), &Environment::default()).await;
+
+    let refused = cluster(&kubernetes)
+        .get("ml", "demo")
+        .await
+        .expect_err("401");
+
+    assert_eq!(
+        (refused.code, refused.message.as_str()),
+        (Some(401), "Unauthorized")
+    );
+}
