@@ -2,13 +2,13 @@
 //! through an ordinary kubeconfig file: apply and read back, ownership of the spec,
 //! paging, and refusals with the API's own messages.
 
-use kube::api::DynamicObject;
+use kube::api::{Patch, PatchParams};
 use monitor::apps::resource::{LiveGraph, apply_body};
 use monitor::kube::{Environment, Kubernetes};
 use serde_json::json;
 
 use crate::fake_kube::FakeKube;
-use crate::kube_support::{apply, cluster, connect, graph, settings};
+use crate::kube_support::{apply, cluster, connect, graph, other_client, settings};
 
 #[tokio::test]
 async fn a_graph_applied_by_monitor_reads_back_with_monitor_as_its_field_manager() {
@@ -58,17 +58,7 @@ async fn an_out_of_band_edit_is_attributed_and_conflicts_until_monitor_forces_it
     let cluster = cluster(&kubernetes);
     apply(cluster, "demo", "1.0.0").await;
     let body = apply_body(cluster.resource(), "ml", "demo", &graph("1.0.0"), true);
-    let client = kube::Client::try_from(
-        kube::Config::from_custom_kubeconfig(
-            kube::config::Kubeconfig::read_from(dir.path().join("kubeconfig")).expect("kubeconfig"),
-            &Default::default(),
-        )
-        .await
-        .expect("config"),
-    )
-    .expect("client");
-    let api: kube::Api<DynamicObject> =
-        kube::Api::namespaced_with(client, "ml", cluster.resource());
+    let api = other_client(&dir, cluster).await;
     let edit = json!({"spec": {"graph": {"components": {"api": {"chart": {"version": "1.0.1"}}}}}});
     let params = kube::api::PatchParams {
         field_manager: Some("kubectl-edit".into()),
@@ -249,5 +239,60 @@ async fn a_wrong_token_is_refused_as_unauthorized() {
     assert_eq!(
         (refused.code, refused.message.as_str()),
         (Some(401), "Unauthorized")
+    );
+}
+
+#[tokio::test]
+async fn status_goes_through_its_subresource_and_spec_writes_leave_it_alone() {
+    let fake = FakeKube::start().await;
+    let (dir, kubernetes) = connect(&fake).await;
+    let cluster = cluster(&kubernetes);
+    apply(cluster, "demo", "1").await;
+    let controller = other_client(&dir, cluster).await;
+    let status = json!({
+        "apiVersion": "rampart.petuum.com/v1beta2",
+        "kind": "RampartGraph",
+        "metadata": {"name": "demo"},
+        "spec": {"deploy": false},
+        "status": {"phase": "Deployed", "observedGeneration": 1}
+    });
+    let as_controller = PatchParams::apply("rampart-controller");
+
+    let after_status = controller
+        .patch_status("demo", &as_controller, &Patch::Apply(&status))
+        .await
+        .expect("a status apply");
+    let spec_with_status = json!({"spec": {"deploy": false}, "status": {"phase": "Failed"}});
+    let after_spec = controller
+        .patch(
+            "demo",
+            &PatchParams::default(),
+            &Patch::Merge(&spec_with_status),
+        )
+        .await
+        .expect("a merge patch");
+
+    let live = LiveGraph::from_object(&after_status);
+    assert!(live.deploy, "a status write leaves the spec alone");
+    assert_eq!(live.generation, Some(1));
+    assert!(live.is_settled());
+    let entry = after_status
+        .metadata
+        .managed_fields
+        .iter()
+        .flatten()
+        .find(|entry| entry.manager.as_deref() == Some("rampart-controller"))
+        .expect("the controller's entry");
+    assert_eq!(entry.subresource.as_deref(), Some("status"));
+    assert_eq!(
+        live.spec_manager.map(|m| m.manager).as_deref(),
+        Some("monitor")
+    );
+    let live = LiveGraph::from_object(&after_spec);
+    assert!(!live.deploy);
+    assert_eq!(live.generation, Some(2));
+    assert_eq!(
+        after_spec.data["status"]["phase"], "Deployed",
+        "a spec write leaves the status alone"
     );
 }

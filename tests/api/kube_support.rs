@@ -60,6 +60,18 @@ pub async fn apply(cluster: &Cluster, name: &str, version: &str) -> DynamicObjec
         .expect("apply")
 }
 
+/// Another client of the same API server (kubectl, the controller), from the same
+/// kubeconfig but with kube-rs's defaults.
+pub async fn other_client(dir: &TempDir, cluster: &Cluster) -> kube::Api<DynamicObject> {
+    let kubeconfig =
+        kube::config::Kubeconfig::read_from(dir.path().join("kubeconfig")).expect("kubeconfig");
+    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
+        .await
+        .expect("config");
+    let client = kube::Client::try_from(config).expect("client");
+    kube::Api::namespaced_with(client, "ml", cluster.resource())
+}
+
 pub type Events = BoxStream<'static, Result<watcher::Event<DynamicObject>, watcher::Error>>;
 
 /// Reads the watch until `done` accepts an item; returns every item read.
