@@ -296,3 +296,59 @@ async fn status_goes_through_its_subresource_and_spec_writes_leave_it_alone() {
         "a spec write leaves the status alone"
     );
 }
+
+#[tokio::test]
+async fn too_many_requests_are_retried_by_kube_rs_until_the_api_server_answers() {
+    let fake = FakeKube::start().await;
+    let (_dir, kubernetes) = connect(&fake).await;
+    let cluster = cluster(&kubernetes);
+    apply(cluster, "demo", "1").await;
+    fake.refuse(429, 2, Some("get"), None);
+
+    let read = cluster
+        .get("ml", "demo")
+        .await
+        .expect("answered after the retries");
+
+    assert!(read.is_some());
+    let gets = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.uri.ends_with("/rampartgraphs/demo"))
+        .count();
+    assert_eq!(gets, 3, "two refusals, then the answer");
+}
+
+#[tokio::test]
+async fn an_apply_in_yaml_creates_then_updates_and_needs_a_field_manager() {
+    let fake = FakeKube::start().await;
+    let url = format!(
+        "{}/apis/rampart.petuum.com/v1beta2/namespaces/ml/rampartgraphs/demo",
+        fake.url()
+    );
+    let yaml = "apiVersion: rampart.petuum.com/v1beta2\nkind: RampartGraph\nmetadata:\n  name: demo\n\
+                spec:\n  deploy: true\n  graph:\n    components: {}\n    flows: {}\n";
+    let http = reqwest::Client::new();
+    let send = |query: &'static str| {
+        http.patch(format!("{url}{query}"))
+            .bearer_auth(&fake.shared.token)
+            .header("content-type", "application/apply-patch+yaml")
+            .body(yaml)
+            .send()
+    };
+
+    let created = send("?fieldManager=kubectl").await.expect("an answer");
+    let updated = send("?fieldManager=kubectl").await.expect("an answer");
+    let anonymous = send("").await.expect("an answer");
+
+    assert_eq!(created.status(), 201);
+    assert_eq!(updated.status(), 200);
+    assert_eq!(anonymous.status(), 422);
+    let refusal: serde_json::Value = anonymous.json().await.expect("a Status");
+    assert_eq!(
+        refusal["message"],
+        "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch"
+    );
+    let stored = fake.object("ml", "demo").expect("stored");
+    assert_eq!(stored["metadata"]["managedFields"][0]["manager"], "kubectl");
+}
