@@ -3,11 +3,12 @@
 //! controller's finalizer.
 
 use kube::runtime::watcher;
+use monitor::apps::follow::{Ending, Follower};
 use monitor::apps::resource::Phase;
 use monitor::kube::Deletion;
 
 use crate::fake_kube::{ControllerConfig, FakeKube, Outcome};
-use crate::kube_support::{applied, apply, cluster, connect, until};
+use crate::kube_support::{applied, apply, cluster, connect, until, watching};
 
 #[tokio::test]
 async fn the_same_graph_changes_nothing_and_only_spec_changes_bump_the_generation() {
@@ -58,7 +59,7 @@ async fn a_failed_deployment_carries_the_controllers_reason_and_messages() {
     });
     let (_dir, kubernetes) = connect(&fake).await;
     let cluster = cluster(&kubernetes);
-    let mut events = cluster.watch();
+    let mut events = watching(cluster).await;
     apply(cluster, "demo", "9.9.9").await;
     let seen = until(&mut events, "a failed status", |item| {
         applied(item).is_some_and(|live| live.is_settled())
@@ -163,5 +164,46 @@ async fn a_generation_the_controller_has_not_finished_is_not_settled() {
         !seen
             .iter()
             .any(|item| matches!(item, Ok(watcher::Event::Delete(_))))
+    );
+}
+
+#[tokio::test]
+async fn following_a_deploy_through_the_watch_ends_deployed_with_a_line_per_phase() {
+    let fake = FakeKube::start().await;
+    fake.run_controller(ControllerConfig::default());
+    let (_dir, kubernetes) = connect(&fake).await;
+    let cluster = cluster(&kubernetes);
+    let mut events = watching(cluster).await;
+    let applied_object = apply(cluster, "demo", "1").await;
+    let mut follower = Follower::new(applied_object.metadata.generation.expect("a generation"));
+    let mut lines = Vec::new();
+    let mut ending = None;
+
+    until(&mut events, "the end of the deploy", |item| {
+        if let Some(live) = applied(item).filter(|live| live.name == "demo") {
+            let (line, end) = follower.observe(Some(&live));
+            lines.extend(line);
+            ending = end;
+        }
+        ending.is_some()
+    })
+    .await;
+
+    assert_eq!(ending, Some(Ending::Done(Phase::Deployed)));
+    assert!(
+        lines
+            .first()
+            .is_some_and(|line| line.contains("waiting for the controller")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|line| line.starts_with("Deploying")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .last()
+            .is_some_and(|line| line.starts_with("Deployed (generation 1, finished generation 1)")),
+        "{lines:?}"
     );
 }

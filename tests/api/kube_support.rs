@@ -103,3 +103,13 @@ pub fn applied(item: &Result<watcher::Event<DynamicObject>, watcher::Error>) -> 
         _ => None,
     }
 }
+
+/// A watch that has listed what is there, so every later change shows as an event.
+pub async fn watching(cluster: &Cluster) -> Events {
+    let mut events = cluster.watch();
+    until(&mut events, "the initial list", |item| {
+        matches!(item, Ok(watcher::Event::InitDone))
+    })
+    .await;
+    events
+}

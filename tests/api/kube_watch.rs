@@ -7,7 +7,7 @@ use monitor::kube::{ClusterHealth, Environment, Kubernetes};
 use serde_json::Value;
 
 use crate::fake_kube::FakeKube;
-use crate::kube_support::{applied, apply, cluster, connect, graph, settings, until};
+use crate::kube_support::{applied, apply, cluster, connect, graph, settings, until, watching};
 
 #[tokio::test]
 async fn the_watch_resumes_from_its_last_version_when_the_api_server_comes_back() {
@@ -68,11 +68,7 @@ async fn an_expired_watch_relists_and_sees_what_changed_meanwhile() {
     let (_dir, kubernetes) = connect(&fake).await;
     let cluster = cluster(&kubernetes);
     apply(cluster, "demo", "1").await;
-    let mut events = cluster.watch();
-    until(&mut events, "the initial list", |item| {
-        matches!(item, Ok(watcher::Event::InitDone))
-    })
-    .await;
+    let mut events = watching(cluster).await;
 
     apply(cluster, "demo", "2").await;
     fake.compact();
