@@ -41,6 +41,54 @@ pub struct Settings {
     pub limits: Limits,
     /// Where stack images are pushed and deployed from.
     pub registry: RegistrySettings,
+    /// The cluster apps are deployed to, and the resource they are deployed as.
+    pub kubernetes: KubernetesSettings,
+    /// Where each deployed app gets its dashboard.
+    pub grafana: GrafanaSettings,
+}
+
+/// The Kubernetes cluster: its kubeconfig (else `KUBECONFIG`, `~/.kube/config`, then the
+/// in-cluster service account), and the custom resource apps are deployed as.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct KubernetesSettings {
+    /// A kubeconfig file; when unset, the usual places are tried.
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use; its current context when unset.
+    pub context: Option<String>,
+    /// Namespaces whose resources monitor watches; every namespace it may read when empty.
+    pub namespaces: Vec<String>,
+    /// The resource's API group, version, kind and plural, as its CRD defines them.
+    pub group: String,
+    pub version: String,
+    pub kind: String,
+    pub plural: String,
+    /// How long one request to the API server may take (watches excepted).
+    pub request_timeout_seconds: u64,
+}
+
+impl Default for KubernetesSettings {
+    fn default() -> Self {
+        KubernetesSettings {
+            kubeconfig: None,
+            context: None,
+            namespaces: Vec::new(),
+            group: "rampart.petuum.com".into(),
+            version: "v1beta2".into(),
+            kind: "RampartGraph".into(),
+            plural: "rampartgraphs".into(),
+            request_timeout_seconds: 30,
+        }
+    }
+}
+
+/// Grafana's HTTP API and a service-account token for it; both unset means no dashboards.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct GrafanaSettings {
+    /// `http(s)://host[:port][/sub-path]`, as users open Grafana in a browser.
+    pub url: Option<String>,
+    /// A service-account token (`glsa_…`) allowed to write dashboards; write-only.
+    #[serde(skip_serializing)]
+    pub token: Option<SecretString>,
 }
 
 /// The image registry stacks push to: one that exists (`MONITOR_REGISTRY__URL`), or
@@ -119,6 +167,8 @@ impl Default for Settings {
                 request_timeout_seconds: 30,
             },
             registry: RegistrySettings::default(),
+            kubernetes: KubernetesSettings::default(),
+            grafana: GrafanaSettings::default(),
         }
     }
 }
@@ -220,6 +270,33 @@ mod tests {
         figment::Jail::expect_with(|jail| {
             jail.set_env("MONITOR_LISTEN", "not an address");
             assert!(Settings::load(None, FlagOverrides::default()).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn kubernetes_and_grafana_settings_come_from_nested_env() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MONITOR_KUBERNETES__KUBECONFIG", "/etc/monitor/kubeconfig");
+            jail.set_env("MONITOR_KUBERNETES__NAMESPACES", "[apps, ml]");
+            jail.set_env("MONITOR_KUBERNETES__VERSION", "v1");
+            jail.set_env("MONITOR_GRAFANA__URL", "http://grafana:3000");
+            jail.set_env("MONITOR_GRAFANA__TOKEN", "glsa_secret");
+            let settings = Settings::load(None, FlagOverrides::default()).expect("settings load");
+            let kubernetes = &settings.kubernetes;
+            assert_eq!(
+                kubernetes.kubeconfig,
+                Some(PathBuf::from("/etc/monitor/kubeconfig"))
+            );
+            assert_eq!(kubernetes.namespaces, ["apps", "ml"]);
+            assert_eq!(kubernetes.version, "v1");
+            assert_eq!(kubernetes.group, "rampart.petuum.com");
+            assert_eq!(settings.grafana.url.as_deref(), Some("http://grafana:3000"));
+            let shown = serde_json::to_string(&settings).expect("settings serialize");
+            assert!(
+                !shown.contains("glsa_secret"),
+                "the token is never written out"
+            );
             Ok(())
         });
     }

@@ -14,6 +14,8 @@
 //! - [`containers`]: containers on any server, their events and live logs.
 //! - [`operations`]: units of work (commands now) with stored, streamed output.
 //! - [`agent`]: `monitor agent`, which gives monitor a remote host's engine and shell.
+//! - [`kube`]: the Kubernetes cluster through kube-rs: config, the graph resource, health.
+//! - [`apps`]: apps on Kubernetes: graphs, version hashes, diffs, resources, dashboards.
 //! - [`health`]: health of each component.
 //! - [`backup`]: streaming backup, restore, nuke.
 //! - [`metrics`]: Prometheus metrics.
@@ -22,6 +24,7 @@
 
 pub mod agent;
 pub mod app;
+pub mod apps;
 pub mod audit;
 pub mod auth;
 pub mod backup;
@@ -33,6 +36,7 @@ pub mod error;
 pub mod graphql;
 pub mod health;
 pub mod http;
+pub mod kube;
 pub mod metrics;
 pub mod operations;
 pub mod resident;

@@ -1,10 +1,16 @@
 //! Integration tests: one binary (one link), a module per capability. Each test starts
-//! the real `monitor` server and talks to it over HTTP and websockets.
+//! the real `monitor` server and talks to it over HTTP and websockets; the `kube_*` and
+//! `grafana` modules drive monitor's Kubernetes and Grafana clients directly against the
+//! fakes in `fake_kube` and `fake_grafana` (no real API server or Grafana runs here).
 
 mod dockerd;
+mod fake_grafana;
+mod fake_kube;
 mod gitrepo;
 mod helpers;
+mod kube_support;
 mod registry;
+mod restartable;
 mod ws;
 
 mod agent;
@@ -14,8 +20,13 @@ mod backup;
 mod containers;
 mod durability;
 mod faults;
+mod grafana;
 mod graphql_over_http;
 mod health;
+mod kube_cluster;
+mod kube_lifecycle;
+mod kube_reach;
+mod kube_watch;
 mod logs;
 mod operations;
 mod schema;
