@@ -14,6 +14,8 @@
 //! - [`containers`]: containers on any server, their events and live logs.
 //! - [`operations`]: units of work (commands now) with stored, streamed output.
 //! - [`agent`]: `monitor agent`, which gives monitor a remote host's engine and shell.
+//! - [`probes`]: probes and measurements: validated parameters, the probe wire protocol.
+//! - [`probe`]: `monitor probe`, which measures the network for monitor.
 //! - [`health`]: health of each component.
 //! - [`backup`]: streaming backup, restore, nuke.
 //! - [`metrics`]: Prometheus metrics.
@@ -35,6 +37,8 @@ pub mod health;
 pub mod http;
 pub mod metrics;
 pub mod operations;
+pub mod probe;
+pub mod probes;
 pub mod resident;
 pub mod servers;
 pub mod stacks;
