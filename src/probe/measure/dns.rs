@@ -1,18 +1,21 @@
-//! DNS: one query through `hickory-net` over UDP or TCP to the resolver the parameters
-//! name or the probe's own (the first `nameserver` of `/etc/resolv.conf`), retried on
-//! silence; the answer is decoded by `hickory-proto` and kept whole as base64 too.
+//! DNS: one query to the resolver the parameters name or the probe's own (the first
+//! `nameserver` of `/etc/resolv.conf`), over UDP through `hickory-net` or over TCP,
+//! retried on silence; messages are `hickory-proto`'s, and the answer is kept whole as
+//! base64 too. TCP is framed here (a length before each message, RFC 1035 §4.2.2):
+//! `hickory-net` 0.26's TCP exchange closed its connections without sending the query.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use futures::StreamExt;
-use hickory_net::proto::op::{DnsRequest, DnsRequestOptions, DnsResponse, Edns, Message, Query};
+use hickory_net::proto::op::{DnsRequest, DnsRequestOptions, Edns, Message, Query};
 use hickory_net::proto::rr::{DNSClass, Name, RecordType as WireType};
 use hickory_net::runtime::TokioRuntimeProvider;
-use hickory_net::tcp::TcpClientStream;
 use hickory_net::udp::UdpClientStream;
 use hickory_net::xfer::DnsHandle;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 use super::millis;
 use crate::probes::input::{DnsClass, DnsParams, DnsTransport, RecordType, Target};
@@ -54,7 +57,7 @@ async fn ask(
     resolver: SocketAddr,
     name: &Name,
     timeout: Duration,
-) -> Result<DnsResponse, String> {
+) -> Result<(Message, Vec<u8>), String> {
     let mut query = Query::query(name.clone(), wire_type(params.record_type));
     query.set_query_class(match params.class {
         DnsClass::In => DNSClass::IN,
@@ -68,26 +71,10 @@ async fn ask(
         edns.set_dnssec_ok(true).set_max_payload(1232);
         message.set_edns(edns);
     }
-    let mut options = DnsRequestOptions::default();
-    options.use_edns = params.dnssec_ok;
-    options.edns_set_dnssec_ok = params.dnssec_ok;
-    options.recursion_desired = params.recursion_desired;
-    let request = DnsRequest::new(message, options);
-    let provider = TokioRuntimeProvider::new();
     let answer = async {
-        let exchange = match params.transport {
-            DnsTransport::Udp => UdpClientStream::builder(resolver, provider)
-                .with_timeout(Some(timeout))
-                .with_max_retries(0)
-                .exchange(),
-            DnsTransport::Tcp => TcpClientStream::exchange(resolver, None, timeout, None, provider)
-                .await
-                .map_err(|error| error.to_string())?,
-        };
-        match exchange.send(request).next().await {
-            Some(Ok(response)) => Ok(response),
-            Some(Err(error)) => Err(error.to_string()),
-            None => Err("the connection closed without an answer".to_string()),
+        match params.transport {
+            DnsTransport::Udp => ask_udp(message, params, resolver, timeout).await,
+            DnsTransport::Tcp => ask_tcp(&message, resolver).await,
         }
     };
     tokio::time::timeout(timeout, answer)
@@ -95,16 +82,65 @@ async fn ask(
         .map_err(|_| format!("timed out after {} ms", timeout.as_millis()))?
 }
 
+async fn ask_udp(
+    message: Message,
+    params: &DnsParams,
+    resolver: SocketAddr,
+    timeout: Duration,
+) -> Result<(Message, Vec<u8>), String> {
+    let mut options = DnsRequestOptions::default();
+    options.use_edns = params.dnssec_ok;
+    options.edns_set_dnssec_ok = params.dnssec_ok;
+    options.recursion_desired = params.recursion_desired;
+    // The exchange's background task lives in the provider's task set, which goes away
+    // with the provider's last clone: this one is held until the answer is in.
+    let provider = TokioRuntimeProvider::new();
+    let exchange = UdpClientStream::builder(resolver, provider.clone())
+        .with_timeout(Some(timeout))
+        .with_max_retries(0)
+        .exchange();
+    let answer = exchange
+        .send(DnsRequest::new(message, options))
+        .next()
+        .await;
+    drop(provider);
+    match answer {
+        Some(Ok(response)) => Ok(response.into_parts()),
+        Some(Err(error)) => Err(error.to_string()),
+        None => Err("no answer".to_string()),
+    }
+}
+
+/// DNS over TCP (RFC 1035 §4.2.2): the message behind its two-byte length, each way.
+async fn ask_tcp(query: &Message, resolver: SocketAddr) -> Result<(Message, Vec<u8>), String> {
+    let bytes = query
+        .to_vec()
+        .map_err(|error| format!("cannot encode the query: {error}"))?;
+    let failed = |error: std::io::Error| format!("TCP exchange with {resolver} failed: {error}");
+    let mut stream = TcpStream::connect(resolver).await.map_err(failed)?;
+    let mut framed = (bytes.len() as u16).to_be_bytes().to_vec();
+    framed.extend_from_slice(&bytes);
+    stream.write_all(&framed).await.map_err(failed)?;
+    let length = stream.read_u16().await.map_err(failed)?;
+    let mut answer = vec![0u8; length.into()];
+    stream.read_exact(&mut answer).await.map_err(failed)?;
+    let message =
+        Message::from_vec(&answer).map_err(|error| format!("cannot decode the answer: {error}"))?;
+    if message.metadata.id != query.metadata.id {
+        return Err("the answer is for another query".to_string());
+    }
+    Ok((message, answer))
+}
+
 fn result(
     params: &DnsParams,
     resolver: SocketAddr,
     name: &Name,
-    response: DnsResponse,
+    (message, raw): (Message, Vec<u8>),
     time_ms: f64,
     attempts: u32,
 ) -> DnsResult {
-    let response_base64 = base64::engine::general_purpose::STANDARD.encode(response.as_buffer());
-    let message = response.into_message();
+    let response_base64 = base64::engine::general_purpose::STANDARD.encode(raw);
     let header = &message.metadata;
     DnsResult {
         resolver,
@@ -112,7 +148,8 @@ fn result(
         name: name.to_string(),
         record_type: params.record_type,
         class: params.class,
-        rcode: header.response_code.to_str().to_string(),
+        // The mnemonic users know (NOERROR, NXDOMAIN, SERVFAIL…), from the variant's name.
+        rcode: format!("{:?}", header.response_code).to_uppercase(),
         flags: DnsFlags {
             authoritative: header.authoritative,
             truncated: header.truncation,

@@ -2,14 +2,18 @@
 //! answers are heard on a raw ICMP socket (so it needs CAP_NET_RAW, as traceroute does).
 //!
 //! Packets go one at a time, so an answer belongs to the packet in flight; each is also
-//! matched on what the router quotes of it, so a late answer to an earlier packet is not
-//! taken for the current one. With a Paris id, every packet of the trace stays on one
-//! flow through load balancers: for ICMP the identifier and checksum stay constant (the
-//! payload compensates the sequence number, and carries the id so that ids map to
-//! flows); for UDP the ports stay constant (the flow is the trace's source port) and
-//! packets differ only in their checksum. Without one (id 0), the flow changes with
-//! every packet as in classic traceroute. TCP packets come from a new source port each
-//! (the kernel's connect), so a TCP trace does not keep one flow.
+//! matched on what the router quotes of it (ICMP identifier and sequence; UDP and TCP
+//! ports). With a Paris id, every packet of the trace stays on one flow through load
+//! balancers: for ICMP the identifier and checksum stay constant (the payload
+//! compensates the sequence number, and carries the id so that ids map to flows); for
+//! UDP the ports stay constant (the flow is the trace's source port). Without one (id
+//! 0), the flow changes with every packet as in classic traceroute. TCP packets come
+//! from a new source port each (the kernel's connect), so a TCP trace keeps no flow.
+//!
+//! A UDP packet's checksum cannot tell Paris packets apart here: on virtual links the
+//! kernel leaves it to offloading, so routers quote an unfinished one. A late answer to
+//! a UDP packet that timed out can therefore be taken for the next packet's, in Paris
+//! mode only (classic mode moves the port).
 
 mod listener;
 mod senders;
