@@ -16,6 +16,8 @@
 //! - [`agent`]: `monitor agent`, which gives monitor a remote host's engine and shell.
 //! - [`kube`]: the Kubernetes cluster through kube-rs: config, the graph resource, health.
 //! - [`apps`]: apps on Kubernetes: graphs, version hashes, diffs, resources, dashboards.
+//! - [`probes`]: probes and measurements: validated parameters, the probe wire protocol.
+//! - [`probe`]: `monitor probe`, which measures the network for monitor.
 //! - [`health`]: health of each component.
 //! - [`backup`]: streaming backup, restore, nuke.
 //! - [`metrics`]: Prometheus metrics.
@@ -39,6 +41,8 @@ pub mod http;
 pub mod kube;
 pub mod metrics;
 pub mod operations;
+pub mod probe;
+pub mod probes;
 pub mod resident;
 pub mod servers;
 pub mod stacks;

@@ -38,6 +38,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             monitor::telemetry::init(args.log_format);
             monitor::agent::run(args, shutdown_signal()).await
         }
+        Command::Probe(args) => {
+            monitor::telemetry::init(args.log_format);
+            monitor::probe::run(args, shutdown_signal()).await
+        }
         Command::Schema => {
             print!("{}", monitor::graphql::sdl());
             Ok(())

@@ -29,6 +29,7 @@ mod kube_reach;
 mod kube_watch;
 mod logs;
 mod operations;
+mod probe;
 mod schema;
 mod servers;
 mod stacks;
