@@ -151,18 +151,10 @@ mod tests {
     use super::*;
     use crate::audit::model::Actor;
     use crate::audit::{AuditKind, AuditLog};
-    use crate::store::StoreAddress;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn concurrent_writes_to_one_record_all_land_with_their_events() {
-        let address = StoreAddress {
-            url: "mem://".into(),
-            namespace: "test".into(),
-            database: "test".into(),
-            credentials: None,
-        };
-        let store = Store::connect(&address).await.expect("store");
-        store.prepare().await.expect("schema");
+        let store = Store::in_memory().await;
         store
             .db()
             .query("CREATE counter:one SET n = 0")

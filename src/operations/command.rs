@@ -7,7 +7,8 @@ use std::sync::Arc;
 use futures::{Stream, StreamExt};
 
 use super::{
-    Ending, OperationKind, OperationSpec, OperationTrigger, Operations, Progress, RunCommandInput,
+    Ending, OperationKind, OperationSpec, OperationSubject, OperationTrigger, Operations, Progress,
+    RunCommandInput,
 };
 use crate::agent::protocol::{CommandFrame, CommandRequest};
 use crate::audit::{Actor, AuditKind};
@@ -26,8 +27,9 @@ impl Operations {
         let spec = OperationSpec {
             kind: OperationKind::Command,
             trigger: OperationTrigger::Manual,
-            server_id: server.id.clone(),
-            stack_id: None,
+            subject: OperationSubject::Server {
+                server_id: server.id.clone(),
+            },
             parent_id: None,
             target: request.command.clone(),
             working_directory: request.working_directory.clone(),

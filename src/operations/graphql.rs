@@ -1,7 +1,7 @@
 //! Operations in GraphQL: history, commands, cancellation and live output.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, ErrorExtensions, ID, Object, Subscription};
+use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, Object, Subscription};
 use futures::{Stream, StreamExt};
 
 use super::{
@@ -43,8 +43,30 @@ impl OperationsQuery {
             )
             .await?;
         Ok(pagination::connection(operations, &page, |operation| {
-            pagination::encode_cursor(&operation.id.0)
+            pagination::encode_cursor(&operation.key())
         }))
+    }
+}
+
+#[ComplexObject]
+impl Operation {
+    async fn id(&self) -> ID {
+        ID(self.key())
+    }
+
+    /// The server it runs on; `null` for work that runs on none.
+    async fn server_id(&self) -> Option<ID> {
+        self.subject.server_id().map(|id| ID(id.to_string()))
+    }
+
+    /// The stack it works for, if any.
+    async fn stack_id(&self) -> Option<ID> {
+        self.subject.stack_id().map(|id| ID(id.to_string()))
+    }
+
+    /// The pipeline run this operation is a step of.
+    async fn parent_id(&self) -> Option<ID> {
+        self.parent_id.clone().map(ID)
     }
 }
 

@@ -11,6 +11,7 @@ mod input;
 mod model;
 mod output;
 mod store;
+mod subject;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -29,12 +30,12 @@ pub use input::{CancelOperationInput, OperationFilter, OperationOrder, RunComman
 pub use model::{
     Operation, OperationKind, OperationStatus, OperationTrigger, OutputLine, OutputStream,
 };
+pub use subject::{OperationSubject, SubjectFilter};
 
 use crate::audit::{Actor, AuditEvent, AuditKind, AuditLog, AuditSubjectType};
 use crate::error::{Error, Result};
 use crate::graphql::pagination::PageRequest;
 use crate::store::Store;
-use model::OperationRow;
 use output::Output;
 
 /// How often pending output is written to the store.
@@ -81,9 +82,7 @@ impl Operations {
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<Operation>> {
-        Ok(store::find(&self.store, id)
-            .await?
-            .map(|row| row.to_operation()))
+        store::find(&self.store, id).await
     }
 
     pub async fn list(
@@ -92,15 +91,14 @@ impl Operations {
         order: OperationOrder,
         page: &PageRequest<String>,
     ) -> Result<Vec<Operation>> {
-        let rows = store::list(
+        store::list(
             &self.store,
             filter.to_query(),
             order.direction,
             page.after.as_deref(),
             page.first + 1,
         )
-        .await?;
-        Ok(rows.iter().map(OperationRow::to_operation).collect())
+        .await
     }
 
     /// Records a new operation as RUNNING (with its audit event, in one transaction
@@ -120,7 +118,7 @@ impl Operations {
     {
         let key = ulid::Ulid::new().to_string();
         let now = Utc::now();
-        let row = OperationRow {
+        let row = Operation {
             id: store::record_id(&key),
             kind: spec.kind,
             status: if spec.queued {
@@ -129,8 +127,7 @@ impl Operations {
                 OperationStatus::Running
             },
             trigger: spec.trigger,
-            server_id: spec.server_id,
-            stack_id: spec.stack_id,
+            subject: spec.subject,
             parent_id: spec.parent_id,
             target: spec.target,
             working_directory: spec.working_directory,
@@ -144,16 +141,16 @@ impl Operations {
         };
         let target = row.target.clone();
         let bindings = ("operation_id", row.id.clone(), "operation_row", row);
-        let stored: Option<OperationRow> = match event {
+        let stored: Option<Operation> = match event {
             Some(event) => {
                 let event = event.about(AuditSubjectType::Operation, Some(&key), Some(&target));
                 self.audit.write(store::CREATE, bindings, event).await?
             }
             None => store::create(&self.store, bindings).await?,
         };
-        let operation = stored
-            .ok_or_else(|| Error::Internal(anyhow::anyhow!("the new operation was not returned")))?
-            .to_operation();
+        let operation = stored.ok_or_else(|| {
+            Error::Internal(anyhow::anyhow!("the new operation was not returned"))
+        })?;
         self.publish(operation.clone());
         let running = Arc::new(Running {
             output: Output::new(),
@@ -206,8 +203,8 @@ impl Operations {
                 if let Some(last) = last {
                     running.output.stored(last);
                 }
-                if let Some(row) = row {
-                    self.publish(row.to_operation());
+                if let Some(operation) = row {
+                    self.publish(operation);
                 }
             }
             Err(error) => {
@@ -215,7 +212,7 @@ impl Operations {
                 // The ending matters most: without it the operation would look RUNNING
                 // until the next start marks it INTERRUPTED.
                 match store::update(&self.store, &key, ending).await {
-                    Ok(Some(row)) => self.publish(row.to_operation()),
+                    Ok(Some(operation)) => self.publish(operation),
                     Ok(None) => {}
                     Err(error) => {
                         tracing::error!(operation = %key, %error, "cannot store how an operation ended")
@@ -239,23 +236,24 @@ impl Operations {
                 before.status
             )));
         };
-        let event = self
+        let mut event = self
             .audit
             .event(
                 AuditKind::OperationCancelled,
                 actor,
                 format!("cancelled `{}`", before.target),
             )
-            .about(AuditSubjectType::Operation, Some(id), Some(&before.target))
-            .on_server(&before.server_id);
+            .about(AuditSubjectType::Operation, Some(id), Some(&before.target));
+        if let Some(server_id) = before.subject.server_id() {
+            event = event.on_server(server_id);
+        }
         self.audit.append(event).await?;
         running.cancel.cancel();
         let mut done = running.done.subscribe();
         let _ = tokio::time::timeout(CANCEL_WAIT, done.wait_for(|done| *done)).await;
-        Ok(store::find(&self.store, id)
+        store::find(&self.store, id)
             .await?
-            .ok_or_else(|| not_found(id))?
-            .to_operation())
+            .ok_or_else(|| not_found(id))
     }
 
     /// Operations as they are created, start and end.
@@ -401,8 +399,7 @@ async fn flush_periodically(
 pub struct OperationSpec {
     pub kind: OperationKind,
     pub trigger: OperationTrigger,
-    pub server_id: String,
-    pub stack_id: Option<String>,
+    pub subject: OperationSubject,
     /// The pipeline run this operation is a step of.
     pub parent_id: Option<String>,
     /// What it works on, as a person reads it.
@@ -447,7 +444,7 @@ impl Progress {
             started_at: Utc::now(),
         };
         match store::update(&self.store, &self.key, started).await {
-            Ok(Some(row)) => self.operations.publish(row.to_operation()),
+            Ok(Some(operation)) => self.operations.publish(operation),
             Ok(None) => {}
             Err(error) => {
                 tracing::error!(operation = %self.key, %error, "cannot mark an operation as started")
@@ -473,11 +470,10 @@ impl Launched {
     pub async fn finished(mut self) -> Result<Operation> {
         // The sender lives until the ending is stored; a closed channel means the same.
         let _ = self.done.wait_for(|done| *done).await;
-        let id = self.operation.id.to_string();
-        Ok(store::find(&self.operations.store, &id)
+        let id = self.operation.key();
+        store::find(&self.operations.store, &id)
             .await?
-            .ok_or_else(|| not_found(&id))?
-            .to_operation())
+            .ok_or_else(|| not_found(&id))
     }
 }
 

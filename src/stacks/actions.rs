@@ -156,8 +156,7 @@ impl Stacks {
         let spec = OperationSpec {
             kind: step.operation_kind(),
             trigger: OperationTrigger::Manual,
-            server_id: row.server_id.clone(),
-            stack_id: Some(row.key()),
+            subject: row.subject(),
             parent_id: None,
             target: step.describe(&row.name),
             working_directory: None,

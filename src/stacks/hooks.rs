@@ -106,7 +106,7 @@ async fn handle(
     {
         Ok(launched) => Ok((
             StatusCode::ACCEPTED,
-            Json(json!({ "operationId": launched.operation.id.to_string() })),
+            Json(json!({ "operationId": launched.operation.key() })),
         )
             .into_response()),
         Err(crate::error::Error::BadInput { message, .. }) => {

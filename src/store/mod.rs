@@ -106,8 +106,24 @@ impl Store {
     /// Checks the storage format and applies the schema. A fresh store is stamped with
     /// the current format; a store from an incompatible version is refused.
     pub async fn prepare(&self) -> Result<()> {
-        format::check(self).await?.into_result()?;
-        schema::apply(self).await
+        let check = format::check(self).await?;
+        let fresh = check == FormatCheck::Fresh;
+        check.into_result()?;
+        schema::apply(self, fresh).await
+    }
+
+    /// A prepared store in memory, for unit tests of store code.
+    #[cfg(test)]
+    pub async fn in_memory() -> Store {
+        let address = StoreAddress {
+            url: "mem://".into(),
+            namespace: "test".into(),
+            database: "test".into(),
+            credentials: None,
+        };
+        let store = Store::connect(&address).await.expect("an in-memory store");
+        store.prepare().await.expect("the schema applies");
+        store
     }
 
     /// The SurrealDB handle, for domain store modules.
