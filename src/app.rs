@@ -15,11 +15,13 @@ use tokio_util::task::TaskTracker;
 use crate::audit::AuditLog;
 use crate::auth::Auth;
 use crate::backup::DownloadTickets;
+use crate::bus::Bus;
 use crate::config::Settings;
 use crate::containers::Containers;
 use crate::metrics::Metrics;
 use crate::operations::Operations;
-use crate::servers::Servers;
+use crate::runner::Runner;
+use crate::servers::{Servers, Supervision};
 use crate::stacks::{Registry, Stacks};
 use crate::store::{Store, StoreAddress};
 use crate::users::{UserLoader, Users};
@@ -43,8 +45,10 @@ pub struct AppState {
     pub backup_tickets: DownloadTickets,
     pub metrics: Arc<Metrics>,
     pub started_at: DateTime<Utc>,
-    /// Cancelled when the server begins to shut down; long-lived tasks watch it.
-    pub shutdown: CancellationToken,
+    /// Where changes are published for subscriptions.
+    pub bus: Bus,
+    /// Runs the background loops and holds the shutdown token they watch.
+    pub runner: Runner,
     /// Upgraded websockets, which the HTTP server no longer tracks: shutdown waits for
     /// them so every client receives its close frame before the process exits.
     pub websockets: TaskTracker,
@@ -64,7 +68,10 @@ impl Application {
         let store = Store::connect(&address).await?;
         store.prepare().await?;
         tracing::info!(store = store.url(), "store ready");
-        let audit = AuditLog::new(store.clone());
+        let metrics = Arc::new(Metrics::new());
+        let bus = Bus::new();
+        let runner = Runner::new(CancellationToken::new(), metrics.task_restarts.clone());
+        let audit = AuditLog::new(store.clone(), bus.clone());
         let users = Users::new(store.clone(), audit.clone());
         if let Some(generated) = users.ensure_first_admin(settings.admin_password()).await? {
             tracing::warn!(
@@ -81,16 +88,15 @@ impl Application {
             settings.limits.login_attempts_per_minute,
         );
         let user_loader = DataLoader::new(UserLoader(users.clone()), tokio::spawn);
-        let shutdown = CancellationToken::new();
-        let servers = Servers::start(
-            store.clone(),
-            audit.clone(),
-            Duration::from_secs(settings.server_check_seconds.max(1)),
-            shutdown.clone(),
-        )
-        .await?;
+        let check_every = Duration::from_secs(settings.server_check_seconds.max(1));
+        let supervision = Supervision {
+            runner: runner.clone(),
+            bus: bus.clone(),
+            check_every,
+        };
+        let servers = Servers::start(store.clone(), audit.clone(), supervision).await?;
         let containers = Containers::new(audit.clone());
-        let operations = Operations::start(store.clone(), audit.clone()).await?;
+        let operations = Operations::start(store.clone(), audit.clone(), bus.clone()).await?;
         let configured_registry = Registry::from_settings(&settings.registry)?;
         let managed_registry = match configured_registry {
             Some(_) => None,
@@ -106,12 +112,17 @@ impl Application {
             &settings.data_dir,
         );
         if let Some(registry) = managed_registry {
-            tokio::spawn(stacks.clone().manage_registry(
-                registry,
-                settings.registry.clone(),
-                Duration::from_secs(settings.server_check_seconds.max(1)),
-                shutdown.clone(),
-            ));
+            let (stacks, settings) = (stacks.clone(), settings.registry.clone());
+            runner.spawn(
+                "managed_registry",
+                "registry",
+                runner.task_token(),
+                move |stop| {
+                    let (stacks, registry, settings) =
+                        (stacks.clone(), registry.clone(), settings.clone());
+                    stacks.manage_registry(registry, settings, check_every, stop)
+                },
+            );
         }
         let listener = TcpListener::bind(settings.listen)
             .await
@@ -128,9 +139,10 @@ impl Application {
             operations,
             stacks,
             backup_tickets: DownloadTickets::default(),
-            metrics: Arc::new(Metrics::new()),
+            metrics,
             started_at: Utc::now(),
-            shutdown,
+            bus,
+            runner,
             websockets: TaskTracker::new(),
         };
         Ok(Application { listener, state })
@@ -152,7 +164,8 @@ impl Application {
             app: self.state.clone(),
             schema,
         });
-        let token = self.state.shutdown.clone();
+        let runner = self.state.runner.clone();
+        let token = runner.shutdown_token();
         let websockets = self.state.websockets.clone();
         tracing::info!(address = %address, "listening");
         match crate::resident::release_start_up_code() {
@@ -173,6 +186,7 @@ impl Application {
             server.await?;
             websockets.close();
             websockets.wait().await;
+            runner.stop().await;
             anyhow::Ok(())
         };
         tokio::select! {
@@ -180,7 +194,7 @@ impl Application {
             _ = async {
                 token.cancelled().await;
                 tokio::time::sleep(SHUTDOWN_GRACE).await;
-            } => tracing::warn!("in-flight requests did not finish within the grace period"),
+            } => tracing::warn!("in-flight requests or background tasks did not finish within the grace period"),
         }
         tracing::info!("stopped");
         Ok(())

@@ -27,12 +27,19 @@ pub struct RouteLabels {
     pub route: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct TaskLabels {
+    /// The kind of background loop, e.g. `server`.
+    pub task: &'static str,
+}
+
 /// Every metric monitor exports, registered once at start.
 pub struct Metrics {
     registry: Registry,
     pub requests: Family<RequestLabels, Counter>,
     pub request_seconds: Family<RouteLabels, Histogram>,
     pub websocket_connections: Gauge,
+    pub task_restarts: Family<TaskLabels, Counter>,
 }
 
 impl Metrics {
@@ -43,6 +50,7 @@ impl Metrics {
             Histogram::new(exponential_buckets(0.0005, 2.0, 16))
         });
         let websocket_connections = Gauge::default();
+        let task_restarts = Family::<TaskLabels, Counter>::default();
         registry.register("http_requests", "HTTP requests answered", requests.clone());
         registry.register(
             "http_request_duration_seconds",
@@ -54,11 +62,17 @@ impl Metrics {
             "Open GraphQL websocket connections",
             websocket_connections.clone(),
         );
+        registry.register(
+            "task_restarts",
+            "Background tasks restarted after an error or a panic",
+            task_restarts.clone(),
+        );
         Metrics {
             registry,
             requests,
             request_seconds,
             websocket_connections,
+            task_restarts,
         }
     }
 

@@ -162,7 +162,7 @@ mod tests {
             .expect("counter")
             .check()
             .expect("counter");
-        let audit = AuditLog::new(store.clone());
+        let audit = AuditLog::new(store.clone(), crate::bus::Bus::new());
         let writers = (0..16).map(|_| {
             let (store, event) = (
                 store.clone(),

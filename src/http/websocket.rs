@@ -188,7 +188,7 @@ async fn send_all(
 ) {
     let interval = watch.ping_interval;
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
-    let shutdown = watch.state.app.shutdown.clone();
+    let shutdown = watch.state.app.runner.shutdown_token();
     let mut acknowledged = false;
     tokio::pin!(outgoing);
     loop {

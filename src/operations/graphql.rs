@@ -114,18 +114,12 @@ impl OperationsSubscription {
     ) -> Result<impl Stream<Item = async_graphql::Result<Operation>> + use<>> {
         ctx.require(Role::Viewer)?;
         let filter = filter.unwrap_or_default();
-        let changes =
-            tokio_stream::wrappers::BroadcastStream::new(ctx.state().operations.changes());
-        Ok(changes.filter_map(move |change| {
-            let item = match change {
-                Ok(operation) if filter.matches(&operation) => Some(Ok(operation)),
-                Ok(_) => None,
-                Err(tokio_stream::wrappers::errors::BroadcastStreamRecvError::Lagged(missed)) => {
-                    Some(Err(crate::error::Error::Lagged { missed }.extend()))
-                }
-            };
-            std::future::ready(item)
-        }))
+        let changes = ctx
+            .state()
+            .bus
+            .subscribe::<Operation>()
+            .stream_where(move |operation| filter.matches(operation));
+        Ok(changes.map(|change| change.map_err(|error| error.extend())))
     }
 
     /// The operation's output: what is stored so far, then new lines as they come,

@@ -33,6 +33,7 @@ pub use model::{
 pub use subject::{OperationSubject, SubjectFilter};
 
 use crate::audit::{Actor, AuditEvent, AuditKind, AuditLog, AuditSubjectType};
+use crate::bus::{Bus, Topic};
 use crate::error::{Error, Result};
 use crate::graphql::pagination::PageRequest;
 use crate::store::Store;
@@ -42,8 +43,6 @@ use output::Output;
 const FLUSH_EVERY: Duration = Duration::from_millis(200);
 /// Most lines in one message of the live output.
 const MAX_BATCH: usize = 1000;
-/// Operation changes a subscriber may fall behind before it misses some.
-const CHANGES_BUFFER: usize = 1024;
 /// How long `cancelOperation` waits for the work to stop before it answers.
 const CANCEL_WAIT: Duration = Duration::from_secs(10);
 
@@ -59,13 +58,18 @@ pub struct Operations {
     store: Store,
     audit: AuditLog,
     running: Arc<Mutex<HashMap<String, Arc<Running>>>>,
-    /// Every operation as it is created, starts and ends.
-    changes: broadcast::Sender<Operation>,
+    /// Where every operation goes as it is created, starts and ends.
+    bus: Bus,
+}
+
+/// Operations as they are created, start and end, as `operationUpdated` follows them.
+impl Topic for Operation {
+    const NAME: &'static str = "operation changes";
 }
 
 impl Operations {
     /// Marks what a previous process left running as interrupted.
-    pub async fn start(store: Store, audit: AuditLog) -> Result<Operations> {
+    pub async fn start(store: Store, audit: AuditLog, bus: Bus) -> Result<Operations> {
         let interrupted = store::interrupt_leftovers(&store).await?;
         if interrupted > 0 {
             tracing::warn!(
@@ -77,7 +81,7 @@ impl Operations {
             store,
             audit,
             running: Default::default(),
-            changes: broadcast::channel(CHANGES_BUFFER).0,
+            bus,
         })
     }
 
@@ -256,14 +260,8 @@ impl Operations {
             .ok_or_else(|| not_found(id))
     }
 
-    /// Operations as they are created, start and end.
-    pub fn changes(&self) -> broadcast::Receiver<Operation> {
-        self.changes.subscribe()
-    }
-
     fn publish(&self, operation: Operation) {
-        // Nobody listening is fine: the change is stored.
-        let _ = self.changes.send(operation);
+        self.bus.publish(operation);
     }
 
     /// Stops a running operation without recording who asked: the step of a pipeline
