@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::dataloader::DataLoader;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -23,36 +23,12 @@ use crate::operations::Operations;
 use crate::runner::Runner;
 use crate::servers::{Servers, Supervision};
 use crate::stacks::{Registry, Stacks};
+use crate::state::AppState;
 use crate::store::{Store, StoreAddress};
 use crate::users::{UserLoader, Users};
 
 /// How long in-flight requests get to finish once shutdown starts.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
-
-/// Everything a request handler or resolver may need; cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub settings: Arc<Settings>,
-    pub store: Store,
-    pub audit: AuditLog,
-    pub users: Users,
-    pub auth: Auth,
-    pub user_loader: Arc<DataLoader<UserLoader>>,
-    pub servers: Servers,
-    pub containers: Containers,
-    pub operations: Operations,
-    pub stacks: Stacks,
-    pub backup_tickets: DownloadTickets,
-    pub metrics: Arc<Metrics>,
-    pub started_at: DateTime<Utc>,
-    /// Where changes are published for subscriptions.
-    pub bus: Bus,
-    /// Runs the background loops and holds the shutdown token they watch.
-    pub runner: Runner,
-    /// Upgraded websockets, which the HTTP server no longer tracks: shutdown waits for
-    /// them so every client receives its close frame before the process exits.
-    pub websockets: TaskTracker,
-}
 
 /// A server that is bound and ready to run.
 pub struct Application {

@@ -4,7 +4,9 @@
 //! resolvers together, and other domains call its service, never its tables):
 //!
 //! - [`cli`], [`config`], [`telemetry`]: the command line, layered settings, logging.
-//! - [`app`]: wiring of the store and services into [`app::AppState`]; running the server.
+//! - [`app`]: wiring: builds the store and every service once; runs the server.
+//! - [`state`]: [`state::AppState`], the services every handler and resolver reaches.
+//! - [`bus`], [`runner`]: one way to publish a change; one way to run a background loop.
 //! - [`http`]: routes: `/graphql` (HTTP + websocket), `/graphiql`, `/backup`, probes, client.
 //! - [`graphql`]: the merged schema, authentication guard, pagination helpers.
 //! - [`store`]: the SurrealDB connection, schema, storage format version.
@@ -40,6 +42,7 @@ pub mod resident;
 pub mod runner;
 pub mod servers;
 pub mod stacks;
+pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod users;

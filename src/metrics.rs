@@ -1,5 +1,6 @@
 //! Prometheus metrics, served at `/metrics` in the OpenMetrics text format.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -11,8 +12,6 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
-
-use crate::app::AppState;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
@@ -94,7 +93,7 @@ impl Default for Metrics {
 
 /// Middleware counting and timing every request by route template (not raw path, so
 /// ids in paths do not explode the label set).
-pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().to_string();
     let route = request
@@ -102,7 +101,6 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
         .get::<MatchedPath>()
         .map_or_else(|| "fallback".to_string(), |path| path.as_str().to_string());
     let response = next.run(request).await;
-    let metrics = &state.metrics;
     metrics
         .request_seconds
         .get_or_create(&RouteLabels {

@@ -5,7 +5,7 @@
 //! and its record commit in one transaction. Committed events are also published live.
 
 mod filter;
-mod graphql;
+pub mod graphql;
 mod model;
 mod query;
 mod store;
@@ -17,7 +17,6 @@ use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
 pub use filter::{AuditEventFilter, AuditEventOrder, AuditEventOrderField};
-pub use graphql::{AuditQuery, AuditSubscription};
 pub use model::{
     Actor, ActorKind, AuditDiff, AuditEvent, AuditKind, AuditSubject, AuditSubjectType, record_key,
 };

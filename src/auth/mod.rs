@@ -1,7 +1,7 @@
 //! Authentication: login sessions, API tokens, and turning a bearer token into the
 //! [`Principal`] every resolver checks roles against.
 
-mod graphql;
+pub mod graphql;
 mod limiter;
 mod store;
 mod tokens;
@@ -12,7 +12,6 @@ use std::sync::Arc;
 use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::{DateTime, Duration, Utc};
 
-pub use graphql::{AuthMutation, AuthQuery};
 pub use tokens::{ApiToken, random_secret};
 
 use crate::audit::{Actor, ActorKind, AuditKind, AuditLog, AuditSubjectType};

@@ -14,8 +14,8 @@ use axum::routing::get;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::app::AppState;
 use crate::graphql::guard::GuardedSchema;
+use crate::state::AppState;
 
 /// What handlers can extract: the app state, and the schema built over it.
 #[derive(Clone)]
@@ -40,7 +40,7 @@ pub fn router(state: ServerState) -> Router {
             get(graphql::get).post(graphql::post).fallback(graphql::other_method),
         )
         .route("/graphiql", get(assets::graphiql))
-        .route("/backup", get(crate::backup::download_backup))
+        .route("/backup", get(crate::backup::http::download_backup))
         .route(
             "/hooks/git/{stack_id}",
             axum::routing::post(crate::stacks::hooks::git_push),
@@ -49,7 +49,10 @@ pub fn router(state: ServerState) -> Router {
         .route("/readyz", get(probes::readyz))
         .route("/metrics", get(probes::metrics))
         .fallback(get(assets::spa).fallback(|| async { StatusCode::METHOD_NOT_ALLOWED }))
-        .layer(axum::middleware::from_fn_with_state(app, crate::metrics::track))
+        .layer(axum::middleware::from_fn_with_state(
+            app.metrics.clone(),
+            crate::metrics::track,
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 let request_id = request

@@ -6,7 +6,7 @@
 //! when the work ends; on start, any left RUNNING by a crash are marked INTERRUPTED.
 
 mod command;
-mod graphql;
+pub mod graphql;
 mod input;
 mod model;
 mod output;
@@ -25,7 +25,6 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 pub use command::{Host, capture, run_on};
-pub use graphql::{OperationsMutation, OperationsQuery, OperationsSubscription};
 pub use input::{CancelOperationInput, OperationFilter, OperationOrder, RunCommandInput};
 pub use model::{
     Operation, OperationKind, OperationStatus, OperationTrigger, OutputLine, OutputStream,

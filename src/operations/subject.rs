@@ -71,7 +71,7 @@ impl SubjectFilter {
     }
 
     /// Conditions on the stored subject with the names and values they bind, for a
-    /// list. Only the fixed names of [`ID_FIELDS`] are formatted in; ids are bound.
+    /// list. Only the fixed names of `ID_FIELDS` are formatted in; ids are bound.
     pub fn conditions(&self) -> Vec<(String, &'static str, Value)> {
         ID_FIELDS
             .iter()

@@ -4,7 +4,7 @@
 //! The service owns the server table and one [`ServerConnection`] per server; other
 //! domains (containers, operations) reach an engine only through [`Servers::connection`].
 
-mod graphql;
+pub mod graphql;
 mod input;
 mod live;
 mod model;
@@ -15,7 +15,6 @@ use secrecy::SecretString;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-pub use graphql::{ServersMutation, ServersQuery};
 pub use input::{CreateServerInput, DeleteServerInput, ServerConfig, UpdateServerInput};
 pub use live::{ServerConnection, Supervision};
 pub use model::{ContainerCounts, HostStats, Reachability, Server, ServerState};

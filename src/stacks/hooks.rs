@@ -15,9 +15,9 @@ use surrealdb::types::RecordId;
 
 use super::webhook::{self, DeliveryKind, WebhookError};
 use super::{Stacks, store};
-use crate::app::AppState;
 use crate::audit::{Actor, ActorKind, AuditKind};
 use crate::operations::OperationTrigger;
+use crate::state::AppState;
 
 pub async fn git_push(
     State(state): State<AppState>,

@@ -9,7 +9,7 @@ mod actions;
 mod build;
 pub mod context;
 mod deploy;
-mod graphql;
+pub mod graphql;
 pub mod hooks;
 mod input;
 pub mod managed;
@@ -27,7 +27,6 @@ use std::sync::{Arc, Mutex, RwLock};
 use chrono::Utc;
 use rand::RngCore;
 
-pub use graphql::{StacksMutation, StacksQuery};
 pub use input::{CreateStackInput, DeleteStackInput, UpdateStackInput};
 pub use model::{Stack, StackAction};
 pub use registry::Registry;
