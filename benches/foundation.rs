@@ -26,7 +26,7 @@ use monitor::audit::{
     Actor, ActorKind, AuditEvent, AuditEventFilter, AuditEventOrder, AuditEventOrderField,
     AuditKind, AuditLog, AuditSubjectType,
 };
-use monitor::graphql::pagination::{OrderDirection, PageRequest};
+use monitor::store::page::{OrderDirection, PageRequest};
 use monitor::store::{Store, StoreAddress};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};

@@ -11,7 +11,8 @@ use super::model::AuditEvent;
 use super::store;
 use crate::error::Result;
 use crate::graphql::context::ContextExt;
-use crate::graphql::pagination::{self, PageRequest};
+use crate::graphql::pagination;
+use crate::store::page::PageRequest;
 use crate::users::Role;
 
 #[derive(Default)]
@@ -35,7 +36,7 @@ impl AuditQuery {
         let page = PageRequest::parse(first, after)?;
         let events = ctx.state().audit.page(&filter, order, &page).await?;
         Ok(pagination::connection(events, &page, |event| {
-            pagination::encode_cursor(&store::cursor_of(event, order))
+            store::cursor_of(event, order)
         }))
     }
 }

@@ -18,14 +18,13 @@ use surrealdb::types::SurrealValue;
 
 pub use filter::{AuditEventFilter, AuditEventOrder, AuditEventOrderField};
 pub use model::{
-    Actor, ActorKind, AuditDiff, AuditEvent, AuditKind, AuditSubject, AuditSubjectType, record_key,
+    Actor, ActorKind, AuditDiff, AuditEvent, AuditKind, AuditSubject, AuditSubjectType,
 };
-pub use store::is_duplicate;
 
 use crate::bus::{Bus, Topic};
 use crate::error::Result;
-use crate::graphql::pagination::PageRequest;
 use crate::store::Store;
+use crate::store::page::PageRequest;
 
 /// Committed events, as `auditEventAdded` follows them; shared, not copied, per subscriber.
 impl Topic for Arc<AuditEvent> {

@@ -8,7 +8,8 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::graphql::context::{ClientAddress, ContextExt};
-use crate::graphql::pagination::{self, PageRequest};
+use crate::graphql::pagination;
+use crate::store::page::PageRequest;
 use crate::users::{Role, User};
 
 #[derive(Default)]
@@ -31,7 +32,7 @@ impl AuthQuery {
             .api_tokens_of(&principal.user_id, page.after.as_deref(), page.first + 1)
             .await?;
         Ok(pagination::connection(tokens, &page, |token| {
-            pagination::encode_cursor(&token.id.0)
+            token.id.0.clone()
         }))
     }
 }

@@ -159,10 +159,10 @@ impl Auth {
             });
         }
         Ok(Authentication::Authenticated(Principal {
-            user_id: crate::audit::record_key(&found.owner),
+            user_id: crate::store::record_key(&found.owner),
             username,
             role,
-            token_id: crate::audit::record_key(&found.id),
+            token_id: crate::store::record_key(&found.id),
         }))
     }
 
@@ -208,7 +208,7 @@ impl Auth {
             )
             .about(
                 AuditSubjectType::Session,
-                Some(&crate::audit::record_key(&row.id)),
+                Some(&crate::store::record_key(&row.id)),
                 None,
             );
         self.insert(row, event).await?;
@@ -270,7 +270,7 @@ impl Auth {
             id: id.to_string(),
         };
         let row = store::find(&self.store, id).await?.ok_or_else(not_found)?;
-        let owned = crate::audit::record_key(&row.owner) == principal.user_id;
+        let owned = crate::store::record_key(&row.owner) == principal.user_id;
         if row.kind != TokenKind::Api || !(owned || principal.role == Role::Admin) {
             return Err(not_found());
         }

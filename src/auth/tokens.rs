@@ -11,7 +11,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use surrealdb::types::{RecordId, SurrealValue};
 
-use crate::audit::record_key;
+use crate::store::record_key;
 use crate::users::Role;
 
 pub const TABLE: &str = "token";

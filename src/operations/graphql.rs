@@ -9,7 +9,8 @@ use super::{
 };
 use crate::error::Result;
 use crate::graphql::context::ContextExt;
-use crate::graphql::pagination::{self, PageRequest};
+use crate::graphql::pagination;
+use crate::store::page::PageRequest;
 use crate::users::Role;
 
 #[derive(Default)]
@@ -43,7 +44,7 @@ impl OperationsQuery {
             )
             .await?;
         Ok(pagination::connection(operations, &page, |operation| {
-            pagination::encode_cursor(&operation.key())
+            operation.key()
         }))
     }
 }

@@ -1,15 +1,13 @@
 //! Operation inputs: running a command, cancelling, and filtering the history.
 
 use async_graphql::{Enum, ID, InputObject};
-use surrealdb::types::SurrealValue;
 
 use super::model::{Operation, OperationKind, OperationStatus};
-use super::store::ListQuery;
 use super::subject::SubjectFilter;
 use crate::agent::protocol::CommandRequest;
 use crate::error::{Error, Result};
-use crate::graphql::pagination::OrderDirection;
 use crate::servers::ServerConnection;
+use crate::store::page::OrderDirection;
 
 #[derive(Debug, InputObject)]
 pub struct RunCommandInput {
@@ -92,41 +90,6 @@ impl OperationFilter {
             && self
                 .top_level
                 .is_none_or(|top| top == operation.parent_id.is_none())
-    }
-
-    pub fn to_query(&self) -> ListQuery {
-        let mut query = ListQuery {
-            conditions: Vec::new(),
-            vars: Default::default(),
-        };
-        if let Some(statuses) = &self.statuses {
-            query.conditions.push("status IN $statuses".into());
-            query
-                .vars
-                .insert("statuses".into(), statuses.clone().into_value());
-        }
-        if let Some(kinds) = &self.kinds {
-            query.conditions.push("kind IN $kinds".into());
-            query
-                .vars
-                .insert("kinds".into(), kinds.clone().into_value());
-        }
-        for (condition, name, value) in self.subject.conditions() {
-            query.conditions.push(condition);
-            query.vars.insert(name.into(), value);
-        }
-        if let Some(parent) = &self.parent_id {
-            query.conditions.push("parent_id = $parent_id".into());
-            query
-                .vars
-                .insert("parent_id".into(), parent.to_string().into_value());
-        }
-        match self.top_level {
-            Some(true) => query.conditions.push("parent_id IS NONE".into()),
-            Some(false) => query.conditions.push("parent_id IS NOT NONE".into()),
-            None => {}
-        }
-        query
     }
 }
 

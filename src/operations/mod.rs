@@ -34,8 +34,8 @@ pub use subject::{OperationSubject, SubjectFilter};
 use crate::audit::{Actor, AuditEvent, AuditKind, AuditLog, AuditSubjectType};
 use crate::bus::{Bus, Topic};
 use crate::error::{Error, Result};
-use crate::graphql::pagination::PageRequest;
 use crate::store::Store;
+use crate::store::page::PageRequest;
 use output::Output;
 
 /// How often pending output is written to the store.
@@ -96,7 +96,7 @@ impl Operations {
     ) -> Result<Vec<Operation>> {
         store::list(
             &self.store,
-            filter.to_query(),
+            filter,
             order.direction,
             page.after.as_deref(),
             page.first + 1,

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::subject::OperationSubject;
-use crate::audit::{Actor, record_key};
+use crate::audit::Actor;
+use crate::store::record_key;
 
 /// The kind of work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, SurrealValue)]

@@ -2,10 +2,13 @@
 
 use surrealdb::types::{RecordId, SurrealValue, Value};
 
+use std::collections::BTreeMap;
+
+use super::OperationFilter;
 use super::model::{Operation, OutputChunk, OutputLine};
 use crate::error::Result;
-use crate::graphql::pagination::OrderDirection;
 use crate::store::Store;
+use crate::store::page::OrderDirection;
 
 pub const TABLE: &str = "operation";
 
@@ -131,20 +134,55 @@ pub async fn interrupt_leftovers(store: &Store) -> Result<usize> {
     Ok(rows.len())
 }
 
-/// The filter of a list, as statement conditions and their bound values.
-pub struct ListQuery {
-    pub conditions: Vec<String>,
-    pub vars: std::collections::BTreeMap<String, Value>,
+/// A list's filter as statement conditions and their bound values. Only fixed field
+/// names are formatted in; every value the filter holds is bound.
+struct ListQuery {
+    conditions: Vec<String>,
+    vars: BTreeMap<String, Value>,
 }
 
-/// Operations in creation order (or newest first), after the given id.
+impl ListQuery {
+    fn of(filter: &OperationFilter) -> ListQuery {
+        let mut query = ListQuery {
+            conditions: Vec::new(),
+            vars: BTreeMap::new(),
+        };
+        if let Some(statuses) = &filter.statuses {
+            query.condition("status IN $statuses", "statuses", statuses.clone());
+        }
+        if let Some(kinds) = &filter.kinds {
+            query.condition("kind IN $kinds", "kinds", kinds.clone());
+        }
+        for (name, id) in filter.subject.wanted() {
+            query.condition(format!("subject.{name} = ${name}"), name, id);
+        }
+        if let Some(parent) = &filter.parent_id {
+            query.condition("parent_id = $parent_id", "parent_id", parent.to_string());
+        }
+        match filter.top_level {
+            Some(true) => query.conditions.push("parent_id IS NONE".into()),
+            Some(false) => query.conditions.push("parent_id IS NOT NONE".into()),
+            None => {}
+        }
+        query
+    }
+
+    fn condition(&mut self, condition: impl Into<String>, name: &str, value: impl SurrealValue) {
+        self.conditions.push(condition.into());
+        self.vars.insert(name.into(), value.into_value());
+    }
+}
+
+/// Operations that pass the filter, in creation order (or newest first), after the
+/// given id.
 pub async fn list(
     store: &Store,
-    mut query: ListQuery,
+    filter: &OperationFilter,
     direction: OrderDirection,
     after: Option<&str>,
     limit: usize,
 ) -> Result<Vec<Operation>> {
+    let mut query = ListQuery::of(filter);
     if let Some(after) = after {
         query.conditions.push(match direction {
             OrderDirection::Asc => "id > $after".into(),
@@ -172,8 +210,29 @@ pub async fn list(
 
 #[cfg(test)]
 mod tests {
+    use async_graphql::ID;
+
     use super::*;
-    use crate::operations::OperationSubject;
+    use crate::operations::{OperationSubject, SubjectFilter};
+
+    #[test]
+    fn filter_values_are_bound_and_only_field_names_are_formatted_in() {
+        let filter = OperationFilter {
+            subject: SubjectFilter {
+                stack_id: Some(ID("x' OR 1=1".into())),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+
+        let query = ListQuery::of(&filter);
+
+        assert_eq!(query.conditions, ["subject.stack_id = $stack_id"]);
+        assert_eq!(
+            query.vars.get("stack_id"),
+            Some(&"x' OR 1=1".to_string().into_value())
+        );
+    }
 
     #[tokio::test]
     async fn operations_stored_by_the_previous_version_read_with_their_subject() {

@@ -5,6 +5,7 @@
 //! a field of [`SubjectFilter`], and the line of [`ID_FIELDS`] that joins the two.
 
 use async_graphql::{ID, InputObject};
+// The derive names `Value` unqualified for tagged enums.
 use surrealdb::types::{SurrealValue, Value};
 
 /// The thing an operation works on, stored as `subject: { type, …ids }`.
@@ -45,7 +46,7 @@ pub struct SubjectFilter {
     pub stack_id: Option<ID>,
 }
 
-/// An id a filter can ask for: its stored name (under `subject.`), how a subject
+/// An id a filter can ask for: its stored name (under `subject`), how a subject
 /// carries it, and how a filter asks for it.
 type IdField = (
     &'static str,
@@ -70,16 +71,11 @@ impl SubjectFilter {
         })
     }
 
-    /// Conditions on the stored subject with the names and values they bind, for a
-    /// list. Only the fixed names of `ID_FIELDS` are formatted in; ids are bound.
-    pub fn conditions(&self) -> Vec<(String, &'static str, Value)> {
+    /// The ids asked for, each with its stored name under `subject`, for a list.
+    pub fn wanted(&self) -> Vec<(&'static str, String)> {
         ID_FIELDS
             .iter()
-            .filter_map(|(name, _, asked)| {
-                let wanted = asked(self)?;
-                let condition = format!("subject.{name} = ${name}");
-                Some((condition, *name, wanted.to_string().into_value()))
-            })
+            .filter_map(|(name, _, asked)| Some((*name, asked(self)?.to_string())))
             .collect()
     }
 }
@@ -123,14 +119,11 @@ mod tests {
     }
 
     #[test]
-    fn ids_are_bound_and_only_field_names_are_formatted_in() {
+    fn a_list_is_asked_only_for_the_ids_given() {
         let filter = SubjectFilter {
-            stack_id: Some(ID("x' OR 1=1".into())),
+            stack_id: Some(ID("web".into())),
             ..Default::default()
         };
-        let conditions = filter.conditions();
-        assert_eq!(conditions.len(), 1);
-        assert_eq!(conditions[0].0, "subject.stack_id = $stack_id");
-        assert_eq!(conditions[0].2, "x' OR 1=1".to_string().into_value());
+        assert_eq!(filter.wanted(), [("stack_id", "web".to_string())]);
     }
 }

@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use surrealdb::types::{RecordId, SurrealValue};
 
-use crate::audit::{Actor, record_key};
+use crate::audit::Actor;
 use crate::operations::OperationSubject;
+use crate::store::record_key;
 
 /// A stack as stored. The webhook secret is kept as given, because monitor must check
 /// signatures with it; the API shows it only to admins and operators.

@@ -2,10 +2,15 @@
 //! (`ws://`), reached through the same code path.
 //!
 //! Domains own their tables and queries; this module only opens the store, applies the
-//! schema, guards the storage format version, and offers the whole-store operations
-//! (emptiness, nuke) that backup and restore need.
+//! schema, guards the storage format version, offers the whole-store operations
+//! (emptiness, nuke, reading and writing any table's records) that backup and restore
+//! need, and the helpers every domain's store code shares: record keys, what a failed
+//! statement means, page requests.
 
+mod failure;
 mod format;
+mod keys;
+pub mod page;
 mod schema;
 
 use std::sync::Arc;
@@ -19,7 +24,9 @@ use surrealdb::opt::auth::Root;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 
+pub use failure::{is_conflict, is_duplicate};
 pub use format::{CURRENT_FORMAT, FormatCheck, META_TABLE};
+pub use keys::record_key;
 
 /// A cheap, cloneable handle on the store. Clones share one SurrealDB session: cloning
 /// a `Surreal` handle opens a new session, whose state costs about 2 MiB, and every
@@ -184,6 +191,41 @@ impl Store {
             }
         }
         Ok(true)
+    }
+
+    /// Up to `limit` records of a table in id order, after the given id: a page of a
+    /// whole-store export.
+    pub async fn read_records(
+        &self,
+        table: &str,
+        after: Option<&surrealdb::types::RecordId>,
+        limit: i64,
+    ) -> Result<Vec<surrealdb::types::Value>> {
+        let statement = match after {
+            Some(_) => {
+                "SELECT * FROM type::table($table) WHERE id > $after ORDER BY id LIMIT $limit"
+            }
+            None => "SELECT * FROM type::table($table) ORDER BY id LIMIT $limit",
+        };
+        let mut response = self
+            .db
+            .query(statement)
+            .bind(("table", table.to_string()))
+            .bind(("after", after.cloned()))
+            .bind(("limit", limit))
+            .await?;
+        Ok(response.take(0)?)
+    }
+
+    /// Creates records as they are, each under its own id, in one transaction: a batch
+    /// of a restore.
+    pub async fn create_records(&self, records: Vec<surrealdb::types::Value>) -> Result<()> {
+        self.db
+            .query("BEGIN TRANSACTION; FOR $record IN $records { CREATE $record.id CONTENT $record RETURN NONE; }; COMMIT TRANSACTION;")
+            .bind(("records", records))
+            .await?
+            .check()?;
+        Ok(())
     }
 
     /// Removes every table, records and definitions alike.
