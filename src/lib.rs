@@ -35,6 +35,7 @@ pub mod docker;
 pub mod error;
 pub mod graphql;
 pub mod health;
+pub mod host;
 pub mod http;
 pub mod metrics;
 pub mod operations;

@@ -10,9 +10,9 @@ use super::{
     Ending, OperationKind, OperationSpec, OperationSubject, OperationTrigger, Operations, Progress,
     RunCommandInput,
 };
-use crate::agent::protocol::{CommandFrame, CommandRequest};
 use crate::audit::{Actor, AuditKind};
 use crate::error::Result;
+use crate::host::protocol::{CommandFrame, CommandRequest};
 use crate::servers::ServerConnection;
 
 impl Operations {
@@ -118,7 +118,7 @@ async fn start(host: Host<'_>, request: CommandRequest) -> Result<Frames, String
             }))),
             Err(error) => Err(format!("the agent could not run the command: {error:#}")),
         },
-        None => Ok(Box::pin(crate::agent::command::run(request))),
+        None => Ok(Box::pin(crate::host::command::run(request))),
     }
 }
 

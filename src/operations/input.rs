@@ -4,8 +4,8 @@ use async_graphql::{Enum, ID, InputObject};
 
 use super::model::{Operation, OperationKind, OperationStatus};
 use super::subject::SubjectFilter;
-use crate::agent::protocol::CommandRequest;
 use crate::error::{Error, Result};
+use crate::host::protocol::CommandRequest;
 use crate::servers::ServerConnection;
 use crate::store::page::OrderDirection;
 

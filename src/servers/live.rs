@@ -15,12 +15,12 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::model::{ContainerCounts, HostStats, Reachability, ServerState};
-use crate::agent::host::{cpu_percent, sample};
-use crate::agent::protocol::HostSample;
 use crate::bus::Bus;
 use crate::containers::ContainerEvent;
 use crate::docker::{Endpoint, Engine, unreachable_engine};
 use crate::error::{Error, Result};
+use crate::host::protocol::HostSample;
+use crate::host::sample::{cpu_percent, sample};
 use crate::runner::Runner;
 
 /// How long one check may take before the engine counts as unreachable.

@@ -7,7 +7,6 @@
 
 mod actions;
 mod build;
-pub mod context;
 mod deploy;
 pub mod graphql;
 pub mod hooks;
