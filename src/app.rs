@@ -70,9 +70,9 @@ impl Application {
             bus: bus.clone(),
             check_every,
         };
-        let servers = Servers::start(store.clone(), audit.clone(), supervision).await?;
+        let servers = Servers::load(store.clone(), audit.clone(), supervision).await?;
         let containers = Containers::new(audit.clone());
-        let operations = Operations::start(store.clone(), audit.clone(), bus.clone()).await?;
+        let operations = Operations::recover(store.clone(), audit.clone(), bus.clone()).await?;
         let configured_registry = Registry::from_settings(&settings.registry)?;
         let managed_registry = match configured_registry {
             Some(_) => None,
@@ -136,7 +136,7 @@ impl Application {
     ) -> anyhow::Result<()> {
         let address = self.local_addr()?;
         let schema = crate::graphql::build(self.state.clone());
-        let router = crate::http::router(crate::http::ServerState {
+        let router = crate::http::router(crate::http::RouterState {
             app: self.state.clone(),
             schema,
         });

@@ -7,7 +7,7 @@
 //! - [`app`]: wiring: builds the store and every service once; runs the server.
 //! - [`state`]: [`state::AppState`], the services every handler and resolver reaches.
 //! - [`bus`], [`runner`]: one way to publish a change; one way to run a background loop.
-//! - [`http`]: routes: `/graphql` (HTTP + websocket), `/graphiql`, `/backup`, probes, client.
+//! - [`http`]: routes: `/graphql` (HTTP + websocket), `/graphiql`, `/backup`, health checks, client.
 //! - [`graphql`]: the merged schema, authentication guard, pagination helpers.
 //! - [`store`]: the SurrealDB connection, schema, storage format version.
 //! - [`users`], [`auth`]: users and roles; sessions and API tokens.

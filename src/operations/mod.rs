@@ -67,8 +67,8 @@ impl Topic for Operation {
 }
 
 impl Operations {
-    /// Marks what a previous process left running as interrupted.
-    pub async fn start(store: Store, audit: AuditLog, bus: Bus) -> Result<Operations> {
+    /// The service, once what a previous process left running is marked interrupted.
+    pub async fn recover(store: Store, audit: AuditLog, bus: Bus) -> Result<Operations> {
         let interrupted = store::interrupt_leftovers(&store).await?;
         if interrupted > 0 {
             tracing::warn!(

@@ -35,8 +35,8 @@ pub struct Servers {
 }
 
 impl Servers {
-    /// Connects to every stored server, each supervised on the runner.
-    pub async fn start(store: Store, audit: AuditLog, supervision: Supervision) -> Result<Servers> {
+    /// The service, with every stored server read and its supervisor started.
+    pub async fn load(store: Store, audit: AuditLog, supervision: Supervision) -> Result<Servers> {
         let servers = Servers {
             store,
             audit,

@@ -147,7 +147,7 @@ impl Stacks {
 
     /// Starts one step as its own operation, recorded in the audit log; it waits,
     /// QUEUED, while another action of the stack runs.
-    pub async fn start(&self, actor: &Actor, id: &str, step: Step) -> Result<Launched> {
+    pub async fn start_action(&self, actor: &Actor, id: &str, step: Step) -> Result<Launched> {
         let row = store::find(&self.store, id)
             .await?
             .ok_or_else(|| not_found(id))?;

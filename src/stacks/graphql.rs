@@ -229,7 +229,7 @@ async fn act(ctx: &Context<'_>, stack_id: &str, step: Step) -> Result<Operation>
     let launched = ctx
         .state()
         .stacks
-        .start(&principal.actor(), stack_id, step)
+        .start_action(&principal.actor(), stack_id, step)
         .await?;
     Ok(launched.operation)
 }

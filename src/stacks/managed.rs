@@ -118,7 +118,7 @@ impl Stacks {
                 image: None,
                 rollback: false,
             };
-            self.start(&actor, &key, step).await?;
+            self.start_action(&actor, &key, step).await?;
             tracing::info!(server = %server.name, listen = %settings.managed_listen, "set up the managed registry");
             self.use_registry(registry.clone());
             return Ok(true);

@@ -283,7 +283,7 @@ impl Stacks {
                     image: None,
                     rollback: false,
                 };
-                deploys.push(self.start(actor, &row.key(), step).await?.operation);
+                deploys.push(self.start_action(actor, &row.key(), step).await?.operation);
             }
             stacks.push(Stack::from(&row));
         }
