@@ -26,7 +26,7 @@ use monitor::audit::{
     Actor, ActorKind, AuditEvent, AuditEventFilter, AuditEventOrder, AuditEventOrderField,
     AuditKind, AuditLog, AuditSubjectType,
 };
-use monitor::graphql::pagination::{OrderDirection, PageRequest};
+use monitor::store::page::{OrderDirection, PageRequest};
 use monitor::store::{Store, StoreAddress};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -304,7 +304,7 @@ async fn seed(data_dir: &Path, meta: &mut Meta, size: usize, batch: usize) {
         return;
     }
     let store = open_store(data_dir).await;
-    let audit = AuditLog::new(store.clone());
+    let audit = AuditLog::new(store.clone(), monitor::bus::Bus::new());
     let from = meta.count;
     let started = Instant::now();
     let mut last_report = Instant::now();
@@ -895,7 +895,7 @@ async fn in_process(data_dir: &Path, meta: &Meta, size: usize, explain: bool) {
         "the store copies"
     );
     let store = open_store(&copy).await;
-    let audit = AuditLog::new(store.clone());
+    let audit = AuditLog::new(store.clone(), monitor::bus::Bus::new());
     let shapes = store_shapes(&audit, meta, size).await;
     println!(
         "\n### the same pages in-process through AuditLog::page (store time, no HTTP), {size} events, one at a time"

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::dataloader::DataLoader;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -15,40 +15,20 @@ use tokio_util::task::TaskTracker;
 use crate::audit::AuditLog;
 use crate::auth::Auth;
 use crate::backup::DownloadTickets;
+use crate::bus::Bus;
 use crate::config::Settings;
 use crate::containers::Containers;
 use crate::metrics::Metrics;
 use crate::operations::Operations;
-use crate::servers::Servers;
+use crate::runner::Runner;
+use crate::servers::{Servers, Supervision};
 use crate::stacks::{Registry, Stacks};
+use crate::state::AppState;
 use crate::store::{DataDirLock, Store, StoreAddress};
 use crate::users::{UserLoader, Users};
 
 /// How long in-flight requests get to finish once shutdown starts.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
-
-/// Everything a request handler or resolver may need; cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub settings: Arc<Settings>,
-    pub store: Store,
-    pub audit: AuditLog,
-    pub users: Users,
-    pub auth: Auth,
-    pub user_loader: Arc<DataLoader<UserLoader>>,
-    pub servers: Servers,
-    pub containers: Containers,
-    pub operations: Operations,
-    pub stacks: Stacks,
-    pub backup_tickets: DownloadTickets,
-    pub metrics: Arc<Metrics>,
-    pub started_at: DateTime<Utc>,
-    /// Cancelled when the server begins to shut down; long-lived tasks watch it.
-    pub shutdown: CancellationToken,
-    /// Upgraded websockets, which the HTTP server no longer tracks: shutdown waits for
-    /// them so every client receives its close frame before the process exits.
-    pub websockets: TaskTracker,
-}
 
 /// A server that is bound and ready to run.
 pub struct Application {
@@ -68,7 +48,10 @@ impl Application {
         let store = Store::connect(&address).await?;
         store.prepare().await?;
         tracing::info!(store = store.url(), "store ready");
-        let audit = AuditLog::new(store.clone());
+        let metrics = Arc::new(Metrics::new());
+        let bus = Bus::new();
+        let runner = Runner::new(CancellationToken::new(), metrics.task_restarts.clone());
+        let audit = AuditLog::new(store.clone(), bus.clone());
         let users = Users::new(store.clone(), audit.clone());
         if let Some(generated) = users.ensure_first_admin(settings.admin_password()).await? {
             tracing::warn!(
@@ -85,16 +68,15 @@ impl Application {
             settings.limits.login_attempts_per_minute,
         );
         let user_loader = DataLoader::new(UserLoader(users.clone()), tokio::spawn);
-        let shutdown = CancellationToken::new();
-        let servers = Servers::start(
-            store.clone(),
-            audit.clone(),
-            Duration::from_secs(settings.server_check_seconds.max(1)),
-            shutdown.clone(),
-        )
-        .await?;
+        let check_every = Duration::from_secs(settings.server_check_seconds.max(1));
+        let supervision = Supervision {
+            runner: runner.clone(),
+            bus: bus.clone(),
+            check_every,
+        };
+        let servers = Servers::load(store.clone(), audit.clone(), supervision).await?;
         let containers = Containers::new(audit.clone());
-        let operations = Operations::start(store.clone(), audit.clone()).await?;
+        let operations = Operations::recover(store.clone(), audit.clone(), bus.clone()).await?;
         let configured_registry = Registry::from_settings(&settings.registry)?;
         let managed_registry = match configured_registry {
             Some(_) => None,
@@ -110,12 +92,17 @@ impl Application {
             &settings.data_dir,
         );
         if let Some(registry) = managed_registry {
-            tokio::spawn(stacks.clone().manage_registry(
-                registry,
-                settings.registry.clone(),
-                Duration::from_secs(settings.server_check_seconds.max(1)),
-                shutdown.clone(),
-            ));
+            let (stacks, settings) = (stacks.clone(), settings.registry.clone());
+            runner.spawn(
+                "managed_registry",
+                "registry",
+                runner.task_token(),
+                move |stop| {
+                    let (stacks, registry, settings) =
+                        (stacks.clone(), registry.clone(), settings.clone());
+                    stacks.manage_registry(registry, settings, check_every, stop)
+                },
+            );
         }
         let listener = TcpListener::bind(settings.listen)
             .await
@@ -132,9 +119,10 @@ impl Application {
             operations,
             stacks,
             backup_tickets: DownloadTickets::default(),
-            metrics: Arc::new(Metrics::new()),
+            metrics,
             started_at: Utc::now(),
-            shutdown,
+            bus,
+            runner,
             websockets: TaskTracker::new(),
         };
         Ok(Application {
@@ -156,11 +144,12 @@ impl Application {
     ) -> anyhow::Result<()> {
         let address = self.local_addr()?;
         let schema = crate::graphql::build(self.state.clone());
-        let router = crate::http::router(crate::http::ServerState {
+        let router = crate::http::router(crate::http::RouterState {
             app: self.state.clone(),
             schema,
         });
-        let token = self.state.shutdown.clone();
+        let runner = self.state.runner.clone();
+        let token = runner.shutdown_token();
         let websockets = self.state.websockets.clone();
         tracing::info!(address = %address, url = %browser_url(address), "listening");
         match crate::resident::release_start_up_code() {
@@ -181,6 +170,7 @@ impl Application {
             server.await?;
             websockets.close();
             websockets.wait().await;
+            runner.stop().await;
             anyhow::Ok(())
         };
         tokio::select! {
@@ -188,7 +178,7 @@ impl Application {
             _ = async {
                 token.cancelled().await;
                 tokio::time::sleep(SHUTDOWN_GRACE).await;
-            } => tracing::warn!("in-flight requests did not finish within the grace period"),
+            } => tracing::warn!("in-flight requests or background tasks did not finish within the grace period"),
         }
         tracing::info!("stopped");
         drop(self.data_dir);

@@ -4,8 +4,10 @@
 //! resolvers together, and other domains call its service, never its tables):
 //!
 //! - [`cli`], [`config`], [`telemetry`]: the command line, layered settings, logging.
-//! - [`app`]: wiring of the store and services into [`app::AppState`]; running the server.
-//! - [`http`]: routes: `/graphql` (HTTP + websocket), `/graphiql`, `/backup`, probes, client.
+//! - [`app`]: wiring: builds the store and every service once; runs the server.
+//! - [`state`]: [`state::AppState`], the services every handler and resolver reaches.
+//! - [`bus`], [`runner`]: one way to publish a change; one way to run a background loop.
+//! - [`http`]: routes: `/graphql` (HTTP + websocket), `/graphiql`, `/backup`, health checks, client.
 //! - [`graphql`]: the merged schema, authentication guard, pagination helpers.
 //! - [`store`]: the SurrealDB connection, schema, storage format version.
 //! - [`users`], [`auth`]: users and roles; sessions and API tokens.
@@ -30,6 +32,7 @@ pub mod apps;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod bus;
 pub mod cli;
 pub mod config;
 pub mod containers;
@@ -37,6 +40,7 @@ pub mod docker;
 pub mod error;
 pub mod graphql;
 pub mod health;
+pub mod host;
 pub mod http;
 pub mod kube;
 pub mod metrics;
@@ -44,8 +48,10 @@ pub mod operations;
 pub mod probe;
 pub mod probes;
 pub mod resident;
+pub mod runner;
 pub mod servers;
 pub mod stacks;
+pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod users;

@@ -1,5 +1,6 @@
 //! Prometheus metrics, served at `/metrics` in the OpenMetrics text format.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -11,8 +12,6 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
-
-use crate::app::AppState;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
@@ -27,12 +26,19 @@ pub struct RouteLabels {
     pub route: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct TaskLabels {
+    /// The kind of background loop, e.g. `server`.
+    pub task: &'static str,
+}
+
 /// Every metric monitor exports, registered once at start.
 pub struct Metrics {
     registry: Registry,
     pub requests: Family<RequestLabels, Counter>,
     pub request_seconds: Family<RouteLabels, Histogram>,
     pub websocket_connections: Gauge,
+    pub task_restarts: Family<TaskLabels, Counter>,
 }
 
 impl Metrics {
@@ -43,6 +49,7 @@ impl Metrics {
             Histogram::new(exponential_buckets(0.0005, 2.0, 16))
         });
         let websocket_connections = Gauge::default();
+        let task_restarts = Family::<TaskLabels, Counter>::default();
         registry.register("http_requests", "HTTP requests answered", requests.clone());
         registry.register(
             "http_request_duration_seconds",
@@ -54,11 +61,17 @@ impl Metrics {
             "Open GraphQL websocket connections",
             websocket_connections.clone(),
         );
+        registry.register(
+            "task_restarts",
+            "Background tasks restarted after an error or a panic",
+            task_restarts.clone(),
+        );
         Metrics {
             registry,
             requests,
             request_seconds,
             websocket_connections,
+            task_restarts,
         }
     }
 
@@ -80,7 +93,7 @@ impl Default for Metrics {
 
 /// Middleware counting and timing every request by route template (not raw path, so
 /// ids in paths do not explode the label set).
-pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().to_string();
     let route = request
@@ -88,7 +101,6 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
         .get::<MatchedPath>()
         .map_or_else(|| "fallback".to_string(), |path| path.as_str().to_string());
     let response = next.run(request).await;
-    let metrics = &state.metrics;
     metrics
         .request_seconds
         .get_or_create(&RouteLabels {

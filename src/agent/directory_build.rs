@@ -7,8 +7,8 @@ use std::path::Path;
 use axum::body::Body;
 use axum::http::{HeaderValue, Method, Request, header};
 
-use super::protocol::DIRECTORY_CONTEXT;
-use crate::stacks::context::BuildContext;
+use crate::docker::BuildContext;
+use crate::host::protocol::DIRECTORY_CONTEXT;
 
 /// Gives a directory build its context; any other request passes unchanged. Says why
 /// when the directory cannot be sent (missing, no Dockerfile, a bad `.dockerignore`).

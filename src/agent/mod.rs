@@ -7,11 +7,11 @@
 //! never buffered whole. HTTP/2 multiplexes all calls on one connection; its per-stream
 //! flow control means a slow log reader holds back only its own stream; its pings let
 //! monitor notice a hung agent. TLS (rustls) is used when a certificate is given.
+//!
+//! The wire format, the command runner and host sampling live in [`crate::host`],
+//! below both this program and monitor.
 
-pub mod command;
 mod directory_build;
-pub mod host;
-pub mod protocol;
 mod proxy;
 mod serve;
 

@@ -21,8 +21,8 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use super::AgentArgs;
-use super::protocol::CommandRequest;
 use super::proxy::DockerProxy;
+use crate::host::protocol::CommandRequest;
 
 #[derive(Clone)]
 struct AgentState {
@@ -98,13 +98,14 @@ async fn ping() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "version": env!("CARGO_PKG_VERSION") }))
 }
 
-async fn host() -> Json<super::protocol::HostSample> {
-    Json(super::host::sample())
+async fn host() -> Json<crate::host::protocol::HostSample> {
+    Json(crate::host::sample::sample())
 }
 
 async fn commands(Json(request): Json<CommandRequest>) -> Response {
     tracing::info!(command = %request.command, "running a command");
-    let frames = super::command::run(request).map(|frame| Ok::<_, std::io::Error>(frame.to_line()));
+    let frames =
+        crate::host::command::run(request).map(|frame| Ok::<_, std::io::Error>(frame.to_line()));
     (
         [(header::CONTENT_TYPE, "application/x-ndjson")],
         Body::from_stream(frames),

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::model::{AuditEvent, AuditKind};
 use crate::error::{Error, Result};
-use crate::graphql::pagination::OrderDirection;
+use crate::store::page::OrderDirection;
 
 /// Narrows the audit log; every given condition must hold.
 #[derive(Debug, Clone, Default, InputObject)]

@@ -1,17 +1,18 @@
 //! The audit log in GraphQL: a paged, filtered, sorted connection and a live feed.
 
 use async_graphql::connection::Connection;
+use std::sync::Arc;
+
 use async_graphql::{Context, ErrorExtensions, Object, Subscription};
 use futures::{Stream, StreamExt};
-use tokio_stream::wrappers::BroadcastStream;
-use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 
 use super::filter::{AuditEventFilter, AuditEventOrder};
 use super::model::AuditEvent;
 use super::store;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::graphql::context::ContextExt;
-use crate::graphql::pagination::{self, PageRequest};
+use crate::graphql::pagination;
+use crate::store::page::PageRequest;
 use crate::users::Role;
 
 #[derive(Default)]
@@ -35,7 +36,7 @@ impl AuditQuery {
         let page = PageRequest::parse(first, after)?;
         let events = ctx.state().audit.page(&filter, order, &page).await?;
         Ok(pagination::connection(events, &page, |event| {
-            pagination::encode_cursor(&store::cursor_of(event, order))
+            store::cursor_of(event, order)
         }))
     }
 }
@@ -55,16 +56,14 @@ impl AuditSubscription {
         ctx.require(Role::Viewer)?;
         let filter = filter.unwrap_or_default();
         filter.validate("filter")?;
-        let live = BroadcastStream::new(ctx.state().audit.subscribe());
-        Ok(live.filter_map(move |item| {
-            let item = match item {
-                Ok(event) if filter.matches(&event) => Some(Ok(AuditEvent::clone(&event))),
-                Ok(_) => None,
-                Err(BroadcastStreamRecvError::Lagged(missed)) => {
-                    Some(Err(Error::Lagged { missed }.extend()))
-                }
-            };
-            futures::future::ready(item)
+        let live = ctx
+            .state()
+            .bus
+            .subscribe::<Arc<AuditEvent>>()
+            .stream_where(move |event| filter.matches(event));
+        Ok(live.map(|item| {
+            item.map(|event| AuditEvent::clone(&event))
+                .map_err(|error| error.extend())
         }))
     }
 }

@@ -5,7 +5,7 @@
 //! and its record commit in one transaction. Committed events are also published live.
 
 mod filter;
-mod graphql;
+pub mod graphql;
 mod model;
 mod query;
 mod store;
@@ -15,35 +15,35 @@ use std::sync::{Arc, Mutex};
 use async_graphql::{ID, Json};
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
-use tokio::sync::broadcast;
 
 pub use filter::{AuditEventFilter, AuditEventOrder, AuditEventOrderField};
-pub use graphql::{AuditQuery, AuditSubscription};
 pub use model::{
-    Actor, ActorKind, AuditDiff, AuditEvent, AuditKind, AuditSubject, AuditSubjectType, record_key,
+    Actor, ActorKind, AuditDiff, AuditEvent, AuditKind, AuditSubject, AuditSubjectType,
 };
-pub use store::is_duplicate;
 
+use crate::bus::{Bus, Topic};
 use crate::error::Result;
-use crate::graphql::pagination::PageRequest;
 use crate::store::Store;
+use crate::store::page::PageRequest;
 
-/// How many events a live subscriber may fall behind before it is told it missed some.
-const LIVE_BUFFER: usize = 1024;
+/// Committed events, as `auditEventAdded` follows them; shared, not copied, per subscriber.
+impl Topic for Arc<AuditEvent> {
+    const NAME: &'static str = "audit events";
+}
 
 /// Writes, reads and publishes audit events.
 #[derive(Clone)]
 pub struct AuditLog {
     store: Store,
-    live: broadcast::Sender<Arc<AuditEvent>>,
+    bus: Bus,
     ids: Arc<Mutex<ulid::Generator>>,
 }
 
 impl AuditLog {
-    pub fn new(store: Store) -> AuditLog {
+    pub fn new(store: Store, bus: Bus) -> AuditLog {
         AuditLog {
             store,
-            live: broadcast::channel(LIVE_BUFFER).0,
+            bus,
             ids: Arc::new(Mutex::new(ulid::Generator::new())),
         }
     }
@@ -102,14 +102,8 @@ impl AuditLog {
         store::append_batch(&self.store, events).await
     }
 
-    /// A live feed of committed events.
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<AuditEvent>> {
-        self.live.subscribe()
-    }
-
     fn publish(&self, event: AuditEvent) {
-        // Nobody listening is fine: the event is already stored.
-        let _ = self.live.send(Arc::new(event));
+        self.bus.publish(Arc::new(event));
     }
 
     /// The statements and bound values one page runs, for `EXPLAIN` when diagnosing

@@ -2,9 +2,10 @@
 
 use async_graphql::{Enum, ID, Json, SimpleObject};
 use chrono::{DateTime, Utc};
-use surrealdb::types::{RecordId, RecordIdKey, SurrealValue};
+use surrealdb::types::{RecordId, SurrealValue};
 
 use super::query::mirror;
+use crate::store::record_key;
 
 /// What happened. Every mutation and trigger in monitor records one of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, SurrealValue)]
@@ -236,12 +237,4 @@ fn id_or_empty(id: &Option<ID>) -> String {
 
 fn empty_to_none(id: String) -> Option<ID> {
     Some(id).filter(|id| !id.is_empty()).map(ID)
-}
-
-/// The string key of a record id (`user:⟨01J…⟩` → `01J…`).
-pub fn record_key(id: &RecordId) -> String {
-    match &id.key {
-        RecordIdKey::String(key) => key.clone(),
-        other => surrealdb::types::ToSql::to_sql(other),
-    }
 }

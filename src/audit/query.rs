@@ -28,7 +28,7 @@ use ulid::Ulid;
 
 use super::filter::{AuditEventFilter, AuditEventOrder, AuditEventOrderField};
 use super::store::{AuditCursor, TABLE};
-use crate::graphql::pagination::{OrderDirection, PageRequest};
+use crate::store::page::{OrderDirection, PageRequest};
 
 /// The statements of one page and their bound values. Only fixed column names and
 /// keywords are formatted into the statements; every value is bound.

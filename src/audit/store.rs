@@ -9,8 +9,8 @@ use surrealdb::types::SurrealValue;
 use super::filter::{AuditEventFilter, AuditEventOrder, AuditEventOrderField};
 use super::model::{AuditEvent, AuditRow};
 use crate::error::{Error, Result};
-use crate::graphql::pagination::PageRequest;
-use crate::store::Store;
+use crate::store::page::PageRequest;
+use crate::store::{Store, is_conflict, is_duplicate};
 
 pub const TABLE: &str = "audit_event";
 
@@ -72,16 +72,6 @@ pub async fn write_with_event<T: SurrealValue>(
         }
         return Ok(response.take(1)?);
     }
-}
-
-fn is_conflict(error: &surrealdb::Error) -> bool {
-    error.query_details() == Some(&surrealdb::types::QueryError::TransactionConflict)
-}
-
-/// Whether an error is a unique-index violation. SurrealDB 3.3 reports those with an
-/// internal error kind, so its message is the only mark of them.
-pub fn is_duplicate(error: &surrealdb::Error) -> bool {
-    error.is_already_exists() || error.to_string().contains("already contains")
 }
 
 /// Appends an event that accompanies no other change (a failed login, a download).
@@ -151,18 +141,10 @@ mod tests {
     use super::*;
     use crate::audit::model::Actor;
     use crate::audit::{AuditKind, AuditLog};
-    use crate::store::StoreAddress;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn concurrent_writes_to_one_record_all_land_with_their_events() {
-        let address = StoreAddress {
-            url: "mem://".into(),
-            namespace: "test".into(),
-            database: "test".into(),
-            credentials: None,
-        };
-        let store = Store::connect(&address).await.expect("store");
-        store.prepare().await.expect("schema");
+        let store = Store::in_memory().await;
         store
             .db()
             .query("CREATE counter:one SET n = 0")
@@ -170,7 +152,7 @@ mod tests {
             .expect("counter")
             .check()
             .expect("counter");
-        let audit = AuditLog::new(store.clone());
+        let audit = AuditLog::new(store.clone(), crate::bus::Bus::new());
         let writers = (0..16).map(|_| {
             let (store, event) = (
                 store.clone(),

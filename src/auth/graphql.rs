@@ -1,15 +1,16 @@
 //! Authentication in GraphQL: login, and the viewer's API tokens.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, Object};
+use async_graphql::{ComplexObject, Context, Object};
 
 use super::{
     ApiToken, CreateApiTokenInput, CreatedApiToken, LoginInput, LoginPayload, RevokeApiTokenInput,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::graphql::context::{ClientAddress, ContextExt};
-use crate::graphql::pagination::{self, PageRequest};
-use crate::users::Role;
+use crate::graphql::pagination;
+use crate::store::page::PageRequest;
+use crate::users::{Role, User};
 
 #[derive(Default)]
 pub struct AuthQuery;
@@ -31,8 +32,23 @@ impl AuthQuery {
             .api_tokens_of(&principal.user_id, page.after.as_deref(), page.first + 1)
             .await?;
         Ok(pagination::connection(tokens, &page, |token| {
-            pagination::encode_cursor(&token.id.0)
+            token.id.0.clone()
         }))
+    }
+}
+
+#[ComplexObject]
+impl ApiToken {
+    async fn owner(&self, ctx: &Context<'_>) -> Result<User> {
+        ctx.state()
+            .user_loader
+            .load_one(self.owner_id.clone())
+            .await
+            .map_err(|e| Error::Internal(anyhow::anyhow!("{e}")))?
+            .ok_or(Error::NotFound {
+                what: "user",
+                id: self.owner_id.clone(),
+            })
     }
 }
 

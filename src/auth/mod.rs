@@ -1,7 +1,7 @@
 //! Authentication: login sessions, API tokens, and turning a bearer token into the
 //! [`Principal`] every resolver checks roles against.
 
-mod graphql;
+pub mod graphql;
 mod limiter;
 mod store;
 mod tokens;
@@ -12,7 +12,6 @@ use std::sync::Arc;
 use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::{DateTime, Duration, Utc};
 
-pub use graphql::{AuthMutation, AuthQuery};
 pub use tokens::{ApiToken, random_secret};
 
 use crate::audit::{Actor, ActorKind, AuditKind, AuditLog, AuditSubjectType};
@@ -160,10 +159,10 @@ impl Auth {
             });
         }
         Ok(Authentication::Authenticated(Principal {
-            user_id: crate::audit::record_key(&found.owner),
+            user_id: crate::store::record_key(&found.owner),
             username,
             role,
-            token_id: crate::audit::record_key(&found.id),
+            token_id: crate::store::record_key(&found.id),
         }))
     }
 
@@ -209,7 +208,7 @@ impl Auth {
             )
             .about(
                 AuditSubjectType::Session,
-                Some(&crate::audit::record_key(&row.id)),
+                Some(&crate::store::record_key(&row.id)),
                 None,
             );
         self.insert(row, event).await?;
@@ -271,7 +270,7 @@ impl Auth {
             id: id.to_string(),
         };
         let row = store::find(&self.store, id).await?.ok_or_else(not_found)?;
-        let owned = crate::audit::record_key(&row.owner) == principal.user_id;
+        let owned = crate::store::record_key(&row.owner) == principal.user_id;
         if row.kind != TokenKind::Api || !(owned || principal.role == Role::Admin) {
             return Err(not_found());
         }

@@ -3,7 +3,7 @@
 //! Tokens are 256 random bits, so a fast hash is enough to make a stolen table useless
 //! (argon2 is for guessable passwords); a fast hash also keeps every request cheap.
 
-use async_graphql::{ComplexObject, Context, Enum, ID, SimpleObject};
+use async_graphql::{Enum, ID, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
@@ -11,10 +11,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use surrealdb::types::{RecordId, SurrealValue};
 
-use crate::audit::record_key;
-use crate::error::{Error, Result};
-use crate::graphql::context::ContextExt;
-use crate::users::{Role, User};
+use crate::store::record_key;
+use crate::users::Role;
 
 pub const TABLE: &str = "token";
 
@@ -90,21 +88,6 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
     #[graphql(skip)]
     pub owner_id: String,
-}
-
-#[ComplexObject]
-impl ApiToken {
-    async fn owner(&self, ctx: &Context<'_>) -> Result<User> {
-        ctx.state()
-            .user_loader
-            .load_one(self.owner_id.clone())
-            .await
-            .map_err(|e| Error::Internal(anyhow::anyhow!("{e}")))?
-            .ok_or(Error::NotFound {
-                what: "user",
-                id: self.owner_id.clone(),
-            })
-    }
 }
 
 impl TokenRow {

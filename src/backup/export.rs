@@ -28,7 +28,7 @@ pub fn stream(store: Store) -> impl Stream<Item = Result<Bytes>> {
             }
             let mut after: Option<RecordId> = None;
             loop {
-                let page = read_page(&store, &table, after.as_ref()).await?;
+                let page = store.read_records(&table, after.as_ref(), PAGE).await?;
                 let full = page.len() as i64 == PAGE;
                 let mut chunk = Vec::new();
                 for record in page {
@@ -52,23 +52,6 @@ fn line<T: serde::Serialize>(value: &T) -> Result<Bytes> {
     let mut bytes = serde_json::to_vec(value).context("while encoding a backup line")?;
     bytes.push(b'\n');
     Ok(Bytes::from(bytes))
-}
-
-async fn read_page(store: &Store, table: &str, after: Option<&RecordId>) -> Result<Vec<Value>> {
-    let query = match after {
-        Some(after) => store
-            .db()
-            .query("SELECT * FROM type::table($table) WHERE id > $after ORDER BY id LIMIT $page")
-            .bind(("after", after.clone())),
-        None => store
-            .db()
-            .query("SELECT * FROM type::table($table) ORDER BY id LIMIT $page"),
-    };
-    let mut response = query
-        .bind(("table", table.to_string()))
-        .bind(("page", PAGE))
-        .await?;
-    Ok(response.take(0)?)
 }
 
 fn record_id(record: &Value) -> Option<RecordId> {

@@ -7,10 +7,10 @@ use axum::response::{IntoResponse, Response};
 use futures::TryStreamExt;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::audit::{AuditKind, AuditSubjectType};
 use crate::auth::Principal;
 use crate::error::{Error, Result};
+use crate::state::AppState;
 use crate::users::Role;
 
 #[derive(Deserialize)]

@@ -7,26 +7,20 @@
 mod cli;
 mod export;
 mod format;
-mod http;
+pub mod graphql;
+pub mod http;
 mod restore;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use async_graphql::{Context, Object, SimpleObject};
-use chrono::{DateTime, Utc};
-
 pub use cli::{download, nuke, restore_file};
-pub use http::download_backup;
 
 use crate::auth::Principal;
-use crate::error::Result;
-use crate::graphql::context::ContextExt;
-use crate::users::Role;
 
 /// How long a download ticket stays valid.
-const TICKET_LIFETIME: Duration = Duration::from_secs(60);
+pub const TICKET_LIFETIME: Duration = Duration::from_secs(60);
 
 /// Outstanding single-use download tickets, and who asked for each.
 #[derive(Clone, Default)]
@@ -35,7 +29,8 @@ pub struct DownloadTickets {
 }
 
 impl DownloadTickets {
-    fn issue(&self, principal: &Principal) -> String {
+    /// A new ticket for `principal`, valid for [`TICKET_LIFETIME`].
+    pub fn issue(&self, principal: &Principal) -> String {
         let ticket = crate::auth::random_secret(24);
         if let Ok(mut tickets) = self.tickets.lock() {
             tickets.retain(|_, (expires, _)| *expires > Instant::now());
@@ -52,29 +47,5 @@ impl DownloadTickets {
         let mut tickets = self.tickets.lock().ok()?;
         let (expires, principal) = tickets.remove(ticket)?;
         (expires > Instant::now()).then_some(principal)
-    }
-}
-
-#[derive(SimpleObject)]
-pub struct BackupDownload {
-    /// Fetch this path with GET, without any header, within a minute; it works once.
-    pub url: String,
-    pub expires_at: DateTime<Utc>,
-}
-
-#[derive(Default)]
-pub struct BackupMutation;
-
-#[Object]
-impl BackupMutation {
-    /// A single-use link to download a full backup (for browsers; scripts can send
-    /// their token to `GET /backup` directly).
-    async fn create_backup_download(&self, ctx: &Context<'_>) -> Result<BackupDownload> {
-        let principal = ctx.require(Role::Admin)?;
-        let ticket = ctx.state().backup_tickets.issue(principal);
-        Ok(BackupDownload {
-            url: format!("/backup?ticket={ticket}"),
-            expires_at: Utc::now() + TICKET_LIFETIME,
-        })
     }
 }

@@ -113,11 +113,6 @@ async fn write_batch(store: &Store, records: Vec<Value>) -> Result<u64> {
     if count == 0 {
         return Ok(0);
     }
-    store
-        .db()
-        .query("BEGIN TRANSACTION; FOR $record IN $records { CREATE $record.id CONTENT $record RETURN NONE; }; COMMIT TRANSACTION;")
-        .bind(("records", records))
-        .await?
-        .check()?;
+    store.create_records(records).await?;
     Ok(count)
 }

@@ -164,29 +164,22 @@ pub struct ContainersSubscription;
 #[Subscription]
 impl ContainersSubscription {
     /// Container changes as engines report them (created, started, died, health
-    /// changes, removed): one server's, or, without `serverId`, those of every server
-    /// known when the subscription starts.
+    /// changes, removed): one server's, or, without `serverId`, every server's.
     async fn container_events(
         &self,
         ctx: &Context<'_>,
         server_id: Option<ID>,
     ) -> Result<impl Stream<Item = async_graphql::Result<ContainerEvent>> + use<>> {
         ctx.require(Role::Viewer)?;
-        let servers = &ctx.state().servers;
-        let connections = match server_id {
-            Some(id) => vec![servers.connection(&id)?],
-            None => servers.connections(),
-        };
-        let feeds = connections.iter().map(|server| {
-            tokio_stream::wrappers::BroadcastStream::new(server.events()).map(|event| {
-                event.map_err(
-                    |tokio_stream::wrappers::errors::BroadcastStreamRecvError::Lagged(missed)| {
-                        Error::Lagged { missed }.extend()
-                    },
-                )
-            })
-        });
-        Ok(futures::stream::select_all(feeds))
+        let state = ctx.state();
+        if let Some(id) = &server_id {
+            state.servers.connection(id)?;
+        }
+        let events = state
+            .bus
+            .subscribe::<ContainerEvent>()
+            .stream_where(move |event| server_id.as_ref().is_none_or(|id| event.server_id == *id));
+        Ok(events.map(|event| event.map_err(|error| error.extend())))
     }
 
     /// A container's log: the last `tail` lines (or all since `since`), then, with

@@ -2,7 +2,7 @@
 //! events and their live logs. Nothing here is stored: the engine is the truth, and
 //! every action is written to the audit log with its server and container.
 
-mod graphql;
+pub mod graphql;
 mod input;
 mod logs;
 mod model;
@@ -16,7 +16,6 @@ use bollard::query_parameters::{
 };
 use futures::StreamExt;
 
-pub use graphql::{ContainersMutation, ContainersQuery, ContainersSubscription};
 pub use input::{LabelInput, RunContainerInput, RunSpec, image_reference};
 pub use logs::{LogHub, LogLine, LogStream};
 pub use model::{

@@ -324,6 +324,13 @@ pub struct ContainerEvent {
     pub occurred_at: DateTime<Utc>,
 }
 
+/// Container changes of every server, as `containerEvents` follows them. Deep enough for
+/// every server's bursts together (a deploy touches several containers at once).
+impl crate::bus::Topic for ContainerEvent {
+    const NAME: &'static str = "container events";
+    const CAPACITY: usize = 4096;
+}
+
 impl ContainerEvent {
     pub fn from_docker(server_id: &str, message: EventMessage) -> Option<ContainerEvent> {
         let actor = message.actor?;

@@ -22,8 +22,8 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::API_VERSION;
-use crate::agent::protocol::{CommandFrame, CommandRequest, HostSample};
 use crate::error::{Error, Result};
+use crate::host::protocol::{CommandFrame, CommandRequest, HostSample};
 
 /// The request body type bollard sends; our own calls use the same so one client serves both.
 type Body = http_body_util::Either<
@@ -144,7 +144,7 @@ impl AgentClient {
         let body = Bytes::from(serde_json::to_vec(request)?);
         let response = self.call(Method::POST, "/v1/commands", body).await?;
         let chunks = response.into_body().into_data_stream();
-        Ok(crate::agent::protocol::frames(chunks))
+        Ok(crate::host::protocol::frames(chunks))
     }
 
     async fn call(

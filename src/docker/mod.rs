@@ -3,6 +3,7 @@
 //! [`bollard::Docker`], whichever way the engine is reached.
 
 mod agent_client;
+mod build_context;
 mod endpoint;
 
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use bollard::{ClientVersion, Docker};
 use secrecy::SecretString;
 
 pub use agent_client::AgentClient;
+pub use build_context::{BuildContext, ContextError};
 pub use endpoint::Endpoint;
 
 use crate::error::{Error, Result};

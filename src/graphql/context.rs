@@ -4,9 +4,9 @@ use std::net::IpAddr;
 
 use async_graphql::Context;
 
-use crate::app::AppState;
 use crate::auth::{Authentication, Principal};
 use crate::error::{Error, Result};
+use crate::state::AppState;
 use crate::users::Role;
 
 /// The client's network address, for login throttling.

@@ -7,17 +7,17 @@ pub mod pagination;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
-use crate::app::AppState;
-use crate::audit::{AuditQuery, AuditSubscription};
-use crate::auth::{AuthMutation, AuthQuery};
-use crate::backup::BackupMutation;
+use crate::audit::graphql::{AuditQuery, AuditSubscription};
+use crate::auth::graphql::{AuthMutation, AuthQuery};
+use crate::backup::graphql::BackupMutation;
 use crate::config::Limits;
-use crate::containers::{ContainersMutation, ContainersQuery, ContainersSubscription};
+use crate::containers::graphql::{ContainersMutation, ContainersQuery, ContainersSubscription};
 use crate::health::HealthQuery;
-use crate::operations::{OperationsMutation, OperationsQuery, OperationsSubscription};
-use crate::servers::{ServersMutation, ServersQuery};
-use crate::stacks::{StacksMutation, StacksQuery};
-use crate::users::{UsersMutation, UsersQuery};
+use crate::operations::graphql::{OperationsMutation, OperationsQuery, OperationsSubscription};
+use crate::servers::graphql::{ServersMutation, ServersQuery};
+use crate::stacks::graphql::{StacksMutation, StacksQuery};
+use crate::state::AppState;
+use crate::users::graphql::{UsersMutation, UsersQuery};
 
 #[derive(MergedObject, Default)]
 pub struct Query(

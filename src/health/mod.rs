@@ -6,9 +6,9 @@ use std::time::Duration;
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use crate::app::AppState;
 use crate::graphql::context::ContextExt;
 use crate::servers::{Reachability, ServerState};
+use crate::state::AppState;
 use crate::store::Store;
 
 /// How long one component may take to answer before it counts as down.

@@ -12,7 +12,7 @@ use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::ServerState;
+use super::RouterState;
 use crate::auth::Authentication;
 use crate::graphql::context::ClientAddress;
 use crate::graphql::guard::is_request_error;
@@ -55,7 +55,7 @@ pub fn request_error(status: StatusCode, code: &str, message: impl Into<String>)
 }
 
 /// `POST /graphql`.
-pub async fn post(State(state): State<ServerState>, request: Request) -> Response {
+pub async fn post(State(state): State<RouterState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let Some(media_type) = negotiate(&parts.headers) else {
         return request_error(
@@ -108,7 +108,7 @@ pub async fn post(State(state): State<ServerState>, request: Request) -> Respons
 }
 
 /// `GET /graphql`: a query in the URL, a websocket upgrade, or a person with a browser.
-pub async fn get(State(state): State<ServerState>, request: Request) -> Response {
+pub async fn get(State(state): State<RouterState>, request: Request) -> Response {
     let (mut parts, _body) = request.into_parts();
     if parts.headers.get(header::UPGRADE).is_some() {
         return super::websocket::upgrade(&state, &mut parts).await;
@@ -182,7 +182,7 @@ fn client_address(parts: &axum::http::request::Parts) -> ClientAddress {
 }
 
 /// Authenticates from the `Authorization` header, for HTTP and websocket upgrades.
-pub async fn authenticate(state: &ServerState, header: Option<&str>) -> Authentication {
+pub async fn authenticate(state: &RouterState, header: Option<&str>) -> Authentication {
     match state.app.auth.authenticate(header).await {
         Ok(authentication) => authentication,
         Err(error) => {
@@ -193,7 +193,7 @@ pub async fn authenticate(state: &ServerState, header: Option<&str>) -> Authenti
 }
 
 async fn execute(
-    state: &ServerState,
+    state: &RouterState,
     headers: &HeaderMap,
     client: ClientAddress,
     request: async_graphql::Request,
@@ -255,9 +255,9 @@ pub async fn other_method(method: Method) -> Response {
 }
 
 /// Lets the websocket module run extractors on the parts it was handed.
-pub async fn extract<T: FromRequestParts<ServerState>>(
+pub async fn extract<T: FromRequestParts<RouterState>>(
     parts: &mut axum::http::request::Parts,
-    state: &ServerState,
+    state: &RouterState,
 ) -> Result<T, Response>
 where
     T::Rejection: IntoResponse,

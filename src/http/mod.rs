@@ -4,7 +4,7 @@
 
 mod assets;
 pub mod graphql;
-mod probes;
+mod health_checks;
 mod websocket;
 
 use axum::Router;
@@ -14,25 +14,25 @@ use axum::routing::get;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::app::AppState;
 use crate::graphql::guard::GuardedSchema;
+use crate::state::AppState;
 
-/// What handlers can extract: the app state, and the schema built over it.
+/// What the router's handlers can extract: the app state, and the schema built over it.
 #[derive(Clone)]
-pub struct ServerState {
+pub struct RouterState {
     pub app: AppState,
     pub schema: GuardedSchema,
 }
 
-impl FromRef<ServerState> for AppState {
-    fn from_ref(state: &ServerState) -> AppState {
+impl FromRef<RouterState> for AppState {
+    fn from_ref(state: &RouterState) -> AppState {
         state.app.clone()
     }
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-pub fn router(state: ServerState) -> Router {
+pub fn router(state: RouterState) -> Router {
     let app = state.app.clone();
     Router::new()
         .route(
@@ -40,16 +40,19 @@ pub fn router(state: ServerState) -> Router {
             get(graphql::get).post(graphql::post).fallback(graphql::other_method),
         )
         .route("/graphiql", get(assets::graphiql))
-        .route("/backup", get(crate::backup::download_backup))
+        .route("/backup", get(crate::backup::http::download_backup))
         .route(
             "/hooks/git/{stack_id}",
             axum::routing::post(crate::stacks::hooks::git_push),
         )
-        .route("/healthz", get(probes::healthz))
-        .route("/readyz", get(probes::readyz))
-        .route("/metrics", get(probes::metrics))
+        .route("/healthz", get(health_checks::healthz))
+        .route("/readyz", get(health_checks::readyz))
+        .route("/metrics", get(health_checks::metrics))
         .fallback(get(assets::spa).fallback(|| async { StatusCode::METHOD_NOT_ALLOWED }))
-        .layer(axum::middleware::from_fn_with_state(app, crate::metrics::track))
+        .layer(axum::middleware::from_fn_with_state(
+            app.metrics.clone(),
+            crate::metrics::track,
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 let request_id = request

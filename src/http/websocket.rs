@@ -18,7 +18,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures::{SinkExt, StreamExt};
 
-use super::ServerState;
+use super::RouterState;
 use super::graphql::{authenticate, extract};
 use crate::auth::Authentication;
 use crate::graphql::context::ClientAddress;
@@ -31,7 +31,7 @@ const MISSED_PINGS: u32 = 3;
 const FORBIDDEN: &str = "Forbidden: ";
 
 /// Upgrades `GET /graphql` to a subscription socket.
-pub async fn upgrade(state: &ServerState, parts: &mut axum::http::request::Parts) -> Response {
+pub async fn upgrade(state: &RouterState, parts: &mut axum::http::request::Parts) -> Response {
     // The first subprotocol the client offers that async-graphql speaks; none is a 400,
     // as async-graphql-axum answers.
     let Some(protocol) = parts
@@ -84,7 +84,7 @@ pub async fn upgrade(state: &ServerState, parts: &mut axum::http::request::Parts
 /// writer task.
 async fn serve(
     socket: WebSocket,
-    state: ServerState,
+    state: RouterState,
     protocol: WebSocketProtocols,
     legacy: bool,
     header_token: Option<String>,
@@ -153,7 +153,7 @@ fn token_from_payload(payload: &serde_json::Value) -> Option<String> {
 
 /// What the writer needs to keep a connection honest.
 struct Watch {
-    state: ServerState,
+    state: RouterState,
     legacy: bool,
     ping_interval: Duration,
     /// The token the handshake accepted, checked again at every ping.
@@ -188,7 +188,7 @@ async fn send_all(
 ) {
     let interval = watch.ping_interval;
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
-    let shutdown = watch.state.app.shutdown.clone();
+    let shutdown = watch.state.app.runner.shutdown_token();
     let mut acknowledged = false;
     tokio::pin!(outgoing);
     loop {

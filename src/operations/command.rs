@@ -7,11 +7,12 @@ use std::sync::Arc;
 use futures::{Stream, StreamExt};
 
 use super::{
-    Ending, OperationKind, OperationSpec, OperationTrigger, Operations, Progress, RunCommandInput,
+    Ending, OperationKind, OperationSpec, OperationSubject, OperationTrigger, Operations, Progress,
+    RunCommandInput,
 };
-use crate::agent::protocol::{CommandFrame, CommandRequest};
 use crate::audit::{Actor, AuditKind};
 use crate::error::Result;
+use crate::host::protocol::{CommandFrame, CommandRequest};
 use crate::servers::ServerConnection;
 
 impl Operations {
@@ -26,8 +27,9 @@ impl Operations {
         let spec = OperationSpec {
             kind: OperationKind::Command,
             trigger: OperationTrigger::Manual,
-            server_id: server.id.clone(),
-            stack_id: None,
+            subject: OperationSubject::Server {
+                server_id: server.id.clone(),
+            },
             parent_id: None,
             target: request.command.clone(),
             working_directory: request.working_directory.clone(),
@@ -116,7 +118,7 @@ async fn start(host: Host<'_>, request: CommandRequest) -> Result<Frames, String
             }))),
             Err(error) => Err(format!("the agent could not run the command: {error:#}")),
         },
-        None => Ok(Box::pin(crate::agent::command::run(request))),
+        None => Ok(Box::pin(crate::host::command::run(request))),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Operations in GraphQL: history, commands, cancellation and live output.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, ErrorExtensions, ID, Object, Subscription};
+use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, Object, Subscription};
 use futures::{Stream, StreamExt};
 
 use super::{
@@ -9,7 +9,8 @@ use super::{
 };
 use crate::error::Result;
 use crate::graphql::context::ContextExt;
-use crate::graphql::pagination::{self, PageRequest};
+use crate::graphql::pagination;
+use crate::store::page::PageRequest;
 use crate::users::Role;
 
 #[derive(Default)]
@@ -43,8 +44,30 @@ impl OperationsQuery {
             )
             .await?;
         Ok(pagination::connection(operations, &page, |operation| {
-            pagination::encode_cursor(&operation.id.0)
+            operation.key()
         }))
+    }
+}
+
+#[ComplexObject]
+impl Operation {
+    async fn id(&self) -> ID {
+        ID(self.key())
+    }
+
+    /// The server it runs on; `null` for work that runs on none.
+    async fn server_id(&self) -> Option<ID> {
+        self.subject.server_id().map(|id| ID(id.to_string()))
+    }
+
+    /// The stack it works for, if any.
+    async fn stack_id(&self) -> Option<ID> {
+        self.subject.stack_id().map(|id| ID(id.to_string()))
+    }
+
+    /// The pipeline run this operation is a step of.
+    async fn parent_id(&self) -> Option<ID> {
+        self.parent_id.clone().map(ID)
     }
 }
 
@@ -92,18 +115,12 @@ impl OperationsSubscription {
     ) -> Result<impl Stream<Item = async_graphql::Result<Operation>> + use<>> {
         ctx.require(Role::Viewer)?;
         let filter = filter.unwrap_or_default();
-        let changes =
-            tokio_stream::wrappers::BroadcastStream::new(ctx.state().operations.changes());
-        Ok(changes.filter_map(move |change| {
-            let item = match change {
-                Ok(operation) if filter.matches(&operation) => Some(Ok(operation)),
-                Ok(_) => None,
-                Err(tokio_stream::wrappers::errors::BroadcastStreamRecvError::Lagged(missed)) => {
-                    Some(Err(crate::error::Error::Lagged { missed }.extend()))
-                }
-            };
-            std::future::ready(item)
-        }))
+        let changes = ctx
+            .state()
+            .bus
+            .subscribe::<Operation>()
+            .stream_where(move |operation| filter.matches(operation));
+        Ok(changes.map(|change| change.map_err(|error| error.extend())))
     }
 
     /// The operation's output: what is stored so far, then new lines as they come,

@@ -1,14 +1,13 @@
 //! Operation inputs: running a command, cancelling, and filtering the history.
 
 use async_graphql::{Enum, ID, InputObject};
-use surrealdb::types::SurrealValue;
 
-use super::model::{OperationKind, OperationStatus};
-use super::store::ListQuery;
-use crate::agent::protocol::CommandRequest;
+use super::model::{Operation, OperationKind, OperationStatus};
+use super::subject::SubjectFilter;
 use crate::error::{Error, Result};
-use crate::graphql::pagination::OrderDirection;
+use crate::host::protocol::CommandRequest;
 use crate::servers::ServerConnection;
+use crate::store::page::OrderDirection;
 
 #[derive(Debug, InputObject)]
 pub struct RunCommandInput {
@@ -64,8 +63,9 @@ pub struct CancelOperationInput {
 pub struct OperationFilter {
     pub statuses: Option<Vec<OperationStatus>>,
     pub kinds: Option<Vec<OperationKind>>,
-    pub server_id: Option<ID>,
-    pub stack_id: Option<ID>,
+    /// What the operations are about (`serverId`, `stackId`).
+    #[graphql(flatten)]
+    pub subject: SubjectFilter,
     /// The steps of one pipeline run.
     pub parent_id: Option<ID>,
     /// Only operations that are not a step of a pipeline run (`true`), or only steps.
@@ -74,10 +74,7 @@ pub struct OperationFilter {
 
 impl OperationFilter {
     /// Whether an operation passes the filter, for live changes.
-    pub fn matches(&self, operation: &super::Operation) -> bool {
-        let within = |wanted: &Option<ID>, actual: Option<&ID>| {
-            wanted.as_ref().is_none_or(|wanted| actual == Some(wanted))
-        };
+    pub fn matches(&self, operation: &Operation) -> bool {
         self.statuses
             .as_ref()
             .is_none_or(|statuses| statuses.contains(&operation.status))
@@ -85,55 +82,14 @@ impl OperationFilter {
                 .kinds
                 .as_ref()
                 .is_none_or(|kinds| kinds.contains(&operation.kind))
-            && within(&self.server_id, Some(&operation.server_id))
-            && within(&self.stack_id, operation.stack_id.as_ref())
-            && within(&self.parent_id, operation.parent_id.as_ref())
+            && self.subject.matches(&operation.subject)
+            && self
+                .parent_id
+                .as_ref()
+                .is_none_or(|wanted| operation.parent_id.as_deref() == Some(wanted.as_str()))
             && self
                 .top_level
                 .is_none_or(|top| top == operation.parent_id.is_none())
-    }
-
-    pub fn to_query(&self) -> ListQuery {
-        let mut query = ListQuery {
-            conditions: Vec::new(),
-            vars: Default::default(),
-        };
-        if let Some(statuses) = &self.statuses {
-            query.conditions.push("status IN $statuses");
-            query
-                .vars
-                .insert("statuses".into(), statuses.clone().into_value());
-        }
-        if let Some(kinds) = &self.kinds {
-            query.conditions.push("kind IN $kinds");
-            query
-                .vars
-                .insert("kinds".into(), kinds.clone().into_value());
-        }
-        if let Some(server) = &self.server_id {
-            query.conditions.push("server_id = $server_id");
-            query
-                .vars
-                .insert("server_id".into(), server.to_string().into_value());
-        }
-        if let Some(stack) = &self.stack_id {
-            query.conditions.push("stack_id = $stack_id");
-            query
-                .vars
-                .insert("stack_id".into(), stack.to_string().into_value());
-        }
-        if let Some(parent) = &self.parent_id {
-            query.conditions.push("parent_id = $parent_id");
-            query
-                .vars
-                .insert("parent_id".into(), parent.to_string().into_value());
-        }
-        match self.top_level {
-            Some(true) => query.conditions.push("parent_id IS NONE"),
-            Some(false) => query.conditions.push("parent_id IS NOT NONE"),
-            None => {}
-        }
-        query
     }
 }
 

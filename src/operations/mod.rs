@@ -6,11 +6,12 @@
 //! when the work ends; on start, any left RUNNING by a crash are marked INTERRUPTED.
 
 mod command;
-mod graphql;
+pub mod graphql;
 mod input;
 mod model;
 mod output;
 mod store;
+mod subject;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -24,25 +25,23 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 pub use command::{Host, capture, run_on};
-pub use graphql::{OperationsMutation, OperationsQuery, OperationsSubscription};
 pub use input::{CancelOperationInput, OperationFilter, OperationOrder, RunCommandInput};
 pub use model::{
     Operation, OperationKind, OperationStatus, OperationTrigger, OutputLine, OutputStream,
 };
+pub use subject::{OperationSubject, SubjectFilter};
 
 use crate::audit::{Actor, AuditEvent, AuditKind, AuditLog, AuditSubjectType};
+use crate::bus::{Bus, Topic};
 use crate::error::{Error, Result};
-use crate::graphql::pagination::PageRequest;
 use crate::store::Store;
-use model::OperationRow;
+use crate::store::page::PageRequest;
 use output::Output;
 
 /// How often pending output is written to the store.
 const FLUSH_EVERY: Duration = Duration::from_millis(200);
 /// Most lines in one message of the live output.
 const MAX_BATCH: usize = 1000;
-/// Operation changes a subscriber may fall behind before it misses some.
-const CHANGES_BUFFER: usize = 1024;
 /// How long `cancelOperation` waits for the work to stop before it answers.
 const CANCEL_WAIT: Duration = Duration::from_secs(10);
 
@@ -58,13 +57,18 @@ pub struct Operations {
     store: Store,
     audit: AuditLog,
     running: Arc<Mutex<HashMap<String, Arc<Running>>>>,
-    /// Every operation as it is created, starts and ends.
-    changes: broadcast::Sender<Operation>,
+    /// Where every operation goes as it is created, starts and ends.
+    bus: Bus,
+}
+
+/// Operations as they are created, start and end, as `operationUpdated` follows them.
+impl Topic for Operation {
+    const NAME: &'static str = "operation changes";
 }
 
 impl Operations {
-    /// Marks what a previous process left running as interrupted.
-    pub async fn start(store: Store, audit: AuditLog) -> Result<Operations> {
+    /// The service, once what a previous process left running is marked interrupted.
+    pub async fn recover(store: Store, audit: AuditLog, bus: Bus) -> Result<Operations> {
         let interrupted = store::interrupt_leftovers(&store).await?;
         if interrupted > 0 {
             tracing::warn!(
@@ -76,14 +80,12 @@ impl Operations {
             store,
             audit,
             running: Default::default(),
-            changes: broadcast::channel(CHANGES_BUFFER).0,
+            bus,
         })
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<Operation>> {
-        Ok(store::find(&self.store, id)
-            .await?
-            .map(|row| row.to_operation()))
+        store::find(&self.store, id).await
     }
 
     pub async fn list(
@@ -92,15 +94,14 @@ impl Operations {
         order: OperationOrder,
         page: &PageRequest<String>,
     ) -> Result<Vec<Operation>> {
-        let rows = store::list(
+        store::list(
             &self.store,
-            filter.to_query(),
+            filter,
             order.direction,
             page.after.as_deref(),
             page.first + 1,
         )
-        .await?;
-        Ok(rows.iter().map(OperationRow::to_operation).collect())
+        .await
     }
 
     /// Records a new operation as RUNNING (with its audit event, in one transaction
@@ -120,7 +121,7 @@ impl Operations {
     {
         let key = ulid::Ulid::new().to_string();
         let now = Utc::now();
-        let row = OperationRow {
+        let row = Operation {
             id: store::record_id(&key),
             kind: spec.kind,
             status: if spec.queued {
@@ -129,8 +130,7 @@ impl Operations {
                 OperationStatus::Running
             },
             trigger: spec.trigger,
-            server_id: spec.server_id,
-            stack_id: spec.stack_id,
+            subject: spec.subject,
             parent_id: spec.parent_id,
             target: spec.target,
             working_directory: spec.working_directory,
@@ -144,16 +144,16 @@ impl Operations {
         };
         let target = row.target.clone();
         let bindings = ("operation_id", row.id.clone(), "operation_row", row);
-        let stored: Option<OperationRow> = match event {
+        let stored: Option<Operation> = match event {
             Some(event) => {
                 let event = event.about(AuditSubjectType::Operation, Some(&key), Some(&target));
                 self.audit.write(store::CREATE, bindings, event).await?
             }
             None => store::create(&self.store, bindings).await?,
         };
-        let operation = stored
-            .ok_or_else(|| Error::Internal(anyhow::anyhow!("the new operation was not returned")))?
-            .to_operation();
+        let operation = stored.ok_or_else(|| {
+            Error::Internal(anyhow::anyhow!("the new operation was not returned"))
+        })?;
         self.publish(operation.clone());
         let running = Arc::new(Running {
             output: Output::new(),
@@ -206,8 +206,8 @@ impl Operations {
                 if let Some(last) = last {
                     running.output.stored(last);
                 }
-                if let Some(row) = row {
-                    self.publish(row.to_operation());
+                if let Some(operation) = row {
+                    self.publish(operation);
                 }
             }
             Err(error) => {
@@ -215,7 +215,7 @@ impl Operations {
                 // The ending matters most: without it the operation would look RUNNING
                 // until the next start marks it INTERRUPTED.
                 match store::update(&self.store, &key, ending).await {
-                    Ok(Some(row)) => self.publish(row.to_operation()),
+                    Ok(Some(operation)) => self.publish(operation),
                     Ok(None) => {}
                     Err(error) => {
                         tracing::error!(operation = %key, %error, "cannot store how an operation ended")
@@ -239,33 +239,28 @@ impl Operations {
                 before.status
             )));
         };
-        let event = self
+        let mut event = self
             .audit
             .event(
                 AuditKind::OperationCancelled,
                 actor,
                 format!("cancelled `{}`", before.target),
             )
-            .about(AuditSubjectType::Operation, Some(id), Some(&before.target))
-            .on_server(&before.server_id);
+            .about(AuditSubjectType::Operation, Some(id), Some(&before.target));
+        if let Some(server_id) = before.subject.server_id() {
+            event = event.on_server(server_id);
+        }
         self.audit.append(event).await?;
         running.cancel.cancel();
         let mut done = running.done.subscribe();
         let _ = tokio::time::timeout(CANCEL_WAIT, done.wait_for(|done| *done)).await;
-        Ok(store::find(&self.store, id)
+        store::find(&self.store, id)
             .await?
-            .ok_or_else(|| not_found(id))?
-            .to_operation())
-    }
-
-    /// Operations as they are created, start and end.
-    pub fn changes(&self) -> broadcast::Receiver<Operation> {
-        self.changes.subscribe()
+            .ok_or_else(|| not_found(id))
     }
 
     fn publish(&self, operation: Operation) {
-        // Nobody listening is fine: the change is stored.
-        let _ = self.changes.send(operation);
+        self.bus.publish(operation);
     }
 
     /// Stops a running operation without recording who asked: the step of a pipeline
@@ -401,8 +396,7 @@ async fn flush_periodically(
 pub struct OperationSpec {
     pub kind: OperationKind,
     pub trigger: OperationTrigger,
-    pub server_id: String,
-    pub stack_id: Option<String>,
+    pub subject: OperationSubject,
     /// The pipeline run this operation is a step of.
     pub parent_id: Option<String>,
     /// What it works on, as a person reads it.
@@ -447,7 +441,7 @@ impl Progress {
             started_at: Utc::now(),
         };
         match store::update(&self.store, &self.key, started).await {
-            Ok(Some(row)) => self.operations.publish(row.to_operation()),
+            Ok(Some(operation)) => self.operations.publish(operation),
             Ok(None) => {}
             Err(error) => {
                 tracing::error!(operation = %self.key, %error, "cannot mark an operation as started")
@@ -473,11 +467,10 @@ impl Launched {
     pub async fn finished(mut self) -> Result<Operation> {
         // The sender lives until the ending is stored; a closed channel means the same.
         let _ = self.done.wait_for(|done| *done).await;
-        let id = self.operation.id.to_string();
-        Ok(store::find(&self.operations.store, &id)
+        let id = self.operation.key();
+        store::find(&self.operations.store, &id)
             .await?
-            .ok_or_else(|| not_found(&id))?
-            .to_operation())
+            .ok_or_else(|| not_found(&id))
     }
 }
 

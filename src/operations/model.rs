@@ -1,10 +1,12 @@
 //! What an operation is: a unit of work with a lifecycle and its output.
 
-use async_graphql::{Enum, ID, SimpleObject};
+use async_graphql::{Enum, SimpleObject};
 use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
-use crate::audit::{Actor, record_key};
+use super::subject::OperationSubject;
+use crate::audit::Actor;
+use crate::store::record_key;
 
 /// The kind of work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, SurrealValue)]
@@ -50,62 +52,23 @@ pub enum OperationTrigger {
     Webhook,
 }
 
-#[derive(Debug, Clone, SurrealValue)]
-pub struct OperationRow {
+// Stored as it is shown: the GraphQL fields resolve from the stored record, and
+// `graphql.rs` adds the id, the subject's ids and the related records.
+/// A unit of work monitor did or is doing, with its output kept.
+#[derive(Debug, Clone, SimpleObject, SurrealValue)]
+#[graphql(complex)]
+pub struct Operation {
+    #[graphql(skip)]
     pub id: RecordId,
     pub kind: OperationKind,
     pub status: OperationStatus,
     pub trigger: OperationTrigger,
-    pub server_id: String,
-    pub stack_id: Option<String>,
-    pub parent_id: Option<String>,
-    /// What the operation works on, as a person reads it (the command line).
-    pub target: String,
-    pub working_directory: Option<String>,
-    pub actor: Actor,
-    pub created_at: DateTime<Utc>,
-    pub started_at: Option<DateTime<Utc>>,
-    pub finished_at: Option<DateTime<Utc>>,
-    pub exit_code: Option<i64>,
-    pub error: Option<String>,
-    pub output_lines: i64,
-}
-
-impl OperationRow {
-    pub fn to_operation(&self) -> Operation {
-        Operation {
-            id: ID(record_key(&self.id)),
-            kind: self.kind,
-            status: self.status,
-            trigger: self.trigger,
-            server_id: ID(self.server_id.clone()),
-            stack_id: self.stack_id.clone().map(ID),
-            parent_id: self.parent_id.clone().map(ID),
-            target: self.target.clone(),
-            working_directory: self.working_directory.clone(),
-            actor: self.actor.clone(),
-            created_at: self.created_at,
-            started_at: self.started_at,
-            finished_at: self.finished_at,
-            exit_code: self.exit_code,
-            error: self.error.clone(),
-            output_lines: self.output_lines,
-        }
-    }
-}
-
-/// A unit of work monitor did or is doing, with its output kept.
-#[derive(Debug, Clone, SimpleObject)]
-pub struct Operation {
-    pub id: ID,
-    pub kind: OperationKind,
-    pub status: OperationStatus,
-    pub trigger: OperationTrigger,
-    pub server_id: ID,
-    /// The stack it works for, if any.
-    pub stack_id: Option<ID>,
+    /// What it is about: a server, a stack…
+    #[graphql(skip)]
+    pub subject: OperationSubject,
     /// The pipeline run this operation is a step of.
-    pub parent_id: Option<ID>,
+    #[graphql(skip)]
+    pub parent_id: Option<String>,
     /// What it works on, e.g. the command line.
     pub target: String,
     pub working_directory: Option<String>,
@@ -119,6 +82,13 @@ pub struct Operation {
     pub error: Option<String>,
     /// Lines of output stored so far.
     pub output_lines: i64,
+}
+
+impl Operation {
+    /// The operation's id, as the API shows it.
+    pub fn key(&self) -> String {
+        record_key(&self.id)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, SurrealValue)]

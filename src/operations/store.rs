@@ -2,10 +2,13 @@
 
 use surrealdb::types::{RecordId, SurrealValue, Value};
 
-use super::model::{OperationRow, OutputChunk, OutputLine};
+use std::collections::BTreeMap;
+
+use super::OperationFilter;
+use super::model::{Operation, OutputChunk, OutputLine};
 use crate::error::Result;
-use crate::graphql::pagination::OrderDirection;
 use crate::store::Store;
+use crate::store::page::OrderDirection;
 
 pub const TABLE: &str = "operation";
 
@@ -18,13 +21,13 @@ pub const CREATE: &str = "CREATE ONLY $operation_id CONTENT $operation_row";
 /// Creates an operation no audit event accompanies (a step of a pipeline run).
 pub async fn create(
     store: &Store,
-    bindings: (&'static str, RecordId, &'static str, OperationRow),
-) -> Result<Option<OperationRow>> {
+    bindings: (&'static str, RecordId, &'static str, Operation),
+) -> Result<Option<Operation>> {
     let mut response = store.db().query(CREATE).bind(bindings).await?;
     Ok(response.take(0)?)
 }
 
-pub async fn find(store: &Store, key: &str) -> Result<Option<OperationRow>> {
+pub async fn find(store: &Store, key: &str) -> Result<Option<Operation>> {
     store.find(record_id(key)).await
 }
 
@@ -33,7 +36,7 @@ pub async fn update(
     store: &Store,
     key: &str,
     changes: impl SurrealValue,
-) -> Result<Option<OperationRow>> {
+) -> Result<Option<Operation>> {
     let mut response = store
         .db()
         .query("UPDATE ONLY $id MERGE $changes RETURN AFTER")
@@ -77,7 +80,7 @@ pub async fn finish(
     key: &str,
     lines: Vec<OutputLine>,
     ending: impl SurrealValue,
-) -> Result<Option<OperationRow>> {
+) -> Result<Option<Operation>> {
     let count = lines.len() as i64;
     let chunk = lines.first().map(|first| OutputChunk {
         operation: key.to_string(),
@@ -127,28 +130,63 @@ pub async fn interrupt_leftovers(store: &Store) -> Result<usize> {
              WHERE status IN ['QUEUED', 'RUNNING'] RETURN AFTER",
         )
         .await?;
-    let rows: Vec<OperationRow> = response.take(0)?;
+    let rows: Vec<Operation> = response.take(0)?;
     Ok(rows.len())
 }
 
-/// The filter of a list, as statement conditions and their bound values.
-pub struct ListQuery {
-    pub conditions: Vec<&'static str>,
-    pub vars: std::collections::BTreeMap<String, Value>,
+/// A list's filter as statement conditions and their bound values. Only fixed field
+/// names are formatted in; every value the filter holds is bound.
+struct ListQuery {
+    conditions: Vec<String>,
+    vars: BTreeMap<String, Value>,
 }
 
-/// Operations in creation order (or newest first), after the given id.
+impl ListQuery {
+    fn of(filter: &OperationFilter) -> ListQuery {
+        let mut query = ListQuery {
+            conditions: Vec::new(),
+            vars: BTreeMap::new(),
+        };
+        if let Some(statuses) = &filter.statuses {
+            query.condition("status IN $statuses", "statuses", statuses.clone());
+        }
+        if let Some(kinds) = &filter.kinds {
+            query.condition("kind IN $kinds", "kinds", kinds.clone());
+        }
+        for (name, id) in filter.subject.wanted() {
+            query.condition(format!("subject.{name} = ${name}"), name, id);
+        }
+        if let Some(parent) = &filter.parent_id {
+            query.condition("parent_id = $parent_id", "parent_id", parent.to_string());
+        }
+        match filter.top_level {
+            Some(true) => query.conditions.push("parent_id IS NONE".into()),
+            Some(false) => query.conditions.push("parent_id IS NOT NONE".into()),
+            None => {}
+        }
+        query
+    }
+
+    fn condition(&mut self, condition: impl Into<String>, name: &str, value: impl SurrealValue) {
+        self.conditions.push(condition.into());
+        self.vars.insert(name.into(), value.into_value());
+    }
+}
+
+/// Operations that pass the filter, in creation order (or newest first), after the
+/// given id.
 pub async fn list(
     store: &Store,
-    mut query: ListQuery,
+    filter: &OperationFilter,
     direction: OrderDirection,
     after: Option<&str>,
     limit: usize,
-) -> Result<Vec<OperationRow>> {
+) -> Result<Vec<Operation>> {
+    let mut query = ListQuery::of(filter);
     if let Some(after) = after {
         query.conditions.push(match direction {
-            OrderDirection::Asc => "id > $after",
-            OrderDirection::Desc => "id < $after",
+            OrderDirection::Asc => "id > $after".into(),
+            OrderDirection::Desc => "id < $after".into(),
         });
         query
             .vars
@@ -168,4 +206,77 @@ pub async fn list(
     );
     let mut response = store.db().query(statement).bind(query.vars).await?;
     Ok(response.take(0)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::ID;
+
+    use super::*;
+    use crate::operations::{OperationSubject, SubjectFilter};
+
+    #[test]
+    fn filter_values_are_bound_and_only_field_names_are_formatted_in() {
+        let filter = OperationFilter {
+            subject: SubjectFilter {
+                stack_id: Some(ID("x' OR 1=1".into())),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+
+        let query = ListQuery::of(&filter);
+
+        assert_eq!(query.conditions, ["subject.stack_id = $stack_id"]);
+        assert_eq!(
+            query.vars.get("stack_id"),
+            Some(&"x' OR 1=1".to_string().into_value())
+        );
+    }
+
+    #[tokio::test]
+    async fn operations_stored_by_the_previous_version_read_with_their_subject() {
+        // A fresh store then old records: what a restore of an older backup leaves.
+        let store = Store::in_memory().await;
+        store
+            .db()
+            .query(
+                "CREATE operation:command SET kind = 'COMMAND', status = 'SUCCEEDED',
+                   trigger = 'MANUAL', server_id = 's1', target = 'true', output_lines = 0,
+                   actor = { kind: 'SYSTEM', name: 'system' }, created_at = time::now();
+                 CREATE operation:deploy SET kind = 'DEPLOY', status = 'SUCCEEDED',
+                   trigger = 'MANUAL', server_id = 's1', stack_id = 'web', target = 'deploy web',
+                   output_lines = 0, actor = { kind: 'SYSTEM', name: 'system' },
+                   created_at = time::now();",
+            )
+            .await
+            .expect("old rows")
+            .check()
+            .expect("old rows");
+
+        store.prepare().await.expect("the next start migrates");
+
+        let command = find(&store, "command").await.expect("read").expect("found");
+        let deploy = find(&store, "deploy").await.expect("read").expect("found");
+        assert_eq!(
+            command.subject,
+            OperationSubject::Server {
+                server_id: "s1".into()
+            }
+        );
+        assert_eq!(
+            deploy.subject,
+            OperationSubject::Stack {
+                stack_id: "web".into(),
+                server_id: "s1".into()
+            }
+        );
+        let mut left = store
+            .db()
+            .query("SELECT VALUE id FROM operation WHERE server_id IS NOT NONE OR stack_id IS NOT NONE")
+            .await
+            .expect("query");
+        let left: Vec<RecordId> = left.take(0).expect("ids");
+        assert!(left.is_empty(), "the old fields are gone");
+    }
 }

@@ -7,7 +7,8 @@ use super::{CreateServerInput, DeleteServerInput, Server, ServerState, UpdateSer
 use crate::containers::{Container, ContainerFilter};
 use crate::error::Result;
 use crate::graphql::context::ContextExt;
-use crate::graphql::pagination::{self, PageRequest};
+use crate::graphql::pagination;
+use crate::store::page::PageRequest;
 use crate::users::Role;
 
 #[derive(Default)]
@@ -30,7 +31,7 @@ impl ServersQuery {
             .list(page.after.as_deref(), page.first + 1)
             .await?;
         Ok(pagination::connection(servers, &page, |server| {
-            pagination::encode_cursor(&server.id.0)
+            server.id.0.clone()
         }))
     }
 

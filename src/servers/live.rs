@@ -11,20 +11,20 @@ use std::time::{Duration, Instant};
 use bollard::query_parameters::EventsOptions;
 use chrono::Utc;
 use futures::StreamExt;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::model::{ContainerCounts, HostStats, Reachability, ServerState};
-use crate::agent::host::{cpu_percent, sample};
-use crate::agent::protocol::HostSample;
+use crate::bus::Bus;
 use crate::containers::ContainerEvent;
 use crate::docker::{Endpoint, Engine, unreachable_engine};
 use crate::error::{Error, Result};
+use crate::host::protocol::HostSample;
+use crate::host::sample::{cpu_percent, sample};
+use crate::runner::Runner;
 
 /// How long one check may take before the engine counts as unreachable.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
-/// Events a slow `containerEvents` subscriber may fall behind by.
-const EVENT_BUFFER: usize = 1024;
 
 /// A server's clients and live state, shared by every request that touches it.
 pub struct ServerConnection {
@@ -34,21 +34,32 @@ pub struct ServerConnection {
     pub root_directory: Option<String>,
     pub engine: Engine,
     state: watch::Sender<ServerState>,
-    events: broadcast::Sender<ContainerEvent>,
+    /// Where the engine's container events go.
+    bus: Bus,
     stop: CancellationToken,
 }
 
+/// What a server's supervisor needs besides the server: where it runs and publishes,
+/// and how often it checks.
+#[derive(Clone)]
+pub struct Supervision {
+    pub runner: Runner,
+    pub bus: Bus,
+    pub check_every: Duration,
+}
+
 impl ServerConnection {
-    /// Builds the connection and starts its supervisor; `stop` ends it.
+    /// Builds the connection and starts its supervisor on the runner; [`Self::stop`]
+    /// (or shutdown) ends it.
     pub fn start(
         id: String,
         name: String,
         endpoint: Endpoint,
         root_directory: Option<String>,
         engine: Engine,
-        check_every: Duration,
-        stop: CancellationToken,
+        supervision: &Supervision,
     ) -> Arc<ServerConnection> {
+        let stop = supervision.runner.task_token();
         let connection = Arc::new(ServerConnection {
             id,
             name,
@@ -56,19 +67,21 @@ impl ServerConnection {
             root_directory,
             engine,
             state: watch::channel(ServerState::connecting()).0,
-            events: broadcast::channel(EVENT_BUFFER).0,
-            stop,
+            bus: supervision.bus.clone(),
+            stop: stop.clone(),
         });
-        tokio::spawn(supervise(connection.clone(), check_every));
+        let supervised = connection.clone();
+        let check_every = supervision.check_every;
+        supervision
+            .runner
+            .spawn("server", connection.name.clone(), stop, move |stop| {
+                supervise(supervised.clone(), check_every, stop)
+            });
         connection
     }
 
     pub fn state(&self) -> ServerState {
         self.state.borrow().clone()
-    }
-
-    pub fn events(&self) -> broadcast::Receiver<ContainerEvent> {
-        self.events.subscribe()
     }
 
     /// Fails fast with `UNAVAILABLE` while the last check found the engine unreachable,
@@ -103,14 +116,25 @@ impl ServerConnection {
     }
 }
 
-async fn supervise(connection: Arc<ServerConnection>, check_every: Duration) {
+async fn supervise(
+    connection: Arc<ServerConnection>,
+    check_every: Duration,
+    stop: CancellationToken,
+) -> anyhow::Result<()> {
     let mut previous_sample: Option<HostSample> = None;
     let mut events: Option<tokio::task::JoinHandle<String>> = None;
     loop {
         // The check runs as its own task, so that even a bug that panics in it is
         // reported as this server's error instead of silently ending the supervision.
-        let checking = tokio::spawn(checked(connection.clone(), previous_sample));
-        let checked = match checking.await {
+        let mut checking = tokio::spawn(checked(connection.clone(), previous_sample));
+        let joined = tokio::select! {
+            joined = &mut checking => joined,
+            _ = stop.cancelled() => {
+                checking.abort();
+                break;
+            }
+        };
+        let checked = match joined {
             Ok((checked, sample)) => {
                 previous_sample = sample;
                 checked
@@ -149,7 +173,7 @@ async fn supervise(connection: Arc<ServerConnection>, check_every: Duration) {
             }
         };
         tokio::select! {
-            _ = connection.stop.cancelled() => break,
+            _ = stop.cancelled() => break,
             _ = tokio::time::sleep(check_every) => {}
             reason = events_ended => {
                 tracing::info!(server = %connection.name, %reason, "the event stream ended; checking the engine");
@@ -160,6 +184,7 @@ async fn supervise(connection: Arc<ServerConnection>, check_every: Duration) {
     if let Some(task) = events {
         task.abort();
     }
+    Ok(())
 }
 
 /// One bounded check; returns the host sample to compare the next one with.
@@ -251,8 +276,7 @@ async fn follow_events(connection: Arc<ServerConnection>) -> String {
         match message {
             Ok(message) => {
                 if let Some(event) = ContainerEvent::from_docker(&connection.id, message) {
-                    // Nobody listening is fine.
-                    let _ = connection.events.send(event);
+                    connection.bus.publish(event);
                 }
             }
             Err(error) => return error.to_string(),

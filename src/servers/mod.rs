@@ -4,23 +4,19 @@
 //! The service owns the server table and one [`ServerConnection`] per server; other
 //! domains (containers, operations) reach an engine only through [`Servers::connection`].
 
-mod graphql;
+pub mod graphql;
 mod input;
 mod live;
 mod model;
 mod store;
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-use std::time::Duration;
-
 use chrono::Utc;
 use secrecy::SecretString;
-use tokio_util::sync::CancellationToken;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
-pub use graphql::{ServersMutation, ServersQuery};
 pub use input::{CreateServerInput, DeleteServerInput, ServerConfig, UpdateServerInput};
-pub use live::ServerConnection;
+pub use live::{ServerConnection, Supervision};
 pub use model::{ContainerCounts, HostStats, Reachability, Server, ServerState};
 
 use crate::audit::{Actor, AuditEvent, AuditKind, AuditLog, AuditSubjectType};
@@ -35,24 +31,17 @@ pub struct Servers {
     store: Store,
     audit: AuditLog,
     connections: Arc<RwLock<HashMap<String, Arc<ServerConnection>>>>,
-    check_every: Duration,
-    shutdown: CancellationToken,
+    supervision: Supervision,
 }
 
 impl Servers {
-    /// Connects to every stored server; their supervisors stop with `shutdown`.
-    pub async fn start(
-        store: Store,
-        audit: AuditLog,
-        check_every: Duration,
-        shutdown: CancellationToken,
-    ) -> Result<Servers> {
+    /// The service, with every stored server read and its supervisor started.
+    pub async fn load(store: Store, audit: AuditLog, supervision: Supervision) -> Result<Servers> {
         let servers = Servers {
             store,
             audit,
             connections: Default::default(),
-            check_every,
-            shutdown,
+            supervision,
         };
         for row in store::all(&servers.store).await? {
             match engine_for(&row) {
@@ -201,8 +190,7 @@ impl Servers {
             endpoint,
             row.root_directory.clone(),
             engine,
-            self.check_every,
-            self.shutdown.child_token(),
+            &self.supervision,
         );
         if let Some(previous) = self.write_connections().insert(row.key(), connection) {
             previous.stop();

@@ -4,7 +4,7 @@ use async_graphql::{Enum, ID, SimpleObject};
 use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
-use crate::audit::record_key;
+use crate::store::record_key;
 
 /// A server as stored. The agent token is kept as given, because monitor must present
 /// it to the agent; it is never returned by the API.

@@ -147,7 +147,7 @@ impl Stacks {
 
     /// Starts one step as its own operation, recorded in the audit log; it waits,
     /// QUEUED, while another action of the stack runs.
-    pub async fn start(&self, actor: &Actor, id: &str, step: Step) -> Result<Launched> {
+    pub async fn start_action(&self, actor: &Actor, id: &str, step: Step) -> Result<Launched> {
         let row = store::find(&self.store, id)
             .await?
             .ok_or_else(|| not_found(id))?;
@@ -156,8 +156,7 @@ impl Stacks {
         let spec = OperationSpec {
             kind: step.operation_kind(),
             trigger: OperationTrigger::Manual,
-            server_id: row.server_id.clone(),
-            stack_id: Some(row.key()),
+            subject: row.subject(),
             parent_id: None,
             target: step.describe(&row.name),
             working_directory: None,

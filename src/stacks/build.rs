@@ -16,10 +16,10 @@ use bollard::query_parameters::{BuildImageOptions, PushImageOptions, TagImageOpt
 use futures::StreamExt;
 use surrealdb::types::SurrealValue;
 
-use super::context::BuildContext;
 use super::model::StackRow;
 use super::{Stacks, repo, store};
-use crate::agent::protocol::DIRECTORY_CONTEXT;
+use crate::docker::BuildContext;
+use crate::host::protocol::DIRECTORY_CONTEXT;
 use crate::operations::{Ending, Host, Progress};
 use crate::servers::ServerConnection;
 

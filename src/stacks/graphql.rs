@@ -9,9 +9,10 @@ use super::{CreateStackInput, DeleteStackInput, Stack, UpdateStackInput};
 use crate::containers::{Container, ContainerFilter};
 use crate::error::{Error, Result};
 use crate::graphql::context::ContextExt;
-use crate::graphql::pagination::{self, PageRequest};
+use crate::graphql::pagination;
 use crate::operations::{Operation, OperationTrigger};
 use crate::servers::Server;
+use crate::store::page::PageRequest;
 use crate::users::Role;
 
 #[derive(Default)]
@@ -39,7 +40,7 @@ impl StacksQuery {
             )
             .await?;
         Ok(pagination::connection(stacks, &page, |stack| {
-            pagination::encode_cursor(&stack.id.0)
+            stack.id.0.clone()
         }))
     }
 
@@ -228,7 +229,7 @@ async fn act(ctx: &Context<'_>, stack_id: &str, step: Step) -> Result<Operation>
     let launched = ctx
         .state()
         .stacks
-        .start(&principal.actor(), stack_id, step)
+        .start_action(&principal.actor(), stack_id, step)
         .await?;
     Ok(launched.operation)
 }

@@ -11,13 +11,12 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use surrealdb::types::RecordId;
 
 use super::webhook::{self, DeliveryKind, WebhookError};
 use super::{Stacks, store};
-use crate::app::AppState;
 use crate::audit::{Actor, ActorKind, AuditKind};
 use crate::operations::OperationTrigger;
+use crate::state::AppState;
 
 pub async fn git_push(
     State(state): State<AppState>,
@@ -86,7 +85,7 @@ async fn handle(
         return Ok(answer(StatusCode::ACCEPTED, &message));
     }
     if let Some(id) = &delivery.id
-        && !first_delivery(stacks, stack_id, id).await?
+        && !store::record_delivery(&stacks.store, stack_id, id).await?
     {
         return Ok(answer(
             StatusCode::ACCEPTED,
@@ -106,30 +105,13 @@ async fn handle(
     {
         Ok(launched) => Ok((
             StatusCode::ACCEPTED,
-            Json(json!({ "operationId": launched.operation.id.to_string() })),
+            Json(json!({ "operationId": launched.operation.key() })),
         )
             .into_response()),
         Err(crate::error::Error::BadInput { message, .. }) => {
             Ok(answer(StatusCode::CONFLICT, &message))
         }
         Err(error) => Err(error),
-    }
-}
-
-/// Records a delivery id; false when it was recorded before (the host retried).
-async fn first_delivery(stacks: &Stacks, stack_id: &str, id: &str) -> crate::error::Result<bool> {
-    let record = RecordId::new("webhook_delivery", format!("{stack_id}/{id}"));
-    let result = stacks
-        .store
-        .db()
-        .query("CREATE ONLY $id SET at = time::now() RETURN NONE")
-        .bind(("id", record))
-        .await?
-        .check();
-    match result {
-        Ok(_) => Ok(true),
-        Err(error) if crate::audit::is_duplicate(&error) => Ok(false),
-        Err(error) => Err(error.into()),
     }
 }
 

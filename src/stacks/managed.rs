@@ -26,14 +26,15 @@ const VOLUME: &str = "monitor-registry:/var/lib/registry";
 
 impl Stacks {
     /// Checks every `every` until monitor has its managed registry (`registry`): the
-    /// stack a previous start set up adopted, or set up where the image is.
+    /// stack a previous start set up adopted, or set up where the image is. Runs on the
+    /// runner until then, or until `stop`.
     pub async fn manage_registry(
         self,
         registry: Registry,
         settings: RegistrySettings,
         every: Duration,
-        shutdown: CancellationToken,
-    ) {
+        stop: CancellationToken,
+    ) -> anyhow::Result<()> {
         // Only monitor creates the managed stack, and only here: once the store has said
         // it holds none, asking again at every check would only keep the store's query
         // engine (and its code) busy on an idle server.
@@ -43,13 +44,13 @@ impl Stacks {
                 .adopt_or_set_up(&settings, &registry, &mut store_has_none)
                 .await
             {
-                Ok(true) => return,
+                Ok(true) => return Ok(()),
                 Ok(false) => {}
                 Err(error) => tracing::warn!(%error, "cannot set up the managed registry yet"),
             }
             tokio::select! {
                 _ = tokio::time::sleep(every) => {}
-                _ = shutdown.cancelled() => return,
+                _ = stop.cancelled() => return Ok(()),
             }
         }
     }
@@ -117,7 +118,7 @@ impl Stacks {
                 image: None,
                 rollback: false,
             };
-            self.start(&actor, &key, step).await?;
+            self.start_action(&actor, &key, step).await?;
             tracing::info!(server = %server.name, listen = %settings.managed_listen, "set up the managed registry");
             self.use_registry(registry.clone());
             return Ok(true);

@@ -7,9 +7,8 @@
 
 mod actions;
 mod build;
-pub mod context;
 mod deploy;
-mod graphql;
+pub mod graphql;
 pub mod hooks;
 mod input;
 pub mod managed;
@@ -27,7 +26,6 @@ use std::sync::{Arc, Mutex, RwLock};
 use chrono::Utc;
 use rand::RngCore;
 
-pub use graphql::{StacksMutation, StacksQuery};
 pub use input::{CreateStackInput, DeleteStackInput, UpdateStackInput};
 pub use model::{Stack, StackAction};
 pub use registry::Registry;
@@ -285,7 +283,7 @@ impl Stacks {
                     image: None,
                     rollback: false,
                 };
-                deploys.push(self.start(actor, &row.key(), step).await?.operation);
+                deploys.push(self.start_action(actor, &row.key(), step).await?.operation);
             }
             stacks.push(Stack::from(&row));
         }

@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use surrealdb::types::{RecordId, SurrealValue};
 
-use crate::audit::{Actor, record_key};
+use crate::audit::Actor;
+use crate::operations::OperationSubject;
+use crate::store::record_key;
 
 /// A stack as stored. The webhook secret is kept as given, because monitor must check
 /// signatures with it; the API shows it only to admins and operators.
@@ -34,6 +36,14 @@ pub struct StackRow {
 impl StackRow {
     pub fn key(&self) -> String {
         record_key(&self.id)
+    }
+
+    /// What the stack's operations are about.
+    pub fn subject(&self) -> OperationSubject {
+        OperationSubject::Stack {
+            stack_id: self.key(),
+            server_id: self.server_id.clone(),
+        }
     }
 
     /// The configuration as recorded in the audit log (no secret).

@@ -40,8 +40,7 @@ impl Stacks {
         let spec = OperationSpec {
             kind: OperationKind::Pipeline,
             trigger,
-            server_id: row.server_id.clone(),
-            stack_id: Some(row.key()),
+            subject: row.subject(),
             parent_id: None,
             target: format!("pipeline of {}", row.name),
             working_directory: None,
@@ -78,8 +77,7 @@ impl Stacks {
                         let child = OperationSpec {
                             kind: step.operation_kind(),
                             trigger,
-                            server_id: row.server_id.clone(),
-                            stack_id: Some(key.clone()),
+                            subject: row.subject(),
                             parent_id: Some(progress.operation_id().to_string()),
                             target: description.clone(),
                             working_directory: None,
@@ -107,7 +105,7 @@ impl Stacks {
                         };
                         let _stop_with_run = StopOnDrop {
                             operations: stacks.operations.clone(),
-                            id: launched.operation.id.to_string(),
+                            id: launched.operation.key(),
                         };
                         match launched.finished().await {
                             Ok(done) if done.status == OperationStatus::Succeeded => {}

@@ -9,7 +9,7 @@ use surrealdb::types::SurrealValue;
 use super::Stacks;
 use super::model::{CloneLocation, StackRepo, StackRow};
 use super::store;
-use crate::agent::protocol::CommandRequest;
+use crate::host::protocol::CommandRequest;
 use crate::operations::{Ending, Host, Progress, capture, run_on};
 use crate::servers::ServerConnection;
 

@@ -4,7 +4,7 @@ use surrealdb::types::{RecordId, SurrealValue};
 
 use super::model::StackRow;
 use crate::error::Result;
-use crate::store::Store;
+use crate::store::{Store, is_duplicate};
 
 pub const TABLE: &str = "stack";
 
@@ -60,6 +60,23 @@ pub async fn list(
         .bind(("limit", limit as i64))
         .await?;
     Ok(response.take(0)?)
+}
+
+/// Records a webhook delivery's id; false when it was recorded before (the git host
+/// sent it again).
+pub async fn record_delivery(store: &Store, stack_id: &str, delivery_id: &str) -> Result<bool> {
+    let record = RecordId::new("webhook_delivery", format!("{stack_id}/{delivery_id}"));
+    let result = store
+        .db()
+        .query("CREATE ONLY $id SET at = time::now() RETURN NONE")
+        .bind(("id", record))
+        .await?
+        .check();
+    match result {
+        Ok(_) => Ok(true),
+        Err(error) if is_duplicate(&error) => Ok(false),
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// Records what an action learned (the commit checked out, the image built or run).

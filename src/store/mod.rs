@@ -2,12 +2,17 @@
 //! (`ws://`), reached through the same code path.
 //!
 //! Domains own their tables and queries; this module only opens the store, applies the
-//! schema, guards the storage format version, and offers the whole-store operations
-//! (emptiness, nuke) that backup and restore need, and the lock that keeps a data
-//! directory to one monitor.
+//! schema, guards the storage format version, offers the whole-store operations
+//! (emptiness, nuke, reading and writing any table's records) that backup and restore
+//! need, the helpers every domain's store code shares (record keys, what a failed
+//! statement means, page requests), and the lock that keeps a data directory to one
+//! monitor.
 
+mod failure;
 mod format;
+mod keys;
 mod lock;
+pub mod page;
 mod schema;
 
 use std::sync::Arc;
@@ -21,7 +26,9 @@ use surrealdb::opt::auth::Root;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 
+pub use failure::{is_conflict, is_duplicate};
 pub use format::{CURRENT_FORMAT, FormatCheck, META_TABLE};
+pub use keys::record_key;
 pub use lock::{DataDirLock, LOCK_FILE};
 
 /// A cheap, cloneable handle on the store. Clones share one SurrealDB session: cloning
@@ -109,8 +116,24 @@ impl Store {
     /// Checks the storage format and applies the schema. A fresh store is stamped with
     /// the current format; a store from an incompatible version is refused.
     pub async fn prepare(&self) -> Result<()> {
-        format::check(self).await?.into_result()?;
-        schema::apply(self).await
+        let check = format::check(self).await?;
+        let fresh = check == FormatCheck::Fresh;
+        check.into_result()?;
+        schema::apply(self, fresh).await
+    }
+
+    /// A prepared store in memory, for unit tests of store code.
+    #[cfg(test)]
+    pub async fn in_memory() -> Store {
+        let address = StoreAddress {
+            url: "mem://".into(),
+            namespace: "test".into(),
+            database: "test".into(),
+            credentials: None,
+        };
+        let store = Store::connect(&address).await.expect("an in-memory store");
+        store.prepare().await.expect("the schema applies");
+        store
     }
 
     /// The SurrealDB handle, for domain store modules.
@@ -171,6 +194,41 @@ impl Store {
             }
         }
         Ok(true)
+    }
+
+    /// Up to `limit` records of a table in id order, after the given id: a page of a
+    /// whole-store export.
+    pub async fn read_records(
+        &self,
+        table: &str,
+        after: Option<&surrealdb::types::RecordId>,
+        limit: i64,
+    ) -> Result<Vec<surrealdb::types::Value>> {
+        let statement = match after {
+            Some(_) => {
+                "SELECT * FROM type::table($table) WHERE id > $after ORDER BY id LIMIT $limit"
+            }
+            None => "SELECT * FROM type::table($table) ORDER BY id LIMIT $limit",
+        };
+        let mut response = self
+            .db
+            .query(statement)
+            .bind(("table", table.to_string()))
+            .bind(("after", after.cloned()))
+            .bind(("limit", limit))
+            .await?;
+        Ok(response.take(0)?)
+    }
+
+    /// Creates records as they are, each under its own id, in one transaction: a batch
+    /// of a restore.
+    pub async fn create_records(&self, records: Vec<surrealdb::types::Value>) -> Result<()> {
+        self.db
+            .query("BEGIN TRANSACTION; FOR $record IN $records { CREATE $record.id CONTENT $record RETURN NONE; }; COMMIT TRANSACTION;")
+            .bind(("records", records))
+            .await?
+            .check()?;
+        Ok(())
     }
 
     /// Removes every table, records and definitions alike.

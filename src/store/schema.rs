@@ -44,8 +44,10 @@ DEFINE TABLE IF NOT EXISTS server SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS server_name ON server FIELDS name UNIQUE;
 DEFINE TABLE IF NOT EXISTS operation SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS operation_status ON operation FIELDS status;
-DEFINE INDEX IF NOT EXISTS operation_server ON operation FIELDS server_id;
-DEFINE INDEX IF NOT EXISTS operation_stack ON operation FIELDS stack_id;
+REMOVE INDEX IF EXISTS operation_server ON operation;
+REMOVE INDEX IF EXISTS operation_stack ON operation;
+DEFINE INDEX IF NOT EXISTS operation_subject_server ON operation FIELDS subject.server_id;
+DEFINE INDEX IF NOT EXISTS operation_subject_stack ON operation FIELDS subject.stack_id;
 DEFINE INDEX IF NOT EXISTS operation_parent ON operation FIELDS parent_id;
 DEFINE TABLE IF NOT EXISTS stack SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS stack_name ON stack FIELDS server_id, name UNIQUE;
@@ -55,22 +57,42 @@ DEFINE INDEX IF NOT EXISTS operation_output_order ON operation_output FIELDS ope
 "#;
 
 /// Record changes older stores need once, each named; `meta:migrations` remembers which
-/// ran, so a start costs nothing once they have (a backup restored from before a
-/// migration gets it on the next start, since the backup does not carry the mark).
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "audit_log_prefix",
-    "UPDATE audit_event SET log = 1 WHERE log IS NONE RETURN NONE",
-)];
+/// ran, so a start costs nothing once they have. A fresh store is not marked (it has
+/// nothing to migrate), so records restored into it from an older backup are migrated
+/// on the next start; every statement therefore only touches records still in the old
+/// shape.
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "audit_log_prefix",
+        "UPDATE audit_event SET log = 1 WHERE log IS NONE RETURN NONE",
+    ),
+    (
+        // Operations had `server_id` and `stack_id` beside their other fields; they now
+        // have a subject that says what they are about.
+        "operation_subject",
+        "UPDATE operation SET
+           subject = IF stack_id IS NONE
+             THEN { type: 'SERVER', server_id: server_id }
+             ELSE { type: 'STACK', stack_id: stack_id, server_id: server_id }
+             END,
+           server_id = NONE,
+           stack_id = NONE
+         WHERE subject IS NONE RETURN NONE",
+    ),
+];
 
 #[derive(SurrealValue)]
 struct Done {
     done: Vec<String>,
 }
 
-/// Defines every table and index that does not exist yet, then runs what migrations
-/// this store has not had.
-pub async fn apply(store: &Store) -> Result<()> {
+/// Defines every table and index that does not exist yet, then, unless the store was
+/// `fresh`, runs what migrations it has not had.
+pub async fn apply(store: &Store, fresh: bool) -> Result<()> {
     store.db().query(DEFINITIONS).await?.check()?;
+    if fresh {
+        return Ok(());
+    }
     let mut response = store
         .db()
         .query("SELECT done FROM ONLY meta:migrations")

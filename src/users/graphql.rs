@@ -6,7 +6,8 @@ use async_graphql::{Context, ID, Object};
 use super::{CreateUserInput, DeleteUserInput, Role, UpdateUserInput, User};
 use crate::error::{Error, Result};
 use crate::graphql::context::ContextExt;
-use crate::graphql::pagination::{self, PageRequest};
+use crate::graphql::pagination;
+use crate::store::page::PageRequest;
 
 #[derive(Default)]
 pub struct UsersQuery;
@@ -38,7 +39,7 @@ impl UsersQuery {
             .list(page.after.as_deref(), page.first + 1)
             .await?;
         Ok(pagination::connection(users, &page, |user| {
-            pagination::encode_cursor(&user.id.0)
+            user.id.0.clone()
         }))
     }
 

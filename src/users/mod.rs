@@ -3,7 +3,7 @@
 //! The service owns the user table and password hashing; changes are audited with a
 //! diff that never holds a password or its hash.
 
-mod graphql;
+pub mod graphql;
 mod input;
 mod loader;
 mod model;
@@ -17,7 +17,6 @@ use secrecy::{ExposeSecret, SecretString};
 use surrealdb::types::{SurrealValue, Value};
 use tokio::sync::OnceCell;
 
-pub use graphql::{UsersMutation, UsersQuery};
 pub use input::{CreateUserInput, DeleteUserInput, Password, UpdateUserInput, Username};
 pub use loader::UserLoader;
 pub use model::{Role, User};

@@ -4,7 +4,7 @@ use async_graphql::{Enum, ID, SimpleObject};
 use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
-use crate::audit::record_key;
+use crate::store::record_key;
 
 /// What a user may do. Each role includes everything the roles below it may do.
 #[derive(

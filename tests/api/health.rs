@@ -57,6 +57,10 @@ async fn liveness_readiness_and_metrics_answer_for_orchestrators() {
         ),
         "{text}"
     );
+    assert!(
+        text.contains(r#"monitor_task_restarts_total{task="managed_registry"} 0"#),
+        "background tasks count their restarts: {text}"
+    );
 }
 
 #[tokio::test]

@@ -929,8 +929,17 @@ pub fn long_build_dockerfile() -> String {
 pub async fn cancel_the_long_build(app: &TestApp, admin: &str, dockerd: &Dockerd, id: &str) {
     let build = start(app, admin, "buildStack", id).await;
     wait_for_line(app, admin, &build, "long-step-started").await;
-    let (_, building) = dockerd.docker(&["ps", "--quiet"]).await;
-    assert!(!building.is_empty(), "the RUN step runs in a container");
+    // The engine streams what the process writes before it lists the container as
+    // running, so the listing may lag the line by a moment.
+    crate::dockerd::eventually(
+        "the RUN step to run in a container",
+        std::time::Duration::from_secs(10),
+        || async {
+            let (ok, building) = dockerd.docker(&["ps", "--quiet"]).await;
+            (ok && !building.is_empty()).then_some(())
+        },
+    )
+    .await;
     let body = app
         .graphql(
             Some(admin),

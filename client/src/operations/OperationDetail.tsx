@@ -70,8 +70,12 @@ function Summary({ operation, running }: { operation: Operation; running: boolea
         )}
       </div>
       <dl class="facts">
-        <dt>Server</dt>
-        <dd class="mono">{nameOf(operation.serverId)}</dd>
+        {operation.serverId && (
+          <>
+            <dt>Server</dt>
+            <dd class="mono">{nameOf(operation.serverId)}</dd>
+          </>
+        )}
         <dt>Directory</dt>
         <dd class="mono">{operation.workingDirectory ?? <span class="muted">the server's root directory</span>}</dd>
         <dt>By</dt>

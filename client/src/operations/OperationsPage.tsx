@@ -82,7 +82,7 @@ export function OperationsPage() {
               <td>
                 <OperationStatusBadge status={op.status} exitCode={op.exitCode} />
               </td>
-              <td class="mono">{nameOf(op.serverId)}</td>
+              <td class="mono">{op.serverId && nameOf(op.serverId)}</td>
               <td class="mono target" title={op.target}>
                 {op.target}
               </td>

@@ -13,7 +13,8 @@ export interface Operation {
   kind: string;
   status: OperationStatus;
   trigger: string;
-  serverId: string;
+  /** The server it runs on; null for work that runs on none. */
+  serverId: string | null;
   /** The stack it works for, if any. */
   stackId: string | null;
   /** The pipeline run this operation is a step of. */

@@ -4,8 +4,8 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
 use crate::health::{HealthStatus, check_all};
+use crate::state::AppState;
 
 /// `/healthz`: the process serves HTTP. Deliberately checks nothing else, so a broken
 /// dependency never makes an orchestrator restart monitor in a loop.
