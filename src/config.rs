@@ -83,6 +83,11 @@ pub struct Limits {
     pub max_query_depth: usize,
     /// Largest accepted GraphQL complexity (each field costs 1, lists multiply).
     pub max_query_complexity: usize,
+    /// Longest accepted GraphQL query text, in bytes.
+    pub max_query_bytes: usize,
+    /// Most selections a query may hold once each fragment spread is replaced by its
+    /// fragment; checked before validation, whose cost grows with this number.
+    pub max_query_selections: usize,
     /// Login attempts allowed per username and per client address, each minute.
     pub login_attempts_per_minute: u32,
     /// How long one GraphQL request over HTTP may run before it is abandoned.
@@ -115,6 +120,8 @@ impl Default for Settings {
                 max_body_bytes: 1024 * 1024,
                 max_query_depth: 16,
                 max_query_complexity: 2000,
+                max_query_bytes: 100_000,
+                max_query_selections: 5000,
                 login_attempts_per_minute: 10,
                 request_timeout_seconds: 30,
             },

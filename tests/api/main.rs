@@ -16,6 +16,7 @@ mod durability;
 mod faults;
 mod graphql_over_http;
 mod health;
+mod limits;
 mod logs;
 mod operations;
 mod schema;

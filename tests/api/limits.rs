@@ -1,0 +1,67 @@
+//! Limits that keep one client from hurting everyone else: documents too large to
+//! validate, and the HTTP and websocket protocol limits.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::helpers::{TestApp, error_code};
+
+/// `levels` fragments, each spreading the next one twice: 2^levels selections to
+/// validate from a document of a few hundred bytes per level.
+fn fragment_bomb(levels: usize) -> String {
+    let mut query = String::from("{ ...L1 } ");
+    for level in 1..levels {
+        let next = level + 1;
+        query.push_str(&format!(
+            "fragment L{level} on Query {{ a: health {{ status }} ...L{next} ...L{next} }} "
+        ));
+    }
+    query.push_str(&format!(
+        "fragment L{levels} on Query {{ a: health {{ status }} }}"
+    ));
+    query
+}
+
+#[tokio::test]
+async fn a_fragment_bomb_is_refused_at_once_while_health_keeps_answering() {
+    let app = TestApp::spawn().await;
+    let token = app.admin_token().await;
+    let bomb = fragment_bomb(30);
+
+    let bombs = (0..8).map(|_| {
+        let (app, token, bomb) = (&app, &token, &bomb);
+        async move {
+            let mut slowest = Duration::ZERO;
+            for _ in 0..5 {
+                let started = Instant::now();
+                let body = app.graphql(Some(token), bomb, json!({})).await;
+                slowest = slowest.max(started.elapsed());
+                assert_eq!(error_code(&body), "QUERY_TOO_LARGE", "{body}");
+            }
+            slowest
+        }
+    });
+    let health = async {
+        let mut latencies = Vec::new();
+        for _ in 0..20 {
+            let started = Instant::now();
+            let body = app.graphql(None, "{ health { status } }", json!({})).await;
+            latencies.push(started.elapsed());
+            assert_eq!(body["data"]["health"]["status"], "UP", "{body}");
+        }
+        latencies.sort();
+        latencies[latencies.len() / 2]
+    };
+    let (slowest_bombs, health_median) = tokio::join!(futures::future::join_all(bombs), health);
+
+    let slowest_bomb = slowest_bombs.into_iter().max().unwrap_or_default();
+    assert!(
+        slowest_bomb < Duration::from_secs(1),
+        "a 30-level fragment bomb took {slowest_bomb:?} to refuse"
+    );
+    assert!(
+        health_median < Duration::from_millis(100),
+        "health answered in {health_median:?} (median) while bombs were refused"
+    );
+}
