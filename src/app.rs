@@ -160,17 +160,20 @@ impl Application {
             Err(error) => tracing::debug!(%error, "cannot release start-up code"),
         }
         let stopping = token.clone();
-        let server = axum::serve(
-            self.listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
+        let header_timeout = Duration::from_secs(
+            self.state
+                .settings
+                .limits
+                .header_read_timeout_seconds
+                .max(1),
+        );
+        let server = crate::http::serve(self.listener, router, header_timeout, async move {
             shutdown.await;
             tracing::info!("shutting down");
             stopping.cancel();
         });
         let drained = async {
-            server.await?;
+            server.await;
             websockets.close();
             websockets.wait().await;
             anyhow::Ok(())

@@ -92,6 +92,9 @@ pub struct Limits {
     pub login_attempts_per_minute: u32,
     /// How long one GraphQL request over HTTP may run before it is abandoned.
     pub request_timeout_seconds: u64,
+    /// How long a client may take to send a request's headers before its connection
+    /// is closed.
+    pub header_read_timeout_seconds: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
@@ -124,6 +127,7 @@ impl Default for Settings {
                 max_query_selections: 5000,
                 login_attempts_per_minute: 10,
                 request_timeout_seconds: 30,
+                header_read_timeout_seconds: 10,
             },
             registry: RegistrySettings::default(),
         }

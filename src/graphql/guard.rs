@@ -212,9 +212,11 @@ fn with_code(mut error: ServerError, code: &str) -> ServerError {
 }
 
 /// Resolvers return monitor's [`Error`]; async-graphql keeps it as the error's source.
+/// Errors async-graphql raises itself while executing (a variable that was not given,
+/// a value its scalar cannot parse) are about the request's input.
 fn present_error(mut error: ServerError) -> ServerError {
     let Some(ours) = error.source::<Error>() else {
-        return error;
+        return with_code(error, "BAD_USER_INPUT");
     };
     let presented = ours.extend();
     error.message = presented.message;

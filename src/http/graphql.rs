@@ -215,15 +215,21 @@ async fn execute(
             format!("the request did not finish within {} s", limit.as_secs()),
         );
     };
-    let status = if media_type == GRAPHQL_RESPONSE
-        && response.data == async_graphql::Value::Null
-        && response.errors.iter().any(is_request_error)
-    {
+    // A request that failed before execution has no `data` entry at all (the GraphQL
+    // spec), not `data: null`, which would say execution ran and failed.
+    let failed_before_execution =
+        response.data == async_graphql::Value::Null && response.errors.iter().any(is_request_error);
+    let status = if media_type == GRAPHQL_RESPONSE && failed_before_execution {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    let body = match serde_json::to_vec(&response) {
+    let encoded = if failed_before_execution {
+        serde_json::to_vec(&serde_json::json!({ "errors": response.errors }))
+    } else {
+        serde_json::to_vec(&response)
+    };
+    let body = match encoded {
         Ok(body) => body,
         Err(error) => {
             tracing::error!(%error, "could not encode a GraphQL response");

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::helpers::{TestApp, error_code};
 
@@ -38,6 +39,7 @@ async fn a_fragment_bomb_is_refused_at_once_while_health_keeps_answering() {
                 let body = app.graphql(Some(token), bomb, json!({})).await;
                 slowest = slowest.max(started.elapsed());
                 assert_eq!(error_code(&body), "QUERY_TOO_LARGE", "{body}");
+                assert!(body.get("data").is_none(), "{body}");
             }
             slowest
         }
@@ -64,4 +66,40 @@ async fn a_fragment_bomb_is_refused_at_once_while_health_keeps_answering() {
         health_median < Duration::from_millis(100),
         "health answered in {health_median:?} (median) while bombs were refused"
     );
+}
+
+#[tokio::test]
+async fn connections_that_never_finish_their_headers_are_closed() {
+    let app = TestApp::spawn_with_env(vec![(
+        "MONITOR_LIMITS__HEADER_READ_TIMEOUT_SECONDS".into(),
+        "1".into(),
+    )])
+    .await;
+    let address = app.address.trim_start_matches("http://").to_string();
+
+    let mut half_open = Vec::new();
+    for _ in 0..50 {
+        let mut stream = tokio::net::TcpStream::connect(&address)
+            .await
+            .expect("connect");
+        stream
+            .write_all(b"POST /graphql HTTP/1.1\r\nHost: monitor\r\nContent-Type: appl")
+            .await
+            .expect("half a request");
+        half_open.push(stream);
+    }
+
+    for mut stream in half_open {
+        let mut buffer = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut buffer))
+            .await
+            .expect("the server closes the connection");
+        assert!(
+            read.is_err() || !buffer.starts_with(b"HTTP/1.1 200"),
+            "{:?}",
+            String::from_utf8_lossy(&buffer)
+        );
+    }
+    let body = app.graphql(None, "{ health { status } }", json!({})).await;
+    assert_eq!(body["data"]["health"]["status"], "UP");
 }
