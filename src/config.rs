@@ -95,6 +95,10 @@ pub struct Limits {
     /// How long a client may take to send a request's headers before its connection
     /// is closed.
     pub header_read_timeout_seconds: u64,
+    /// Subscriptions one websocket may hold open at once.
+    pub websocket_subscriptions_per_connection: usize,
+    /// Websockets one user may hold open at once.
+    pub websocket_connections_per_user: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
@@ -128,6 +132,8 @@ impl Default for Settings {
                 login_attempts_per_minute: 10,
                 request_timeout_seconds: 30,
                 header_read_timeout_seconds: 10,
+                websocket_subscriptions_per_connection: 100,
+                websocket_connections_per_user: 32,
             },
             registry: RegistrySettings::default(),
         }

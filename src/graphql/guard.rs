@@ -31,7 +31,7 @@ use futures::stream::BoxStream;
 
 use super::AppSchema;
 use super::bounds::{DocumentBounds, expanded_selections};
-use crate::auth::Authentication;
+use crate::auth::{Authentication, SocketCredentials};
 use crate::error::Error;
 use crate::users::Role;
 
@@ -67,7 +67,37 @@ impl Executor for GuardedSchema {
         present(self.schema.execute(request).await)
     }
 
+    /// A websocket's operations: each is authorized with the socket's credentials as
+    /// they are when it starts, so a role lowered or a token revoked since the handshake
+    /// counts at once.
     fn execute_stream(
+        &self,
+        request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        let credentials = session_data
+            .as_deref()
+            .and_then(|data| data.get(&TypeId::of::<SocketCredentials>()))
+            .and_then(|found| found.downcast_ref::<SocketCredentials>())
+            .cloned();
+        let Some(credentials) = credentials else {
+            return self.stream(request, session_data);
+        };
+        if let Some(authentication) = credentials.current() {
+            return self.stream(request.data(authentication), session_data);
+        }
+        let this = self.clone();
+        futures::stream::once(async move {
+            let authentication = credentials.check().await;
+            this.stream(request.data(authentication), session_data)
+        })
+        .flatten()
+        .boxed()
+    }
+}
+
+impl GuardedSchema {
+    fn stream(
         &self,
         mut request: Request,
         session_data: Option<Arc<Data>>,

@@ -183,13 +183,7 @@ fn client_address(parts: &axum::http::request::Parts) -> ClientAddress {
 
 /// Authenticates from the `Authorization` header, for HTTP and websocket upgrades.
 pub async fn authenticate(state: &ServerState, header: Option<&str>) -> Authentication {
-    match state.app.auth.authenticate(header).await {
-        Ok(authentication) => authentication,
-        Err(error) => {
-            tracing::warn!(%error, "could not check a token");
-            Authentication::Unavailable(error.to_string())
-        }
-    }
+    state.app.auth.check(header).await
 }
 
 async fn execute(
