@@ -4,6 +4,7 @@
 mod graphql;
 mod limiter;
 mod live;
+mod password;
 mod store;
 mod tokens;
 
@@ -15,6 +16,7 @@ use chrono::{DateTime, Duration, Utc};
 
 pub use graphql::{AuthMutation, AuthQuery};
 pub use live::{LiveSessions, OpenSocket, SocketCredentials};
+pub use password::ChangePasswordInput;
 pub use tokens::{ApiToken, random_secret};
 
 use crate::audit::{Actor, ActorKind, AuditKind, AuditLog, AuditSubjectType};
@@ -345,7 +347,7 @@ impl Auth {
 
     /// Signs a user out everywhere (after a password change).
     pub async fn end_sessions_of(&self, user_id: &str) -> Result<()> {
-        store::revoke_sessions_of(&self.store, crate::users::record_id(user_id)).await?;
+        store::revoke_sessions_of(&self.store, crate::users::record_id(user_id), None).await?;
         self.live.changed(user_id);
         Ok(())
     }
