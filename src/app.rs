@@ -113,6 +113,15 @@ impl Application {
                 shutdown.clone(),
             ));
         }
+        if let Some(every) = crate::backup::scheduled::interval(&settings.backup)? {
+            tokio::spawn(crate::backup::scheduled::run(
+                store.clone(),
+                settings.backup_dir(),
+                settings.backup.keep,
+                every,
+                shutdown.clone(),
+            ));
+        }
         let listener = TcpListener::bind(settings.listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;

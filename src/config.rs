@@ -41,6 +41,30 @@ pub struct Settings {
     pub limits: Limits,
     /// Where stack images are pushed and deployed from.
     pub registry: RegistrySettings,
+    /// Backups monitor takes by itself.
+    pub backup: BackupSettings,
+}
+
+/// Scheduled backups: the whole store written to `dir` every `every`, the newest `keep`
+/// kept. Put `dir` on another disk than the store, so one failing disk loses one copy.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct BackupSettings {
+    /// How often, e.g. `6h`, `30m`, `1d`; empty turns scheduled backups off.
+    pub every: Option<String>,
+    /// How many backups to keep; older ones are removed.
+    pub keep: usize,
+    /// Where backups are written; `<data_dir>/backups` when unset.
+    pub dir: Option<PathBuf>,
+}
+
+impl Default for BackupSettings {
+    fn default() -> Self {
+        BackupSettings {
+            every: Some("24h".into()),
+            keep: 7,
+            dir: None,
+        }
+    }
 }
 
 /// The image registry stacks push to: one that exists (`MONITOR_REGISTRY__URL`), or
@@ -136,6 +160,7 @@ impl Default for Settings {
                 websocket_connections_per_user: 32,
             },
             registry: RegistrySettings::default(),
+            backup: BackupSettings::default(),
         }
     }
 }
@@ -182,6 +207,14 @@ impl Settings {
         self.admin_password
             .as_ref()
             .filter(|password| !password.expose_secret().is_empty())
+    }
+
+    /// Where scheduled backups go: the configured directory, or `backups` in the data dir.
+    pub fn backup_dir(&self) -> PathBuf {
+        self.backup
+            .dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("backups"))
     }
 
     /// The store URL actually used: the configured one, or SurrealKV in the data dir.

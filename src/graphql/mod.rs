@@ -11,7 +11,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 use crate::app::AppState;
 use crate::audit::{AuditQuery, AuditSubscription};
 use crate::auth::{AuthMutation, AuthQuery};
-use crate::backup::BackupMutation;
+use crate::backup::{BackupMutation, BackupQuery};
 use crate::config::Limits;
 use crate::containers::{ContainersMutation, ContainersQuery, ContainersSubscription};
 use crate::health::HealthQuery;
@@ -30,6 +30,7 @@ pub struct Query(
     ContainersQuery,
     OperationsQuery,
     StacksQuery,
+    BackupQuery,
 );
 
 #[derive(MergedObject, Default)]
