@@ -12,6 +12,7 @@ mod audit;
 mod auth;
 mod backup;
 mod containers;
+mod disk;
 mod durability;
 mod faults;
 mod graphql_over_http;
