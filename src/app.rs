@@ -60,7 +60,10 @@ impl Application {
     /// Opens the store (refusing an incompatible one), creates the first admin on a
     /// fresh store, and binds the listen address.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        let address = StoreAddress::from_settings(&settings);
+        let mut address = StoreAddress::from_settings(&settings);
+        address.newest_backup = crate::backup::scheduled::list(&settings.backup_dir())
+            .ok()
+            .and_then(|backups| backups.first().map(|backup| backup.path.clone()));
         let store = Store::connect(&address).await?;
         store.prepare().await?;
         tracing::info!(store = store.url(), "store ready");
@@ -185,6 +188,7 @@ impl Application {
             server.await;
             websockets.close();
             websockets.wait().await;
+            self.state.store.close().await;
             anyhow::Ok(())
         };
         tokio::select! {

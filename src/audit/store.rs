@@ -160,6 +160,7 @@ mod tests {
             namespace: "test".into(),
             database: "test".into(),
             credentials: None,
+            newest_backup: None,
         };
         let store = Store::connect(&address).await.expect("store");
         store.prepare().await.expect("schema");

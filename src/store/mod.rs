@@ -7,6 +7,7 @@
 
 mod format;
 mod gate;
+pub mod marker;
 mod schema;
 
 use std::sync::{Arc, Mutex, RwLock};
@@ -49,6 +50,8 @@ pub struct StoreAddress {
     pub namespace: String,
     pub database: String,
     pub credentials: Option<(String, String)>,
+    /// The backup to point to when the store is found damaged (the newest one).
+    pub newest_backup: Option<String>,
 }
 
 impl StoreAddress {
@@ -65,6 +68,7 @@ impl StoreAddress {
             namespace: settings.db_namespace.clone(),
             database: settings.db_database.clone(),
             credentials,
+            newest_backup: None,
         }
     }
 
@@ -81,7 +85,18 @@ impl Store {
     /// Connects (creating an embedded store's directory if needed) and selects the
     /// namespace and database. Does not touch the schema: see [`Store::prepare`].
     pub async fn connect(address: &StoreAddress) -> Result<Store> {
+        let dir = address.embedded_dir();
+        if let Some(dir) = &dir
+            && let Some(what) = marker::damage(dir)
+        {
+            return Err(damaged(address, dir, &what));
+        }
         let db = open(address).await?;
+        if let Some(dir) = &dir
+            && let Err(error) = marker::write(dir, false)
+        {
+            tracing::warn!(%error, "cannot record that the store is open");
+        }
         Ok(Store {
             inner: Arc::new(Inner {
                 db: RwLock::new(Some(Arc::new(db))),
@@ -205,6 +220,28 @@ impl Store {
         }
     }
 
+    /// Closes the store when monitor stops: drops the engine, waits until it has closed
+    /// its files, and records them, so the next start can tell if they changed since.
+    pub async fn close(&self) {
+        if let Ok(mut db) = self.inner.db.write() {
+            db.take();
+        }
+        let Some(dir) = self.inner.address.embedded_dir() else {
+            return;
+        };
+        if self.failure().is_some() {
+            return;
+        }
+        let recorded = match wait_for_release(&dir.join("LOCK")).await {
+            Ok(()) => marker::write(&dir, true).map_err(|e| e.to_string()),
+            Err(error) => Err(error.to_string()),
+        };
+        match recorded {
+            Ok(()) => tracing::info!(store = %self.inner.url, "store closed"),
+            Err(error) => tracing::warn!(%error, "cannot record the store's files at close"),
+        }
+    }
+
     /// Writes and syncs a probe file beside an embedded store.
     fn probe_space(&self) -> std::io::Result<()> {
         use std::io::Write;
@@ -314,6 +351,30 @@ impl Store {
     }
 }
 
+/// The refusal of a store whose files changed since monitor last stopped, with the
+/// ways out.
+fn damaged(address: &StoreAddress, dir: &std::path::Path, what: &str) -> Error {
+    let data_dir = dir.parent().unwrap_or(dir).display().to_string();
+    let restore = match &address.newest_backup {
+        Some(backup) => format!(
+            "restore the newest backup: `monitor db nuke --data-dir {data_dir} --yes && \
+             monitor restore --data-dir {data_dir} {backup}`"
+        ),
+        None => format!(
+            "restore your last backup: `monitor db nuke --data-dir {data_dir} --yes && \
+             monitor restore --data-dir {data_dir} FILE` (no scheduled backup was found)"
+        ),
+    };
+    Error::Unavailable {
+        component: "store",
+        message: format!(
+            "the store at {} is damaged: {what}. monitor will not serve it. Either {restore}, \
+             or start with an empty store: `monitor db nuke --data-dir {data_dir}`",
+            dir.display()
+        ),
+    }
+}
+
 /// Waits until the engine that held the store's lock file has closed (its last handle
 /// dropped), so it can be opened again.
 async fn wait_for_release(lock: &std::path::Path) -> Result<()> {
@@ -369,6 +430,7 @@ mod tests {
             namespace: "n".into(),
             database: "d".into(),
             credentials: None,
+            newest_backup: None,
         };
         assert_eq!(
             address.embedded_dir(),

@@ -12,6 +12,7 @@ mod audit;
 mod auth;
 mod backup;
 mod containers;
+mod damage;
 mod disk;
 mod durability;
 mod faults;
