@@ -44,7 +44,10 @@ impl Application {
     /// binds the listen address.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let data_dir = DataDirLock::acquire(&settings.data_dir)?;
-        let address = StoreAddress::from_settings(&settings);
+        let mut address = StoreAddress::from_settings(&settings);
+        address.newest_backup = crate::backup::scheduled::list(&settings.backup_dir())
+            .ok()
+            .and_then(|backups| backups.first().map(|backup| backup.path.clone()));
         let store = Store::connect(&address).await?;
         store.prepare().await?;
         tracing::info!(store = store.url(), "store ready");
@@ -104,6 +107,17 @@ impl Application {
                 },
             );
         }
+        if let Some(every) = crate::backup::scheduled::interval(&settings.backup)? {
+            let (store, dir, keep) = (store.clone(), settings.backup_dir(), settings.backup.keep);
+            runner.spawn(
+                "scheduled_backups",
+                "backups",
+                runner.task_token(),
+                move |stop| {
+                    crate::backup::scheduled::run(store.clone(), dir.clone(), keep, every, stop)
+                },
+            );
+        }
         let listener = TcpListener::bind(settings.listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
@@ -157,20 +171,24 @@ impl Application {
             Err(error) => tracing::debug!(%error, "cannot release start-up code"),
         }
         let stopping = token.clone();
-        let server = axum::serve(
-            self.listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
+        let header_timeout = Duration::from_secs(
+            self.state
+                .settings
+                .limits
+                .header_read_timeout_seconds
+                .max(1),
+        );
+        let server = crate::http::serve(self.listener, router, header_timeout, async move {
             shutdown.await;
             tracing::info!("shutting down");
             stopping.cancel();
         });
         let drained = async {
-            server.await?;
+            server.await;
             websockets.close();
             websockets.wait().await;
             runner.stop().await;
+            self.state.store.close().await;
             anyhow::Ok(())
         };
         tokio::select! {

@@ -45,6 +45,8 @@ pub struct Settings {
     pub kubernetes: KubernetesSettings,
     /// Where each deployed app gets its dashboard.
     pub grafana: GrafanaSettings,
+    /// Backups monitor takes by itself.
+    pub backup: BackupSettings,
 }
 
 /// The Kubernetes cluster: its kubeconfig (else `KUBECONFIG`, `~/.kube/config`, then the
@@ -91,6 +93,28 @@ pub struct GrafanaSettings {
     pub token: Option<SecretString>,
 }
 
+/// Scheduled backups: the whole store written to `dir` every `every`, the newest `keep`
+/// kept. Put `dir` on another disk than the store, so one failing disk loses one copy.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct BackupSettings {
+    /// How often, e.g. `6h`, `30m`, `1d`; empty turns scheduled backups off.
+    pub every: Option<String>,
+    /// How many backups to keep; older ones are removed.
+    pub keep: usize,
+    /// Where backups are written; `<data_dir>/backups` when unset.
+    pub dir: Option<PathBuf>,
+}
+
+impl Default for BackupSettings {
+    fn default() -> Self {
+        BackupSettings {
+            every: Some("24h".into()),
+            keep: 7,
+            dir: None,
+        }
+    }
+}
+
 /// The image registry stacks push to: one that exists (`MONITOR_REGISTRY__URL`), or
 /// one monitor runs itself as the `registry` stack on the first local server whose
 /// engine has `managed_image`.
@@ -131,10 +155,22 @@ pub struct Limits {
     pub max_query_depth: usize,
     /// Largest accepted GraphQL complexity (each field costs 1, lists multiply).
     pub max_query_complexity: usize,
+    /// Longest accepted GraphQL query text, in bytes.
+    pub max_query_bytes: usize,
+    /// Most selections a query may hold once each fragment spread is replaced by its
+    /// fragment; checked before validation, whose cost grows with this number.
+    pub max_query_selections: usize,
     /// Login attempts allowed per username and per client address, each minute.
     pub login_attempts_per_minute: u32,
     /// How long one GraphQL request over HTTP may run before it is abandoned.
     pub request_timeout_seconds: u64,
+    /// How long a client may take to send a request's headers before its connection
+    /// is closed.
+    pub header_read_timeout_seconds: u64,
+    /// Subscriptions one websocket may hold open at once.
+    pub websocket_subscriptions_per_connection: usize,
+    /// Websockets one user may hold open at once.
+    pub websocket_connections_per_user: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
@@ -163,12 +199,18 @@ impl Default for Settings {
                 max_body_bytes: 1024 * 1024,
                 max_query_depth: 16,
                 max_query_complexity: 2000,
+                max_query_bytes: 100_000,
+                max_query_selections: 5000,
                 login_attempts_per_minute: 10,
                 request_timeout_seconds: 30,
+                header_read_timeout_seconds: 10,
+                websocket_subscriptions_per_connection: 100,
+                websocket_connections_per_user: 32,
             },
             registry: RegistrySettings::default(),
             kubernetes: KubernetesSettings::default(),
             grafana: GrafanaSettings::default(),
+            backup: BackupSettings::default(),
         }
     }
 }
@@ -215,6 +257,14 @@ impl Settings {
         self.admin_password
             .as_ref()
             .filter(|password| !password.expose_secret().is_empty())
+    }
+
+    /// Where scheduled backups go: the configured directory, or `backups` in the data dir.
+    pub fn backup_dir(&self) -> PathBuf {
+        self.backup
+            .dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("backups"))
     }
 
     /// The store URL actually used: the configured one, or SurrealKV in the data dir.

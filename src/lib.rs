@@ -7,9 +7,11 @@
 //! - [`app`]: wiring: builds the store and every service once; runs the server.
 //! - [`state`]: [`state::AppState`], the services every handler and resolver reaches.
 //! - [`bus`], [`runner`]: one way to publish a change; one way to run a background loop.
-//! - [`http`]: routes: `/graphql` (HTTP + websocket), `/graphiql`, `/backup`, health checks, client.
+//! - [`http`]: the accept loop; routes: `/graphql` (HTTP + websocket), `/graphiql`, `/backup`,
+//!   health checks, client.
 //! - [`graphql`]: the merged schema, authentication guard, pagination helpers.
-//! - [`store`]: the SurrealDB connection, schema, storage format version.
+//! - [`store`]: the SurrealDB connection, schema, storage format version, the gate that
+//!   refuses calls after a failed write, the damage marker, the data directory's lock.
 //! - [`users`], [`auth`]: users and roles; sessions and API tokens.
 //! - [`audit`]: the audit log every change writes to, paged and live.
 //! - [`servers`], [`docker`]: hosts and their Docker engines, watched in the background.
@@ -21,7 +23,7 @@
 //! - [`probes`]: probes and measurements: validated parameters, the probe wire protocol.
 //! - [`probe`]: `monitor probe`, which measures the network for monitor.
 //! - [`health`]: health of each component.
-//! - [`backup`]: streaming backup, restore, nuke.
+//! - [`backup`]: streaming backup, scheduled backups, restore, nuke.
 //! - [`metrics`]: Prometheus metrics.
 //! - [`resident`]: gives memory back: start-up's executable pages, freed large buffers.
 //! - [`error`]: the one error type and its GraphQL/HTTP mapping.

@@ -7,10 +7,11 @@
 //! [`MAX_BACKOFF`] (and starts over once a run has lasted [`STEADY`]). A task that
 //! returns `Ok` is done. Shutdown waits for every task to return.
 //!
-//! Today's tasks: one supervisor per server, and the managed registry's set-up. Running
-//! several monitors on one SurrealDB server changes this module and [`crate::bus`]
-//! only: the runner would take a lease in the store before starting a task that must
-//! run once across monitors (the managed registry), and run the bus's relay.
+//! Today's tasks: one supervisor per server, the managed registry's set-up, and the
+//! scheduled backups. Running several monitors on one SurrealDB server changes this
+//! module and [`crate::bus`] only: the runner would take a lease in the store before
+//! starting a task that must run once across monitors (the managed registry, the
+//! scheduled backups), and run the bus's relay.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;

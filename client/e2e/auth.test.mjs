@@ -61,3 +61,25 @@ test('a revoked or unknown session token sends the user back to the login page',
   await page.goto('/health');
   await page.getByTestId('login-form').waitFor();
 });
+
+test('a user signed out elsewhere while a live page is open is sent back to the login page', async () => {
+  const admin = await monitor.tokenFor('admin', monitor.adminPassword);
+  const created = await monitor.data(
+    'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }',
+    { input: { username: 'frank', password: 'franks password', role: 'VIEWER' } },
+    admin,
+  );
+  const page = await monitor.newPage();
+  await signIn(page, 'frank', 'franks password');
+  await page.getByTestId('nav-audit').click();
+  await page.getByTestId('audit-live').waitFor();
+
+  // A new password ends frank's sessions; the open socket closes with 4401 at once.
+  await monitor.data(
+    'mutation($input: UpdateUserInput!) { updateUser(input: $input) { id } }',
+    { input: { id: created.createUser.id, password: 'a new password' } },
+    admin,
+  );
+
+  await page.getByTestId('login-form').waitFor({ timeout: 10_000 });
+});

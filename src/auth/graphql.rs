@@ -4,7 +4,8 @@ use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, Object};
 
 use super::{
-    ApiToken, CreateApiTokenInput, CreatedApiToken, LoginInput, LoginPayload, RevokeApiTokenInput,
+    ApiToken, ChangePasswordInput, CreateApiTokenInput, CreatedApiToken, LoginInput, LoginPayload,
+    RevokeApiTokenInput,
 };
 use crate::error::{Error, Result};
 use crate::graphql::context::{ClientAddress, ContextExt};
@@ -63,6 +64,19 @@ impl AuthMutation {
             .data_opt::<ClientAddress>()
             .and_then(|address| address.0);
         ctx.state().auth.login(input, client).await
+    }
+
+    /// Changes the viewer's own password, given the current one; attempts are limited
+    /// like logins. Ends the viewer's other sessions; API tokens keep working.
+    async fn change_password(&self, ctx: &Context<'_>, input: ChangePasswordInput) -> Result<User> {
+        let principal = ctx.require(Role::Viewer)?;
+        let client = ctx
+            .data_opt::<ClientAddress>()
+            .and_then(|address| address.0);
+        ctx.state()
+            .auth
+            .change_password(principal, input, client)
+            .await
     }
 
     /// A token for scripts, acting as the viewer. Its text is returned only here.

@@ -3,6 +3,8 @@
 
 pub mod graphql;
 mod limiter;
+mod live;
+mod password;
 mod store;
 mod tokens;
 
@@ -12,6 +14,8 @@ use std::sync::Arc;
 use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::{DateTime, Duration, Utc};
 
+pub use live::{LiveSessions, OpenSocket, SocketCredentials};
+pub use password::ChangePasswordInput;
 pub use tokens::{ApiToken, random_secret};
 
 use crate::audit::{Actor, ActorKind, AuditKind, AuditLog, AuditSubjectType};
@@ -28,6 +32,8 @@ pub struct Principal {
     pub username: String,
     pub role: Role,
     pub token_id: String,
+    /// When the token stops working, if it ever does.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl Principal {
@@ -99,6 +105,7 @@ pub struct Auth {
     users: Users,
     session_ttl: Duration,
     limiter: Arc<LoginLimiter>,
+    live: Arc<LiveSessions>,
 }
 
 impl Auth {
@@ -115,7 +122,38 @@ impl Auth {
             users,
             session_ttl: Duration::hours(i64::from(session_ttl_hours.max(1))),
             limiter: Arc::new(LoginLimiter::per_minute(attempts_per_minute)),
+            live: Arc::default(),
         }
+    }
+
+    /// Open websockets per user, and the feed of users whose access changed.
+    pub fn live(&self) -> &Arc<LiveSessions> {
+        &self.live
+    }
+
+    /// Tells open websockets of this user that its access changed (a role or name
+    /// change), so they check their token again.
+    pub fn access_changed(&self, user_id: &str) {
+        self.live.changed(user_id);
+    }
+
+    /// Resolves an `Authorization` header value; a store that cannot answer makes the
+    /// outcome [`Authentication::Unavailable`].
+    pub async fn check(&self, header: Option<&str>) -> Authentication {
+        match self.authenticate(header).await {
+            Ok(authentication) => authentication,
+            Err(error) => {
+                tracing::warn!(%error, "could not check a token");
+                Authentication::Unavailable(error.to_string())
+            }
+        }
+    }
+
+    /// [`Auth::check`], with the generation of access changes it is current for (read
+    /// before the check, so a change during it makes the outcome stale).
+    pub async fn check_live(&self, header: Option<&str>) -> (Authentication, u64) {
+        let generation = self.live.generation();
+        (self.check(header).await, generation)
     }
 
     /// Resolves an `Authorization` header value.
@@ -163,6 +201,7 @@ impl Auth {
             username,
             role,
             token_id: crate::store::record_key(&found.id),
+            expires_at: found.expires_at,
         }))
     }
 
@@ -289,6 +328,7 @@ impl Auth {
             .audit
             .write(store::REVOKE, ("token_id", row.id.clone()), event)
             .await?;
+        self.live.changed(&crate::store::record_key(&row.owner));
         Ok(after.ok_or_else(not_found)?.to_api_token())
     }
 
@@ -306,12 +346,16 @@ impl Auth {
 
     /// Signs a user out everywhere (after a password change).
     pub async fn end_sessions_of(&self, user_id: &str) -> Result<()> {
-        store::revoke_sessions_of(&self.store, crate::users::record_id(user_id)).await
+        store::revoke_sessions_of(&self.store, crate::users::record_id(user_id), None).await?;
+        self.live.changed(user_id);
+        Ok(())
     }
 
     /// Forgets every token of a removed user.
     pub async fn remove_tokens_of(&self, user_id: &str) -> Result<()> {
-        store::delete_all_of(&self.store, crate::users::record_id(user_id)).await
+        store::delete_all_of(&self.store, crate::users::record_id(user_id)).await?;
+        self.live.changed(user_id);
+        Ok(())
     }
 
     /// Stores a new token together with its audit event.

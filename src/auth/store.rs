@@ -66,15 +66,22 @@ pub async fn touch(store: &Store, id: RecordId, at: DateTime<Utc>) -> Result<()>
     Ok(())
 }
 
-pub async fn revoke_sessions_of(store: &Store, owner: RecordId) -> Result<()> {
+/// Ends every session of `owner` but `keep` (the one asking, when it is one).
+pub async fn revoke_sessions_of(
+    store: &Store,
+    owner: RecordId,
+    keep: Option<RecordId>,
+) -> Result<()> {
     store
         .db()
         .query(
             "UPDATE token SET revoked_at = time::now() \
-             WHERE owner = $owner AND kind = $kind AND revoked_at = NONE RETURN NONE",
+             WHERE owner = $owner AND kind = $kind AND revoked_at = NONE AND id != $keep \
+             RETURN NONE",
         )
         .bind(("owner", owner))
         .bind(("kind", TokenKind::Session))
+        .bind(("keep", keep))
         .await?
         .check()?;
     Ok(())

@@ -132,9 +132,14 @@ pub async fn nuke(data_dir: &Path, db: Option<&str>, yes: bool) -> anyhow::Resul
         }
     }
     match address.embedded_dir() {
-        Some(dir) if dir.exists() => std::fs::remove_dir_all(&dir)
-            .map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", dir.display()))?,
-        Some(_) => {}
+        Some(dir) => {
+            if dir.exists() {
+                std::fs::remove_dir_all(&dir)
+                    .map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", dir.display()))?;
+            }
+            crate::store::marker::remove(&dir)
+                .map_err(|e| anyhow::anyhow!("cannot remove the store's record: {e}"))?;
+        }
         None => Store::connect(&address).await?.remove_everything().await?,
     }
     eprintln!("the store at {} is empty", address.url);

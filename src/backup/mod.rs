@@ -1,5 +1,6 @@
-//! Backups: a full export of the store at any time (`GET /backup`), restore into an
-//! empty store, and nuking a store that is broken or no longer wanted.
+//! Backups: a full export of the store at any time (`GET /backup`), backups taken on a
+//! schedule (`backup.every`), restore into an empty store, and nuking a store that is
+//! broken or no longer wanted.
 //!
 //! A browser cannot attach a bearer header to a download link, so the client asks for a
 //! single-use download ticket (`createBackupDownload`) and follows its URL.
@@ -10,6 +11,7 @@ mod format;
 pub mod graphql;
 pub mod http;
 mod restore;
+pub mod scheduled;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -64,6 +64,7 @@ impl ContainersQuery {
         id: ID,
     ) -> Result<ContainerDetails> {
         ctx.require(Role::Viewer)?;
+        let id = super::container_reference(&id, &["id"])?;
         let state = ctx.state();
         let server = state.servers.connection(&server_id)?;
         state.containers.inspect(&server, &id).await
@@ -89,11 +90,12 @@ impl ContainersMutation {
         action: ContainerAction,
     ) -> Result<Option<ContainerDetails>> {
         let principal = ctx.require(Role::Operator)?;
+        let id = super::container_reference(&input.id, &["input", "id"])?;
         let state = ctx.state();
         let server = state.servers.connection(&input.server_id)?;
         state
             .containers
-            .act(&principal.actor(), &server, &input.id, action)
+            .act(&principal.actor(), &server, &id, action)
             .await
     }
 }
@@ -196,12 +198,13 @@ impl ContainersSubscription {
         #[graphql(default = true)] follow: bool,
     ) -> Result<impl Stream<Item = async_graphql::Result<LogLine>> + use<>> {
         ctx.require(Role::Viewer)?;
+        let container_id = super::container_reference(&container_id, &["containerId"])?;
         let state = ctx.state();
         let server = state.servers.connection(&server_id)?;
         let tail = u32::try_from(tail).ok();
         Ok(state
             .containers
-            .log_lines(server, container_id.to_string(), tail, since, follow)
+            .log_lines(server, container_id, tail, since, follow)
             .map(|line| line.map_err(|error| error.extend())))
     }
 }

@@ -127,6 +127,37 @@ fn each<T>(
         .collect()
 }
 
+/// The longest container name accepted as a reference; the engine sets no limit, but
+/// names people write are short, and a bound keeps a megabyte out of the engine's path.
+const MAX_CONTAINER_REFERENCE: usize = 253;
+
+/// Checks a reference to an existing container, by the engine's own grammar: an id (or
+/// its prefix) of 1 to 64 hex digits, or a name `[a-zA-Z0-9][a-zA-Z0-9_.-]*` (the
+/// engine's leading `/` allowed). Anything else would reach the engine's API path as
+/// something other than a container: `""` or `.` is another endpoint, and `/etc/shadow`
+/// or a URL a different route.
+pub fn container_reference(raw: &str, path: &[&str]) -> Result<String> {
+    let name = raw.strip_prefix('/').unwrap_or(raw);
+    let is_id = (1..=64).contains(&name.len()) && name.chars().all(|c| c.is_ascii_hexdigit());
+    let is_name = (1..=MAX_CONTAINER_REFERENCE).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+    if !(is_id || is_name) {
+        let shown: String = raw.chars().take(40).collect();
+        return Err(Error::bad_input(
+            path,
+            format!(
+                "{shown:?} is not a container id or name: an id is 1 to 64 hex digits, a name \
+                 up to {MAX_CONTAINER_REFERENCE} letters, digits, '_', '.' and '-', starting \
+                 with a letter or digit"
+            ),
+        ));
+    }
+    Ok(name.to_string())
+}
+
 fn container_name(raw: &str) -> Result<String> {
     let name = raw.trim().trim_start_matches('/');
     let valid = (2..=128).contains(&name.len())
@@ -382,6 +413,32 @@ mod tests {
             "-app",
         ] {
             assert!(image_reference(image, &["image"]).is_err(), "{image}");
+        }
+    }
+
+    #[test]
+    fn container_references_follow_the_engine_grammar() {
+        for good in ["web", "/web", "a", "f3a9", &"a".repeat(64), "api_v2.blue-1"] {
+            assert!(container_reference(good, &["id"]).is_ok(), "{good}");
+        }
+        let long = "x".repeat(1 << 20);
+        for bad in [
+            "",
+            ".",
+            "..",
+            "/",
+            "/etc/shadow",
+            "../../info",
+            "http://evil.example/x",
+            "web?force=1",
+            "-web",
+            "we b",
+            long.as_str(),
+        ] {
+            match container_reference(bad, &["input", "id"]) {
+                Err(Error::BadInput { field, .. }) => assert_eq!(field, ["input", "id"]),
+                other => panic!("{bad:.40} gave {other:?}"),
+            }
         }
     }
 

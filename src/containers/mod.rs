@@ -16,7 +16,7 @@ use bollard::query_parameters::{
 };
 use futures::StreamExt;
 
-pub use input::{LabelInput, RunContainerInput, RunSpec, image_reference};
+pub use input::{LabelInput, RunContainerInput, RunSpec, container_reference, image_reference};
 pub use logs::{LogHub, LogLine, LogStream};
 pub use model::{
     Container, ContainerDetails, ContainerEvent, ContainerFilter, ContainerHealth, ContainerStatus,
@@ -266,13 +266,18 @@ impl Containers {
 }
 
 /// Runs a read against an engine with [`READ_TIMEOUT`]; a failure to reach the engine
-/// is also reported to the server's state so other calls fail fast.
+/// is also reported to the server's state so other calls fail fast. An answer from the
+/// engine, whatever its status, shows the engine is reachable: a refusal of one
+/// request (often a client's bad input) never marks the server down.
 async fn bounded<T>(
     server: &ServerConnection,
     call: impl std::future::Future<Output = std::result::Result<T, bollard::errors::Error>>,
 ) -> Result<T> {
     let result = match tokio::time::timeout(READ_TIMEOUT, call).await {
         Ok(Ok(value)) => return Ok(value),
+        Ok(Err(error @ bollard::errors::Error::DockerResponseServerError { .. })) => {
+            return Err(engine_error(server, "", error));
+        }
         Ok(Err(error)) => engine_error(server, "", error),
         Err(_) => crate::docker::unreachable_engine(
             &server.name,

@@ -176,8 +176,10 @@ pub fn call_error(
         } => Error::Conflict(format!(
             "server {server}: {what} {id} is already in that state"
         )),
+        // A redirect means the request named another route than the one meant (the
+        // engine redirects cleaned paths): the request was wrong, not the engine.
         Docker::DockerResponseServerError {
-            status_code: 400..=499,
+            status_code: 300..=499,
             message,
         } => Error::bad_input(&[], format!("server {server}: Docker refused: {message}")),
         Docker::DockerResponseServerError {
@@ -198,5 +200,31 @@ pub fn unreachable_engine(server: &str, error: &dyn std::fmt::Display) -> Error 
     Error::Unavailable {
         component: "docker",
         message: format!("server {server}: cannot reach its Docker engine: {error}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(status_code: u16) -> bollard::errors::Error {
+        bollard::errors::Error::DockerResponseServerError {
+            status_code,
+            message: "refused".into(),
+        }
+    }
+
+    #[test]
+    fn an_engine_refusing_a_request_is_the_request_at_fault_not_the_engine() {
+        for status in [301, 307, 400, 422] {
+            assert_eq!(
+                call_error("s", "container", "x", refused(status)).code(),
+                "BAD_USER_INPUT"
+            );
+        }
+        assert_eq!(
+            call_error("s", "container", "x", refused(500)).code(),
+            "UNAVAILABLE"
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! The gate every GraphQL request passes before async-graphql runs it, over HTTP and
 //! websocket alike:
 //!
+//! - a document whose text or expanded selections exceed [`DocumentBounds`] is refused
+//!   before async-graphql validates it (validation cost grows with the expansion);
 //! - root fields other than `health` and `login` need a signed-in caller; checking the
 //!   operation's root selection here, once, means a new field is protected even if its
 //!   resolver forgets to check;
@@ -28,7 +30,8 @@ use futures::StreamExt;
 use futures::stream::BoxStream;
 
 use super::AppSchema;
-use crate::auth::Authentication;
+use super::bounds::{DocumentBounds, expanded_selections};
+use crate::auth::{Authentication, SocketCredentials};
 use crate::error::Error;
 use crate::users::Role;
 
@@ -40,42 +43,89 @@ const MAX_FRAGMENT_NESTING: usize = 16;
 /// Codes for errors that stop a request before execution, as GraphQL servers name them.
 pub const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
 pub const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+/// A document larger than [`DocumentBounds`] allows, refused before validation.
+pub const QUERY_TOO_LARGE: &str = "QUERY_TOO_LARGE";
 
 /// The schema behind the gate; what the HTTP and websocket endpoints execute.
 #[derive(Clone)]
-pub struct GuardedSchema(AppSchema);
+pub struct GuardedSchema {
+    schema: AppSchema,
+    bounds: DocumentBounds,
+}
 
 impl GuardedSchema {
-    pub fn new(schema: AppSchema) -> GuardedSchema {
-        GuardedSchema(schema)
+    pub fn new(schema: AppSchema, bounds: DocumentBounds) -> GuardedSchema {
+        GuardedSchema { schema, bounds }
     }
 }
 
 impl Executor for GuardedSchema {
     async fn execute(&self, mut request: Request) -> Response {
-        if let Some(refused) = refusal(&mut request, None) {
+        if let Some(refused) = refusal(&mut request, None, self.bounds) {
             return refused;
         }
-        present(self.0.execute(request).await)
+        present(self.schema.execute(request).await)
     }
 
+    /// A websocket's operations: each is authorized with the socket's credentials as
+    /// they are when it starts, so a role lowered or a token revoked since the handshake
+    /// counts at once.
     fn execute_stream(
+        &self,
+        request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        let credentials = session_data
+            .as_deref()
+            .and_then(|data| data.get(&TypeId::of::<SocketCredentials>()))
+            .and_then(|found| found.downcast_ref::<SocketCredentials>())
+            .cloned();
+        let Some(credentials) = credentials else {
+            return self.stream(request, session_data);
+        };
+        if let Some(authentication) = credentials.current() {
+            return self.stream(request.data(authentication), session_data);
+        }
+        let this = self.clone();
+        futures::stream::once(async move {
+            let authentication = credentials.check().await;
+            this.stream(request.data(authentication), session_data)
+        })
+        .flatten()
+        .boxed()
+    }
+}
+
+impl GuardedSchema {
+    fn stream(
         &self,
         mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        if let Some(refused) = refusal(&mut request, session_data.as_deref()) {
+        if let Some(refused) = refusal(&mut request, session_data.as_deref(), self.bounds) {
             return futures::stream::once(std::future::ready(refused)).boxed();
         }
-        Executor::execute_stream(&self.0, request, session_data)
+        Executor::execute_stream(&self.schema, request, session_data)
             .map(present)
             .boxed()
     }
 }
 
-/// Parses the request (async-graphql reuses the parsed document) and checks that its
-/// caller may select its root fields; returns the response that refuses it, if any.
-fn refusal(request: &mut Request, session: Option<&Data>) -> Option<Response> {
+/// Parses the request (async-graphql reuses the parsed document), bounds its size, and
+/// checks that its caller may select its root fields; returns the response that
+/// refuses it, if any.
+fn refusal(
+    request: &mut Request,
+    session: Option<&Data>,
+    bounds: DocumentBounds,
+) -> Option<Response> {
+    if request.query.len() > bounds.max_bytes {
+        return Some(too_large(format!(
+            "the query is {} bytes long; at most {} are accepted",
+            request.query.len(),
+            bounds.max_bytes
+        )));
+    }
     let authentication = [Some(&request.data), session]
         .into_iter()
         .flatten()
@@ -87,55 +137,76 @@ fn refusal(request: &mut Request, session: Option<&Data>) -> Option<Response> {
         Ok(document) => document,
         Err(error) => return Some(Response::from_errors(vec![with_code(error, PARSE_FAILED)])),
     };
-    if !needs_sign_in(document, operation_name.as_deref()) {
-        return None;
+    let selections = expanded_selections(document);
+    if selections > bounds.max_selections {
+        return Some(too_large(format!(
+            "the query selects {selections} fields once its fragments are expanded; at most \
+             {} are accepted",
+            bounds.max_selections
+        )));
     }
+    let at = needs_sign_in(document, operation_name.as_deref())?;
     crate::graphql::context::require(authentication.as_ref(), Role::Viewer)
         .err()
-        .map(|error| Response::from_errors(vec![error.extend().into_server_error(Pos::default())]))
+        .map(|error| Response::from_errors(vec![error.extend().into_server_error(at)]))
 }
 
-/// Whether the operation to run selects a root field that is not public. Introspection
-/// (`__schema`, `__type`, `__typename`) stays open: the schema is public anyway, and
-/// GraphiQL needs it before anyone has signed in. Without a usable operation name every
-/// operation counts; async-graphql refuses the request anyway.
-fn needs_sign_in(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
+fn too_large(message: String) -> Response {
+    Response::from_errors(vec![with_code(
+        ServerError::new(message, None),
+        QUERY_TOO_LARGE,
+    )])
+}
+
+/// Where the operation to run selects a root field that is not public, if it does.
+/// Introspection (`__schema`, `__type`, `__typename`) stays open: the schema is public
+/// anyway, and GraphiQL needs it before anyone has signed in. Without a usable operation
+/// name every operation counts; async-graphql refuses the request anyway.
+fn needs_sign_in(document: &ExecutableDocument, operation_name: Option<&str>) -> Option<Pos> {
     let protected = |operation: &Positioned<OperationDefinition>| {
-        selects_protected(&operation.node.selection_set.node, &document.fragments, 0)
+        protected_selection(&operation.node.selection_set, &document.fragments, 0)
     };
     match &document.operations {
         DocumentOperations::Single(operation) => protected(operation),
         DocumentOperations::Multiple(operations) => {
             match operation_name.and_then(|name| operations.get(name)) {
                 Some(operation) => protected(operation),
-                None => operations.values().any(protected),
+                None => operations.values().find_map(protected),
             }
         }
     }
 }
 
-fn selects_protected(
-    set: &SelectionSet,
+/// The position of the first selection in `set` that is not public.
+fn protected_selection(
+    set: &Positioned<SelectionSet>,
     fragments: &HashMap<Name, Positioned<FragmentDefinition>>,
     nesting: usize,
-) -> bool {
+) -> Option<Pos> {
     if nesting > MAX_FRAGMENT_NESTING {
-        return true;
+        return Some(set.pos);
     }
-    set.items.iter().any(|selection| match &selection.node {
-        Selection::Field(field) => {
-            let name = field.node.name.node.as_str();
-            !name.starts_with("__") && !PUBLIC_ROOT_FIELDS.contains(&name)
-        }
-        Selection::FragmentSpread(spread) => fragments
-            .get(&spread.node.fragment_name.node)
-            .is_none_or(|fragment| {
-                selects_protected(&fragment.node.selection_set.node, fragments, nesting + 1)
-            }),
-        Selection::InlineFragment(inline) => {
-            selects_protected(&inline.node.selection_set.node, fragments, nesting + 1)
-        }
-    })
+    set.node
+        .items
+        .iter()
+        .find_map(|selection| match &selection.node {
+            Selection::Field(field) => {
+                let name = field.node.name.node.as_str();
+                (!name.starts_with("__") && !PUBLIC_ROOT_FIELDS.contains(&name))
+                    .then_some(field.pos)
+            }
+            Selection::FragmentSpread(spread) => {
+                match fragments.get(&spread.node.fragment_name.node) {
+                    Some(fragment) => {
+                        protected_selection(&fragment.node.selection_set, fragments, nesting + 1)
+                    }
+                    None => Some(spread.pos),
+                }
+            }
+            Selection::InlineFragment(inline) => {
+                protected_selection(&inline.node.selection_set, fragments, nesting + 1)
+            }
+        })
 }
 
 /// Codes and presents a response's errors: a request that failed before execution (no
@@ -171,9 +242,11 @@ fn with_code(mut error: ServerError, code: &str) -> ServerError {
 }
 
 /// Resolvers return monitor's [`Error`]; async-graphql keeps it as the error's source.
+/// Errors async-graphql raises itself while executing (a variable that was not given,
+/// a value its scalar cannot parse) are about the request's input.
 fn present_error(mut error: ServerError) -> ServerError {
     let Some(ours) = error.source::<Error>() else {
-        return error;
+        return with_code(error, "BAD_USER_INPUT");
     };
     let presented = ours.extend();
     error.message = presented.message;
@@ -192,7 +265,10 @@ pub fn is_request_error(error: &ServerError) -> bool {
             Value::String(code) => Some(code.as_str()),
             _ => None,
         });
-    matches!(code, Some(PARSE_FAILED) | Some(VALIDATION_FAILED))
+    matches!(
+        code,
+        Some(PARSE_FAILED) | Some(VALIDATION_FAILED) | Some(QUERY_TOO_LARGE)
+    )
 }
 
 #[cfg(test)]
@@ -201,7 +277,16 @@ mod tests {
 
     fn needs(query: &str, operation: Option<&str>) -> bool {
         let document = async_graphql::parser::parse_query(query).expect("a valid query");
-        needs_sign_in(&document, operation)
+        needs_sign_in(&document, operation).is_some()
+    }
+
+    #[test]
+    fn the_refusal_points_at_the_field_that_needs_sign_in() {
+        let document =
+            async_graphql::parser::parse_query("{\n  health { status }\n  viewer { id }\n}")
+                .expect("a valid query");
+        let at = needs_sign_in(&document, None).expect("protected");
+        assert_eq!((at.line, at.column), (3, 3));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The GraphQL schema: each domain's queries, mutations and subscriptions merged into
 //! one [`AppSchema`] with its limits, served behind the gate in [`guard`].
 
+pub mod bounds;
 pub mod context;
 pub mod guard;
 pub mod pagination;
@@ -9,7 +10,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 use crate::audit::graphql::{AuditQuery, AuditSubscription};
 use crate::auth::graphql::{AuthMutation, AuthQuery};
-use crate::backup::graphql::BackupMutation;
+use crate::backup::graphql::{BackupMutation, BackupQuery};
 use crate::config::Limits;
 use crate::containers::graphql::{ContainersMutation, ContainersQuery, ContainersSubscription};
 use crate::health::HealthQuery;
@@ -29,6 +30,7 @@ pub struct Query(
     ContainersQuery,
     OperationsQuery,
     StacksQuery,
+    BackupQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -64,7 +66,8 @@ fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, Subscription> {
 
 /// The schema the server executes, carrying the app state, behind its gate.
 pub fn build(state: AppState) -> guard::GuardedSchema {
-    guard::GuardedSchema::new(builder(&state.settings.limits).data(state).finish())
+    let bounds = bounds::DocumentBounds::from_limits(&state.settings.limits);
+    guard::GuardedSchema::new(builder(&state.settings.limits).data(state).finish(), bounds)
 }
 
 /// The schema's SDL, as `monitor schema` prints it and `schema.graphql` holds it.

@@ -183,13 +183,7 @@ fn client_address(parts: &axum::http::request::Parts) -> ClientAddress {
 
 /// Authenticates from the `Authorization` header, for HTTP and websocket upgrades.
 pub async fn authenticate(state: &RouterState, header: Option<&str>) -> Authentication {
-    match state.app.auth.authenticate(header).await {
-        Ok(authentication) => authentication,
-        Err(error) => {
-            tracing::warn!(%error, "could not check a token");
-            Authentication::Unavailable(error.to_string())
-        }
-    }
+    state.app.auth.check(header).await
 }
 
 async fn execute(
@@ -215,15 +209,21 @@ async fn execute(
             format!("the request did not finish within {} s", limit.as_secs()),
         );
     };
-    let status = if media_type == GRAPHQL_RESPONSE
-        && response.data == async_graphql::Value::Null
-        && response.errors.iter().any(is_request_error)
-    {
+    // A request that failed before execution has no `data` entry at all (the GraphQL
+    // spec), not `data: null`, which would say execution ran and failed.
+    let failed_before_execution =
+        response.data == async_graphql::Value::Null && response.errors.iter().any(is_request_error);
+    let status = if media_type == GRAPHQL_RESPONSE && failed_before_execution {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    let body = match serde_json::to_vec(&response) {
+    let encoded = if failed_before_execution {
+        serde_json::to_vec(&serde_json::json!({ "errors": response.errors }))
+    } else {
+        serde_json::to_vec(&response)
+    };
+    let body = match encoded {
         Ok(body) => body,
         Err(error) => {
             tracing::error!(%error, "could not encode a GraphQL response");

@@ -5,7 +5,10 @@
 mod assets;
 pub mod graphql;
 mod health_checks;
+mod serve;
 mod websocket;
+
+pub use serve::serve;
 
 use axum::Router;
 use axum::extract::FromRef;

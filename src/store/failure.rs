@@ -31,7 +31,8 @@ mod tests {
             .await
             .expect("the request runs")
             .check()
-            .expect_err("the statement fails")
+            .err()
+            .expect("the statement fails")
     }
 
     #[tokio::test]

@@ -6,16 +6,20 @@
 //! (emptiness, nuke, reading and writing any table's records) that backup and restore
 //! need, the helpers every domain's store code shares (record keys, what a failed
 //! statement means, page requests), and the lock that keeps a data directory to one
-//! monitor.
+//! monitor. Every call passes the [`gate`], which refuses them all after a failed write
+//! until the engine is reopened; the [`marker`] tells at start whether the store's files
+//! are the ones monitor last closed.
 
 mod failure;
 mod format;
+mod gate;
 mod keys;
 mod lock;
+pub mod marker;
 pub mod page;
 mod schema;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use secrecy::ExposeSecret;
@@ -28,6 +32,7 @@ use crate::error::{Error, Result};
 
 pub use failure::{is_conflict, is_duplicate};
 pub use format::{CURRENT_FORMAT, FormatCheck, META_TABLE};
+pub use gate::Db;
 pub use keys::record_key;
 pub use lock::{DataDirLock, LOCK_FILE};
 
@@ -38,8 +43,16 @@ pub use lock::{DataDirLock, LOCK_FILE};
 /// connecting, so one session serves every concurrent query.
 #[derive(Clone)]
 pub struct Store {
-    db: Arc<Surreal<Any>>,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// The engine; `None` while it is being reopened.
+    db: RwLock<Option<Arc<Surreal<Any>>>>,
+    address: StoreAddress,
     url: Arc<str>,
+    /// Why the store refuses every call, from its first failed write until reopened.
+    failure: Mutex<Option<String>>,
 }
 
 /// Where the store lives and how to sign in to it.
@@ -49,6 +62,8 @@ pub struct StoreAddress {
     pub namespace: String,
     pub database: String,
     pub credentials: Option<(String, String)>,
+    /// The backup to point to when the store is found damaged (the newest one).
+    pub newest_backup: Option<String>,
 }
 
 impl StoreAddress {
@@ -65,6 +80,7 @@ impl StoreAddress {
             namespace: settings.db_namespace.clone(),
             database: settings.db_database.clone(),
             credentials,
+            newest_backup: None,
         }
     }
 
@@ -81,38 +97,62 @@ impl Store {
     /// Connects (creating an embedded store's directory if needed) and selects the
     /// namespace and database. Does not touch the schema: see [`Store::prepare`].
     pub async fn connect(address: &StoreAddress) -> Result<Store> {
-        if let Some(dir) = address.embedded_dir()
-            && let Some(parent) = dir.parent()
+        let dir = address.embedded_dir();
+        if let Some(dir) = &dir
+            && let Some(what) = marker::damage(dir)
         {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                Error::Internal(anyhow::Error::new(e).context(format!(
-                    "while creating the store directory {}",
-                    parent.display()
-                )))
-            })?;
+            return Err(damaged(address, dir, &what));
         }
-        let db = surrealdb::engine::any::connect(address.url.as_str())
-            .await
-            .map_err(|e| Error::Unavailable {
-                component: "store",
-                message: format!("cannot open {}: {e}", redact(&address.url)),
-            })?;
-        if let Some((username, password)) = &address.credentials {
-            db.signin(Root {
-                username: username.clone(),
-                password: password.clone(),
-            })
-            .await?;
+        let db = open(address).await?;
+        if let Some(dir) = &dir
+            && let Err(error) = marker::write(dir, false)
+        {
+            tracing::warn!(%error, "cannot record that the store is open");
         }
-        db.use_ns(address.namespace.clone())
-            .use_db(address.database.clone())
-            .await?;
         Ok(Store {
-            db: Arc::new(db),
-            url: redact(&address.url).into(),
+            inner: Arc::new(Inner {
+                db: RwLock::new(Some(Arc::new(db))),
+                address: address.clone(),
+                url: redact(&address.url).into(),
+                failure: Mutex::new(None),
+            }),
         })
     }
+}
 
+/// Connects to the engine (creating an embedded store's directory if needed) and
+/// selects the namespace and database.
+async fn open(address: &StoreAddress) -> Result<Surreal<Any>> {
+    if let Some(dir) = address.embedded_dir()
+        && let Some(parent) = dir.parent()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            Error::Internal(anyhow::Error::new(e).context(format!(
+                "while creating the store directory {}",
+                parent.display()
+            )))
+        })?;
+    }
+    let db = surrealdb::engine::any::connect(address.url.as_str())
+        .await
+        .map_err(|e| Error::Unavailable {
+            component: "store",
+            message: format!("cannot open {}: {e}", redact(&address.url)),
+        })?;
+    if let Some((username, password)) = &address.credentials {
+        db.signin(Root {
+            username: username.clone(),
+            password: password.clone(),
+        })
+        .await?;
+    }
+    db.use_ns(address.namespace.clone())
+        .use_db(address.database.clone())
+        .await?;
+    Ok(db)
+}
+
+impl Store {
     /// Checks the storage format and applies the schema. A fresh store is stamped with
     /// the current format; a store from an incompatible version is refused.
     pub async fn prepare(&self) -> Result<()> {
@@ -130,15 +170,140 @@ impl Store {
             namespace: "test".into(),
             database: "test".into(),
             credentials: None,
+            newest_backup: None,
         };
         let store = Store::connect(&address).await.expect("an in-memory store");
         store.prepare().await.expect("the schema applies");
         store
     }
 
-    /// The SurrealDB handle, for domain store modules.
-    pub fn db(&self) -> &Surreal<Any> {
-        &self.db
+    /// The handle domain store modules query through; refused while the store is
+    /// failed (see [`gate`]).
+    pub fn db(&self) -> Db {
+        let surreal = self.inner.db.read().ok().and_then(|db| db.clone());
+        Db::new(surreal, self.clone())
+    }
+
+    /// Why the store refuses every call, while it does.
+    pub fn failure(&self) -> Option<String> {
+        self.inner
+            .failure
+            .lock()
+            .ok()
+            .and_then(|failure| failure.clone())
+    }
+
+    /// The error a call gets while the store is failed.
+    fn refusal(&self) -> Option<surrealdb::Error> {
+        self.failure().map(|cause| gate::refused(&cause))
+    }
+
+    /// Reads an engine error: an I/O failure fails the store (and starts its recovery),
+    /// and the caller is told the store is unavailable.
+    fn observe(&self, error: surrealdb::Error) -> surrealdb::Error {
+        if self.observe_ref(&error) {
+            return self.refusal().unwrap_or(error);
+        }
+        error
+    }
+
+    /// Whether `error` is an I/O failure; the first one fails the store.
+    fn observe_ref(&self, error: &surrealdb::Error) -> bool {
+        let Some(cause) = gate::io_failure(&error.to_string()) else {
+            return false;
+        };
+        let first = match self.inner.failure.lock() {
+            Ok(mut failure) if failure.is_none() => {
+                *failure = Some(cause.clone());
+                true
+            }
+            _ => false,
+        };
+        if first {
+            tracing::error!(%cause, store = %self.inner.url, "the store failed a write; refusing every call until it is reopened");
+            tokio::spawn(self.clone().recover());
+        }
+        true
+    }
+
+    /// Waits until the disk takes writes again, then reopens the engine (its recovery
+    /// cuts a torn write-ahead log at the last whole record) and serves again.
+    async fn recover(self) {
+        let mut wait = Duration::from_millis(200);
+        loop {
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(Duration::from_secs(5));
+            if let Err(error) = self.probe_space() {
+                tracing::debug!(%error, "the store's disk still refuses writes");
+                continue;
+            }
+            match self.reopen().await {
+                Ok(()) => {
+                    tracing::info!(store = %self.inner.url, "the store was reopened and serves again");
+                    return;
+                }
+                Err(error) => {
+                    tracing::warn!(error = %error.client_message(), "cannot reopen the store yet")
+                }
+            }
+        }
+    }
+
+    /// Closes the store when monitor stops: drops the engine, waits until it has closed
+    /// its files, and records them, so the next start can tell if they changed since.
+    pub async fn close(&self) {
+        if let Ok(mut db) = self.inner.db.write() {
+            db.take();
+        }
+        let Some(dir) = self.inner.address.embedded_dir() else {
+            return;
+        };
+        if self.failure().is_some() {
+            return;
+        }
+        let recorded = match wait_for_release(&dir.join("LOCK")).await {
+            Ok(()) => marker::write(&dir, true).map_err(|e| e.to_string()),
+            Err(error) => Err(error.to_string()),
+        };
+        match recorded {
+            Ok(()) => tracing::info!(store = %self.inner.url, "store closed"),
+            Err(error) => tracing::warn!(%error, "cannot record the store's files at close"),
+        }
+    }
+
+    /// Writes and syncs a probe file beside an embedded store.
+    fn probe_space(&self) -> std::io::Result<()> {
+        use std::io::Write;
+        let Some(dir) = self.inner.address.embedded_dir() else {
+            return Ok(());
+        };
+        let probe = dir.with_extension("space-probe");
+        let written = std::fs::File::create(&probe).and_then(|mut file| {
+            file.write_all(&vec![0u8; 1 << 20])?;
+            file.sync_all()
+        });
+        let _ = std::fs::remove_file(&probe);
+        written
+    }
+
+    async fn reopen(&self) -> Result<()> {
+        if let Ok(mut db) = self.inner.db.write() {
+            db.take();
+        }
+        if let Some(dir) = self.inner.address.embedded_dir() {
+            wait_for_release(&dir.join("LOCK")).await?;
+        }
+        let db = open(&self.inner.address).await?;
+        db.query("UPSERT meta:reopened SET at = time::now() RETURN NONE")
+            .await?
+            .check()?;
+        if let Ok(mut slot) = self.inner.db.write() {
+            *slot = Some(Arc::new(db));
+        }
+        if let Ok(mut failure) = self.inner.failure.lock() {
+            failure.take();
+        }
+        Ok(())
     }
 
     /// The record with this id, if it exists.
@@ -147,7 +312,7 @@ impl Store {
         id: surrealdb::types::RecordId,
     ) -> Result<Option<T>> {
         let mut response = self
-            .db
+            .db()
             .query("SELECT * FROM ONLY $id")
             .bind(("id", id))
             .await?;
@@ -156,20 +321,20 @@ impl Store {
 
     /// The store URL with any password removed, for logs and health messages.
     pub fn url(&self) -> &str {
-        &self.url
+        &self.inner.url
     }
 
     /// One trivial round trip, timed; what `health` reports for the store.
     pub async fn ping(&self) -> Result<Duration> {
         let started = Instant::now();
-        self.db.query("RETURN 1").await?.check()?;
+        self.db().query("RETURN 1").await?.check()?;
         Ok(started.elapsed())
     }
 
     /// Names of the tables that exist in the database.
     pub async fn tables(&self) -> Result<Vec<String>> {
         let mut response = self
-            .db
+            .db()
             .query("RETURN object::keys((INFO FOR DB).tables)")
             .await?;
         let mut tables: Vec<String> = response.take(0)?;
@@ -184,7 +349,7 @@ impl Store {
                 continue;
             }
             let mut response = self
-                .db
+                .db()
                 .query("SELECT VALUE id FROM type::table($table) LIMIT 1")
                 .bind(("table", table))
                 .await?;
@@ -211,7 +376,7 @@ impl Store {
             None => "SELECT * FROM type::table($table) ORDER BY id LIMIT $limit",
         };
         let mut response = self
-            .db
+            .db()
             .query(statement)
             .bind(("table", table.to_string()))
             .bind(("after", after.cloned()))
@@ -223,7 +388,7 @@ impl Store {
     /// Creates records as they are, each under its own id, in one transaction: a batch
     /// of a restore.
     pub async fn create_records(&self, records: Vec<surrealdb::types::Value>) -> Result<()> {
-        self.db
+        self.db()
             .query("BEGIN TRANSACTION; FOR $record IN $records { CREATE $record.id CONTENT $record RETURN NONE; }; COMMIT TRANSACTION;")
             .bind(("records", records))
             .await?
@@ -241,13 +406,62 @@ impl Store {
                     "unexpected table name {table:?}"
                 )));
             }
-            self.db
+            self.db()
                 .query(format!("REMOVE TABLE IF EXISTS `{table}`"))
                 .await?
                 .check()?;
         }
         Ok(())
     }
+}
+
+/// The refusal of a store whose files changed since monitor last stopped, with the
+/// ways out.
+fn damaged(address: &StoreAddress, dir: &std::path::Path, what: &str) -> Error {
+    let data_dir = dir.parent().unwrap_or(dir).display().to_string();
+    let restore = match &address.newest_backup {
+        Some(backup) => format!(
+            "restore the newest backup: `monitor db nuke --data-dir {data_dir} --yes && \
+             monitor restore --data-dir {data_dir} {backup}`"
+        ),
+        None => format!(
+            "restore your last backup: `monitor db nuke --data-dir {data_dir} --yes && \
+             monitor restore --data-dir {data_dir} FILE` (no scheduled backup was found)"
+        ),
+    };
+    Error::Unavailable {
+        component: "store",
+        message: format!(
+            "the store at {} is damaged: {what}. monitor will not serve it. Either {restore}, \
+             or start with an empty store: `monitor db nuke --data-dir {data_dir}`",
+            dir.display()
+        ),
+    }
+}
+
+/// Waits until the engine that held the store's lock file has closed (its last handle
+/// dropped), so it can be opened again.
+async fn wait_for_release(lock: &std::path::Path) -> Result<()> {
+    use fs2::FileExt;
+    for _ in 0..300 {
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(lock)
+        {
+            Ok(file) if file.try_lock_exclusive().is_ok() => {
+                let _ = FileExt::unlock(&file);
+                return Ok(());
+            }
+            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    Err(Error::Unavailable {
+        component: "store",
+        message: "the engine did not close within 30 s".into(),
+    })
 }
 
 /// Strips `user:password@` from a URL so it can be logged.
@@ -280,6 +494,7 @@ mod tests {
             namespace: "n".into(),
             database: "d".into(),
             credentials: None,
+            newest_backup: None,
         };
         assert_eq!(
             address.embedded_dir(),

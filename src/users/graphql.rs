@@ -69,6 +69,7 @@ impl UsersMutation {
         if password_changed {
             ctx.state().auth.end_sessions_of(&id).await?;
         }
+        ctx.state().auth.access_changed(&id);
         Ok(user)
     }
 

@@ -2,7 +2,8 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, run_cli};
+use crate::dockerd::eventually;
+use crate::helpers::{TestApp, error_code, run_cli};
 
 async fn snapshot(app: &TestApp, token: &str) -> (Value, Vec<Value>) {
     let users = app
@@ -252,4 +253,68 @@ async fn nuke_asks_first_and_does_nothing_without_the_answer() {
 
     assert!(!ok, "{log}");
     assert!(app.data_dir.join("store").exists());
+}
+
+const SCHEDULED: &str =
+    "{ scheduledBackups { directory every keep backups { name path createdAt sizeBytes } } }";
+
+#[tokio::test]
+async fn scheduled_backups_are_written_whole_into_their_directory_and_the_oldest_pruned() {
+    let elsewhere = tempfile::tempdir().expect("a backup directory");
+    let app = TestApp::spawn_with_env(vec![
+        ("MONITOR_BACKUP__EVERY".into(), "1s".into()),
+        ("MONITOR_BACKUP__KEEP".into(), "2".into()),
+        (
+            "MONITOR_BACKUP__DIR".into(),
+            elsewhere.path().display().to_string(),
+        ),
+    ])
+    .await;
+    let admin = app.admin_token().await;
+
+    let listing = || async { app.graphql(Some(&admin), SCHEDULED, json!({})).await };
+    let wait = std::time::Duration::from_secs(30);
+    let first = eventually("the first scheduled backup", wait, || async {
+        let body = listing().await;
+        body["data"]["scheduledBackups"]["backups"][0]["name"]
+            .as_str()
+            .map(str::to_string)
+    })
+    .await;
+    let listed = eventually("the first backup to be pruned", wait, || async {
+        let body = listing().await;
+        let backups = body["data"]["scheduledBackups"]["backups"].as_array()?;
+        let pruned = backups.len() == 2 && backups.iter().all(|b| b["name"] != first.as_str());
+        pruned.then_some(body.clone())
+    })
+    .await;
+
+    let scheduled = &listed["data"]["scheduledBackups"];
+    assert_eq!(
+        scheduled["directory"],
+        elsewhere.path().display().to_string()
+    );
+    assert_eq!(scheduled["every"], "1s");
+    assert_eq!(scheduled["keep"], 2);
+    let backups = scheduled["backups"].as_array().expect("backups");
+    assert_eq!(backups.len(), 2, "{listed}");
+    assert!(
+        backups[0]["createdAt"].as_str() > backups[1]["createdAt"].as_str(),
+        "newest first"
+    );
+    let newest = std::fs::read_to_string(backups[0]["path"].as_str().expect("path")).expect("read");
+    let lines: Vec<&str> = newest.lines().collect();
+    let header: serde_json::Value = serde_json::from_str(lines[0]).expect("a header");
+    assert_eq!(header["monitor_backup"], 1);
+    let trailer: serde_json::Value =
+        serde_json::from_str(lines[lines.len() - 1]).expect("a trailer");
+    assert_eq!(
+        trailer["end"]["records"].as_u64(),
+        Some(lines.len() as u64 - 2)
+    );
+    assert_eq!(backups[0]["sizeBytes"].as_u64(), Some(newest.len() as u64));
+
+    let viewer = app.user_with_role(&admin, "peeker", "VIEWER").await;
+    let refused = app.graphql(Some(&viewer), SCHEDULED, json!({})).await;
+    assert_eq!(error_code(&refused), "FORBIDDEN");
 }

@@ -186,7 +186,7 @@ async fn a_container_goes_through_its_whole_life_and_each_change_is_an_event() {
 }
 
 #[tokio::test]
-async fn bad_container_input_names_the_field_and_runs_nothing() {
+async fn bad_container_input_names_the_field_runs_nothing_and_leaves_the_server_up() {
     let (app, admin, dockerd, server) = app_with_engine().await;
     let base = json!({ "serverId": server, "name": "web", "image": IMAGE, "network": "host" });
     let cases = [
@@ -248,6 +248,71 @@ async fn bad_container_input_names_the_field_and_runs_nothing() {
         )
         .await;
     assert_eq!(error_code(&denied), "FORBIDDEN");
+
+    // References the engine would route elsewhere (its 301 for "" and ".", other
+    // endpoints for paths and URLs) are refused before any call, for readers and
+    // actions alike, and the server's engine stays UP.
+    let huge = "a".repeat(1_000_000);
+    for bad in [
+        "",
+        ".",
+        "/etc/shadow",
+        "http://127.0.0.1:1/x",
+        huge.as_str(),
+    ] {
+        let read = app
+            .graphql(
+                Some(&viewer),
+                "query($s: ID!, $id: ID!) { container(serverId: $s, id: $id) { id } }",
+                json!({ "s": server, "id": bad }),
+            )
+            .await;
+        assert_eq!(
+            error_code(&read),
+            "BAD_USER_INPUT",
+            "{bad:.40}: {read:.300}"
+        );
+        assert_eq!(read["errors"][0]["extensions"]["field"], json!(["id"]));
+        let act = app
+            .graphql(
+                Some(&admin),
+                "mutation($s: ID!, $id: ID!) { restartContainer(input: { serverId: $s, id: $id }) { id } }",
+                json!({ "s": server, "id": bad }),
+            )
+            .await;
+        assert_eq!(error_code(&act), "BAD_USER_INPUT", "{bad:.40}: {act:.300}");
+        assert_eq!(
+            act["errors"][0]["extensions"]["field"],
+            json!(["input", "id"])
+        );
+    }
+    let mut logs = ws::subscribe(
+        &app.ws_url(),
+        TRANSPORT_WS,
+        &viewer,
+        "subscription($s: ID!) { containerLogs(serverId: $s, containerId: \".\") { text } }",
+        json!({ "s": server }),
+    )
+    .await;
+    let refused = ws::next_json(&mut logs).await;
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["field"],
+        json!(["containerId"]),
+        "{refused}"
+    );
+    let (_, components) = crate::servers::health(&app).await;
+    assert_eq!(components["docker:local"], "UP", "{components:?}");
+    let still_served = app
+        .graphql(
+            Some(&viewer),
+            "query($s: ID!) { container(serverId: $s, id: \"web\") { name } }",
+            json!({ "s": server }),
+        )
+        .await;
+    assert_eq!(
+        still_served["data"]["container"]["name"], "web",
+        "{still_served}"
+    );
 }
 
 #[tokio::test]

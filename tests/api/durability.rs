@@ -13,7 +13,7 @@ use crate::helpers::TestApp;
 const WRITERS: usize = 8;
 const ACKNOWLEDGED_BEFORE_KILL: usize = 150;
 
-async fn token_names(app: &TestApp, token: &str) -> HashSet<String> {
+pub async fn token_names(app: &TestApp, token: &str) -> HashSet<String> {
     let mut names = HashSet::new();
     let mut after = serde_json::Value::Null;
     loop {

@@ -137,6 +137,7 @@ async fn a_syntax_error_is_a_parse_failure_with_400_under_the_graphql_media_type
 
     assert_eq!(status, 400);
     assert_eq!(error_code(&body), "GRAPHQL_PARSE_FAILED");
+    assert!(body.get("data").is_none(), "no execution, no data: {body}");
 }
 
 #[tokio::test]
@@ -153,6 +154,7 @@ async fn an_unknown_field_is_a_validation_failure_and_json_clients_get_200() {
 
     assert_eq!(status, 200);
     assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED");
+    assert!(body.get("data").is_none(), "no execution, no data: {body}");
     assert!(
         body["errors"][0]["message"]
             .as_str()
@@ -255,5 +257,41 @@ async fn a_query_over_the_complexity_budget_is_refused_before_it_runs() {
             .as_str()
             .unwrap_or_default()
             .contains("complex")
+    );
+}
+
+#[tokio::test]
+async fn a_variable_left_out_is_bad_user_input() {
+    let app = TestApp::spawn().await;
+    let token = app.admin_token().await;
+
+    let body = app
+        .graphql(
+            Some(&token),
+            "query($first: Int!) { users(first: $first) { pageInfo { hasNextPage } } }",
+            json!({}),
+        )
+        .await;
+
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+}
+
+#[tokio::test]
+async fn a_refused_sign_in_points_at_the_field_that_needs_it() {
+    let app = TestApp::spawn().await;
+
+    let body = app
+        .graphql(
+            None,
+            "{\n  health { status }\n  viewer { id }\n}",
+            json!({}),
+        )
+        .await;
+
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    assert_eq!(
+        body["errors"][0]["locations"],
+        json!([{ "line": 3, "column": 3 }]),
+        "{body}"
     );
 }

@@ -162,6 +162,73 @@ async fn changing_a_password_ends_that_users_sessions() {
     app.login("dave", "new-password-456").await;
 }
 
+const CHANGE_PASSWORD: &str =
+    "mutation($input: ChangePasswordInput!) { changePassword(input: $input) { username } }";
+
+#[tokio::test]
+async fn an_operator_changes_their_own_password_and_their_other_sessions_end() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let here = app.user_with_role(&admin, "erin", "OPERATOR").await;
+    let elsewhere = app.login("erin", "password-123").await;
+    let change = |current: &str, new: &str| json!({ "input": { "currentPassword": current, "newPassword": new } });
+
+    let wrong = app
+        .graphql(
+            Some(&here),
+            CHANGE_PASSWORD,
+            change("not-my-password", "erins-new-password"),
+        )
+        .await;
+    assert_eq!(error_code(&wrong), "BAD_USER_INPUT", "{wrong}");
+    assert_eq!(
+        wrong["errors"][0]["extensions"]["field"],
+        json!(["input", "currentPassword"])
+    );
+    let short = app
+        .graphql(
+            Some(&here),
+            CHANGE_PASSWORD,
+            change("password-123", "short"),
+        )
+        .await;
+    assert_eq!(
+        short["errors"][0]["extensions"]["field"],
+        json!(["input", "newPassword"])
+    );
+    app.login("erin", "password-123").await;
+
+    let changed = app
+        .graphql(
+            Some(&here),
+            CHANGE_PASSWORD,
+            change("password-123", "erins-new-password"),
+        )
+        .await;
+
+    assert_eq!(
+        changed["data"]["changePassword"]["username"], "erin",
+        "{changed}"
+    );
+    let this_session = app
+        .graphql(Some(&here), "{ viewer { username } }", json!({}))
+        .await;
+    assert_eq!(this_session["data"]["viewer"]["username"], "erin");
+    let other_session = app
+        .graphql(Some(&elsewhere), "{ viewer { username } }", json!({}))
+        .await;
+    assert_eq!(error_code(&other_session), "UNAUTHENTICATED");
+    app.login("erin", "erins-new-password").await;
+    let old = app
+        .graphql(
+            None,
+            "mutation { login(input: {username: \"erin\", password: \"password-123\"}) { token } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&old), "UNAUTHENTICATED");
+}
+
 #[tokio::test]
 async fn a_deleted_users_tokens_stop_working() {
     let app = TestApp::spawn().await;

@@ -1,8 +1,9 @@
 //! Subscriptions over both websocket subprotocols, and the handshake's refusals.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
+use crate::servers::add_server;
 use crate::ws::{self, LEGACY_WS, TRANSPORT_WS};
 
 const AUDIT_FEED: &str = "subscription { auditEventAdded { kind summary actor { name } } }";
@@ -153,35 +154,215 @@ async fn the_server_pings_idle_connections_in_each_protocol() {
     }
 }
 
+/// The close frame that ends a socket, after whatever came before it.
+async fn closed(socket: &mut ws::Socket) -> Value {
+    ws::until_close(socket).await.pop().expect("a close frame")
+}
+
+/// Sets a user's role over HTTP, as an admin does.
+async fn set_role(app: &TestApp, admin: &str, user: &Value, role: &str) {
+    let body = app
+        .graphql(
+            Some(admin),
+            "mutation($input: UpdateUserInput!) { updateUser(input: $input) { role } }",
+            json!({ "input": { "id": user, "role": role } }),
+        )
+        .await;
+    assert_eq!(body["data"]["updateUser"]["role"], role, "{body}");
+}
+
+const RUN_TRUE: &str =
+    "mutation($s: ID!) { runCommand(input: { serverId: $s, command: \"true\" }) { id } }";
+
+/// A monitor with a server on its own host (commands run in-process, no engine needed)
+/// and a user `username` with `role`: (app, admin token, server id, user token, user id).
+async fn app_with_user(username: &str, role: &str) -> (TestApp, String, String, String, Value) {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let server = add_server(
+        &app,
+        &admin,
+        "here",
+        "unix:///run/monitor-no-engine.sock",
+        None,
+    )
+    .await;
+    let token = app.user_with_role(&admin, username, role).await;
+    let id = app.user_id(&admin, username).await;
+    (app, admin, server, token, id)
+}
+
+/// The next message about operation `id`.
+async fn reply_to(socket: &mut ws::Socket, id: &str) -> Value {
+    loop {
+        let message = ws::next_json(socket).await;
+        if message["id"] == id {
+            return message;
+        }
+    }
+}
+
 #[tokio::test]
-async fn revoking_a_token_ends_the_subscriptions_it_opened() {
-    let app = TestApp::spawn_with_env(fast_pings()).await;
+async fn an_operator_demoted_mid_session_runs_nothing_more_and_the_socket_closes_with_4403() {
+    // The default ping interval (15 s) is longer than a test waits for an event: what
+    // closes the socket is the demotion itself.
+    let (app, admin, server, operator, id) = app_with_user("ops", "OPERATOR").await;
+
+    for protocol in [TRANSPORT_WS, LEGACY_WS] {
+        set_role(&app, &admin, &id, "OPERATOR").await;
+        let mut socket =
+            ws::subscribe(&app.ws_url(), protocol, &operator, AUDIT_FEED, json!({})).await;
+        ws::start(
+            &mut socket,
+            protocol,
+            "before",
+            RUN_TRUE,
+            json!({ "s": server }),
+        )
+        .await;
+        let ran = reply_to(&mut socket, "before").await;
+        assert!(
+            ran["payload"]["data"]["runCommand"]["id"].is_string(),
+            "{protocol}: {ran}"
+        );
+
+        set_role(&app, &admin, &id, "VIEWER").await;
+        ws::start(
+            &mut socket,
+            protocol,
+            "after",
+            RUN_TRUE,
+            json!({ "s": server }),
+        )
+        .await;
+        let messages = ws::until_close(&mut socket).await;
+
+        let ran_after = messages
+            .iter()
+            .filter(|m| m["id"] == "after")
+            .any(|m| !m["payload"]["data"]["runCommand"].is_null());
+        assert!(!ran_after, "{protocol}: {messages:?}");
+        let close = messages.last().expect("a close frame");
+        assert_eq!(close["code"], 4403, "{protocol}: {messages:?}");
+        assert!(
+            close["reason"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("VIEWER"),
+            "{close}"
+        );
+        if protocol == LEGACY_WS {
+            assert!(
+                messages.iter().any(|m| m["type"] == "connection_error"),
+                "{messages:?}"
+            );
+        }
+    }
+    let commands = app
+        .graphql(
+            Some(&admin),
+            "{ operations(first: 10) { nodes { kind } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        commands["data"]["operations"]["nodes"]
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "only the commands run before each demotion: {commands}"
+    );
+}
+
+#[tokio::test]
+async fn a_socket_opened_as_viewer_and_promoted_may_act_as_operator() {
+    let (app, admin, server, viewer, id) = app_with_user("rising", "VIEWER").await;
+    let mut socket =
+        ws::subscribe(&app.ws_url(), TRANSPORT_WS, &viewer, AUDIT_FEED, json!({})).await;
+
+    set_role(&app, &admin, &id, "OPERATOR").await;
+    ws::start(
+        &mut socket,
+        TRANSPORT_WS,
+        "2",
+        RUN_TRUE,
+        json!({ "s": server }),
+    )
+    .await;
+
+    let ran = reply_to(&mut socket, "2").await;
+    assert!(
+        ran["payload"]["data"]["runCommand"]["id"].is_string(),
+        "{ran}"
+    );
+}
+
+#[tokio::test]
+async fn a_revoked_token_a_changed_password_and_a_deleted_user_close_their_sockets_at_once() {
+    let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
     let created = app
         .graphql(
             Some(&admin),
-            "mutation { createApiToken(input: {name: \"viewer\"}) { token apiToken { id } } }",
+            "mutation { createApiToken(input: {name: \"script\"}) { token apiToken { id } } }",
             json!({}),
         )
         .await;
-    let token = created["data"]["createApiToken"]["token"]
+    let api_token = created["data"]["createApiToken"]["token"]
         .as_str()
         .expect("token");
-    let id = created["data"]["createApiToken"]["apiToken"]["id"].clone();
-    let mut socket = ws::subscribe(&app.ws_url(), TRANSPORT_WS, token, AUDIT_FEED, json!({})).await;
+    let token_id = created["data"]["createApiToken"]["apiToken"]["id"].clone();
+    let changing = app.user_with_role(&admin, "changing", "VIEWER").await;
+    let leaving = app.user_with_role(&admin, "leaving", "VIEWER").await;
+    let changing_id = app.user_id(&admin, "changing").await;
+    let leaving_id = app.user_id(&admin, "leaving").await;
+    let mut revoked = ws::subscribe(
+        &app.ws_url(),
+        TRANSPORT_WS,
+        api_token,
+        AUDIT_FEED,
+        json!({}),
+    )
+    .await;
+    let mut signed_out =
+        ws::subscribe(&app.ws_url(), LEGACY_WS, &changing, AUDIT_FEED, json!({})).await;
+    let mut removed =
+        ws::subscribe(&app.ws_url(), TRANSPORT_WS, &leaving, AUDIT_FEED, json!({})).await;
 
     app.graphql(
         Some(&admin),
         "mutation($id: ID!) { revokeApiToken(input: {id: $id}) { id } }",
-        json!({ "id": id }),
+        json!({ "id": token_id }),
     )
     .await;
+    let close = closed(&mut revoked).await;
+    assert_eq!(close["code"], 4401, "{close}");
+    assert_eq!(close["reason"], "the token was revoked");
 
-    let mut message = ws::next_any(&mut socket).await;
-    while message["type"] != "close" {
-        message = ws::next_any(&mut socket).await;
-    }
-    assert_eq!(message["code"], 4403);
+    app.graphql(
+        Some(&admin),
+        "mutation($input: UpdateUserInput!) { updateUser(input: $input) { id } }",
+        json!({ "input": { "id": changing_id, "password": "a-new-password" } }),
+    )
+    .await;
+    let messages = ws::until_close(&mut signed_out).await;
+    assert!(
+        messages.iter().any(|m| m["type"] == "connection_error"),
+        "the legacy protocol hears why: {messages:?}"
+    );
+    assert_eq!(
+        messages.last().expect("close")["code"],
+        4401,
+        "{messages:?}"
+    );
+
+    app.graphql(
+        Some(&admin),
+        "mutation($input: DeleteUserInput!) { deleteUser(input: $input) { id } }",
+        json!({ "input": { "id": leaving_id } }),
+    )
+    .await;
+    assert_eq!(closed(&mut removed).await["code"], 4401);
 }
 
 #[tokio::test]
@@ -192,13 +373,7 @@ async fn sigterm_closes_subscriptions_with_1001_and_exits_cleanly() {
         ws::subscribe(&app.ws_url(), TRANSPORT_WS, &admin, AUDIT_FEED, json!({})).await;
 
     let exited_cleanly = {
-        let close = async {
-            let mut message = ws::next_any(&mut socket).await;
-            while message["type"] != "close" {
-                message = ws::next_any(&mut socket).await;
-            }
-            message
-        };
+        let close = closed(&mut socket);
         let (exited, close) = tokio::join!(app.terminate(), close);
         assert_eq!(close["code"], 1001);
         exited

@@ -51,7 +51,11 @@ pub async fn next_any(socket: &mut Socket) -> Value {
         match message {
             Message::Text(text) => return serde_json::from_str(&text).expect("JSON"),
             Message::Close(frame) => {
-                return json!({ "type": "close", "code": frame.map(|f| u16::from(f.code)) });
+                return json!({
+                    "type": "close",
+                    "code": frame.as_ref().map(|f| u16::from(f.code)),
+                    "reason": frame.as_ref().map(|f| f.reason.to_string()),
+                });
             }
             _ => continue,
         }
@@ -63,6 +67,33 @@ pub async fn send(socket: &mut Socket, value: Value) {
         .send(Message::Text(value.to_string().into()))
         .await
         .expect("send");
+}
+
+/// Starts operation `id` on an open socket, in the socket's protocol.
+pub async fn start(socket: &mut Socket, protocol: &str, id: &str, query: &str, variables: Value) {
+    let start = if protocol == TRANSPORT_WS {
+        "subscribe"
+    } else {
+        "start"
+    };
+    send(
+        socket,
+        json!({ "id": id, "type": start, "payload": { "query": query, "variables": variables } }),
+    )
+    .await;
+}
+
+/// Every message up to and including the close frame.
+pub async fn until_close(socket: &mut Socket) -> Vec<Value> {
+    let mut messages = Vec::new();
+    loop {
+        let message = next_any(socket).await;
+        let closed = message["type"] == "close";
+        messages.push(message);
+        if closed {
+            return messages;
+        }
+    }
 }
 
 /// Connects, authenticates, and starts one subscription; returns the socket once the
@@ -78,16 +109,7 @@ pub async fn subscribe(
     send(&mut socket, json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } })).await;
     let ack = next_json(&mut socket).await;
     assert_eq!(ack["type"], "connection_ack", "{ack}");
-    let start = if protocol == TRANSPORT_WS {
-        "subscribe"
-    } else {
-        "start"
-    };
-    send(
-        &mut socket,
-        json!({ "id": "1", "type": start, "payload": { "query": query, "variables": variables } }),
-    )
-    .await;
+    start(&mut socket, protocol, "1", query, variables).await;
     socket
 }
 

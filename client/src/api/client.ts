@@ -25,8 +25,14 @@ export function createApiClient(token: string | null, onUnauthenticated: () => v
     retryAttempts: Infinity,
     on: {
       closed: (event) => {
-        // 4403 is how graphql-transport-ws refuses a connection_init (bad or expired token).
-        if (token && (event as CloseEvent).code === CloseCode.Forbidden) onUnauthenticated();
+        if (!token) return;
+        const code = (event as CloseEvent).code;
+        // 4401: the token stopped working while the socket was open (revoked, expired,
+        // the password changed, the user removed).
+        if (code === CloseCode.Unauthorized) onUnauthenticated();
+        // 4403: a connection_init refused (a bad token) or a role lowered since; graphql-ws
+        // reconnects, and one HTTP request tells which (UNAUTHENTICATED ends the session).
+        if (code === CloseCode.Forbidden) void client.query('{ viewer { id } }', {}).toPromise();
       },
     },
   });

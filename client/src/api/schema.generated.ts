@@ -208,6 +208,11 @@ export type CancelOperationInput = {
   id: Scalars['ID']['input'];
 };
 
+export type ChangePasswordInput = {
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
+};
+
 /** Where a stack's repository is checked out. */
 export const CloneLocation = {
   /** In monitor's data directory; builds send the context from there. */
@@ -501,6 +506,11 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Opens a session. Needs no token; attempts are limited per username and address. */
   login: LoginPayload;
+  /**
+   * Changes the viewer's own password, given the current one; attempts are limited
+   * like logins. Ends the viewer's other sessions; API tokens keep working.
+   */
+  changePassword: User;
   /** A token for scripts, acting as the viewer. Its text is returned only here. */
   createApiToken: CreatedApiToken;
   /** Stops a token from working, at once. Revoking a revoked token changes nothing. */
@@ -564,6 +574,11 @@ export type Mutation = {
 
 export type MutationLoginArgs = {
   input: LoginInput;
+};
+
+
+export type MutationChangePasswordArgs = {
+  input: ChangePasswordInput;
 };
 
 
@@ -712,15 +727,9 @@ export type MutationCloneServerArgs = {
 /** A unit of work monitor did or is doing, with its output kept. */
 export type Operation = {
   __typename?: 'Operation';
-  id: Scalars['ID']['output'];
   kind: OperationKind;
   status: OperationStatus;
   trigger: OperationTrigger;
-  serverId: Scalars['ID']['output'];
-  /** The stack it works for, if any. */
-  stackId?: Maybe<Scalars['ID']['output']>;
-  /** The pipeline run this operation is a step of. */
-  parentId?: Maybe<Scalars['ID']['output']>;
   /** What it works on, e.g. the command line. */
   target: Scalars['String']['output'];
   workingDirectory?: Maybe<Scalars['String']['output']>;
@@ -734,6 +743,13 @@ export type Operation = {
   error?: Maybe<Scalars['String']['output']>;
   /** Lines of output stored so far. */
   outputLines: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  /** The server it runs on; `null` for work that runs on none. */
+  serverId?: Maybe<Scalars['ID']['output']>;
+  /** The stack it works for, if any. */
+  stackId?: Maybe<Scalars['ID']['output']>;
+  /** The pipeline run this operation is a step of. */
+  parentId?: Maybe<Scalars['ID']['output']>;
 };
 
 export type OperationConnection = {
@@ -758,7 +774,9 @@ export type OperationEdge = {
 export type OperationFilter = {
   statuses?: InputMaybe<Array<OperationStatus>>;
   kinds?: InputMaybe<Array<OperationKind>>;
+  /** Operations that run on this server (commands, and the actions of its stacks). */
   serverId?: InputMaybe<Scalars['ID']['input']>;
+  /** The actions of this stack. */
   stackId?: InputMaybe<Scalars['ID']['input']>;
   /** The steps of one pipeline run. */
   parentId?: InputMaybe<Scalars['ID']['input']>;
@@ -921,6 +939,8 @@ export type Query = {
   /** Every stack, in the order they were created; `serverId` keeps one server's. */
   stacks: StackConnection;
   stack?: Maybe<Stack>;
+  /** The backups monitor took by itself, newest first, ready for `monitor restore`. */
+  scheduledBackups: ScheduledBackups;
 };
 
 
@@ -1060,6 +1080,19 @@ export type RunContainerInput = {
   /** `no`, `always`, `unless-stopped`, `on-failure` or `on-failure:N`. */
   restartPolicy?: InputMaybe<Scalars['String']['input']>;
   labels?: InputMaybe<Array<LabelInput>>;
+};
+
+/** The scheduled backups, and where and how often they are taken. */
+export type ScheduledBackups = {
+  __typename?: 'ScheduledBackups';
+  /** The directory backups are written to. */
+  directory: Scalars['String']['output'];
+  /** How often a backup is taken (`backup.every`); none when scheduling is off. */
+  every?: Maybe<Scalars['String']['output']>;
+  /** How many are kept (`backup.keep`). */
+  keep: Scalars['Int']['output'];
+  /** The backups in the directory, newest first. */
+  backups: Array<StoredBackup>;
 };
 
 /** A host monitor deploys to and watches. */
@@ -1276,6 +1309,17 @@ export type StackRepoInput = {
   scripts?: Array<RepoScriptInput>;
 };
 
+/** A backup file in the backup directory. */
+export type StoredBackup = {
+  __typename?: 'StoredBackup';
+  /** The file's name in the backup directory. */
+  name: Scalars['String']['output'];
+  /** Its full path, for `monitor restore`. */
+  path: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  sizeBytes: Scalars['Int']['output'];
+};
+
 export type Subscription = {
   __typename?: 'Subscription';
   /**
@@ -1285,8 +1329,7 @@ export type Subscription = {
   auditEventAdded: AuditEvent;
   /**
    * Container changes as engines report them (created, started, died, health
-   * changes, removed): one server's, or, without `serverId`, those of every server
-   * known when the subscription starts.
+   * changes, removed): one server's, or, without `serverId`, every server's.
    */
   containerEvents: ContainerEvent;
   /**

@@ -1,9 +1,11 @@
-// Backup (ADMIN): asks the server for a single-use download URL, then downloads it.
+// Backup (ADMIN): downloads the whole store through a single-use URL, and lists the
+// backups monitor takes by itself.
 import { gql, useMutation } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import type { DateTime } from '../api/types';
 import { ErrorNote } from '../ui/ErrorNote';
 import { Time } from '../ui/Time';
+import { ScheduledBackups } from './ScheduledBackups';
 
 const CREATE_BACKUP_DOWNLOAD = gql<{ createBackupDownload: { url: string; expiresAt: DateTime } }>`
   mutation CreateBackupDownload {
@@ -52,6 +54,7 @@ export function BackupPage() {
         )}
       </div>
       <ErrorNote error={error} />
+      <ScheduledBackups />
     </div>
   );
 }

@@ -1,27 +1,30 @@
 //! GraphQL subscriptions over websocket, in both subprotocols: `graphql-transport-ws`
 //! (graphql-ws) and the legacy `graphql-ws` (subscriptions-transport-ws).
 //!
-//! async-graphql runs the protocol; this module adds what it leaves out: authentication
-//! from `connection_init`, server pings (`ping` / `ka`) so proxies and dead peers are
-//! noticed, a fresh check of the token at every ping (a revoked or expired token ends
-//! the subscriptions it opened), the close codes the graphql-transport-ws spec names,
-//! and a clean close when the server shuts down.
+//! async-graphql runs the protocol; this module adds what it leaves out: the caller's
+//! access, checked at `connection_init`, for every operation, and again whenever it
+//! changes ([`access`]); limits on what a client sends ([`incoming`]); server pings
+//! (`ping` / `ka`) so proxies and dead peers are noticed; the close codes the
+//! graphql-transport-ws spec names; and a clean close when the server shuts down.
+
+mod access;
+mod incoming;
 
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use async_graphql::Data;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols, WsMessage};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures::{SinkExt, StreamExt};
+use tokio::sync::broadcast::error::RecvError;
 
 use super::RouterState;
-use super::graphql::{authenticate, extract};
-use crate::auth::Authentication;
+use super::graphql::extract;
 use crate::graphql::context::ClientAddress;
+use access::Access;
+use incoming::Gate;
 
 /// Read buffer, and batch size before a write, of each websocket.
 const SOCKET_BUFFER_BYTES: usize = 16 * 1024;
@@ -29,6 +32,8 @@ const SOCKET_BUFFER_BYTES: usize = 16 * 1024;
 const MISSED_PINGS: u32 = 3;
 /// Prefix of handshake refusals, so their close frame can carry the spec's 4403.
 const FORBIDDEN: &str = "Forbidden: ";
+/// How long a closing socket waits for the client's close frame.
+const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
 /// Upgrades `GET /graphql` to a subscription socket.
 pub async fn upgrade(state: &RouterState, parts: &mut axum::http::request::Parts) -> Response {
@@ -79,7 +84,7 @@ pub async fn upgrade(state: &RouterState, parts: &mut axum::http::request::Parts
         .into_response()
 }
 
-/// Runs one connection in one task: the protocol's messages, pings, token re-checks
+/// Runs one connection in one task: the protocol's messages, pings, access re-checks
 /// and the shutdown close all go out from here, so a message costs no hand-over to a
 /// writer task.
 async fn serve(
@@ -92,39 +97,28 @@ async fn serve(
 ) {
     state.app.metrics.websocket_connections.inc();
     let (mut sink, incoming) = socket.split();
-    let incoming = incoming
-        .take_while(|message| std::future::ready(message.is_ok()))
-        .filter_map(|message| {
-            std::future::ready(match message {
-                Ok(message @ (Message::Text(_) | Message::Binary(_))) => Some(message.into_data()),
-                _ => None,
-            })
-        });
+    let limits = &state.app.settings.limits;
+    let (gate, replies) = Gate::new(
+        legacy,
+        limits.websocket_subscriptions_per_connection,
+        limits.max_body_bytes,
+    );
+    let incoming = gate.admit(incoming);
     let ping_interval = Duration::from_secs(state.app.settings.websocket_ping_seconds.max(1));
-    let accepted_token = Arc::new(Mutex::new(None::<String>));
+    let access = Access::default();
     let watch = Watch {
         state: state.clone(),
         legacy,
         ping_interval,
-        accepted_token: accepted_token.clone(),
+        access: access.clone(),
+        gate,
+        replies,
     };
     let init_state = state.clone();
     let connection = async_graphql::http::WebSocket::new(state.schema.clone(), incoming, protocol)
         .on_connection_init(move |payload| async move {
             let token = token_from_payload(&payload).or(header_token);
-            let authentication = authenticate(&init_state, token.as_deref()).await;
-            if let Err(error) =
-                crate::graphql::context::require(Some(&authentication), crate::users::Role::Viewer)
-            {
-                return Err(async_graphql::Error::new(format!("{FORBIDDEN}{error}")));
-            }
-            if let Ok(mut slot) = accepted_token.lock() {
-                *slot = token;
-            }
-            let mut data = Data::default();
-            data.insert::<Authentication>(authentication);
-            data.insert(client);
-            Ok(data)
+            access.accept(&init_state, token, client).await
         });
     let connection = if legacy {
         connection
@@ -140,6 +134,7 @@ async fn serve(
     send_all(&mut sink, outgoing, watch).await;
     state.app.metrics.websocket_connections.dec();
 }
+
 /// The token from a `connection_init` payload: `{"Authorization": "Bearer …"}`, in any
 /// letter case, as graphql-ws clients send their `connectionParams`.
 fn token_from_payload(payload: &serde_json::Value) -> Option<String> {
@@ -156,19 +151,10 @@ struct Watch {
     state: RouterState,
     legacy: bool,
     ping_interval: Duration,
-    /// The token the handshake accepted, checked again at every ping.
-    accepted_token: Arc<Mutex<Option<String>>>,
-}
-
-impl Watch {
-    /// The close frame to send if the accepted token no longer authenticates.
-    async fn recheck(&self) -> Option<Message> {
-        let token = self.accepted_token.lock().ok()?.clone()?;
-        match authenticate(&self.state, Some(&token)).await {
-            Authentication::Rejected(reason) => Some(close(4403, reason)),
-            _ => None,
-        }
-    }
+    access: Access,
+    gate: std::sync::Arc<Gate>,
+    /// The gate's answers to subscriptions it refused.
+    replies: tokio::sync::mpsc::UnboundedReceiver<Message>,
 }
 
 fn close(code: u16, reason: &str) -> Message {
@@ -178,42 +164,68 @@ fn close(code: u16, reason: &str) -> Message {
     }))
 }
 
-/// Sends what the protocol produces, pings and re-checks the token while connected,
-/// and closes on shutdown. The connection ends when it sends a close of its own
-/// (shutdown, a revoked token): the peer's reply is not worth waiting for.
+/// Sends what the protocol produces, pings and re-checks the caller's access while
+/// connected, and closes on shutdown. Once it has sent a close frame of its own
+/// (shutdown, a revoked token, a broken limit), it reads and drops what the client
+/// still sends until the client's close, for at most [`CLOSE_WAIT`].
 async fn send_all(
     sink: &mut futures::stream::SplitSink<WebSocket, Message>,
     outgoing: futures::stream::Peekable<impl futures::Stream<Item = Message>>,
-    watch: Watch,
+    mut watch: Watch,
 ) {
     let interval = watch.ping_interval;
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
     let shutdown = watch.state.app.runner.shutdown_token();
+    let mut changes = watch.state.app.auth.live().changes();
     let mut acknowledged = false;
+    let mut pending: std::collections::VecDeque<Message> = Default::default();
     tokio::pin!(outgoing);
     loop {
-        let message = tokio::select! {
-            message = outgoing.next() => match message {
-                Some(message) => message,
-                None => break,
-            },
-            _ = ping.tick() => {
-                if !acknowledged {
+        let message = match pending.pop_front() {
+            Some(message) => message,
+            None => tokio::select! {
+                message = outgoing.next() => match message {
+                    Some(message) => message,
+                    // The client's messages ended; a limit it broke may have queued
+                    // the close frame that says why.
+                    None => match watch.replies.try_recv() {
+                        Ok(reply) => reply,
+                        Err(_) => break,
+                    },
+                },
+                Some(reply) = watch.replies.recv() => reply,
+                change = changes.recv(), if acknowledged => {
+                    let concerned = match change {
+                        Ok(user_id) => watch.access.is_for(&user_id),
+                        Err(RecvError::Lagged(_)) => true,
+                        Err(RecvError::Closed) => false,
+                    };
+                    if concerned && let Some(refusal) = watch.access.recheck(&watch.state).await {
+                        pending.extend(refusal.messages(watch.legacy));
+                    }
                     continue;
                 }
-                match watch.recheck().await {
-                    Some(refusal) => refusal,
-                    None if watch.legacy => Message::Text(r#"{"type":"ka"}"#.into()),
-                    None => Message::Text(r#"{"type":"ping"}"#.into()),
+                _ = ping.tick() => {
+                    if !acknowledged {
+                        continue;
+                    }
+                    match watch.access.recheck(&watch.state).await {
+                        Some(refusal) => {
+                            pending.extend(refusal.messages(watch.legacy));
+                            continue;
+                        }
+                        None if watch.legacy => Message::Text(r#"{"type":"ka"}"#.into()),
+                        None => Message::Text(r#"{"type":"ping"}"#.into()),
+                    }
                 }
-            }
-            _ = shutdown.cancelled() => close(1001, "the server is shutting down"),
+                _ = shutdown.cancelled() => close(1001, "the server is shutting down"),
+            },
         };
-        if !acknowledged
-            && let Message::Text(text) = &message
-            && text.contains("connection_ack")
-        {
-            acknowledged = true;
+        if let Message::Text(text) = &message {
+            if !acknowledged && text.contains("connection_ack") {
+                acknowledged = true;
+            }
+            watch.gate.sent(text);
         }
         let message = spec_close_code(message, watch.legacy);
         let closing = matches!(message, Message::Close(_));
@@ -225,17 +237,23 @@ async fn send_all(
         // with any other (`now_or_never`'s no-op one), the protocol's keepalive timer
         // re-registers with its reactor thread, waking it twice per message.
         let more_ready = !closing
-            && std::future::poll_fn(|cx| {
-                std::task::Poll::Ready(matches!(
-                    outgoing.as_mut().poll_peek(cx),
-                    std::task::Poll::Ready(Some(_))
-                ))
-            })
-            .await;
+            && (!pending.is_empty()
+                || std::future::poll_fn(|cx| {
+                    std::task::Poll::Ready(matches!(
+                        outgoing.as_mut().poll_peek(cx),
+                        std::task::Poll::Ready(Some(_))
+                    ))
+                })
+                .await);
         if !more_ready && sink.flush().await.is_err() {
             break;
         }
         if closing {
+            watch.gate.closing();
+            let _ = tokio::time::timeout(CLOSE_WAIT, async {
+                while outgoing.next().await.is_some() {}
+            })
+            .await;
             break;
         }
     }
