@@ -1,5 +1,5 @@
-// The backups monitor takes by itself (backup.every), newest first, with their age: the
-// files `monitor restore` brings back.
+// The backups monitor takes by itself (backup.every), newest first, with their age (the
+// exact time on hover): the files `monitor restore` brings back.
 import { gql, useQuery } from '@urql/preact';
 import type { DateTime } from '../api/types';
 import { formatBytes } from '../servers/format';
@@ -35,20 +35,6 @@ const SCHEDULED_BACKUPS = gql<{
   }
 `;
 
-/** "3 min", "5 h", "2 d": how long ago `value` was, in its largest whole unit. */
-export function age(value: DateTime, now = Date.now()): string {
-  const seconds = Math.max(0, Math.round((now - new Date(value).getTime()) / 1000));
-  const units: [number, string][] = [
-    [86_400, 'd'],
-    [3_600, 'h'],
-    [60, 'min'],
-  ];
-  for (const [size, unit] of units) {
-    if (seconds >= size) return `${Math.floor(seconds / size)} ${unit}`;
-  }
-  return `${seconds} s`;
-}
-
 export function ScheduledBackups() {
   const [{ data, error }, refresh] = useQuery({ query: SCHEDULED_BACKUPS, requestPolicy: 'network-only' });
   useInterval(() => refresh({ requestPolicy: 'network-only' }), REFRESH_MS);
@@ -72,14 +58,13 @@ export function ScheduledBackups() {
             <tr>
               <th>File</th>
               <th>Taken</th>
-              <th>Age</th>
               <th>Size</th>
             </tr>
           </thead>
           <tbody>
             {scheduled.backups.length === 0 && (
               <tr>
-                <td colSpan={4} class="muted">
+                <td colSpan={3} class="muted">
                   No backup taken yet.
                 </td>
               </tr>
@@ -89,10 +74,9 @@ export function ScheduledBackups() {
                 <td class="mono" title={backup.path}>
                   {backup.name}
                 </td>
-                <td>
+                <td data-testid="scheduled-backup-age">
                   <Time value={backup.createdAt} />
                 </td>
-                <td data-testid="scheduled-backup-age">{age(backup.createdAt)}</td>
                 <td>{formatBytes(backup.sizeBytes)}</td>
               </tr>
             ))}
