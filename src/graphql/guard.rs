@@ -25,11 +25,15 @@ use async_graphql::{
     Data, ErrorExtensions, Executor, Name, Pos, Positioned, Request, Response, ServerError, Value,
 };
 use futures::StreamExt;
+use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 
 use super::AppSchema;
+use super::batches::{Batches, Driven};
+use super::loaders::Loaders;
 use crate::auth::Authentication;
 use crate::error::Error;
+use crate::state::AppState;
 use crate::users::Role;
 
 /// Root fields anyone may call.
@@ -41,13 +45,24 @@ const MAX_FRAGMENT_NESTING: usize = 16;
 pub const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
 pub const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
 
-/// The schema behind the gate; what the HTTP and websocket endpoints execute.
+/// The schema behind the gate; what the HTTP and websocket endpoints execute. Each
+/// request runs with its own DataLoaders, driven as [`super::batches`] says.
 #[derive(Clone)]
-pub struct GuardedSchema(AppSchema);
+pub struct GuardedSchema {
+    schema: AppSchema,
+    state: AppState,
+}
 
 impl GuardedSchema {
-    pub fn new(schema: AppSchema) -> GuardedSchema {
-        GuardedSchema(schema)
+    pub fn new(schema: AppSchema, state: AppState) -> GuardedSchema {
+        GuardedSchema { schema, state }
+    }
+
+    /// The request with its own loaders, and where their reads wait.
+    fn with_loaders(&self, request: Request) -> (Request, Batches) {
+        let batches = Batches::default();
+        let loaders = Loaders::new(&self.state, &batches);
+        (request.data(loaders), batches)
     }
 }
 
@@ -56,7 +71,11 @@ impl Executor for GuardedSchema {
         if let Some(refused) = refusal(&mut request, None) {
             return refused;
         }
-        present(self.0.execute(request).await)
+        let (request, batches) = self.with_loaders(request);
+        let schema = self.schema.clone();
+        let execution: BoxFuture<'static, Response> =
+            Box::pin(async move { schema.execute(request).await });
+        present(Driven::new(execution, batches).await)
     }
 
     fn execute_stream(
@@ -67,9 +86,9 @@ impl Executor for GuardedSchema {
         if let Some(refused) = refusal(&mut request, session_data.as_deref()) {
             return futures::stream::once(std::future::ready(refused)).boxed();
         }
-        Executor::execute_stream(&self.0, request, session_data)
-            .map(present)
-            .boxed()
+        let (request, batches) = self.with_loaders(request);
+        let responses = Executor::execute_stream(&self.schema, request, session_data);
+        Driven::new(responses, batches).map(present).boxed()
     }
 }
 

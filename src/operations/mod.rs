@@ -88,6 +88,11 @@ impl Operations {
         store::find(&self.store, id).await
     }
 
+    /// The operations with these ids that exist, in one store round trip.
+    pub async fn get_many(&self, ids: &[String]) -> Result<Vec<Operation>> {
+        store::find_many(&self.store, ids).await
+    }
+
     pub async fn list(
         &self,
         filter: &OperationFilter,

@@ -31,6 +31,12 @@ pub async fn find(store: &Store, key: &str) -> Result<Option<Operation>> {
     store.find(record_id(key)).await
 }
 
+pub async fn find_many(store: &Store, keys: &[String]) -> Result<Vec<Operation>> {
+    store
+        .find_many(keys.iter().map(|key| record_id(key)).collect())
+        .await
+}
+
 /// Records how an operation ended (or that it started running).
 pub async fn update(
     store: &Store,

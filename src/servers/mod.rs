@@ -60,6 +60,12 @@ impl Servers {
             .map(|row| row.to_server()))
     }
 
+    /// The servers with these ids that exist, in one store round trip.
+    pub async fn get_many(&self, ids: &[String]) -> Result<Vec<Server>> {
+        let rows = store::find_many(&self.store, ids).await?;
+        Ok(rows.iter().map(ServerRow::to_server).collect())
+    }
+
     pub async fn list(&self, after: Option<&str>, limit: usize) -> Result<Vec<Server>> {
         let rows = store::list(&self.store, after, limit).await?;
         Ok(rows.iter().map(ServerRow::to_server).collect())

@@ -20,6 +20,12 @@ pub async fn find(store: &Store, key: &str) -> Result<Option<ServerRow>> {
     store.find(record_id(key)).await
 }
 
+pub async fn find_many(store: &Store, keys: &[String]) -> Result<Vec<ServerRow>> {
+    store
+        .find_many(keys.iter().map(|key| record_id(key)).collect())
+        .await
+}
+
 pub async fn all(store: &Store) -> Result<Vec<ServerRow>> {
     let mut response = store.db().query("SELECT * FROM server ORDER BY id").await?;
     Ok(response.take(0)?)

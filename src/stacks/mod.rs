@@ -83,6 +83,12 @@ impl Stacks {
             .map(|row| Stack::from(&row)))
     }
 
+    /// The stacks with these ids that exist, in one store round trip.
+    pub async fn get_many(&self, ids: &[String]) -> Result<Vec<Stack>> {
+        let rows = store::find_many(&self.store, ids).await?;
+        Ok(rows.iter().map(Stack::from).collect())
+    }
+
     pub async fn list(
         &self,
         server_id: Option<&str>,
@@ -467,6 +473,7 @@ fn new_row(key: &str, config: StackConfig, owner: &Actor) -> StackRow {
         commit: None,
         built_image: None,
         deployed_image: None,
+        last_operation_id: None,
         created_at: now,
         updated_at: now,
     }

@@ -54,13 +54,15 @@ impl Stacks {
         );
         let stacks = self.clone();
         let key = row.key();
+        let row_key = key.clone();
         let actor = actor.clone();
         let turn = self.exclusive_now(&key);
         let spec = OperationSpec {
             queued: turn.is_none(),
             ..spec
         };
-        self.operations
+        let launched = self
+            .operations
             .launch(
                 &actor.clone(),
                 spec,
@@ -131,7 +133,9 @@ impl Stacks {
                     Ending::succeeded()
                 },
             )
-            .await
+            .await?;
+        self.remember_last_operation(&row_key, &launched).await;
+        Ok(launched)
     }
 }
 

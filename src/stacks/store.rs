@@ -4,7 +4,7 @@ use surrealdb::types::{RecordId, SurrealValue};
 
 use super::model::StackRow;
 use crate::error::Result;
-use crate::store::{Store, is_duplicate};
+use crate::store::{CONFLICT_ATTEMPTS, Store, is_conflict, is_duplicate, pause_after_conflict};
 
 pub const TABLE: &str = "stack";
 
@@ -18,6 +18,12 @@ pub const DELETE: &str = "DELETE ONLY $stack_id RETURN BEFORE";
 
 pub async fn find(store: &Store, key: &str) -> Result<Option<StackRow>> {
     store.find(record_id(key)).await
+}
+
+pub async fn find_many(store: &Store, keys: &[String]) -> Result<Vec<StackRow>> {
+    store
+        .find_many(keys.iter().map(|key| record_id(key)).collect())
+        .await
 }
 
 /// The stack of this name that monitor itself owns (its managed registry).
@@ -79,14 +85,60 @@ pub async fn record_delivery(store: &Store, stack_id: &str, delivery_id: &str) -
     }
 }
 
-/// Records what an action learned (the commit checked out, the image built or run).
-pub async fn remember(store: &Store, key: &str, facts: impl SurrealValue) -> Result<()> {
-    store
-        .db()
-        .query("UPDATE ONLY $id MERGE $facts RETURN NONE")
-        .bind(("id", record_id(key)))
-        .bind(("facts", facts))
-        .await?
-        .check()?;
-    Ok(())
+/// Records what an action learned (the commit checked out, the image built or run, the
+/// operation last started). Actions of one stack can record at once (one starts while
+/// another ends), so a write that conflicts is run again.
+pub async fn remember(store: &Store, key: &str, facts: impl SurrealValue + Clone) -> Result<()> {
+    let mut attempt = 1;
+    loop {
+        let result = store
+            .db()
+            .query("UPDATE ONLY $id MERGE $facts RETURN NONE")
+            .bind(("id", record_id(key)))
+            .bind(("facts", facts.clone()))
+            .await?
+            .check();
+        match result {
+            Err(error) if attempt < CONFLICT_ATTEMPTS && is_conflict(&error) => {
+                pause_after_conflict(attempt).await;
+                attempt += 1;
+            }
+            Err(error) => return Err(error.into()),
+            Ok(_) => return Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn stacks_of_the_previous_version_learn_their_last_top_level_operation() {
+        // A fresh store then old records: what a restore of an older backup leaves.
+        let store = Store::in_memory().await;
+        store
+            .db()
+            .query(
+                "CREATE stack:web SET name = 'web', server_id = 's1';
+                 CREATE stack:idle SET name = 'idle', server_id = 's1';
+                 CREATE operation:01A SET server_id = 's1', stack_id = 'web';
+                 CREATE operation:01B SET server_id = 's1', stack_id = 'web';
+                 CREATE operation:01C SET server_id = 's1', stack_id = 'web', parent_id = '01B';",
+            )
+            .await
+            .expect("old rows")
+            .check()
+            .expect("old rows");
+
+        store.prepare().await.expect("the next start migrates");
+
+        let mut response = store
+            .db()
+            .query("SELECT VALUE last_operation_id FROM [stack:web, stack:idle]")
+            .await
+            .expect("read");
+        let last: Vec<Option<String>> = response.take(0).expect("values");
+        assert_eq!(last, [Some("01B".to_string()), None]);
+    }
 }

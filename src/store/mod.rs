@@ -16,6 +16,7 @@ mod schema;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use prometheus_client::metrics::counter::Counter;
 use secrecy::ExposeSecret;
 use surrealdb::Surreal;
 use surrealdb::engine::any::Any;
@@ -24,7 +25,7 @@ use surrealdb::opt::auth::Root;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 
-pub use failure::{is_conflict, is_duplicate};
+pub use failure::{CONFLICT_ATTEMPTS, is_conflict, is_duplicate, pause_after_conflict};
 pub use format::{CURRENT_FORMAT, FormatCheck, META_TABLE};
 pub use keys::record_key;
 
@@ -33,10 +34,14 @@ pub use keys::record_key;
 /// request and websocket holds clones of the services (measured: 2.2 MiB per open
 /// websocket before the handle was shared). monitor never changes session state after
 /// connecting, so one session serves every concurrent query.
+///
+/// Every request sent through [`Store::db`] is counted (`monitor_store_round_trips_total`),
+/// so a test or an operator can see what a query costs in round trips.
 #[derive(Clone)]
 pub struct Store {
-    db: Arc<Surreal<Any>>,
+    surreal: Arc<Surreal<Any>>,
     url: Arc<str>,
+    round_trips: Counter,
 }
 
 /// Where the store lives and how to sign in to it.
@@ -105,8 +110,9 @@ impl Store {
             .use_db(address.database.clone())
             .await?;
         Ok(Store {
-            db: Arc::new(db),
+            surreal: Arc::new(db),
             url: redact(&address.url).into(),
+            round_trips: Counter::default(),
         })
     }
 
@@ -133,9 +139,32 @@ impl Store {
         store
     }
 
-    /// The SurrealDB handle, for domain store modules.
+    /// The SurrealDB handle, for domain store modules: one call per request sent (the
+    /// request may hold several statements), which it counts as one round trip.
     pub fn db(&self) -> &Surreal<Any> {
-        &self.db
+        self.round_trips.inc();
+        &self.surreal
+    }
+
+    /// The count of round trips so far, shared by every clone, for `/metrics`.
+    pub fn round_trips(&self) -> Counter {
+        self.round_trips.clone()
+    }
+
+    /// The records with these ids that exist, in no particular order.
+    pub async fn find_many<T: surrealdb::types::SurrealValue>(
+        &self,
+        ids: Vec<surrealdb::types::RecordId>,
+    ) -> Result<Vec<T>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut response = self
+            .db()
+            .query("SELECT * FROM $ids")
+            .bind(("ids", ids))
+            .await?;
+        Ok(response.take(0)?)
     }
 
     /// The record with this id, if it exists.
@@ -144,7 +173,7 @@ impl Store {
         id: surrealdb::types::RecordId,
     ) -> Result<Option<T>> {
         let mut response = self
-            .db
+            .db()
             .query("SELECT * FROM ONLY $id")
             .bind(("id", id))
             .await?;
@@ -159,14 +188,14 @@ impl Store {
     /// One trivial round trip, timed; what `health` reports for the store.
     pub async fn ping(&self) -> Result<Duration> {
         let started = Instant::now();
-        self.db.query("RETURN 1").await?.check()?;
+        self.db().query("RETURN 1").await?.check()?;
         Ok(started.elapsed())
     }
 
     /// Names of the tables that exist in the database.
     pub async fn tables(&self) -> Result<Vec<String>> {
         let mut response = self
-            .db
+            .db()
             .query("RETURN object::keys((INFO FOR DB).tables)")
             .await?;
         let mut tables: Vec<String> = response.take(0)?;
@@ -181,7 +210,7 @@ impl Store {
                 continue;
             }
             let mut response = self
-                .db
+                .db()
                 .query("SELECT VALUE id FROM type::table($table) LIMIT 1")
                 .bind(("table", table))
                 .await?;
@@ -208,7 +237,7 @@ impl Store {
             None => "SELECT * FROM type::table($table) ORDER BY id LIMIT $limit",
         };
         let mut response = self
-            .db
+            .db()
             .query(statement)
             .bind(("table", table.to_string()))
             .bind(("after", after.cloned()))
@@ -220,7 +249,7 @@ impl Store {
     /// Creates records as they are, each under its own id, in one transaction: a batch
     /// of a restore.
     pub async fn create_records(&self, records: Vec<surrealdb::types::Value>) -> Result<()> {
-        self.db
+        self.db()
             .query("BEGIN TRANSACTION; FOR $record IN $records { CREATE $record.id CONTENT $record RETURN NONE; }; COMMIT TRANSACTION;")
             .bind(("records", records))
             .await?
@@ -238,7 +267,7 @@ impl Store {
                     "unexpected table name {table:?}"
                 )));
             }
-            self.db
+            self.db()
                 .query(format!("REMOVE TABLE IF EXISTS `{table}`"))
                 .await?
                 .check()?;

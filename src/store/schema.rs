@@ -79,6 +79,17 @@ const MIGRATIONS: &[(&str, &str)] = &[
            stack_id = NONE
          WHERE subject IS NONE RETURN NONE",
     ),
+    (
+        // Stacks point at the operation their last action started (`Stack.lastOperation`);
+        // older stacks learn theirs once. Runs after `operation_subject`.
+        "stack_last_operation",
+        "UPDATE stack SET last_operation_id = (
+           SELECT VALUE record::id(id) FROM operation
+           WHERE subject.stack_id = record::id($parent.id) AND parent_id IS NONE
+           ORDER BY id DESC LIMIT 1
+         )[0]
+         WHERE last_operation_id IS NONE RETURN NONE",
+    ),
 ];
 
 #[derive(SurrealValue)]

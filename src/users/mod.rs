@@ -5,7 +5,6 @@
 
 pub mod graphql;
 mod input;
-mod loader;
 mod model;
 mod password;
 mod store;
@@ -18,7 +17,6 @@ use surrealdb::types::{SurrealValue, Value};
 use tokio::sync::OnceCell;
 
 pub use input::{CreateUserInput, DeleteUserInput, Password, UpdateUserInput, Username};
-pub use loader::UserLoader;
 pub use model::{Role, User};
 pub use store::record_id;
 

@@ -31,13 +31,9 @@ pub async fn find_by_username(store: &Store, username: &str) -> Result<Option<Us
 }
 
 pub async fn find_many(store: &Store, keys: &[String]) -> Result<Vec<UserRow>> {
-    let ids: Vec<RecordId> = keys.iter().map(|key| record_id(key)).collect();
-    let mut response = store
-        .db()
-        .query("SELECT * FROM $ids")
-        .bind(("ids", ids))
-        .await?;
-    Ok(response.take(0)?)
+    store
+        .find_many(keys.iter().map(|key| record_id(key)).collect())
+        .await
 }
 
 /// Users in creation order, after the given id.

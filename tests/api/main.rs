@@ -18,6 +18,7 @@ mod graphql_over_http;
 mod health;
 mod logs;
 mod operations;
+mod relations;
 mod schema;
 mod servers;
 mod stacks;

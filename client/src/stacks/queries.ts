@@ -4,6 +4,7 @@
 // delete, and the actions, each of which starts an operation.
 import { gql } from '@urql/preact';
 import type { Connection, DateTime } from '../api/types';
+import type { OperationStatus } from '../operations/queries';
 
 export type StackAction = 'CLONE' | 'PULL' | 'RUN_SCRIPT' | 'BUILD' | 'PUSH' | 'DEPLOY' | 'ROLLBACK' | 'RUN_PIPELINE';
 export type CloneLocation = 'MONITOR' | 'SERVER';
@@ -61,6 +62,8 @@ export interface StackSummary {
   commit: string | null;
   builtImage: string | null;
   deployedImage: string | null;
+  /** What its last action or pipeline run started; null before the first. */
+  lastOperation: { id: string; kind: string; status: OperationStatus } | null;
 }
 
 export interface Stack extends StackSummary {
@@ -97,6 +100,11 @@ const SUMMARY_FIELDS = gql`
     commit
     builtImage
     deployedImage
+    lastOperation {
+      id
+      kind
+      status
+    }
   }
 `;
 
