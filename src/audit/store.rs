@@ -21,6 +21,7 @@ pub type AuditCursor = (String, String);
 /// Returns the record `statement` returned (`ONLY` statements return one or none).
 /// A write that conflicts with another transaction (a token's last use recorded while
 /// it is revoked) is run again (see [`CONFLICT_ATTEMPTS`]).
+#[tracing::instrument(level = "debug", skip_all, fields(kind = event.kind.as_str()))]
 pub async fn write_with_event<T: SurrealValue>(
     store: &Store,
     statement: &str,
@@ -62,6 +63,7 @@ pub async fn write_with_event<T: SurrealValue>(
 }
 
 /// Appends an event that accompanies no other change (a failed login, a download).
+#[tracing::instrument(level = "debug", skip_all, fields(kind = event.kind.as_str()))]
 pub async fn append(store: &Store, event: &AuditEvent) -> Result<()> {
     let row = AuditRow::from_event(event);
     store
@@ -75,6 +77,7 @@ pub async fn append(store: &Store, event: &AuditEvent) -> Result<()> {
 }
 
 /// Appends many events with one statement, so in one transaction.
+#[tracing::instrument(level = "debug", skip_all, fields(events = events.len()))]
 pub async fn append_batch(store: &Store, events: &[AuditEvent]) -> Result<()> {
     if events.is_empty() {
         return Ok(());
@@ -90,6 +93,7 @@ pub async fn append_batch(store: &Store, events: &[AuditEvent]) -> Result<()> {
 }
 
 /// One page of events, `first + 1` long when there is a next page.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn page(
     store: &Store,
     filter: &AuditEventFilter,

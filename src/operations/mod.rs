@@ -233,6 +233,7 @@ impl Operations {
     }
 
     /// Asks a running operation to stop, and answers once it has (or after 10 s).
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %id))]
     pub async fn cancel(&self, actor: &Actor, id: &str) -> Result<Operation> {
         let before = store::find(&self.store, id)
             .await?

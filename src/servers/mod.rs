@@ -90,6 +90,7 @@ impl Servers {
             .map(|connection| connection.state())
     }
 
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.name))]
     pub async fn create(&self, actor: &Actor, input: CreateServerInput) -> Result<Server> {
         let config = ServerConfig::parse(
             &input.name,
@@ -124,6 +125,7 @@ impl Servers {
         Ok(server)
     }
 
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.id.as_str()))]
     pub async fn update(&self, actor: &Actor, input: UpdateServerInput) -> Result<Server> {
         let before = self.existing(&input.id).await?;
         let agent_token = match &input.agent_token {
@@ -167,6 +169,7 @@ impl Servers {
         Ok(new)
     }
 
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.id.as_str()))]
     pub async fn delete(&self, actor: &Actor, input: DeleteServerInput) -> Result<Server> {
         let row = self.existing(&input.id).await?;
         let server = row.to_server();

@@ -149,6 +149,7 @@ impl Stacks {
 
     /// Starts one step as its own operation, recorded in the audit log; it waits,
     /// QUEUED, while another action of the stack runs.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %id, action = ?step))]
     pub async fn start_action(&self, actor: &Actor, id: &str, step: Step) -> Result<Launched> {
         let row = store::find(&self.store, id)
             .await?

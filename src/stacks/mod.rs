@@ -99,6 +99,7 @@ impl Stacks {
         Ok(rows.iter().map(Stack::from).collect())
     }
 
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.name))]
     pub async fn create(&self, actor: &Actor, input: CreateStackInput) -> Result<Stack> {
         let config = RawConfig {
             name: &input.name,
@@ -124,6 +125,7 @@ impl Stacks {
         Ok(Stack::from(&stored))
     }
 
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.id.as_str()))]
     pub async fn update(&self, actor: &Actor, input: UpdateStackInput) -> Result<Stack> {
         let before = self.existing(&input.id).await?;
         let config = RawConfig {
@@ -172,6 +174,7 @@ impl Stacks {
 
     /// Removes a stack, and (unless told not to) its containers; its checkout on the
     /// monitor host goes too.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.id.as_str()))]
     pub async fn delete(&self, actor: &Actor, input: DeleteStackInput) -> Result<Stack> {
         let row = self.existing(&input.id).await?;
         let _turn = self.exclusive(&row.key()).await;
@@ -201,6 +204,7 @@ impl Stacks {
     }
 
     /// Replaces the webhook secret; the old one stops working at once.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %id))]
     pub async fn rotate_webhook_secret(&self, actor: &Actor, id: &str) -> Result<Stack> {
         let before = self.existing(id).await?;
         let row = StackRow {
@@ -221,6 +225,7 @@ impl Stacks {
     /// Copies every stack of `source` to `target` (same configuration, same images, a
     /// new webhook secret), then deploys each copy that has something to deploy. A
     /// name the target already uses stops the copy before anything is written.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, source = %source, target = %target))]
     pub async fn clone_server(
         &self,
         actor: &Actor,

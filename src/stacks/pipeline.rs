@@ -12,6 +12,7 @@ use crate::operations::{
 
 impl Stacks {
     /// Starts a pipeline run, by hand or for a git push (`trigger`).
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %id, trigger = ?trigger))]
     pub async fn run_pipeline(
         &self,
         actor: &Actor,

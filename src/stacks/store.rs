@@ -16,10 +16,12 @@ pub const CREATE: &str = "CREATE ONLY $stack_id CONTENT $stack_row";
 pub const REPLACE: &str = "UPDATE ONLY $stack_id CONTENT $stack_row RETURN AFTER";
 pub const DELETE: &str = "DELETE ONLY $stack_id RETURN BEFORE";
 
+#[tracing::instrument(level = "debug", skip_all, fields(id = key))]
 pub async fn find(store: &Store, key: &str) -> Result<Option<StackRow>> {
     store.find(record_id(key)).await
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(ids = keys.len()))]
 pub async fn find_many(store: &Store, keys: &[String]) -> Result<Vec<StackRow>> {
     store
         .find_many(keys.iter().map(|key| record_id(key)).collect())
@@ -27,6 +29,7 @@ pub async fn find_many(store: &Store, keys: &[String]) -> Result<Vec<StackRow>> 
 }
 
 /// The stack of this name that monitor itself owns (its managed registry).
+#[tracing::instrument(level = "debug", skip_all, fields(name = name))]
 pub async fn find_managed(store: &Store, name: &str) -> Result<Option<StackRow>> {
     let mut response = store
         .db()
@@ -38,6 +41,7 @@ pub async fn find_managed(store: &Store, name: &str) -> Result<Option<StackRow>>
 }
 
 /// Stacks in creation order after the given id, optionally on one server only.
+#[tracing::instrument(level = "debug", skip_all, fields(limit = limit))]
 pub async fn list(
     store: &Store,
     server_id: Option<&str>,
@@ -70,6 +74,7 @@ pub async fn list(
 
 /// Records a webhook delivery's id; false when it was recorded before (the git host
 /// sent it again).
+#[tracing::instrument(level = "debug", skip_all, fields(stack = stack_id))]
 pub async fn record_delivery(store: &Store, stack_id: &str, delivery_id: &str) -> Result<bool> {
     let record = RecordId::new("webhook_delivery", format!("{stack_id}/{delivery_id}"));
     let result = store
@@ -88,6 +93,7 @@ pub async fn record_delivery(store: &Store, stack_id: &str, delivery_id: &str) -
 /// Records what an action learned (the commit checked out, the image built or run, the
 /// operation last started). Actions of one stack can record at once (one starts while
 /// another ends), so a write that conflicts is run again.
+#[tracing::instrument(level = "debug", skip_all, fields(id = key))]
 pub async fn remember(store: &Store, key: &str, facts: impl SurrealValue + Clone) -> Result<()> {
     let mut attempt = 1;
     loop {

@@ -152,6 +152,7 @@ impl Store {
     }
 
     /// The records with these ids that exist, in no particular order.
+    #[tracing::instrument(level = "debug", skip_all, fields(ids = ids.len()))]
     pub async fn find_many<T: surrealdb::types::SurrealValue>(
         &self,
         ids: Vec<surrealdb::types::RecordId>,
@@ -168,6 +169,7 @@ impl Store {
     }
 
     /// The record with this id, if it exists.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn find<T: surrealdb::types::SurrealValue>(
         &self,
         id: surrealdb::types::RecordId,
@@ -193,6 +195,7 @@ impl Store {
     }
 
     /// Names of the tables that exist in the database.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn tables(&self) -> Result<Vec<String>> {
         let mut response = self
             .db()
@@ -204,6 +207,7 @@ impl Store {
     }
 
     /// True when no table holds a record (a fresh store or one just nuked).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn is_empty(&self) -> Result<bool> {
         for table in self.tables().await? {
             if table == format::META_TABLE {
@@ -224,6 +228,7 @@ impl Store {
 
     /// Up to `limit` records of a table in id order, after the given id: a page of a
     /// whole-store export.
+    #[tracing::instrument(level = "debug", skip_all, fields(table = table, limit = limit))]
     pub async fn read_records(
         &self,
         table: &str,
@@ -248,6 +253,7 @@ impl Store {
 
     /// Creates records as they are, each under its own id, in one transaction: a batch
     /// of a restore.
+    #[tracing::instrument(level = "debug", skip_all, fields(records = records.len()))]
     pub async fn create_records(&self, records: Vec<surrealdb::types::Value>) -> Result<()> {
         self.db()
             .query("BEGIN TRANSACTION; FOR $record IN $records { CREATE $record.id CONTENT $record RETURN NONE; }; COMMIT TRANSACTION;")
@@ -258,6 +264,7 @@ impl Store {
     }
 
     /// Removes every table, records and definitions alike.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn remove_everything(&self) -> Result<()> {
         for table in self.tables().await? {
             // REMOVE TABLE takes no parameter, so the name is formatted in; it comes from
