@@ -251,7 +251,7 @@ mod tests {
 
     #[tokio::test]
     async fn operations_stored_by_the_previous_version_read_with_their_subject() {
-        // A fresh store then old records: what a restore of an older backup leaves.
+        // A store the previous version wrote: its records, and no mark of this migration.
         let store = Store::in_memory().await;
         store
             .db()
@@ -268,6 +268,13 @@ mod tests {
             .expect("old rows")
             .check()
             .expect("old rows");
+        store
+            .db()
+            .query("UPDATE meta:migrations SET done -= 'operation_subject'")
+            .await
+            .expect("unmarked")
+            .check()
+            .expect("unmarked");
 
         store.prepare().await.expect("the next start migrates");
 

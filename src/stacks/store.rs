@@ -120,8 +120,8 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn stacks_of_the_previous_version_learn_their_last_top_level_operation() {
-        // A fresh store then old records: what a restore of an older backup leaves.
+    async fn stacks_restored_from_the_previous_version_learn_their_last_top_level_operation() {
+        // A fresh store, then records from a backup of the previous version.
         let store = Store::in_memory().await;
         store
             .db()
@@ -137,7 +137,10 @@ mod tests {
             .check()
             .expect("old rows");
 
-        store.prepare().await.expect("the next start migrates");
+        store
+            .migrate_restored()
+            .await
+            .expect("the restore migrates");
 
         let mut response = store
             .db()

@@ -119,10 +119,14 @@ impl Store {
     /// Checks the storage format and applies the schema. A fresh store is stamped with
     /// the current format; a store from an incompatible version is refused.
     pub async fn prepare(&self) -> Result<()> {
-        let check = format::check(self).await?;
-        let fresh = check == FormatCheck::Fresh;
-        check.into_result()?;
-        schema::apply(self, fresh).await
+        format::check(self).await?.into_result()?;
+        schema::apply(self).await
+    }
+
+    /// Brings records just restored from a backup to the current shape: the backup may
+    /// come from before some migrations, and does not say which.
+    pub async fn migrate_restored(&self) -> Result<()> {
+        schema::migrate_restored(self).await
     }
 
     /// A prepared store in memory, for unit tests of store code.
