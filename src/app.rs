@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::dataloader::DataLoader;
 use chrono::Utc;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -25,7 +24,7 @@ use crate::servers::{Servers, Supervision};
 use crate::stacks::{Registry, Stacks};
 use crate::state::AppState;
 use crate::store::{DataDirLock, Store, StoreAddress};
-use crate::users::{UserLoader, Users};
+use crate::users::Users;
 
 /// How long in-flight requests get to finish once shutdown starts.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -51,7 +50,7 @@ impl Application {
         let store = Store::connect(&address).await?;
         store.prepare().await?;
         tracing::info!(store = store.url(), "store ready");
-        let metrics = Arc::new(Metrics::new());
+        let metrics = Arc::new(Metrics::new(store.round_trips()));
         let bus = Bus::new();
         let runner = Runner::new(CancellationToken::new(), metrics.task_restarts.clone());
         let audit = AuditLog::new(store.clone(), bus.clone());
@@ -70,7 +69,6 @@ impl Application {
             settings.session_ttl_hours,
             settings.limits.login_attempts_per_minute,
         );
-        let user_loader = DataLoader::new(UserLoader(users.clone()), tokio::spawn);
         let check_every = Duration::from_secs(settings.server_check_seconds.max(1));
         let supervision = Supervision {
             runner: runner.clone(),
@@ -127,7 +125,6 @@ impl Application {
             audit,
             users,
             auth,
-            user_loader: Arc::new(user_loader),
             servers,
             containers,
             operations,

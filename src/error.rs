@@ -130,6 +130,35 @@ impl ErrorExtensions for Error {
     }
 }
 
+/// An error shared by every field of a batch (a DataLoader's), as each field's own: the
+/// same code, and for an internal one the same cause in the log.
+impl From<std::sync::Arc<Error>> for Error {
+    fn from(shared: std::sync::Arc<Error>) -> Self {
+        match shared.as_ref() {
+            Error::Unauthenticated(reason) => Error::Unauthenticated(reason),
+            Error::Forbidden(message) => Error::Forbidden(message.clone()),
+            Error::NotFound { what, id } => Error::NotFound {
+                what,
+                id: id.clone(),
+            },
+            Error::BadInput { field, message } => Error::BadInput {
+                field: field.clone(),
+                message: message.clone(),
+            },
+            Error::Conflict(message) => Error::Conflict(message.clone()),
+            Error::RateLimited { retry_after_secs } => Error::RateLimited {
+                retry_after_secs: *retry_after_secs,
+            },
+            Error::Lagged { missed } => Error::Lagged { missed: *missed },
+            Error::Unavailable { component, message } => Error::Unavailable {
+                component,
+                message: message.clone(),
+            },
+            Error::Internal(cause) => Error::Internal(anyhow::anyhow!("{cause:#}")),
+        }
+    }
+}
+
 impl From<surrealdb::Error> for Error {
     fn from(error: surrealdb::Error) -> Self {
         if error.is_connection() {

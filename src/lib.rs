@@ -1,29 +1,50 @@
 //! monitor: a GraphQL control plane for small ops teams.
 //!
-//! Layout (a folder per domain; each keeps its model, store queries, rules and GraphQL
-//! resolvers together, and other domains call its service, never its tables):
+//! Layout: a folder per domain, each keeping its model, store queries (in `store.rs`
+//! only), rules and GraphQL resolvers (`graphql.rs`) together; other domains call its
+//! service, never its tables. Listed top down: a domain's service imports other
+//! services and what is listed below the domains, never `state`, `graphql` or `http`;
+//! its resolvers and HTTP handlers (`stacks::hooks`, `backup::http`) belong with
+//! `graphql` and `http`, and reach every service through `state`.
 //!
-//! - [`cli`], [`config`], [`telemetry`]: the command line, layered settings, logging.
+//! - [`cli`]: the command line.
 //! - [`app`]: wiring: builds the store and every service once; runs the server.
-//! - [`state`]: [`state::AppState`], the services every handler and resolver reaches.
-//! - [`bus`], [`runner`]: one way to publish a change; one way to run a background loop.
-//! - [`http`]: the accept loop; routes: `/graphql` (HTTP + websocket), `/graphiql`, `/backup`,
-//!   health checks, client.
-//! - [`graphql`]: the merged schema, authentication guard, pagination helpers.
-//! - [`store`]: the SurrealDB connection, schema, storage format version, the gate that
-//!   refuses calls after a failed write, the damage marker, the data directory's lock.
-//! - [`users`], [`auth`]: users and roles; sessions and API tokens.
-//! - [`audit`]: the audit log every change writes to, paged and live.
-//! - [`servers`], [`docker`]: hosts and their Docker engines, watched in the background.
-//! - [`containers`]: containers on any server, their events and live logs.
-//! - [`operations`]: units of work (commands now) with stored, streamed output.
-//! - [`agent`]: `monitor agent`, which gives monitor a remote host's engine and shell.
-//! - [`kube`]: the Kubernetes cluster through kube-rs: config, the graph resource, health.
-//! - [`apps`]: apps on Kubernetes: graphs, version hashes, diffs, resources, dashboards.
-//! - [`probes`]: probes and measurements: validated parameters, the probe wire protocol.
-//! - [`probe`]: `monitor probe`, which measures the network for monitor.
+//! - [`http`]: the accept loop; routes: `/graphql` (HTTP + websocket), `/graphiql`,
+//!   `/backup`, `/hooks/git/{stackId}`, `/probes/connect`, health checks (`/healthz`,
+//!   `/readyz`, `/metrics`), client.
+//! - [`graphql`]: the merged schema, the gate (authentication, document bounds), the
+//!   per-request DataLoaders of every relation field and when they read, Relay
+//!   connections.
 //! - [`health`]: health of each component.
-//! - [`backup`]: streaming backup, scheduled backups, restore, nuke.
+//! - [`state`]: [`state::AppState`], the services every handler and resolver reaches.
+//! - Domains:
+//!   - [`users`], [`auth`]: users and roles; sessions and API tokens.
+//!   - [`audit`]: the audit log every change writes to, paged and live.
+//!   - [`servers`]: hosts and their live state, each watched by a supervisor.
+//!   - [`containers`]: containers on any server, their events and live logs.
+//!   - [`operations`]: units of work with a subject (a server, a stack), stored and
+//!     streamed output, cancellation.
+//!   - [`stacks`]: software from a git repo to a running container: repo, build,
+//!     registry, deploy, pipelines, push webhooks.
+//!   - [`apps`]: apps on Kubernetes: graphs, version hashes, diffs, resources,
+//!     dashboards.
+//!   - [`probes`]: probes and measurements: validated parameters, the probe wire
+//!     protocol.
+//!   - [`backup`]: streaming backup, scheduled backups, restore, nuke.
+//! - [`agent`]: `monitor agent`, which gives monitor a remote host's engine and shell.
+//! - [`probe`]: `monitor probe`, which measures the network for monitor.
+//! - [`docker`]: Docker engines through bollard, directly or through an agent; the
+//!   build context of a directory.
+//! - [`kube`]: the Kubernetes cluster through kube-rs: config, the graph resource,
+//!   health.
+//! - [`host`]: what monitor and its agents both do on a host: the wire protocol,
+//!   running commands, sampling CPU and memory.
+//! - [`bus`], [`runner`]: one way to publish a change; one way to run a background loop.
+//! - [`store`]: the SurrealDB connection, schema and migrations, storage format
+//!   version, the gate that refuses calls after a failed write, the damage marker, the
+//!   data directory's lock, and the helpers store code shares (record keys, duplicates
+//!   and conflicts, page requests).
+//! - [`config`], [`telemetry`]: layered settings, logging.
 //! - [`metrics`]: Prometheus metrics.
 //! - [`resident`]: gives memory back: start-up's executable pages, freed large buffers.
 //! - [`error`]: the one error type and its GraphQL/HTTP mapping.

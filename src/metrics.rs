@@ -42,7 +42,8 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn new() -> Metrics {
+    /// Registers every metric; `store_round_trips` is the store's own count.
+    pub fn new(store_round_trips: Counter) -> Metrics {
         let mut registry = Registry::with_prefix("monitor");
         let requests = Family::<RequestLabels, Counter>::default();
         let request_seconds = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
@@ -60,6 +61,11 @@ impl Metrics {
             "websocket_connections",
             "Open GraphQL websocket connections",
             websocket_connections.clone(),
+        );
+        registry.register(
+            "store_round_trips",
+            "Requests sent to the store (one request may hold several statements)",
+            store_round_trips,
         );
         registry.register(
             "task_restarts",
@@ -82,12 +88,6 @@ impl Metrics {
             tracing::error!("could not encode metrics");
         }
         out
-    }
-}
-
-impl Default for Metrics {
-    fn default() -> Self {
-        Metrics::new()
     }
 }
 

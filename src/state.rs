@@ -7,7 +7,6 @@
 
 use std::sync::Arc;
 
-use async_graphql::dataloader::DataLoader;
 use chrono::{DateTime, Utc};
 use tokio_util::task::TaskTracker;
 
@@ -23,7 +22,7 @@ use crate::runner::Runner;
 use crate::servers::Servers;
 use crate::stacks::Stacks;
 use crate::store::Store;
-use crate::users::{UserLoader, Users};
+use crate::users::Users;
 
 /// Everything a request handler or resolver may need; cheap to clone.
 #[derive(Clone)]
@@ -33,7 +32,6 @@ pub struct AppState {
     pub audit: AuditLog,
     pub users: Users,
     pub auth: Auth,
-    pub user_loader: Arc<DataLoader<UserLoader>>,
     pub servers: Servers,
     pub containers: Containers,
     pub operations: Operations,

@@ -158,6 +158,11 @@ test('a stack made in the UI goes clone → build → push → deploy from its p
   await row.locator('[data-testid="stack-container"][data-status="RUNNING"]').waitFor();
   assert.equal(await row.getByTestId('stack-commit').innerText(), tag);
   assert.match(await row.getByTestId('stack-deployed-image').innerText(), new RegExp(`/web:${tag}$`));
+  const last = row.getByTestId('stack-last-operation');
+  assert.deepEqual(
+    [await last.getAttribute('data-kind'), await last.getAttribute('data-status')],
+    ['PIPELINE', 'SUCCEEDED'],
+  );
   await screenshot(page, 'stacks');
 });
 

@@ -1,7 +1,7 @@
 //! `monitor agent`: runs on a deployment host and gives the monitor server that host's
 //! Docker engine and a command runner over one authenticated connection.
 //!
-//! Why plain HTTP/2 (see [`protocol`] for the routes): the Docker Engine API is already
+//! Why plain HTTP/2 (see [`crate::host::protocol`] for the routes): the Docker Engine API is already
 //! HTTP, so the agent forwards it verbatim and every bollard call (logs, events, later
 //! builds) works remotely unchanged, with streams passed through chunk by chunk and
 //! never buffered whole. HTTP/2 multiplexes all calls on one connection; its per-stream

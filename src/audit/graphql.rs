@@ -3,7 +3,7 @@
 use async_graphql::connection::Connection;
 use std::sync::Arc;
 
-use async_graphql::{Context, ErrorExtensions, Object, Subscription};
+use async_graphql::{ComplexObject, Context, ErrorExtensions, Object, Subscription};
 use futures::{Stream, StreamExt};
 
 use super::filter::{AuditEventFilter, AuditEventOrder};
@@ -11,7 +11,10 @@ use super::model::AuditEvent;
 use super::store;
 use crate::error::Result;
 use crate::graphql::context::ContextExt;
+use crate::graphql::loaders::related;
 use crate::graphql::pagination;
+use crate::servers::Server;
+use crate::stacks::Stack;
 use crate::store::page::PageRequest;
 use crate::users::Role;
 
@@ -38,6 +41,27 @@ impl AuditQuery {
         Ok(pagination::connection(events, &page, |event| {
             store::cursor_of(event, order)
         }))
+    }
+}
+
+#[ComplexObject]
+impl AuditEvent {
+    /// The server the event is filed under, if any (and not since removed).
+    async fn server(&self, ctx: &Context<'_>) -> Result<Option<Server>> {
+        related(
+            &ctx.loaders().servers,
+            self.server_id.as_ref().map(|id| id.as_str()),
+        )
+        .await
+    }
+
+    /// The stack the event is filed under, if any (and not since deleted).
+    async fn stack(&self, ctx: &Context<'_>) -> Result<Option<Stack>> {
+        related(
+            &ctx.loaders().stacks,
+            self.stack_id.as_ref().map(|id| id.as_str()),
+        )
+        .await
     }
 }
 

@@ -152,6 +152,7 @@ pub struct AuditDiff {
 
 /// One entry of the audit log.
 #[derive(Debug, Clone, PartialEq, SimpleObject)]
+#[graphql(complex)]
 pub struct AuditEvent {
     pub id: ID,
     pub occurred_at: DateTime<Utc>,

@@ -10,23 +10,18 @@ use super::filter::{AuditEventFilter, AuditEventOrder, AuditEventOrderField};
 use super::model::{AuditEvent, AuditRow};
 use crate::error::{Error, Result};
 use crate::store::page::PageRequest;
-use crate::store::{Store, is_conflict, is_duplicate};
+use crate::store::{CONFLICT_ATTEMPTS, Store, is_conflict, is_duplicate, pause_after_conflict};
 
 pub const TABLE: &str = "audit_event";
 
 /// What a cursor remembers: the sort column's value (empty when sorting by time) and the id.
 pub type AuditCursor = (String, String);
 
-/// How often a write that lost a race with a concurrent transaction is tried again.
-const CONFLICT_ATTEMPTS: u32 = 10;
-
 /// Runs `statement` and appends `event` in one transaction: both land or neither does.
 /// Returns the record `statement` returned (`ONLY` statements return one or none).
-///
-/// The store is optimistic: a transaction that touched a record another one changed
-/// meanwhile (a token's last use recorded while it is revoked) fails as a conflict
-/// having changed nothing. Such a write is simply run again, a few times, before
-/// its failure reaches the user.
+/// A write that conflicts with another transaction (a token's last use recorded while
+/// it is revoked) is run again (see [`CONFLICT_ATTEMPTS`]).
+#[tracing::instrument(level = "debug", skip_all, fields(kind = event.kind.as_str()))]
 pub async fn write_with_event<T: SurrealValue>(
     store: &Store,
     statement: &str,
@@ -48,14 +43,7 @@ pub async fn write_with_event<T: SurrealValue>(
             .await?;
         let errors = response.take_errors();
         if attempt < CONFLICT_ATTEMPTS && errors.values().any(is_conflict) {
-            tracing::debug!(
-                attempt,
-                "a write conflicted with another transaction; retrying"
-            );
-            // A random pause, growing with each attempt, keeps racing writers from
-            // meeting again.
-            let pause = rand::random_range(1..=u64::from(attempt) * 4);
-            tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+            pause_after_conflict(attempt).await;
             attempt += 1;
             continue;
         }
@@ -75,6 +63,7 @@ pub async fn write_with_event<T: SurrealValue>(
 }
 
 /// Appends an event that accompanies no other change (a failed login, a download).
+#[tracing::instrument(level = "debug", skip_all, fields(kind = event.kind.as_str()))]
 pub async fn append(store: &Store, event: &AuditEvent) -> Result<()> {
     let row = AuditRow::from_event(event);
     store
@@ -88,6 +77,7 @@ pub async fn append(store: &Store, event: &AuditEvent) -> Result<()> {
 }
 
 /// Appends many events with one statement, so in one transaction.
+#[tracing::instrument(level = "debug", skip_all, fields(events = events.len()))]
 pub async fn append_batch(store: &Store, events: &[AuditEvent]) -> Result<()> {
     if events.is_empty() {
         return Ok(());
@@ -103,6 +93,7 @@ pub async fn append_batch(store: &Store, events: &[AuditEvent]) -> Result<()> {
 }
 
 /// One page of events, `first + 1` long when there is a next page.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn page(
     store: &Store,
     filter: &AuditEventFilter,

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::graphql::context::{ClientAddress, ContextExt};
+use crate::graphql::loaders::related;
 use crate::graphql::pagination;
 use crate::store::page::PageRequest;
 use crate::users::{Role, User};
@@ -41,11 +42,8 @@ impl AuthQuery {
 #[ComplexObject]
 impl ApiToken {
     async fn owner(&self, ctx: &Context<'_>) -> Result<User> {
-        ctx.state()
-            .user_loader
-            .load_one(self.owner_id.clone())
-            .await
-            .map_err(|e| Error::Internal(anyhow::anyhow!("{e}")))?
+        related(&ctx.loaders().users, Some(&self.owner_id))
+            .await?
             .ok_or(Error::NotFound {
                 what: "user",
                 id: self.owner_id.clone(),

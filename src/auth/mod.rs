@@ -207,6 +207,7 @@ impl Auth {
 
     /// Checks a username and password and opens a session. Failures are audited and
     /// throttled; the error never says whether the username exists.
+    #[tracing::instrument(skip_all, fields(actor = %input.username))]
     pub async fn login(&self, input: LoginInput, client: Option<IpAddr>) -> Result<LoginPayload> {
         let username = input.username.trim().to_lowercase();
         self.limiter.check(&username, client)?;
@@ -258,6 +259,7 @@ impl Auth {
         })
     }
 
+    #[tracing::instrument(skip_all, fields(actor = %principal.username, target = %input.name))]
     pub async fn create_api_token(
         &self,
         principal: &Principal,
@@ -303,6 +305,7 @@ impl Auth {
     }
 
     /// Revokes a token its owner holds, or any token for an admin.
+    #[tracing::instrument(skip_all, fields(actor = %principal.username, target = %id))]
     pub async fn revoke(&self, principal: &Principal, id: &str) -> Result<ApiToken> {
         let not_found = || Error::NotFound {
             what: "API token",

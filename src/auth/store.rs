@@ -14,6 +14,7 @@ pub fn record_id(key: &str) -> RecordId {
 pub const CREATE: &str = "CREATE ONLY $token_id CONTENT $token_row";
 pub const REVOKE: &str = "UPDATE ONLY $token_id SET revoked_at = time::now() RETURN AFTER";
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_by_hash(store: &Store, hash: &str) -> Result<Option<TokenWithOwner>> {
     let mut response = store
         .db()
@@ -28,11 +29,13 @@ pub async fn find_by_hash(store: &Store, hash: &str) -> Result<Option<TokenWithO
     Ok(rows.pop())
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(id = key))]
 pub async fn find(store: &Store, key: &str) -> Result<Option<TokenRow>> {
     store.find(record_id(key)).await
 }
 
 /// A user's tokens of one kind, in creation order, after the given id.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_of(
     store: &Store,
     owner: RecordId,
@@ -55,6 +58,7 @@ pub async fn list_of(
     Ok(response.take(0)?)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn touch(store: &Store, id: RecordId, at: DateTime<Utc>) -> Result<()> {
     store
         .db()
@@ -66,6 +70,7 @@ pub async fn touch(store: &Store, id: RecordId, at: DateTime<Utc>) -> Result<()>
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 /// Ends every session of `owner` but `keep` (the one asking, when it is one).
 pub async fn revoke_sessions_of(
     store: &Store,
@@ -87,6 +92,7 @@ pub async fn revoke_sessions_of(
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete_all_of(store: &Store, owner: RecordId) -> Result<()> {
     store
         .db()

@@ -106,6 +106,7 @@ pub async fn restore_file(args: RestoreArgs) -> anyhow::Result<()> {
         "{bar:40} {pos}/{len} records ({eta} left)",
     );
     let written = super::restore::load(&store, &args.file, |done| bar.set_position(done)).await?;
+    store.migrate_restored().await?;
     bar.finish();
     eprintln!(
         "restored {written} records (backup of {} by monitor {})",

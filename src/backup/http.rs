@@ -19,6 +19,7 @@ pub struct DownloadParams {
 }
 
 /// Streams a full backup; memory use does not grow with the store.
+#[tracing::instrument(skip_all, fields(actor = tracing::field::Empty))]
 pub async fn download_backup(
     State(state): State<AppState>,
     Query(params): Query<DownloadParams>,
@@ -33,6 +34,7 @@ pub async fn download_backup(
             ))?,
         None => authorised_admin(&state, &headers).await?,
     };
+    tracing::Span::current().record("actor", principal.username.as_str());
     let event = state
         .audit
         .event(

@@ -1,6 +1,8 @@
 //! Containers in GraphQL: lists across servers, inspect, actions, events and logs.
 
-use async_graphql::{Context, ErrorExtensions, ID, InputObject, Object, Subscription};
+use async_graphql::{
+    ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Subscription,
+};
 use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt};
 
@@ -10,7 +12,17 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::graphql::context::ContextExt;
+use crate::graphql::loaders::related;
+use crate::servers::Server;
 use crate::users::Role;
+
+#[ComplexObject]
+impl Container {
+    /// The server it runs on.
+    async fn server(&self, ctx: &Context<'_>) -> Result<Option<Server>> {
+        related(&ctx.loaders().servers, Some(&self.server_id)).await
+    }
+}
 
 #[derive(Default)]
 pub struct ContainersQuery;

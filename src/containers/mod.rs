@@ -89,6 +89,7 @@ impl Containers {
     }
 
     /// Creates and starts a container, pulling its image first if the server lacks it.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, server = %server.name, target = %input.name))]
     pub async fn run(
         &self,
         actor: &Actor,
@@ -185,6 +186,7 @@ impl Containers {
     }
 
     /// Starts, stops, restarts or removes a container, and records who did it.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, server = %server.name, target = %id, action = ?action))]
     pub async fn act(
         &self,
         actor: &Actor,

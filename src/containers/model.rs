@@ -78,6 +78,7 @@ pub struct ContainerMount {
 
 /// A container as lists show it.
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(complex)]
 pub struct Container {
     /// The engine's container id.
     pub id: ID,

@@ -6,6 +6,7 @@ use async_graphql::Context;
 
 use crate::auth::{Authentication, Principal};
 use crate::error::{Error, Result};
+use crate::graphql::loaders::Loaders;
 use crate::state::AppState;
 use crate::users::Role;
 
@@ -16,6 +17,8 @@ pub struct ClientAddress(pub Option<IpAddr>);
 pub trait ContextExt {
     /// The application state the schema was built with.
     fn state(&self) -> &AppState;
+    /// The request's DataLoaders, for relation fields.
+    fn loaders(&self) -> &Loaders;
     /// The caller, if it has at least `role`; `UNAUTHENTICATED` or `FORBIDDEN` otherwise.
     fn require(&self, role: Role) -> Result<&Principal>;
 }
@@ -26,6 +29,13 @@ impl ContextExt for Context<'_> {
         // missing one is a programming error caught by every integration test.
         self.data::<AppState>()
             .expect("the schema is built with AppState")
+    }
+
+    fn loaders(&self) -> &Loaders {
+        // Every request runs through `guard::GuardedSchema`, which gives it its loaders;
+        // a missing one is a programming error caught by every integration test.
+        self.data::<Loaders>()
+            .expect("every request is given its loaders")
     }
 
     fn require(&self, role: Role) -> Result<&Principal> {

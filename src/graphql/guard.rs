@@ -27,12 +27,16 @@ use async_graphql::{
     Data, ErrorExtensions, Executor, Name, Pos, Positioned, Request, Response, ServerError, Value,
 };
 use futures::StreamExt;
+use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 
 use super::AppSchema;
+use super::batches::{Batches, Driven};
 use super::bounds::{DocumentBounds, expanded_selections};
+use super::loaders::Loaders;
 use crate::auth::{Authentication, SocketCredentials};
 use crate::error::Error;
+use crate::state::AppState;
 use crate::users::Role;
 
 /// Root fields anyone may call.
@@ -46,16 +50,29 @@ pub const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
 /// A document larger than [`DocumentBounds`] allows, refused before validation.
 pub const QUERY_TOO_LARGE: &str = "QUERY_TOO_LARGE";
 
-/// The schema behind the gate; what the HTTP and websocket endpoints execute.
+/// The schema behind the gate; what the HTTP and websocket endpoints execute. Each
+/// request runs with its own DataLoaders, driven as [`super::batches`] says.
 #[derive(Clone)]
 pub struct GuardedSchema {
     schema: AppSchema,
+    state: AppState,
     bounds: DocumentBounds,
 }
 
 impl GuardedSchema {
-    pub fn new(schema: AppSchema, bounds: DocumentBounds) -> GuardedSchema {
-        GuardedSchema { schema, bounds }
+    pub fn new(schema: AppSchema, state: AppState, bounds: DocumentBounds) -> GuardedSchema {
+        GuardedSchema {
+            schema,
+            state,
+            bounds,
+        }
+    }
+
+    /// The request with its own loaders, and where their reads wait.
+    fn with_loaders(&self, request: Request) -> (Request, Batches) {
+        let batches = Batches::default();
+        let loaders = Loaders::new(&self.state, &batches);
+        (request.data(loaders), batches)
     }
 }
 
@@ -64,7 +81,11 @@ impl Executor for GuardedSchema {
         if let Some(refused) = refusal(&mut request, None, self.bounds) {
             return refused;
         }
-        present(self.schema.execute(request).await)
+        let (request, batches) = self.with_loaders(request);
+        let schema = self.schema.clone();
+        let execution: BoxFuture<'static, Response> =
+            Box::pin(async move { schema.execute(request).await });
+        present(Driven::new(execution, batches).await)
     }
 
     /// A websocket's operations: each is authorized with the socket's credentials as
@@ -105,9 +126,9 @@ impl GuardedSchema {
         if let Some(refused) = refusal(&mut request, session_data.as_deref(), self.bounds) {
             return futures::stream::once(std::future::ready(refused)).boxed();
         }
-        Executor::execute_stream(&self.schema, request, session_data)
-            .map(present)
-            .boxed()
+        let (request, batches) = self.with_loaders(request);
+        let responses = Executor::execute_stream(&self.schema, request, session_data);
+        Driven::new(responses, batches).map(present).boxed()
     }
 }
 

@@ -1,9 +1,11 @@
 //! The GraphQL schema: each domain's queries, mutations and subscriptions merged into
 //! one [`AppSchema`] with its limits, served behind the gate in [`guard`].
 
+pub mod batches;
 pub mod bounds;
 pub mod context;
 pub mod guard;
+pub mod loaders;
 pub mod pagination;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
@@ -67,7 +69,8 @@ fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, Subscription> {
 /// The schema the server executes, carrying the app state, behind its gate.
 pub fn build(state: AppState) -> guard::GuardedSchema {
     let bounds = bounds::DocumentBounds::from_limits(&state.settings.limits);
-    guard::GuardedSchema::new(builder(&state.settings.limits).data(state).finish(), bounds)
+    let schema = builder(&state.settings.limits).data(state.clone()).finish();
+    guard::GuardedSchema::new(schema, state, bounds)
 }
 
 /// The schema's SDL, as `monitor schema` prints it and `schema.graphql` holds it.

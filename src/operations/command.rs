@@ -17,6 +17,7 @@ use crate::servers::ServerConnection;
 
 impl Operations {
     /// Starts `sh -c <command>` on a server, as `runCommand` asks.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, server = %server.name))]
     pub async fn run_command(
         &self,
         actor: &Actor,

@@ -9,7 +9,10 @@ use super::{
 };
 use crate::error::Result;
 use crate::graphql::context::ContextExt;
+use crate::graphql::loaders::related;
 use crate::graphql::pagination;
+use crate::servers::Server;
+use crate::stacks::Stack;
 use crate::store::page::PageRequest;
 use crate::users::Role;
 
@@ -68,6 +71,22 @@ impl Operation {
     /// The pipeline run this operation is a step of.
     async fn parent_id(&self) -> Option<ID> {
         self.parent_id.clone().map(ID)
+    }
+
+    /// The server it runs on; `null` for work that runs on none, or a server since
+    /// removed.
+    async fn server(&self, ctx: &Context<'_>) -> Result<Option<Server>> {
+        related(&ctx.loaders().servers, self.subject.server_id()).await
+    }
+
+    /// The stack it works for, if any (and not since deleted).
+    async fn stack(&self, ctx: &Context<'_>) -> Result<Option<Stack>> {
+        related(&ctx.loaders().stacks, self.subject.stack_id()).await
+    }
+
+    /// The pipeline run this operation is a step of.
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Operation>> {
+        related(&ctx.loaders().operations, self.parent_id.as_deref()).await
     }
 }
 

@@ -88,6 +88,11 @@ impl Operations {
         store::find(&self.store, id).await
     }
 
+    /// The operations with these ids that exist, in one store round trip.
+    pub async fn get_many(&self, ids: &[String]) -> Result<Vec<Operation>> {
+        store::find_many(&self.store, ids).await
+    }
+
     pub async fn list(
         &self,
         filter: &OperationFilter,
@@ -228,6 +233,7 @@ impl Operations {
     }
 
     /// Asks a running operation to stop, and answers once it has (or after 10 s).
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %id))]
     pub async fn cancel(&self, actor: &Actor, id: &str) -> Result<Operation> {
         let before = store::find(&self.store, id)
             .await?

@@ -19,6 +19,7 @@ pub fn record_id(key: &str) -> RecordId {
 pub const CREATE: &str = "CREATE ONLY $operation_id CONTENT $operation_row";
 
 /// Creates an operation no audit event accompanies (a step of a pipeline run).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(
     store: &Store,
     bindings: (&'static str, RecordId, &'static str, Operation),
@@ -27,11 +28,20 @@ pub async fn create(
     Ok(response.take(0)?)
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(id = key))]
 pub async fn find(store: &Store, key: &str) -> Result<Option<Operation>> {
     store.find(record_id(key)).await
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(ids = keys.len()))]
+pub async fn find_many(store: &Store, keys: &[String]) -> Result<Vec<Operation>> {
+    store
+        .find_many(keys.iter().map(|key| record_id(key)).collect())
+        .await
+}
+
 /// Records how an operation ended (or that it started running).
+#[tracing::instrument(level = "debug", skip_all, fields(id = key))]
 pub async fn update(
     store: &Store,
     key: &str,
@@ -47,6 +57,7 @@ pub async fn update(
 }
 
 /// Appends output lines and counts them on the operation, in one transaction.
+#[tracing::instrument(level = "debug", skip_all, fields(id = key, lines = lines.len()))]
 pub async fn append_output(store: &Store, key: &str, lines: Vec<OutputLine>) -> Result<()> {
     let Some(first) = lines.first() else {
         return Ok(());
@@ -75,6 +86,7 @@ pub async fn append_output(store: &Store, key: &str, lines: Vec<OutputLine>) -> 
 
 /// Stores an operation's last output lines and how it ended in one transaction, so
 /// the end costs one sync to disk, not two; returns the operation as it ended.
+#[tracing::instrument(level = "debug", skip_all, fields(id = key, lines = lines.len()))]
 pub async fn finish(
     store: &Store,
     key: &str,
@@ -110,6 +122,7 @@ pub async fn finish(
     find(store, key).await
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(id = key))]
 pub async fn output(store: &Store, key: &str) -> Result<Vec<OutputLine>> {
     let mut response = store
         .db()
@@ -121,6 +134,7 @@ pub async fn output(store: &Store, key: &str) -> Result<Vec<OutputLine>> {
 }
 
 /// Marks operations left queued or running by a previous process as interrupted.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn interrupt_leftovers(store: &Store) -> Result<usize> {
     let mut response = store
         .db()
@@ -175,6 +189,7 @@ impl ListQuery {
 
 /// Operations that pass the filter, in creation order (or newest first), after the
 /// given id.
+#[tracing::instrument(level = "debug", skip_all, fields(limit = limit))]
 pub async fn list(
     store: &Store,
     filter: &OperationFilter,
@@ -236,7 +251,7 @@ mod tests {
 
     #[tokio::test]
     async fn operations_stored_by_the_previous_version_read_with_their_subject() {
-        // A fresh store then old records: what a restore of an older backup leaves.
+        // A store the previous version wrote: its records, and no mark of this migration.
         let store = Store::in_memory().await;
         store
             .db()
@@ -253,6 +268,13 @@ mod tests {
             .expect("old rows")
             .check()
             .expect("old rows");
+        store
+            .db()
+            .query("UPDATE meta:migrations SET done -= 'operation_subject'")
+            .await
+            .expect("unmarked")
+            .check()
+            .expect("unmarked");
 
         store.prepare().await.expect("the next start migrates");
 

@@ -60,6 +60,12 @@ impl Servers {
             .map(|row| row.to_server()))
     }
 
+    /// The servers with these ids that exist, in one store round trip.
+    pub async fn get_many(&self, ids: &[String]) -> Result<Vec<Server>> {
+        let rows = store::find_many(&self.store, ids).await?;
+        Ok(rows.iter().map(ServerRow::to_server).collect())
+    }
+
     pub async fn list(&self, after: Option<&str>, limit: usize) -> Result<Vec<Server>> {
         let rows = store::list(&self.store, after, limit).await?;
         Ok(rows.iter().map(ServerRow::to_server).collect())
@@ -84,6 +90,7 @@ impl Servers {
             .map(|connection| connection.state())
     }
 
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.name))]
     pub async fn create(&self, actor: &Actor, input: CreateServerInput) -> Result<Server> {
         let config = ServerConfig::parse(
             &input.name,
@@ -118,6 +125,7 @@ impl Servers {
         Ok(server)
     }
 
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.id.as_str()))]
     pub async fn update(&self, actor: &Actor, input: UpdateServerInput) -> Result<Server> {
         let before = self.existing(&input.id).await?;
         let agent_token = match &input.agent_token {
@@ -161,6 +169,7 @@ impl Servers {
         Ok(new)
     }
 
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.id.as_str()))]
     pub async fn delete(&self, actor: &Actor, input: DeleteServerInput) -> Result<Server> {
         let row = self.existing(&input.id).await?;
         let server = row.to_server();

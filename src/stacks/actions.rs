@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use surrealdb::types::SurrealValue;
+
 use super::model::{PipelineStepKind, Stack, StackAction, StackRow};
 use super::{Stacks, build, deploy, not_found, repo, store};
 use crate::audit::{Actor, AuditKind};
@@ -147,6 +149,7 @@ impl Stacks {
 
     /// Starts one step as its own operation, recorded in the audit log; it waits,
     /// QUEUED, while another action of the stack runs.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %id, action = ?step))]
     pub async fn start_action(&self, actor: &Actor, id: &str, step: Step) -> Result<Launched> {
         let row = store::find(&self.store, id)
             .await?
@@ -175,7 +178,8 @@ impl Stacks {
             queued: turn.is_none(),
             ..spec
         };
-        self.operations
+        let launched = self
+            .operations
             .launch(actor, spec, Some(event), move |progress| async move {
                 let _turn = match turn {
                     Some(turn) => turn,
@@ -183,7 +187,24 @@ impl Stacks {
                 };
                 stacks.perform(&key, &server, &step, &progress).await
             })
-            .await
+            .await?;
+        self.remember_last_operation(&row.key(), &launched).await;
+        Ok(launched)
+    }
+
+    /// Points the stack at the operation an action just started (`Stack.lastOperation`).
+    /// The operation runs either way, so a failure here is only logged.
+    pub(super) async fn remember_last_operation(&self, key: &str, launched: &Launched) {
+        #[derive(Clone, SurrealValue)]
+        struct LastOperation {
+            last_operation_id: String,
+        }
+        let last = LastOperation {
+            last_operation_id: launched.operation.key(),
+        };
+        if let Err(error) = store::remember(&self.store, key, last).await {
+            tracing::warn!(stack = key, %error, "cannot record the stack's last operation");
+        }
     }
 
     /// Waits, QUEUED, for the stack's other actions to end, then marks the operation

@@ -121,7 +121,7 @@ pub async fn build(
         .await
         .map_err(|error| fail(format!("cannot tag {repository}:latest: {error}")))?;
     progress.note(format!("built {image} and {repository}:latest"));
-    #[derive(SurrealValue)]
+    #[derive(Clone, SurrealValue)]
     struct Built {
         built_image: String,
     }

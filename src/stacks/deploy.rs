@@ -86,7 +86,7 @@ pub async fn deploy(
         "container {} is {:?}",
         details.name, details.status
     ));
-    #[derive(SurrealValue)]
+    #[derive(Clone, SurrealValue)]
     struct Deployed {
         deployed_image: String,
     }

@@ -9,6 +9,7 @@ use super::{CreateStackInput, DeleteStackInput, Stack, UpdateStackInput};
 use crate::containers::{Container, ContainerFilter};
 use crate::error::{Error, Result};
 use crate::graphql::context::ContextExt;
+use crate::graphql::loaders::related;
 use crate::graphql::pagination;
 use crate::operations::{Operation, OperationTrigger};
 use crate::servers::Server;
@@ -53,7 +54,13 @@ impl StacksQuery {
 #[ComplexObject]
 impl Stack {
     async fn server(&self, ctx: &Context<'_>) -> Result<Option<Server>> {
-        ctx.state().servers.get(&self.server_id).await
+        related(&ctx.loaders().servers, Some(&self.server_id)).await
+    }
+
+    /// The operation the stack's last action or pipeline run started (a run, not its
+    /// steps); `null` before the first.
+    async fn last_operation(&self, ctx: &Context<'_>) -> Result<Option<Operation>> {
+        related(&ctx.loaders().operations, self.last_operation_id.as_deref()).await
     }
 
     /// What can be done with this stack now; the client shows only these.

@@ -83,6 +83,12 @@ impl Stacks {
             .map(|row| Stack::from(&row)))
     }
 
+    /// The stacks with these ids that exist, in one store round trip.
+    pub async fn get_many(&self, ids: &[String]) -> Result<Vec<Stack>> {
+        let rows = store::find_many(&self.store, ids).await?;
+        Ok(rows.iter().map(Stack::from).collect())
+    }
+
     pub async fn list(
         &self,
         server_id: Option<&str>,
@@ -93,6 +99,7 @@ impl Stacks {
         Ok(rows.iter().map(Stack::from).collect())
     }
 
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.name))]
     pub async fn create(&self, actor: &Actor, input: CreateStackInput) -> Result<Stack> {
         let config = RawConfig {
             name: &input.name,
@@ -118,6 +125,7 @@ impl Stacks {
         Ok(Stack::from(&stored))
     }
 
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.id.as_str()))]
     pub async fn update(&self, actor: &Actor, input: UpdateStackInput) -> Result<Stack> {
         let before = self.existing(&input.id).await?;
         let config = RawConfig {
@@ -166,6 +174,7 @@ impl Stacks {
 
     /// Removes a stack, and (unless told not to) its containers; its checkout on the
     /// monitor host goes too.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.id.as_str()))]
     pub async fn delete(&self, actor: &Actor, input: DeleteStackInput) -> Result<Stack> {
         let row = self.existing(&input.id).await?;
         let _turn = self.exclusive(&row.key()).await;
@@ -195,6 +204,7 @@ impl Stacks {
     }
 
     /// Replaces the webhook secret; the old one stops working at once.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %id))]
     pub async fn rotate_webhook_secret(&self, actor: &Actor, id: &str) -> Result<Stack> {
         let before = self.existing(id).await?;
         let row = StackRow {
@@ -215,6 +225,7 @@ impl Stacks {
     /// Copies every stack of `source` to `target` (same configuration, same images, a
     /// new webhook secret), then deploys each copy that has something to deploy. A
     /// name the target already uses stops the copy before anything is written.
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, source = %source, target = %target))]
     pub async fn clone_server(
         &self,
         actor: &Actor,
@@ -467,6 +478,7 @@ fn new_row(key: &str, config: StackConfig, owner: &Actor) -> StackRow {
         commit: None,
         built_image: None,
         deployed_image: None,
+        last_operation_id: None,
         created_at: now,
         updated_at: now,
     }

@@ -29,6 +29,8 @@ pub struct StackRow {
     pub built_image: Option<String>,
     /// The image the last successful deploy ran.
     pub deployed_image: Option<String>,
+    /// The operation the stack's last action (or pipeline run) started.
+    pub last_operation_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -181,6 +183,8 @@ pub struct Stack {
     pub updated_at: DateTime<Utc>,
     #[graphql(skip)]
     pub webhook_secret: String,
+    #[graphql(skip)]
+    pub last_operation_id: Option<String>,
 }
 
 impl From<&StackRow> for Stack {
@@ -200,6 +204,7 @@ impl From<&StackRow> for Stack {
             created_at: row.created_at,
             updated_at: row.updated_at,
             webhook_secret: row.webhook_secret.clone(),
+            last_operation_id: row.last_operation_id.clone(),
         }
     }
 }

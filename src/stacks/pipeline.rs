@@ -12,6 +12,7 @@ use crate::operations::{
 
 impl Stacks {
     /// Starts a pipeline run, by hand or for a git push (`trigger`).
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %id, trigger = ?trigger))]
     pub async fn run_pipeline(
         &self,
         actor: &Actor,
@@ -54,13 +55,15 @@ impl Stacks {
         );
         let stacks = self.clone();
         let key = row.key();
+        let row_key = key.clone();
         let actor = actor.clone();
         let turn = self.exclusive_now(&key);
         let spec = OperationSpec {
             queued: turn.is_none(),
             ..spec
         };
-        self.operations
+        let launched = self
+            .operations
             .launch(
                 &actor.clone(),
                 spec,
@@ -131,7 +134,9 @@ impl Stacks {
                     Ending::succeeded()
                 },
             )
-            .await
+            .await?;
+        self.remember_last_operation(&row_key, &launched).await;
+        Ok(launched)
     }
 }
 

@@ -155,7 +155,7 @@ async fn remember_commit(
     dir: &str,
     progress: &Progress,
 ) -> Result<(), Ending> {
-    #[derive(SurrealValue)]
+    #[derive(Clone, SurrealValue)]
     struct Checkout {
         commit: String,
     }

@@ -4,7 +4,7 @@ use surrealdb::types::{RecordId, SurrealValue};
 
 use super::model::StackRow;
 use crate::error::Result;
-use crate::store::{Store, is_duplicate};
+use crate::store::{CONFLICT_ATTEMPTS, Store, is_conflict, is_duplicate, pause_after_conflict};
 
 pub const TABLE: &str = "stack";
 
@@ -16,11 +16,20 @@ pub const CREATE: &str = "CREATE ONLY $stack_id CONTENT $stack_row";
 pub const REPLACE: &str = "UPDATE ONLY $stack_id CONTENT $stack_row RETURN AFTER";
 pub const DELETE: &str = "DELETE ONLY $stack_id RETURN BEFORE";
 
+#[tracing::instrument(level = "debug", skip_all, fields(id = key))]
 pub async fn find(store: &Store, key: &str) -> Result<Option<StackRow>> {
     store.find(record_id(key)).await
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(ids = keys.len()))]
+pub async fn find_many(store: &Store, keys: &[String]) -> Result<Vec<StackRow>> {
+    store
+        .find_many(keys.iter().map(|key| record_id(key)).collect())
+        .await
+}
+
 /// The stack of this name that monitor itself owns (its managed registry).
+#[tracing::instrument(level = "debug", skip_all, fields(name = name))]
 pub async fn find_managed(store: &Store, name: &str) -> Result<Option<StackRow>> {
     let mut response = store
         .db()
@@ -32,6 +41,7 @@ pub async fn find_managed(store: &Store, name: &str) -> Result<Option<StackRow>>
 }
 
 /// Stacks in creation order after the given id, optionally on one server only.
+#[tracing::instrument(level = "debug", skip_all, fields(limit = limit))]
 pub async fn list(
     store: &Store,
     server_id: Option<&str>,
@@ -64,6 +74,7 @@ pub async fn list(
 
 /// Records a webhook delivery's id; false when it was recorded before (the git host
 /// sent it again).
+#[tracing::instrument(level = "debug", skip_all, fields(stack = stack_id))]
 pub async fn record_delivery(store: &Store, stack_id: &str, delivery_id: &str) -> Result<bool> {
     let record = RecordId::new("webhook_delivery", format!("{stack_id}/{delivery_id}"));
     let result = store
@@ -79,14 +90,64 @@ pub async fn record_delivery(store: &Store, stack_id: &str, delivery_id: &str) -
     }
 }
 
-/// Records what an action learned (the commit checked out, the image built or run).
-pub async fn remember(store: &Store, key: &str, facts: impl SurrealValue) -> Result<()> {
-    store
-        .db()
-        .query("UPDATE ONLY $id MERGE $facts RETURN NONE")
-        .bind(("id", record_id(key)))
-        .bind(("facts", facts))
-        .await?
-        .check()?;
-    Ok(())
+/// Records what an action learned (the commit checked out, the image built or run, the
+/// operation last started). Actions of one stack can record at once (one starts while
+/// another ends), so a write that conflicts is run again.
+#[tracing::instrument(level = "debug", skip_all, fields(id = key))]
+pub async fn remember(store: &Store, key: &str, facts: impl SurrealValue + Clone) -> Result<()> {
+    let mut attempt = 1;
+    loop {
+        let result = store
+            .db()
+            .query("UPDATE ONLY $id MERGE $facts RETURN NONE")
+            .bind(("id", record_id(key)))
+            .bind(("facts", facts.clone()))
+            .await?
+            .check();
+        match result {
+            Err(error) if attempt < CONFLICT_ATTEMPTS && is_conflict(&error) => {
+                pause_after_conflict(attempt).await;
+                attempt += 1;
+            }
+            Err(error) => return Err(error.into()),
+            Ok(_) => return Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn stacks_restored_from_the_previous_version_learn_their_last_top_level_operation() {
+        // A fresh store, then records from a backup of the previous version.
+        let store = Store::in_memory().await;
+        store
+            .db()
+            .query(
+                "CREATE stack:web SET name = 'web', server_id = 's1';
+                 CREATE stack:idle SET name = 'idle', server_id = 's1';
+                 CREATE operation:01A SET server_id = 's1', stack_id = 'web';
+                 CREATE operation:01B SET server_id = 's1', stack_id = 'web';
+                 CREATE operation:01C SET server_id = 's1', stack_id = 'web', parent_id = '01B';",
+            )
+            .await
+            .expect("old rows")
+            .check()
+            .expect("old rows");
+
+        store
+            .migrate_restored()
+            .await
+            .expect("the restore migrates");
+
+        let mut response = store
+            .db()
+            .query("SELECT VALUE last_operation_id FROM [stack:web, stack:idle]")
+            .await
+            .expect("read");
+        let last: Vec<Option<String>> = response.take(0).expect("values");
+        assert_eq!(last, [Some("01B".to_string()), None]);
+    }
 }

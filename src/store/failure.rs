@@ -19,6 +19,24 @@ pub fn is_conflict(error: &surrealdb::Error) -> bool {
     error.query_details() == Some(&surrealdb::types::QueryError::TransactionConflict)
 }
 
+/// How often a write that lost a race with a concurrent transaction is tried.
+///
+/// The store is optimistic: a transaction that touched a record another one changed
+/// meanwhile fails as a conflict having changed nothing, so such a write is simply run
+/// again, a few times, before its failure reaches the user.
+pub const CONFLICT_ATTEMPTS: u32 = 10;
+
+/// Waits before the next attempt of a write that conflicted. A random pause, growing
+/// with each attempt, keeps racing writers from meeting again.
+pub async fn pause_after_conflict(attempt: u32) {
+    tracing::debug!(
+        attempt,
+        "a write conflicted with another transaction; retrying"
+    );
+    let pause = rand::random_range(1..=u64::from(attempt) * 4);
+    tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -94,6 +94,7 @@ impl IntoFuture for Query {
             for step in self.steps {
                 query = step(query);
             }
+            self.store.count_round_trip();
             let mut results = query.await.map_err(|error| self.store.observe(error))?;
             let mut errors = results.take_errors();
             let mut failed = false;

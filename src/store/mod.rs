@@ -23,6 +23,7 @@ mod schema;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+use prometheus_client::metrics::counter::Counter;
 use secrecy::ExposeSecret;
 use surrealdb::Surreal;
 use surrealdb::engine::any::Any;
@@ -31,7 +32,7 @@ use surrealdb::opt::auth::Root;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 
-pub use failure::{is_conflict, is_duplicate};
+pub use failure::{CONFLICT_ATTEMPTS, is_conflict, is_duplicate, pause_after_conflict};
 pub use format::{CURRENT_FORMAT, FormatCheck, META_TABLE};
 pub use gate::Db;
 pub use keys::record_key;
@@ -42,6 +43,9 @@ pub use lock::{DataDirLock, LOCK_FILE};
 /// request and websocket holds clones of the services (measured: 2.2 MiB per open
 /// websocket before the handle was shared). monitor never changes session state after
 /// connecting, so one session serves every concurrent query.
+///
+/// Every request sent through [`Store::db`] is counted (`monitor_store_round_trips_total`),
+/// so a test or an operator can see what a query costs in round trips.
 #[derive(Clone)]
 pub struct Store {
     inner: Arc<Inner>,
@@ -54,6 +58,7 @@ struct Inner {
     url: Arc<str>,
     /// Why the store refuses every call, from its first failed write until reopened.
     failure: Mutex<Option<String>>,
+    round_trips: Counter,
 }
 
 /// Where the store lives and how to sign in to it.
@@ -116,6 +121,7 @@ impl Store {
                 address: address.clone(),
                 url: redact(&address.url).into(),
                 failure: Mutex::new(None),
+                round_trips: Counter::default(),
             }),
         })
     }
@@ -157,10 +163,14 @@ impl Store {
     /// Checks the storage format and applies the schema. A fresh store is stamped with
     /// the current format; a store from an incompatible version is refused.
     pub async fn prepare(&self) -> Result<()> {
-        let check = format::check(self).await?;
-        let fresh = check == FormatCheck::Fresh;
-        check.into_result()?;
-        schema::apply(self, fresh).await
+        format::check(self).await?.into_result()?;
+        schema::apply(self).await
+    }
+
+    /// Brings records just restored from a backup to the current shape: the backup may
+    /// come from before some migrations, and does not say which.
+    pub async fn migrate_restored(&self) -> Result<()> {
+        schema::migrate_restored(self).await
     }
 
     /// A prepared store in memory, for unit tests of store code.
@@ -179,13 +189,42 @@ impl Store {
     }
 
     /// The handle domain store modules query through; refused while the store is
-    /// failed (see [`gate`]).
+    /// failed (see [`gate`]). Each query sent through it (which may hold several
+    /// statements) counts as one round trip.
     pub fn db(&self) -> Db {
         let surreal = self.inner.db.read().ok().and_then(|db| db.clone());
         Db::new(surreal, self.clone())
     }
 
+    /// The count of round trips so far, shared by every clone, for `/metrics`.
+    pub fn round_trips(&self) -> Counter {
+        self.inner.round_trips.clone()
+    }
+
+    /// Counts one query sent to the engine.
+    fn count_round_trip(&self) {
+        self.inner.round_trips.inc();
+    }
+
+    /// The records with these ids that exist, in no particular order.
+    #[tracing::instrument(level = "debug", skip_all, fields(ids = ids.len()))]
+    pub async fn find_many<T: surrealdb::types::SurrealValue>(
+        &self,
+        ids: Vec<surrealdb::types::RecordId>,
+    ) -> Result<Vec<T>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut response = self
+            .db()
+            .query("SELECT * FROM $ids")
+            .bind(("ids", ids))
+            .await?;
+        Ok(response.take(0)?)
+    }
+
     /// The record with this id, if it exists.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn find<T: surrealdb::types::SurrealValue>(
         &self,
         id: surrealdb::types::RecordId,
@@ -211,6 +250,7 @@ impl Store {
     }
 
     /// Names of the tables that exist in the database.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn tables(&self) -> Result<Vec<String>> {
         let mut response = self
             .db()
@@ -222,6 +262,7 @@ impl Store {
     }
 
     /// True when no table holds a record (a fresh store or one just nuked).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn is_empty(&self) -> Result<bool> {
         for table in self.tables().await? {
             if table == format::META_TABLE {
@@ -242,6 +283,7 @@ impl Store {
 
     /// Up to `limit` records of a table in id order, after the given id: a page of a
     /// whole-store export.
+    #[tracing::instrument(level = "debug", skip_all, fields(table = table, limit = limit))]
     pub async fn read_records(
         &self,
         table: &str,
@@ -266,6 +308,7 @@ impl Store {
 
     /// Creates records as they are, each under its own id, in one transaction: a batch
     /// of a restore.
+    #[tracing::instrument(level = "debug", skip_all, fields(records = records.len()))]
     pub async fn create_records(&self, records: Vec<surrealdb::types::Value>) -> Result<()> {
         self.db()
             .query("BEGIN TRANSACTION; FOR $record IN $records { CREATE $record.id CONTENT $record RETURN NONE; }; COMMIT TRANSACTION;")
@@ -276,6 +319,7 @@ impl Store {
     }
 
     /// Removes every table, records and definitions alike.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn remove_everything(&self) -> Result<()> {
         for table in self.tables().await? {
             // REMOVE TABLE takes no parameter, so the name is formatted in; it comes from

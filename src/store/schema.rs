@@ -57,10 +57,10 @@ DEFINE INDEX IF NOT EXISTS operation_output_order ON operation_output FIELDS ope
 "#;
 
 /// Record changes older stores need once, each named; `meta:migrations` remembers which
-/// ran, so a start costs nothing once they have. A fresh store is not marked (it has
-/// nothing to migrate), so records restored into it from an older backup are migrated
-/// on the next start; every statement therefore only touches records still in the old
-/// shape.
+/// ran, so a start costs nothing once they have. Every statement only touches records
+/// still in the old shape, so running one again changes nothing: a restore runs them
+/// all over what it loaded (see [`migrate_restored`]), since the backup may predate
+/// some and does not carry the marks.
 const MIGRATIONS: &[(&str, &str)] = &[
     (
         "audit_log_prefix",
@@ -79,6 +79,17 @@ const MIGRATIONS: &[(&str, &str)] = &[
            stack_id = NONE
          WHERE subject IS NONE RETURN NONE",
     ),
+    (
+        // Stacks point at the operation their last action started (`Stack.lastOperation`);
+        // older stacks learn theirs once. Runs after `operation_subject`.
+        "stack_last_operation",
+        "UPDATE stack SET last_operation_id = (
+           SELECT VALUE record::id(id) FROM operation
+           WHERE subject.stack_id = record::id($parent.id) AND parent_id IS NONE
+           ORDER BY id DESC LIMIT 1
+         )[0]
+         WHERE last_operation_id IS NONE RETURN NONE",
+    ),
 ];
 
 #[derive(SurrealValue)]
@@ -86,13 +97,10 @@ struct Done {
     done: Vec<String>,
 }
 
-/// Defines every table and index that does not exist yet, then, unless the store was
-/// `fresh`, runs what migrations it has not had.
-pub async fn apply(store: &Store, fresh: bool) -> Result<()> {
+/// Defines every table and index that does not exist yet, then runs what migrations
+/// this store has not had.
+pub async fn apply(store: &Store) -> Result<()> {
     store.db().query(DEFINITIONS).await?.check()?;
-    if fresh {
-        return Ok(());
-    }
     let mut response = store
         .db()
         .query("SELECT done FROM ONLY meta:migrations")
@@ -104,16 +112,30 @@ pub async fn apply(store: &Store, fresh: bool) -> Result<()> {
             continue;
         }
         tracing::info!(migration = name, "migrating the store (once)");
-        store
-            .db()
-            .query(format!(
-                "BEGIN TRANSACTION; {statement}; \
-                 UPSERT meta:migrations SET done = array::union(done ?? [], [$name]); \
-                 COMMIT TRANSACTION;"
-            ))
-            .bind(("name", name.to_string()))
-            .await?
-            .check()?;
+        migrate(store, name, statement).await?;
     }
+    Ok(())
+}
+
+/// Runs every migration over records just restored from a backup, whatever the marks
+/// say: the store was fresh (so marked as needing none) when they were loaded.
+pub async fn migrate_restored(store: &Store) -> Result<()> {
+    for (name, statement) in MIGRATIONS {
+        migrate(store, name, statement).await?;
+    }
+    Ok(())
+}
+
+async fn migrate(store: &Store, name: &str, statement: &str) -> Result<()> {
+    store
+        .db()
+        .query(format!(
+            "BEGIN TRANSACTION; {statement}; \
+             UPSERT meta:migrations SET done = array::union(done ?? [], [$name]); \
+             COMMIT TRANSACTION;"
+        ))
+        .bind(("name", name.to_string()))
+        .await?
+        .check()?;
     Ok(())
 }

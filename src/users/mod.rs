@@ -5,7 +5,6 @@
 
 pub mod graphql;
 mod input;
-mod loader;
 mod model;
 mod password;
 mod store;
@@ -18,7 +17,6 @@ use surrealdb::types::{SurrealValue, Value};
 use tokio::sync::OnceCell;
 
 pub use input::{CreateUserInput, DeleteUserInput, Password, UpdateUserInput, Username};
-pub use loader::UserLoader;
 pub use model::{Role, User};
 pub use store::record_id;
 
@@ -61,6 +59,7 @@ impl Users {
         Ok(rows.iter().map(UserRow::to_user).collect())
     }
 
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.username))]
     pub async fn create(&self, actor: &Actor, input: CreateUserInput) -> Result<User> {
         let username = Username::parse(&input.username, &["input", "username"])?;
         let password = Password::parse(&input.password, &["input", "password"])?;
@@ -112,6 +111,7 @@ impl Users {
         Ok(user)
     }
 
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.id.as_str()))]
     pub async fn update(&self, actor: &Actor, input: UpdateUserInput) -> Result<User> {
         if input.username.is_none() && input.password.is_none() && input.role.is_none() {
             return Err(Error::bad_input(
@@ -172,6 +172,7 @@ impl Users {
         Ok(after.ok_or_else(|| not_found(&input.id))?.to_user())
     }
 
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.id.as_str()))]
     pub async fn delete(&self, actor: &Actor, input: DeleteUserInput) -> Result<User> {
         let row = self.existing(&input.id).await?;
         if row.role == Role::Admin {

@@ -16,10 +16,12 @@ pub const CREATE: &str = "CREATE ONLY $user_id CONTENT $user_row";
 pub const UPDATE: &str = "UPDATE ONLY $user_id MERGE $changes RETURN AFTER";
 pub const DELETE: &str = "DELETE ONLY $user_id RETURN BEFORE";
 
+#[tracing::instrument(level = "debug", skip_all, fields(id = key))]
 pub async fn find(store: &Store, key: &str) -> Result<Option<UserRow>> {
     store.find(record_id(key)).await
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(username = username))]
 pub async fn find_by_username(store: &Store, username: &str) -> Result<Option<UserRow>> {
     let mut response = store
         .db()
@@ -30,17 +32,15 @@ pub async fn find_by_username(store: &Store, username: &str) -> Result<Option<Us
     Ok(rows.pop())
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(ids = keys.len()))]
 pub async fn find_many(store: &Store, keys: &[String]) -> Result<Vec<UserRow>> {
-    let ids: Vec<RecordId> = keys.iter().map(|key| record_id(key)).collect();
-    let mut response = store
-        .db()
-        .query("SELECT * FROM $ids")
-        .bind(("ids", ids))
-        .await?;
-    Ok(response.take(0)?)
+    store
+        .find_many(keys.iter().map(|key| record_id(key)).collect())
+        .await
 }
 
 /// Users in creation order, after the given id.
+#[tracing::instrument(level = "debug", skip_all, fields(limit = limit))]
 pub async fn list(store: &Store, after: Option<&str>, limit: usize) -> Result<Vec<UserRow>> {
     let mut response = match after {
         Some(key) => {
@@ -67,6 +67,7 @@ struct Count {
     count: i64,
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(role = ?role))]
 pub async fn count_with_role(store: &Store, role: Role) -> Result<i64> {
     let mut response = store
         .db()
@@ -77,6 +78,7 @@ pub async fn count_with_role(store: &Store, role: Role) -> Result<i64> {
     Ok(counts.first().map_or(0, |c| c.count))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn count_all(store: &Store) -> Result<i64> {
     let mut response = store
         .db()

@@ -33,6 +33,7 @@ mod limits;
 mod logs;
 mod operations;
 mod probe;
+mod relations;
 mod schema;
 mod servers;
 mod stacks;

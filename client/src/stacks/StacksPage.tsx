@@ -1,11 +1,13 @@
-// Stacks: every stack with its server, checked-out commit, deployed image and the live
-// status of its containers (kept current by the servers' containerEvents feeds). Each
-// opens its own page; operators create stacks here.
+// Stacks: every stack with its server, checked-out commit, deployed image, the operation
+// its last action started and the live status of its containers (kept current by the
+// servers' containerEvents feeds). Each opens its own page; operators create stacks here.
 import { useQuery } from '@urql/preact';
 import { useMemo } from 'preact/hooks';
 import { roleAllows } from '../api/types';
 import type { Container, ContainerFilter } from '../containers/queries';
 import { useContainers } from '../containers/useContainers';
+import { operationPath } from '../operations/OperationPage';
+import { OperationStatusBadge } from '../operations/OperationStatusBadge';
 import { Link } from '../router';
 import { useServerChoices } from '../servers/useServerChoices';
 import { useSession } from '../session/session';
@@ -51,13 +53,14 @@ export function StacksPage() {
               <th>Server</th>
               <th>Commit</th>
               <th>Deployed image</th>
+              <th>Last operation</th>
               <th>Containers</th>
             </tr>
           </thead>
           <tbody>
             {stacks.length === 0 && (
               <tr>
-                <td colSpan={5} class="muted" data-testid="stacks-empty">
+                <td colSpan={6} class="muted" data-testid="stacks-empty">
                   No stacks yet.
                 </td>
               </tr>
@@ -75,6 +78,21 @@ export function StacksPage() {
                 </td>
                 <td class="mono" data-testid="stack-deployed-image">
                   {stack.deployedImage ?? <span class="muted">not deployed</span>}
+                </td>
+                <td>
+                  {stack.lastOperation ? (
+                    <Link
+                      href={operationPath(stack.lastOperation.id)}
+                      data-testid="stack-last-operation"
+                      data-kind={stack.lastOperation.kind}
+                      data-status={stack.lastOperation.status}
+                    >
+                      <span class="mono">{stack.lastOperation.kind.toLowerCase()}</span>{' '}
+                      <OperationStatusBadge status={stack.lastOperation.status} exitCode={null} />
+                    </Link>
+                  ) : (
+                    <span class="muted">nothing yet</span>
+                  )}
                 </td>
                 <td>
                   <StackContainers

@@ -5,6 +5,7 @@
 import { gql } from '@urql/preact';
 import { type CloneLocation, type Mutation, PipelineStepKind, type StackAction } from '../api/schema.generated';
 import type { Connection, DateTime } from '../api/types';
+import type { OperationStatus } from '../operations/queries';
 
 export type { CloneLocation, StackAction } from '../api/schema.generated';
 export { PipelineStepKind };
@@ -61,6 +62,8 @@ export interface StackSummary {
   commit: string | null;
   builtImage: string | null;
   deployedImage: string | null;
+  /** What its last action or pipeline run started; null before the first. */
+  lastOperation: { id: string; kind: string; status: OperationStatus } | null;
 }
 
 export interface Stack extends StackSummary {
@@ -97,6 +100,11 @@ const SUMMARY_FIELDS = gql`
     commit
     builtImage
     deployedImage
+    lastOperation {
+      id
+      kind
+      status
+    }
   }
 `;
 

@@ -1,0 +1,106 @@
+//! DataLoaders: every relation field (a stack's server, an operation's stack, a
+//! token's owner…) asks its loader, which gathers the keys of every field resolved at
+//! the same time and reads them in one store round trip (see [`super::batches`] for
+//! when). A list costs the same number of round trips whatever its length.
+//!
+//! Each request (and each subscription) has its own loaders, and they cache nothing,
+//! so a loader never serves a record as it was before a change.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+
+use super::batches::Batches;
+use crate::error::{Error, Result};
+use crate::operations::{Operation, Operations};
+use crate::servers::{Server, Servers};
+use crate::stacks::{Stack, Stacks};
+use crate::state::AppState;
+use crate::users::{User, Users};
+
+/// A service that reads many of its records by id in one store round trip.
+pub trait ReadMany: Send + Sync + 'static {
+    type Record: Clone + Send + Sync + 'static;
+
+    fn read_many(&self, ids: &[String]) -> impl Future<Output = Result<Vec<Self::Record>>> + Send;
+
+    fn id_of(record: &Self::Record) -> String;
+}
+
+/// The loader of one service's records, by id.
+pub struct ById<S>(pub S);
+
+impl<S: ReadMany> Loader<String> for ById<S> {
+    type Value = S::Record;
+    type Error = Arc<Error>;
+
+    async fn load(&self, ids: &[String]) -> Result<HashMap<String, S::Record>, Arc<Error>> {
+        let records = self.0.read_many(ids).await.map_err(Arc::new)?;
+        Ok(records
+            .into_iter()
+            .map(|record| (S::id_of(&record), record))
+            .collect())
+    }
+}
+
+/// One loader per kind of related record, for one request.
+pub struct Loaders {
+    pub users: DataLoader<ById<Users>>,
+    pub servers: DataLoader<ById<Servers>>,
+    pub stacks: DataLoader<ById<Stacks>>,
+    pub operations: DataLoader<ById<Operations>>,
+}
+
+impl Loaders {
+    /// A request's loaders, whose reads wait in `batches` until the request waits.
+    pub fn new(state: &AppState, batches: &Batches) -> Loaders {
+        Loaders {
+            users: loader(state.users.clone(), batches),
+            servers: loader(state.servers.clone(), batches),
+            stacks: loader(state.stacks.clone(), batches),
+            operations: loader(state.operations.clone(), batches),
+        }
+    }
+}
+
+fn loader<S: ReadMany>(service: S, batches: &Batches) -> DataLoader<ById<S>> {
+    // No delay: `Batches` starts the read once every field has asked.
+    DataLoader::new(ById(service), batches.spawner()).delay(Duration::ZERO)
+}
+
+/// Loads the record a relation field names, if it names one; `None` when there is none
+/// or it no longer exists.
+pub async fn related<S: ReadMany>(
+    loader: &DataLoader<ById<S>>,
+    id: Option<&str>,
+) -> Result<Option<S::Record>> {
+    match id {
+        Some(id) => Ok(loader.load_one(id.to_string()).await?),
+        None => Ok(None),
+    }
+}
+
+/// Each service reads its records with `get_many`; `id` says which id a record has.
+macro_rules! read_many {
+    ($service:ty, $record:ty, $id:expr) => {
+        impl ReadMany for $service {
+            type Record = $record;
+
+            async fn read_many(&self, ids: &[String]) -> Result<Vec<$record>> {
+                self.get_many(ids).await
+            }
+
+            fn id_of(record: &$record) -> String {
+                $id(record)
+            }
+        }
+    };
+}
+
+read_many!(Users, User, |user: &User| user.id.to_string());
+read_many!(Servers, Server, |server: &Server| server.id.to_string());
+read_many!(Stacks, Stack, |stack: &Stack| stack.id.to_string());
+read_many!(Operations, Operation, Operation::key);

@@ -1,0 +1,165 @@
+//! Relation fields load through DataLoaders: a page costs the same store round trips
+//! whatever its length, counted by `monitor_store_round_trips_total` on `/metrics`.
+
+use serde_json::{Value, json};
+
+use crate::dockerd::eventually;
+use crate::helpers::TestApp;
+use crate::servers::add_server;
+
+// Each loader reads once per level of the query, whatever the page's length.
+const STACKS: &str = "query($first: Int) { stacks(first: $first) { nodes { name server { name } lastOperation { kind status server { name } stack { name } parent { id } } } } }";
+const OPERATIONS: &str = "query($first: Int) { operations(first: $first) { nodes { kind server { name } stack { name } parent { id } } } }";
+
+async fn round_trips(app: &TestApp) -> u64 {
+    let metrics = app
+        .http
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("metrics body");
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("monitor_store_round_trips_total "))
+        .and_then(|count| count.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no store round trip count in:\n{metrics}"))
+}
+
+/// The round trips one page of `list` costs, and the page.
+async fn page(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    list: &str,
+    first: usize,
+) -> (u64, Vec<Value>) {
+    let before = round_trips(app).await;
+    let body = app
+        .graphql(Some(token), query, json!({ "first": first }))
+        .await;
+    let after = round_trips(app).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let nodes = body["data"][list]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .clone();
+    (after - before, nodes)
+}
+
+#[tokio::test]
+async fn a_page_of_a_hundred_stacks_costs_the_round_trips_of_a_page_of_ten() {
+    let app =
+        TestApp::spawn_with_env(vec![("MONITOR_REGISTRY__MANAGED".into(), "false".into())]).await;
+    let admin = app.admin_token().await;
+    // An engine nobody listens on: each deploy fails at once, and is still an operation.
+    let server = add_server(&app, &admin, "nowhere", "tcp://127.0.0.1:9", None).await;
+    for n in 0..100 {
+        let body = app
+            .graphql(
+                Some(&admin),
+                "mutation($input: CreateStackInput!) { createStack(input: $input) { id } }",
+                json!({ "input": {
+                    "name": format!("stack-{n:03}"),
+                    "serverId": server,
+                    "deploy": { "image": "127.0.0.1:5055/app:1", "network": "host" },
+                } }),
+            )
+            .await;
+        let id = body["data"]["createStack"]["id"].clone();
+        let deploy = app
+            .graphql(
+                Some(&admin),
+                "mutation($id: ID!) { deployStack(stackId: $id) { id } }",
+                json!({ "id": id }),
+            )
+            .await;
+        assert!(deploy["errors"].is_null(), "{deploy}");
+    }
+    eventually(
+        "every deploy to end",
+        std::time::Duration::from_secs(60),
+        || async {
+            let body = app
+                .graphql(
+                    Some(&admin),
+                    "{ operations(first: 1, filter: { statuses: [QUEUED, RUNNING] }) { nodes { id } } }",
+                    json!({}),
+                )
+                .await;
+            (body["data"]["operations"]["nodes"].as_array().map(Vec::len) == Some(0))
+                .then_some(())
+        },
+    )
+    .await;
+    // A token records its last use at most once a minute, in the background. This one
+    // is used once, then only once that use is recorded, so the pages cause no record.
+    let created = app
+        .graphql(
+            Some(&admin),
+            "mutation { createApiToken(input: { name: \"pages\" }) { token } }",
+            json!({}),
+        )
+        .await;
+    let token = created["data"]["createApiToken"]["token"]
+        .as_str()
+        .expect("a token")
+        .to_string();
+    app.graphql(
+        Some(&token),
+        "{ stacks(first: 1) { nodes { id } } }",
+        json!({}),
+    )
+    .await;
+    eventually(
+        "the token's first use to be recorded",
+        std::time::Duration::from_secs(10),
+        || async {
+            let body = app
+                .graphql(
+                    Some(&admin),
+                    "{ apiTokens(first: 10) { nodes { name lastUsedAt } } }",
+                    json!({}),
+                )
+                .await;
+            body["data"]["apiTokens"]["nodes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|node| node["name"] == "pages" && !node["lastUsedAt"].is_null())
+                .then_some(())
+        },
+    )
+    .await;
+
+    let (ten, small) = page(&app, &token, STACKS, "stacks", 10).await;
+    let (hundred, large) = page(&app, &token, STACKS, "stacks", 100).await;
+    let (ten_operations, _) = page(&app, &token, OPERATIONS, "operations", 10).await;
+    let (hundred_operations, operations) = page(&app, &token, OPERATIONS, "operations", 100).await;
+
+    assert_eq!((small.len(), large.len()), (10, 100));
+    for stack in &large {
+        assert_eq!(stack["server"]["name"], "nowhere", "{stack}");
+        let last = &stack["lastOperation"];
+        assert_eq!(last["kind"], "DEPLOY", "{stack}");
+        assert_eq!(last["status"], "FAILED", "{stack}");
+        assert_eq!(last["server"]["name"], "nowhere", "{stack}");
+        assert_eq!(last["stack"]["name"], stack["name"], "{stack}");
+        assert!(last["parent"].is_null(), "{stack}");
+    }
+    assert_eq!(
+        hundred, ten,
+        "100 stacks cost {hundred} store round trips, 10 cost {ten}"
+    );
+    for operation in &operations {
+        assert_eq!(operation["server"]["name"], "nowhere", "{operation}");
+        assert!(operation["stack"]["name"].is_string(), "{operation}");
+        assert!(operation["parent"].is_null(), "{operation}");
+    }
+    assert_eq!(
+        hundred_operations, ten_operations,
+        "100 operations cost {hundred_operations} store round trips, 10 cost {ten_operations}"
+    );
+}
