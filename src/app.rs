@@ -20,6 +20,7 @@ use crate::containers::Containers;
 use crate::metrics::Metrics;
 use crate::operations::Operations;
 use crate::servers::Servers;
+use crate::shell::Shells;
 use crate::stacks::{Registry, Stacks};
 use crate::store::{DataDirLock, Store, StoreAddress};
 use crate::users::{UserLoader, Users};
@@ -38,6 +39,7 @@ pub struct AppState {
     pub user_loader: Arc<DataLoader<UserLoader>>,
     pub servers: Servers,
     pub containers: Containers,
+    pub shells: Shells,
     pub operations: Operations,
     pub stacks: Stacks,
     pub backup_tickets: DownloadTickets,
@@ -94,6 +96,7 @@ impl Application {
         )
         .await?;
         let containers = Containers::new(audit.clone());
+        let shells = Shells::new(audit.clone());
         let operations = Operations::start(store.clone(), audit.clone()).await?;
         let configured_registry = Registry::from_settings(&settings.registry)?;
         let managed_registry = match configured_registry {
@@ -129,6 +132,7 @@ impl Application {
             user_loader: Arc::new(user_loader),
             servers,
             containers,
+            shells,
             operations,
             stacks,
             backup_tickets: DownloadTickets::default(),

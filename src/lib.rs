@@ -11,7 +11,9 @@
 //! - [`users`], [`auth`]: users and roles; sessions and API tokens.
 //! - [`audit`]: the audit log every change writes to, paged and live.
 //! - [`servers`], [`docker`]: hosts and their Docker engines, watched in the background.
-//! - [`containers`]: containers on any server, their events and live logs.
+//! - [`containers`]: containers on any server, their events, live logs and stats.
+//! - [`engine_resources`]: images, volumes and networks of each server's engine.
+//! - [`shell`]: shells into containers (an exec with a terminal), driven through GraphQL.
 //! - [`operations`]: units of work (commands now) with stored, streamed output.
 //! - [`agent`]: `monitor agent`, which gives monitor a remote host's engine and shell.
 //! - [`health`]: health of each component.
@@ -29,6 +31,7 @@ pub mod cli;
 pub mod config;
 pub mod containers;
 pub mod docker;
+pub mod engine_resources;
 pub mod error;
 pub mod graphql;
 pub mod health;
@@ -37,6 +40,7 @@ pub mod metrics;
 pub mod operations;
 pub mod resident;
 pub mod servers;
+pub mod shell;
 pub mod stacks;
 pub mod store;
 pub mod telemetry;

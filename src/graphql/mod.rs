@@ -13,9 +13,11 @@ use crate::auth::{AuthMutation, AuthQuery};
 use crate::backup::BackupMutation;
 use crate::config::Limits;
 use crate::containers::{ContainersMutation, ContainersQuery, ContainersSubscription};
+use crate::engine_resources::{EngineResourcesMutation, EngineResourcesQuery};
 use crate::health::HealthQuery;
 use crate::operations::{OperationsMutation, OperationsQuery, OperationsSubscription};
 use crate::servers::{ServersMutation, ServersQuery};
+use crate::shell::{ShellMutation, ShellSubscription};
 use crate::stacks::{StacksMutation, StacksQuery};
 use crate::users::{UsersMutation, UsersQuery};
 
@@ -29,6 +31,7 @@ pub struct Query(
     ContainersQuery,
     OperationsQuery,
     StacksQuery,
+    EngineResourcesQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -40,6 +43,8 @@ pub struct Mutation(
     ContainersMutation,
     OperationsMutation,
     StacksMutation,
+    EngineResourcesMutation,
+    ShellMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -47,6 +52,7 @@ pub struct Subscription(
     AuditSubscription,
     ContainersSubscription,
     OperationsSubscription,
+    ShellSubscription,
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

@@ -171,7 +171,15 @@ export const AuditKind = {
   PipelineStarted: 'PIPELINE_STARTED',
   WebhookRejected: 'WEBHOOK_REJECTED',
   WebhookSecretRotated: 'WEBHOOK_SECRET_ROTATED',
-  ServerCloned: 'SERVER_CLONED'
+  ServerCloned: 'SERVER_CLONED',
+  ImageRemoved: 'IMAGE_REMOVED',
+  ImagesPruned: 'IMAGES_PRUNED',
+  VolumeRemoved: 'VOLUME_REMOVED',
+  VolumesPruned: 'VOLUMES_PRUNED',
+  NetworkRemoved: 'NETWORK_REMOVED',
+  NetworksPruned: 'NETWORKS_PRUNED',
+  ContainerShellOpened: 'CONTAINER_SHELL_OPENED',
+  ContainerShellClosed: 'CONTAINER_SHELL_CLOSED'
 } as const;
 
 export type AuditKind = typeof AuditKind[keyof typeof AuditKind];
@@ -193,7 +201,10 @@ export const AuditSubjectType = {
   Server: 'SERVER',
   App: 'APP',
   Container: 'CONTAINER',
-  Operation: 'OPERATION'
+  Operation: 'OPERATION',
+  Image: 'IMAGE',
+  Volume: 'VOLUME',
+  Network: 'NETWORK'
 } as const;
 
 export type AuditSubjectType = typeof AuditSubjectType[keyof typeof AuditSubjectType];
@@ -222,6 +233,10 @@ export type CloneServerResult = {
   __typename?: 'CloneServerResult';
   stacks: Array<Stack>;
   deploys: Array<Operation>;
+};
+
+export type CloseShellInput = {
+  sessionId: Scalars['ID']['input'];
 };
 
 export type ComponentHealth = {
@@ -273,8 +288,11 @@ export type ContainerDetails = {
   health: ContainerHealth;
   /** Consecutive failed health checks. */
   failingStreak?: Maybe<Scalars['Int']['output']>;
+  /** The last health checks (the engine keeps five), oldest first. */
+  healthChecks: Array<HealthCheck>;
   command: Array<Scalars['String']['output']>;
-  env: Array<Scalars['String']['output']>;
+  entrypoint: Array<Scalars['String']['output']>;
+  workingDirectory?: Maybe<Scalars['String']['output']>;
   ports: Array<PortMapping>;
   mounts: Array<ContainerMount>;
   labels: Array<Label>;
@@ -289,6 +307,28 @@ export type ContainerDetails = {
   /** The engine's error, e.g. why the container could not start. */
   error?: Maybe<Scalars['String']['output']>;
   oomKilled: Scalars['Boolean']['output'];
+  /**
+   * The environment as `NAME=value`, secret-looking values masked; `reveal: true`
+   * shows them and needs the OPERATOR role.
+   */
+  env: Array<Scalars['String']['output']>;
+  /**
+   * The environment, one variable each, secret-looking values masked; `reveal:
+   * true` shows them and needs the OPERATOR role.
+   */
+  environment: Array<EnvironmentVariable>;
+};
+
+
+/** Everything `container` shows: the summary's facts and the runtime details. */
+export type ContainerDetailsEnvArgs = {
+  reveal?: Scalars['Boolean']['input'];
+};
+
+
+/** Everything `container` shows: the summary's facts and the runtime details. */
+export type ContainerDetailsEnvironmentArgs = {
+  reveal?: Scalars['Boolean']['input'];
 };
 
 /** A change to a container, as the engine reported it. */
@@ -340,6 +380,34 @@ export type ContainerMount = {
   source: Scalars['String']['output'];
   destination: Scalars['String']['output'];
   readOnly: Scalars['Boolean']['output'];
+};
+
+/** One sample of a container's resource use. */
+export type ContainerStats = {
+  __typename?: 'ContainerStats';
+  serverId: Scalars['ID']['output'];
+  containerId: Scalars['ID']['output'];
+  /** When the engine took the sample. */
+  readAt: Scalars['DateTime']['output'];
+  /**
+   * CPU use since the previous sample, where 100 is one CPU fully used (as
+   * `docker stats` shows it); absent on the first sample.
+   */
+  cpuPercent?: Maybe<Scalars['Float']['output']>;
+  /** CPUs the container may use. */
+  onlineCpus?: Maybe<Scalars['Int']['output']>;
+  /** Memory in use, page cache that could be dropped left out (as `docker stats`). */
+  memoryUsedBytes?: Maybe<Scalars['Float']['output']>;
+  /** The container's memory limit, or the host's memory when it has none. */
+  memoryLimitBytes?: Maybe<Scalars['Float']['output']>;
+  /**
+   * Bytes received and sent on all the container's interfaces since it started;
+   * absent for a container on the host's network, which has none of its own.
+   */
+  networkReceivedBytes?: Maybe<Scalars['Float']['output']>;
+  networkSentBytes?: Maybe<Scalars['Float']['output']>;
+  /** Processes and threads in the container. */
+  pids?: Maybe<Scalars['Int']['output']>;
 };
 
 /**
@@ -419,6 +487,18 @@ export type DeleteUserInput = {
   id: Scalars['ID']['input'];
 };
 
+/** One `NAME=value` of a container's environment. */
+export type EnvironmentVariable = {
+  __typename?: 'EnvironmentVariable';
+  name: Scalars['String']['output'];
+  /** The value, or `••••••` when it is secret and was not revealed. */
+  value: Scalars['String']['output'];
+  /** Whether the value looks secret (and so is masked unless revealed). */
+  secret: Scalars['Boolean']['output'];
+  /** Whether `value` is masked. */
+  masked: Scalars['Boolean']['output'];
+};
+
 export type Health = {
   __typename?: 'Health';
   /** The worst status of any component. */
@@ -426,6 +506,17 @@ export type Health = {
   version: Scalars['String']['output'];
   startedAt: Scalars['DateTime']['output'];
   components: Array<ComponentHealth>;
+};
+
+/** One run of a container's health check. */
+export type HealthCheck = {
+  __typename?: 'HealthCheck';
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** 0 healthy, 1 unhealthy, anything else: the check itself could not run. */
+  exitCode?: Maybe<Scalars['Int']['output']>;
+  /** What the check printed (the engine keeps the first 4 KiB). */
+  output: Scalars['String']['output'];
 };
 
 export const HealthStatus = {
@@ -446,6 +537,64 @@ export type HostStats = {
   memoryTotalBytes: Scalars['Float']['output'];
   /** Absent for `tcp://` engines. */
   memoryAvailableBytes?: Maybe<Scalars['Float']['output']>;
+};
+
+/** An image as the list shows it. */
+export type Image = {
+  __typename?: 'Image';
+  /** `sha256:…` */
+  id: Scalars['ID']['output'];
+  serverId: Scalars['ID']['output'];
+  /** `name:tag` references; none for a dangling image. */
+  tags: Array<Scalars['String']['output']>;
+  /** `name@sha256:…` references, for images pulled from or pushed to a registry. */
+  digests: Array<Scalars['String']['output']>;
+  /** The image's size on disk, its layers shared with other images included. */
+  sizeBytes?: Maybe<Scalars['Float']['output']>;
+  /** The part of `sizeBytes` shared with other images. */
+  sharedSizeBytes?: Maybe<Scalars['Float']['output']>;
+  /** Containers (running or not) made from this image. */
+  containers?: Maybe<Scalars['Int']['output']>;
+  /** Untagged and unused by any container: what `pruneImages` removes. */
+  dangling: Scalars['Boolean']['output'];
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  labels: Array<Label>;
+};
+
+/** Everything `image` shows. */
+export type ImageDetails = {
+  __typename?: 'ImageDetails';
+  id: Scalars['ID']['output'];
+  serverId: Scalars['ID']['output'];
+  tags: Array<Scalars['String']['output']>;
+  digests: Array<Scalars['String']['output']>;
+  sizeBytes?: Maybe<Scalars['Float']['output']>;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  architecture?: Maybe<Scalars['String']['output']>;
+  os?: Maybe<Scalars['String']['output']>;
+  author?: Maybe<Scalars['String']['output']>;
+  /** The command containers run unless told otherwise. */
+  command: Array<Scalars['String']['output']>;
+  entrypoint: Array<Scalars['String']['output']>;
+  workingDirectory?: Maybe<Scalars['String']['output']>;
+  /** Declared `KEY=value` defaults (an image's own, not secret by design). */
+  env: Array<Scalars['String']['output']>;
+  /** Ports the image declares, e.g. `80/tcp`. */
+  exposedPorts: Array<Scalars['String']['output']>;
+  volumes: Array<Scalars['String']['output']>;
+  labels: Array<Label>;
+  /** The layers' digests, base first. */
+  layers: Array<Scalars['String']['output']>;
+};
+
+/** What `removeImage` did: a reference to an image with other tags only untags it. */
+export type ImageRemoval = {
+  __typename?: 'ImageRemoval';
+  serverId: Scalars['ID']['output'];
+  /** The image as it was named in the input. */
+  image: Scalars['String']['output'];
+  /** The references untagged and the image ids deleted, as the engine reports them. */
+  removed: Array<Scalars['String']['output']>;
 };
 
 export type KeyValue = {
@@ -559,6 +708,38 @@ export type Mutation = {
   rotateStackWebhookSecret: Stack;
   /** Copies every stack of one server to another and deploys the copies there. */
   cloneServer: CloneServerResult;
+  /**
+   * Removes an image; `force` also removes it from under stopped containers and
+   * drops all its tags. An image a running container uses is a `CONFLICT`.
+   */
+  removeImage: ImageRemoval;
+  /** Removes the server's dangling images (untagged and unused). */
+  pruneImages: PruneResult;
+  /**
+   * Removes a volume and its data; one a container uses is a `CONFLICT`. Returns
+   * its name.
+   */
+  removeVolume: Scalars['ID']['output'];
+  /** Removes the server's unused volumes and their data. */
+  pruneVolumes: PruneResult;
+  /**
+   * Removes a network; one with containers attached is a `CONFLICT`. Returns the
+   * id or name it was given.
+   */
+  removeNetwork: Scalars['ID']['output'];
+  /** Removes the server's networks no container is attached to. */
+  pruneNetworks: PruneResult;
+  /**
+   * Opens a shell (an exec with a terminal) into a running container; read it with
+   * `shellOutput` within 30 s. OPERATOR and up; at most 4 open per user.
+   */
+  startContainerShell: ShellSession;
+  /** Types into a shell: keystrokes or pasted text, up to 64 KiB. */
+  sendShellInput: ShellSession;
+  /** Tells the shell its terminal's new size. */
+  resizeShell: ShellSession;
+  /** Ends a shell: its terminal hangs up and the command gets SIGHUP. */
+  closeShell: ShellSession;
 };
 
 
@@ -707,6 +888,108 @@ export type MutationRotateStackWebhookSecretArgs = {
 export type MutationCloneServerArgs = {
   sourceServerId: Scalars['ID']['input'];
   targetServerId: Scalars['ID']['input'];
+};
+
+
+export type MutationRemoveImageArgs = {
+  input: RemoveImageInput;
+};
+
+
+export type MutationPruneImagesArgs = {
+  input: PruneInput;
+};
+
+
+export type MutationRemoveVolumeArgs = {
+  input: RemoveVolumeInput;
+};
+
+
+export type MutationPruneVolumesArgs = {
+  input: PruneInput;
+};
+
+
+export type MutationRemoveNetworkArgs = {
+  input: RemoveNetworkInput;
+};
+
+
+export type MutationPruneNetworksArgs = {
+  input: PruneInput;
+};
+
+
+export type MutationStartContainerShellArgs = {
+  input: StartContainerShellInput;
+};
+
+
+export type MutationSendShellInputArgs = {
+  input: ShellInputInput;
+};
+
+
+export type MutationResizeShellArgs = {
+  input: ResizeShellInput;
+};
+
+
+export type MutationCloseShellArgs = {
+  input: CloseShellInput;
+};
+
+export type Network = {
+  __typename?: 'Network';
+  id: Scalars['ID']['output'];
+  serverId: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** `bridge`, `host`, `null`, `overlay`, `macvlan`… */
+  driver: Scalars['String']['output'];
+  /** `local` or `swarm`. */
+  scope: Scalars['String']['output'];
+  /** No route to the outside world. */
+  internal: Scalars['Boolean']['output'];
+  /** One of the engine's own networks, which cannot be removed. */
+  predefined: Scalars['Boolean']['output'];
+  /** Subnets in CIDR notation. */
+  subnets: Array<Scalars['String']['output']>;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  labels: Array<Label>;
+};
+
+/** A container attached to a network. */
+export type NetworkContainer = {
+  __typename?: 'NetworkContainer';
+  containerId: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  ipv4Address?: Maybe<Scalars['String']['output']>;
+  ipv6Address?: Maybe<Scalars['String']['output']>;
+  macAddress?: Maybe<Scalars['String']['output']>;
+};
+
+/** Everything `network` shows. */
+export type NetworkDetails = {
+  __typename?: 'NetworkDetails';
+  id: Scalars['ID']['output'];
+  serverId: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** `bridge`, `host`, `null`, `overlay`, `macvlan`… */
+  driver: Scalars['String']['output'];
+  /** `local` or `swarm`. */
+  scope: Scalars['String']['output'];
+  /** No route to the outside world. */
+  internal: Scalars['Boolean']['output'];
+  /** One of the engine's own networks, which cannot be removed. */
+  predefined: Scalars['Boolean']['output'];
+  /** Subnets in CIDR notation. */
+  subnets: Array<Scalars['String']['output']>;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  labels: Array<Label>;
+  gateways: Array<Scalars['String']['output']>;
+  options: Array<Label>;
+  containers: Array<NetworkContainer>;
 };
 
 /** A unit of work monitor did or is doing, with its output kept. */
@@ -888,6 +1171,21 @@ export type PortMapping = {
   protocol: Scalars['String']['output'];
 };
 
+/** A server whose unused images, volumes or networks go. */
+export type PruneInput = {
+  serverId: Scalars['ID']['input'];
+};
+
+/** What a prune removed, and the disk space it gave back. */
+export type PruneResult = {
+  __typename?: 'PruneResult';
+  serverId: Scalars['ID']['output'];
+  /** The ids (images, networks) or names (volumes) of what was removed. */
+  removed: Array<Scalars['String']['output']>;
+  /** Bytes the engine reports as freed (networks take none). */
+  spaceReclaimedBytes: Scalars['Float']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /**
@@ -921,6 +1219,20 @@ export type Query = {
   /** Every stack, in the order they were created; `serverId` keeps one server's. */
   stacks: StackConnection;
   stack?: Maybe<Stack>;
+  /**
+   * A server's tagged and dangling images (not the intermediate layers of builds),
+   * tagged ones first, by reference.
+   */
+  images: Array<Image>;
+  /** One image, by id (`sha256:…`, or a prefix of its hex) or reference. */
+  image: ImageDetails;
+  /** A server's volumes, by name. */
+  volumes: Array<Volume>;
+  volume: Volume;
+  /** A server's networks, by name. */
+  networks: Array<Network>;
+  /** One network, by id or name, with the containers attached to it. */
+  network: NetworkDetails;
 };
 
 
@@ -996,6 +1308,39 @@ export type QueryStackArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+export type QueryImagesArgs = {
+  serverId: Scalars['ID']['input'];
+};
+
+
+export type QueryImageArgs = {
+  serverId: Scalars['ID']['input'];
+  id: Scalars['String']['input'];
+};
+
+
+export type QueryVolumesArgs = {
+  serverId: Scalars['ID']['input'];
+};
+
+
+export type QueryVolumeArgs = {
+  serverId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+};
+
+
+export type QueryNetworksArgs = {
+  serverId: Scalars['ID']['input'];
+};
+
+
+export type QueryNetworkArgs = {
+  serverId: Scalars['ID']['input'];
+  id: Scalars['String']['input'];
+};
+
 export const Reachability = {
   /** Not checked yet since monitor started or the server changed. */
   Connecting: 'CONNECTING',
@@ -1004,6 +1349,30 @@ export const Reachability = {
 } as const;
 
 export type Reachability = typeof Reachability[keyof typeof Reachability];
+/** Names an image on a server, for `removeImage`. */
+export type RemoveImageInput = {
+  serverId: Scalars['ID']['input'];
+  /** The image's id (`sha256:…` or a prefix of its hex) or a reference (`name:tag`). */
+  image: Scalars['String']['input'];
+  /** Removes the image even when stopped containers use it or it has several tags. */
+  force?: Scalars['Boolean']['input'];
+};
+
+/** Names a network on a server, for `removeNetwork`. */
+export type RemoveNetworkInput = {
+  serverId: Scalars['ID']['input'];
+  /** The network's id or name. */
+  network: Scalars['String']['input'];
+};
+
+/** Names a volume on a server, for `removeVolume`. */
+export type RemoveVolumeInput = {
+  serverId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+  /** Removes the volume even if the engine's driver reports an error for it. */
+  force?: Scalars['Boolean']['input'];
+};
+
 export type RepoScript = {
   __typename?: 'RepoScript';
   name: Scalars['String']['output'];
@@ -1013,6 +1382,12 @@ export type RepoScript = {
 export type RepoScriptInput = {
   name: Scalars['String']['input'];
   command: Scalars['String']['input'];
+};
+
+export type ResizeShellInput = {
+  sessionId: Scalars['ID']['input'];
+  cols: Scalars['Int']['input'];
+  rows: Scalars['Int']['input'];
 };
 
 export type RevokeApiTokenInput = {
@@ -1125,6 +1500,41 @@ export type ServerState = {
   /** Why the last check failed, while it is failing. */
   lastError?: Maybe<Scalars['String']['output']>;
   checkedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type ShellInputInput = {
+  sessionId: Scalars['ID']['input'];
+  /** Keystrokes or pasted text, as the terminal sends them. */
+  data: Scalars['String']['input'];
+};
+
+/** What the terminal wrote, or, last, that the session ended. */
+export type ShellOutput = {
+  __typename?: 'ShellOutput';
+  /**
+   * The bytes the terminal wrote, base64-encoded (a chunk may end inside a UTF-8
+   * character, so bytes, not text); empty on the last message.
+   */
+  data: Scalars['String']['output'];
+  /** True on the last message of the stream. */
+  ended: Scalars['Boolean']['output'];
+  /** On the last message: why the session ended. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** On the last message, when the command exited by itself: its exit code. */
+  exitCode?: Maybe<Scalars['Int']['output']>;
+};
+
+/** A shell session as GraphQL shows it. */
+export type ShellSession = {
+  __typename?: 'ShellSession';
+  id: Scalars['ID']['output'];
+  serverId: Scalars['ID']['output'];
+  containerId: Scalars['ID']['output'];
+  containerName: Scalars['String']['output'];
+  command: Array<Scalars['String']['output']>;
+  cols: Scalars['Int']['output'];
+  rows: Scalars['Int']['output'];
+  startedAt: Scalars['DateTime']['output'];
 };
 
 /** Something monitor runs and watches, from source to container. */
@@ -1276,6 +1686,17 @@ export type StackRepoInput = {
   scripts?: Array<RepoScriptInput>;
 };
 
+export type StartContainerShellInput = {
+  serverId: Scalars['ID']['input'];
+  /** The container's id or name; it must be running. */
+  containerId: Scalars['ID']['input'];
+  /** What to run, as an argument list; `["/bin/sh"]` when left out. */
+  command?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The terminal's size in characters. */
+  cols?: Scalars['Int']['input'];
+  rows?: Scalars['Int']['input'];
+};
+
 export type Subscription = {
   __typename?: 'Subscription';
   /**
@@ -1297,6 +1718,12 @@ export type Subscription = {
    */
   containerLogs: LogLine;
   /**
+   * A running container's CPU, memory and network use, about once a second, from
+   * the engine's stats stream (one per container, shared by every subscriber). Ends
+   * when the container stops, at once for one that is not running.
+   */
+  containerStats: ContainerStats;
+  /**
    * Operations as they are created (RUNNING or QUEUED), start and end, e.g. to keep
    * a history live. A subscriber that falls behind gets a `LAGGED` error and goes on.
    */
@@ -1308,6 +1735,12 @@ export type Subscription = {
    * the previous message. A quiet operation's lines come one per message.
    */
   operationOutput: Array<OperationOutputLine>;
+  /**
+   * What a shell's terminal writes, as it writes it; the last message has `ended`
+   * and says why. One subscriber per session; ending the subscription ends the
+   * session.
+   */
+  shellOutput: ShellOutput;
 };
 
 
@@ -1330,6 +1763,12 @@ export type SubscriptionContainerLogsArgs = {
 };
 
 
+export type SubscriptionContainerStatsArgs = {
+  serverId: Scalars['ID']['input'];
+  containerId: Scalars['ID']['input'];
+};
+
+
 export type SubscriptionOperationUpdatedArgs = {
   filter?: InputMaybe<OperationFilter>;
 };
@@ -1337,6 +1776,11 @@ export type SubscriptionOperationUpdatedArgs = {
 
 export type SubscriptionOperationOutputArgs = {
   operationId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionShellOutputArgs = {
+  sessionId: Scalars['ID']['input'];
 };
 
 /** Changes to a server; absent fields stay as they are, `null` clears an optional one. */
@@ -1398,4 +1842,28 @@ export type UserEdge = {
   node: User;
   /** A cursor for use in pagination */
   cursor: Scalars['String']['output'];
+};
+
+export type Volume = {
+  __typename?: 'Volume';
+  name: Scalars['String']['output'];
+  serverId: Scalars['ID']['output'];
+  /** `local` for the engine's own volumes. */
+  driver: Scalars['String']['output'];
+  /** Where the volume's data lives on the server. */
+  mountpoint: Scalars['String']['output'];
+  /**
+   * Whether any container (running or not) mounts it; unused volumes are what
+   * `pruneVolumes` removes.
+   */
+  inUse: Scalars['Boolean']['output'];
+  /**
+   * The space its data takes, when the engine reports it (engines compute it only
+   * for their disk-usage report, so a list may leave it out).
+   */
+  sizeBytes?: Maybe<Scalars['Float']['output']>;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  labels: Array<Label>;
+  /** The driver's options, e.g. `type`, `device` for a bind-backed local volume. */
+  options: Array<Label>;
 };
