@@ -1,8 +1,12 @@
 //! Images on a server: listed with their size, inspected, removed, pruned.
 
+use std::collections::{HashMap, HashSet};
+
 use async_graphql::{ID, SimpleObject};
 use bollard::models::{ImageInspect, ImageSummary};
-use bollard::query_parameters::{ListImagesOptions, PruneImagesOptions, RemoveImageOptions};
+use bollard::query_parameters::{
+    ListContainersOptions, ListImagesOptions, PruneImagesOptions, RemoveImageOptions,
+};
 use chrono::{DateTime, Utc};
 
 use super::{Change, PRUNE_TIMEOUT, PruneResult, READ_TIMEOUT, call, size, time_of};
@@ -26,7 +30,7 @@ pub struct Image {
     /// The part of `sizeBytes` shared with other images.
     pub shared_size_bytes: Option<f64>,
     /// Containers (running or not) made from this image.
-    pub containers: Option<i64>,
+    pub containers: i64,
     /// Untagged and unused by any container: what `pruneImages` removes.
     pub dangling: bool,
     pub created_at: Option<DateTime<Utc>>,
@@ -34,7 +38,7 @@ pub struct Image {
 }
 
 impl Image {
-    fn from_summary(server_id: &str, summary: ImageSummary) -> Image {
+    fn from_summary(server_id: &str, summary: ImageSummary, containers: i64) -> Image {
         let tags: Vec<String> = summary
             .repo_tags
             .into_iter()
@@ -53,7 +57,7 @@ impl Image {
             digests,
             size_bytes: size(summary.size),
             shared_size_bytes: size(summary.shared_size),
-            containers: Some(summary.containers).filter(|count| *count >= 0),
+            containers,
             created_at: DateTime::from_timestamp(summary.created, 0),
             labels: labels(Some(summary.labels)),
         }
@@ -124,17 +128,37 @@ pub async fn list(server: &ServerConnection) -> Result<Vec<Image>> {
         ..Default::default()
     };
     let docker = &server.engine.docker;
-    let summaries = call(
-        server,
-        "image",
-        "",
-        READ_TIMEOUT,
-        docker.list_images(Some(options)),
-    )
-    .await?;
+    let all_containers = ListContainersOptions {
+        all: true,
+        ..Default::default()
+    };
+    let (summaries, containers) = tokio::try_join!(
+        call(
+            server,
+            "image",
+            "",
+            READ_TIMEOUT,
+            docker.list_images(Some(options))
+        ),
+        call(
+            server,
+            "container",
+            "",
+            READ_TIMEOUT,
+            docker.list_containers(Some(all_containers))
+        ),
+    )?;
+    // Engines count an image's containers only in their disk-usage report: count here.
+    let mut users: HashMap<String, i64> = HashMap::new();
+    for image_id in containers.into_iter().filter_map(|c| c.image_id) {
+        *users.entry(image_id).or_default() += 1;
+    }
     let mut images: Vec<Image> = summaries
         .into_iter()
-        .map(|summary| Image::from_summary(&server.id, summary))
+        .map(|summary| {
+            let containers = users.get(&summary.id).copied().unwrap_or(0);
+            Image::from_summary(&server.id, summary, containers)
+        })
         .collect();
     images.sort_by(|a, b| (a.tags.is_empty(), &a.tags).cmp(&(b.tags.is_empty(), &b.tags)));
     Ok(images)
@@ -172,18 +196,32 @@ pub async fn remove(change: &Change, image: &str, force: bool) -> Result<Vec<Str
         .collect())
 }
 
-/// Removes dangling images (untagged, used by no container).
+/// Removes dangling images (untagged, used by no container); says which images went.
 pub async fn prune(change: &Change) -> Result<PruneResult> {
     let server = &change.server;
-    let pruning = server
-        .engine
-        .docker
-        .prune_images(None::<PruneImagesOptions>);
+    let docker = &server.engine.docker;
+    // The engine lists deleted layers among deleted images: only the images that were
+    // dangling before count as removed.
+    let dangling = ListImagesOptions {
+        filters: Some(HashMap::from([("dangling".into(), vec!["true".into()])])),
+        ..Default::default()
+    };
+    let before = call(
+        server,
+        "image",
+        "",
+        READ_TIMEOUT,
+        docker.list_images(Some(dangling)),
+    )
+    .await?;
+    let before: HashSet<String> = before.into_iter().map(|image| image.id).collect();
+    let pruning = docker.prune_images(None::<PruneImagesOptions>);
     let response = call(server, "image", "", PRUNE_TIMEOUT, pruning).await?;
     let removed = response.images_deleted.unwrap_or_default();
     let removed = removed
         .into_iter()
         .filter_map(|item| item.deleted)
+        .filter(|id| before.contains(id))
         .collect();
     change
         .pruned(

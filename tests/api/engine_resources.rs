@@ -69,6 +69,10 @@ async fn images_are_listed_with_their_size_removed_and_pruned_with_the_space_rec
         "{busybox}"
     );
     assert_eq!(busybox["dangling"], false);
+    assert_eq!(
+        busybox["containers"], 1,
+        "the running container uses it: {busybox}"
+    );
     let dangling_image = images
         .iter()
         .find(|image| image["id"] == dangling.as_str())

@@ -554,7 +554,7 @@ export type Image = {
   /** The part of `sizeBytes` shared with other images. */
   sharedSizeBytes?: Maybe<Scalars['Float']['output']>;
   /** Containers (running or not) made from this image. */
-  containers?: Maybe<Scalars['Int']['output']>;
+  containers: Scalars['Int']['output'];
   /** Untagged and unused by any container: what `pruneImages` removes. */
   dangling: Scalars['Boolean']['output'];
   createdAt?: Maybe<Scalars['DateTime']['output']>;
