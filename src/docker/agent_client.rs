@@ -135,6 +135,15 @@ impl AgentClient {
         Ok(serde_json::from_slice(&body)?)
     }
 
+    /// A GET on the host's engine through the agent's `/docker` proxy, the body read
+    /// whole: for engine answers bollard's models do not read.
+    pub async fn docker_get(&self, path: &str) -> anyhow::Result<Bytes> {
+        let response = self
+            .call(Method::GET, &format!("/docker{path}"), Bytes::new())
+            .await?;
+        Ok(response.into_body().collect().await?.to_bytes())
+    }
+
     /// Runs a command on the agent's host; the stream ends after the exit frame.
     /// Dropping the stream closes the request, and the agent then kills the command.
     pub async fn run_command(

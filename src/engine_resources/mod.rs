@@ -9,6 +9,7 @@
 //! reader looking for "how are volumes removed" opens `volumes.rs` and finds all of it,
 //! while the shared rules sit here once.
 
+mod disk_usage;
 mod graphql;
 mod images;
 mod input;

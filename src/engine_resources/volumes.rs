@@ -7,7 +7,7 @@ use async_graphql::{ID, SimpleObject};
 use bollard::query_parameters::{ListVolumesOptions, PruneVolumesOptions, RemoveVolumeOptions};
 use chrono::{DateTime, Utc};
 
-use super::{Change, PRUNE_TIMEOUT, PruneResult, READ_TIMEOUT, call, size, time_of};
+use super::{Change, PRUNE_TIMEOUT, PruneResult, READ_TIMEOUT, call, disk_usage, size, time_of};
 use crate::audit::{AuditKind, AuditSubjectType};
 use crate::containers::{Label, labels};
 use crate::error::Result;
@@ -24,8 +24,8 @@ pub struct Volume {
     /// Whether any container (running or not) mounts it; unused volumes are what
     /// `pruneVolumes` removes.
     pub in_use: bool,
-    /// The space its data takes, when the engine reports it (engines compute it only
-    /// for their disk-usage report, so a list may leave it out).
+    /// The space its data takes, from the engine's disk-usage report; absent when the
+    /// report could not be had in time.
     pub size_bytes: Option<f64>,
     pub created_at: Option<DateTime<Utc>>,
     pub labels: Vec<Label>,
@@ -34,13 +34,20 @@ pub struct Volume {
 }
 
 impl Volume {
-    fn from_engine(server_id: &str, volume: bollard::models::Volume, in_use: bool) -> Volume {
+    fn from_engine(
+        server_id: &str,
+        volume: bollard::models::Volume,
+        in_use: bool,
+        size_bytes: Option<i64>,
+    ) -> Volume {
         Volume {
             in_use,
             server_id: ID(server_id.to_string()),
             driver: volume.driver,
             mountpoint: volume.mountpoint,
-            size_bytes: volume.usage_data.and_then(|usage| size(usage.size)),
+            size_bytes: size_bytes
+                .or(volume.usage_data.map(|usage| usage.size))
+                .and_then(size),
             created_at: time_of(volume.created_at.as_deref()),
             labels: labels(Some(volume.labels)),
             options: labels(Some(volume.options)),
@@ -55,7 +62,7 @@ fn unused_filter() -> HashMap<String, Vec<String>> {
 
 pub async fn list(server: &ServerConnection) -> Result<Vec<Volume>> {
     let docker = &server.engine.docker;
-    let (all, unused) = tokio::try_join!(
+    let (all, unused, sizes) = tokio::join!(
         call(
             server,
             "volume",
@@ -72,7 +79,9 @@ pub async fn list(server: &ServerConnection) -> Result<Vec<Volume>> {
                 filters: Some(unused_filter()),
             })),
         ),
-    )?;
+        disk_usage::volume_sizes(server),
+    );
+    let (all, unused) = (all?, unused?);
     let unused: HashSet<String> = unused
         .volumes
         .unwrap_or_default()
@@ -85,7 +94,8 @@ pub async fn list(server: &ServerConnection) -> Result<Vec<Volume>> {
         .into_iter()
         .map(|volume| {
             let in_use = !unused.contains(&volume.name);
-            Volume::from_engine(&server.id, volume, in_use)
+            let size = sizes.get(&volume.name).copied();
+            Volume::from_engine(&server.id, volume, in_use, size)
         })
         .collect();
     volumes.sort_by(|a, b| a.name.cmp(&b.name));
@@ -96,7 +106,7 @@ pub async fn inspect(server: &ServerConnection, name: &str) -> Result<Volume> {
     let docker = &server.engine.docker;
     let mut filters = unused_filter();
     filters.insert("name".to_string(), vec![name.to_string()]);
-    let (volume, unused) = tokio::try_join!(
+    let (volume, unused, sizes) = tokio::join!(
         call(
             server,
             "volume",
@@ -113,14 +123,17 @@ pub async fn inspect(server: &ServerConnection, name: &str) -> Result<Volume> {
                 filters: Some(filters),
             })),
         ),
-    )?;
+        disk_usage::volume_sizes(server),
+    );
+    let (volume, unused) = (volume?, unused?);
     // The engine's name filter matches parts of names: only an exact one counts.
     let in_use = !unused
         .volumes
         .unwrap_or_default()
         .iter()
         .any(|unused| unused.name == volume.name);
-    Ok(Volume::from_engine(&server.id, volume, in_use))
+    let size = sizes.get(&volume.name).copied();
+    Ok(Volume::from_engine(&server.id, volume, in_use, size))
 }
 
 pub async fn remove(change: &Change, name: &str, force: bool) -> Result<()> {

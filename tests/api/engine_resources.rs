@@ -183,6 +183,21 @@ async fn volumes_and_networks_in_use_stay_and_unused_ones_are_removed_and_pruned
         let (ok, _) = dockerd.docker(&["volume", "create", volume]).await;
         assert!(ok, "docker volume create {volume}");
     }
+    let (filled, _) = dockerd
+        .docker(&[
+            "run",
+            "--rm",
+            "--network",
+            "host",
+            "-v",
+            "data:/data",
+            IMAGE,
+            "sh",
+            "-c",
+            "head -c 200000 /dev/zero > /data/blob",
+        ])
+        .await;
+    assert!(filled, "a volume with data: {}", dockerd.log());
     dockerd
         .run(&[
             "--name",
@@ -203,7 +218,7 @@ async fn volumes_and_networks_in_use_stay_and_unused_ones_are_removed_and_pruned
     let volumes = query(
         &app,
         &viewer,
-        "query($s: ID!) { volumes(serverId: $s) { name driver inUse mountpoint } }",
+        "query($s: ID!) { volumes(serverId: $s) { name driver inUse mountpoint sizeBytes } }",
         json!({ "s": server }),
     )
     .await;
@@ -219,6 +234,9 @@ async fn volumes_and_networks_in_use_stay_and_unused_ones_are_removed_and_pruned
         .map(|volume| volume["inUse"].as_bool().expect("inUse"))
         .collect();
     assert_eq!(in_use, [true, false, false]);
+    let data_size = volumes["volumes"][0]["sizeBytes"].as_f64().expect("a size");
+    assert!(data_size >= 200_000.0, "{volumes}");
+    assert_eq!(volumes["volumes"][1]["sizeBytes"], 0.0, "{volumes}");
 
     let remove = "mutation($input: RemoveVolumeInput!) { removeVolume(input: $input) }";
     let forbidden = app

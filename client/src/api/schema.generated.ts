@@ -1858,8 +1858,8 @@ export type Volume = {
    */
   inUse: Scalars['Boolean']['output'];
   /**
-   * The space its data takes, when the engine reports it (engines compute it only
-   * for their disk-usage report, so a list may leave it out).
+   * The space its data takes, from the engine's disk-usage report; absent when the
+   * report could not be had in time.
    */
   sizeBytes?: Maybe<Scalars['Float']['output']>;
   createdAt?: Maybe<Scalars['DateTime']['output']>;
