@@ -68,6 +68,25 @@ async fn stats_arrive_change_and_end_when_the_container_stops() {
         "the busy loop shows: {cpu:?}"
     );
 
+    // A second viewer joins the same engine stream: it reads the very samples the
+    // first one reads (the engine's own read times, to the nanosecond).
+    let mut second = ws::subscribe(
+        &app.ws_url(),
+        TRANSPORT_WS,
+        &admin,
+        "subscription($s: ID!, $c: ID!) { containerStats(serverId: $s, containerId: $c) { readAt } }",
+        json!({ "s": server, "c": id }),
+    )
+    .await;
+    let joined = ws::next_payload(&mut second).await["data"]["containerStats"]["readAt"].clone();
+    loop {
+        let sample = ws::next_payload(&mut socket).await;
+        if sample["data"]["containerStats"]["readAt"] == joined {
+            break;
+        }
+    }
+    drop(second);
+
     let stopped = app
         .graphql(
             Some(&admin),
