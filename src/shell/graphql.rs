@@ -33,6 +33,7 @@ impl ShellMutation {
         let server = state.servers.connection(&input.server_id)?;
         let shells = &state.shells;
         let actor = principal.actor();
+        shells.check_room(&actor)?;
         let session = Session::start(
             shells,
             actor.clone(),

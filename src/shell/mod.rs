@@ -80,19 +80,16 @@ impl Shells {
             })
     }
 
-    /// Registers a started session, unless its owner has too many already.
+    /// `CONFLICT` when `owner` has as many shells open as one user may.
+    fn check_room(&self, owner: &Actor) -> Result<()> {
+        room_for(&self.lock(), owner)
+    }
+
+    /// Registers a started session, unless its owner has too many already (checked
+    /// again, under the same lock as the insert: two starts may have raced).
     fn admit(&self, session: &Arc<Session>) -> Result<()> {
         let mut sessions = self.lock();
-        let mine = sessions
-            .values()
-            .filter(|open| open.owner.user_id == session.owner.user_id)
-            .count();
-        if mine >= MAX_SESSIONS_PER_USER {
-            return Err(Error::Conflict(format!(
-                "{} has {mine} shells open, the most one user may have; close one first",
-                session.owner.name
-            )));
-        }
+        room_for(&sessions, &session.owner)?;
         sessions.insert(session.id.clone(), session.clone());
         Ok(())
     }
@@ -165,4 +162,18 @@ impl Shells {
             .with_diff(None, Some(detail));
         self.audit.append(event).await
     }
+}
+
+fn room_for(sessions: &HashMap<String, Arc<Session>>, owner: &Actor) -> Result<()> {
+    let mine = sessions
+        .values()
+        .filter(|open| open.owner.user_id == owner.user_id)
+        .count();
+    if mine >= MAX_SESSIONS_PER_USER {
+        return Err(Error::Conflict(format!(
+            "{} has {mine} shells open, the most one user may have; close one first",
+            owner.name
+        )));
+    }
+    Ok(())
 }

@@ -15,6 +15,7 @@ use crate::ws::{self, TRANSPORT_WS};
 
 const START: &str = "mutation($input: StartContainerShellInput!) { startContainerShell(input: $input) { id containerName command cols rows } }";
 const INPUT: &str = "mutation($input: ShellInputInput!) { sendShellInput(input: $input) { id } }";
+const CLOSE: &str = "mutation($input: CloseShellInput!) { closeShell(input: $input) { id } }";
 const OUTPUT: &str =
     "subscription($id: ID!) { shellOutput(sessionId: $id) { data ended reason exitCode } }";
 
@@ -178,7 +179,7 @@ async fn a_shell_runs_a_command_resizes_and_ends_its_process_when_closed() {
     let closed = app
         .graphql(
             Some(&operator),
-            "mutation($input: CloseShellInput!) { closeShell(input: $input) { id } }",
+            CLOSE,
             json!({ "input": { "sessionId": second } }),
         )
         .await;
@@ -221,6 +222,36 @@ async fn a_shell_runs_a_command_resizes_and_ends_its_process_when_closed() {
             .contains("viewer left")),
         "{events}"
     );
+
+    // Each user may have four shells open at once.
+    let mut open = Vec::new();
+    for _ in 0..4 {
+        let body = start(&app, &operator, &server, "web").await;
+        open.push(
+            body["data"]["startContainerShell"]["id"]
+                .as_str()
+                .expect("a session")
+                .to_string(),
+        );
+    }
+    let fifth = start(&app, &operator, &server, "web").await;
+    assert_eq!(error_code(&fifth), "CONFLICT", "{fifth}");
+    for session in open {
+        let closed = app
+            .graphql(
+                Some(&operator),
+                CLOSE,
+                json!({ "input": { "sessionId": session } }),
+            )
+            .await;
+        assert!(closed["errors"].is_null(), "{closed}");
+    }
+    eventually(
+        "the four shells to end",
+        Duration::from_secs(15),
+        || async { (shells_in(&dockerd, "web").await == 0).then_some(()) },
+    )
+    .await;
 
     // A server behind an agent cannot carry the exec: a clear refusal.
     let agent = Agent::start(&dockerd.host).await;
