@@ -10,6 +10,7 @@
 
 pub mod command;
 mod directory_build;
+mod exec;
 pub mod host;
 pub mod protocol;
 mod proxy;

@@ -1,12 +1,12 @@
 //! Ending a session's process. Closing the exec's connection is not enough: the engine
 //! (Engine 20.10 at least) keeps an exec running after its client is gone, and its API
-//! has no call to signal one. So monitor signals it itself, where it can do so safely:
-//! for an engine on monitor's own host (a `unix://` server), the exec's process id
-//! from the engine is checked to carry this session's marker in its environment
-//! (so a process of another pid namespace, when monitor runs in a container with the
-//! engine's socket, is never touched), then gets SIGHUP, as a closed terminal gives,
-//! and SIGKILL if it is still there after [`GRACE`]. Elsewhere the process is left
-//! and the log says so.
+//! has no call to signal one. So the process is signalled by whoever runs on the
+//! engine's host: monitor for a `unix://` server, the agent for a server behind one
+//! (when the session's stream closes). The process id the engine reports is first
+//! checked to carry this session's marker in its environment, so a process of another
+//! pid namespace (monitor or the agent in a container with the engine's socket) is
+//! never touched; it then gets SIGHUP, as a closed terminal gives, and SIGKILL if it
+//! is still there after [`GRACE`]. For a `tcp://` engine nobody can, and the log says so.
 
 use std::time::Duration;
 
@@ -21,26 +21,40 @@ pub const MARKER: &str = "MONITOR_SHELL_SESSION";
 /// How long a hung-up process gets before SIGKILL.
 const GRACE: Duration = Duration::from_secs(2);
 
-/// Ends the exec's process if it still runs.
+/// Ends the exec's process if it still runs and monitor is the one to do it.
 pub async fn hang_up(server: &ServerConnection, exec_id: &str, session_id: &str) {
-    let docker = &server.engine.docker;
-    let running = |inspect: bollard::models::ExecInspectResponse| {
-        inspect
-            .running
-            .unwrap_or(false)
-            .then_some(inspect.pid)
-            .flatten()
-            .and_then(|pid| i32::try_from(pid).ok())
-            .filter(|pid| *pid > 1)
-    };
-    let Some(pid) = docker.inspect_exec(exec_id).await.ok().and_then(running) else {
+    match server.endpoint {
+        Endpoint::Unix(_) => {}
+        // The agent hangs up the process itself when the session's stream closes.
+        Endpoint::Agent { .. } => return,
+        Endpoint::Tcp { .. } => {
+            tracing::warn!(
+                server = %server.name,
+                exec = exec_id,
+                "a closed shell's process may still run: nobody on a tcp:// engine's host can signal it"
+            );
+            return;
+        }
+    }
+    let inspect = server.engine.docker.inspect_exec(exec_id).await;
+    if let Ok(inspect) = inspect
+        && inspect.running.unwrap_or(false)
+        && let Some(pid) = inspect.pid
+    {
+        end_marked(pid, session_id).await;
+    }
+}
+
+/// Signals process `pid`, as this host sees it, if it carries session `session_id`'s
+/// marker: SIGHUP, then SIGKILL after [`GRACE`].
+pub async fn end_marked(pid: i64, session_id: &str) {
+    let Some(pid) = i32::try_from(pid).ok().filter(|pid| *pid > 1) else {
         return;
     };
-    if !matches!(server.endpoint, Endpoint::Unix(_)) || !carries_marker(pid, session_id) {
+    if !carries_marker(pid, session_id) {
         tracing::warn!(
-            server = %server.name,
-            exec = exec_id,
-            "a closed shell's process still runs and monitor cannot signal it on this server"
+            pid,
+            "a closed shell's process is not visible from here; left running"
         );
         return;
     }

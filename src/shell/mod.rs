@@ -17,12 +17,13 @@
 //! connection and hangs up its process (see [`hangup`] for how, and where monitor
 //! cannot). Opening and ending are audited, the end with its reason.
 //!
-//! Servers reached through `monitor agent` have no shells: the agent forwards the
-//! Docker API over HTTP/2, which cannot carry the engine's hijacked (HTTP/1.1
-//! `Upgrade: tcp`) exec connection, so such a start is refused as `UNAVAILABLE`.
+//! On a server behind `monitor agent`, the exec's connection (an HTTP/1.1 hijack, which
+//! the agent's HTTP/2 proxy cannot forward) is made by the agent and carried as one
+//! HTTP/2 stream (see [`attach`]).
 
+mod attach;
 mod graphql;
-mod hangup;
+pub mod hangup;
 mod input;
 mod session;
 

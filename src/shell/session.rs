@@ -1,21 +1,19 @@
 //! One shell session: the engine exec, the task that reads its terminal, and its input.
 
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use async_graphql::{ID, SimpleObject};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use bollard::exec::{CreateExecOptions, StartExecOptions, StartExecResults};
+use bollard::exec::CreateExecOptions;
 use bollard::query_parameters::ResizeExecOptions;
-use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
-use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use super::attach::{Input, Output, attach};
 use super::input::TerminalSize;
 use super::{ATTACH_TIMEOUT, IDLE_TIMEOUT, Shells};
 use crate::audit::Actor;
@@ -76,8 +74,6 @@ impl ShellOutput {
     }
 }
 
-type Input = Pin<Box<dyn AsyncWrite + Send>>;
-
 pub(super) struct Session {
     pub id: String,
     pub owner: Actor,
@@ -109,15 +105,6 @@ impl Session {
         size: TerminalSize,
     ) -> Result<Arc<Session>> {
         server.ensure_reachable()?;
-        if server.endpoint.is_agent() {
-            return Err(Error::Unavailable {
-                component: "docker",
-                message: format!(
-                    "server {}: shells are not available through monitor agent: its HTTP/2 proxy cannot carry the engine's hijacked exec connection",
-                    server.name
-                ),
-            });
-        }
         let docker = &server.engine.docker;
         let engine = |error| call_error(&server.name, "container", container, error);
         let inspect = docker
@@ -153,22 +140,7 @@ impl Session {
             .await
             .map_err(engine)?
             .id;
-        let started = docker
-            .start_exec(
-                &exec_id,
-                Some(StartExecOptions {
-                    detach: false,
-                    tty: true,
-                    output_capacity: None,
-                }),
-            )
-            .await
-            .map_err(engine)?;
-        let StartExecResults::Attached { output, input } = started else {
-            return Err(Error::Internal(anyhow::anyhow!(
-                "the engine started a shell detached"
-            )));
-        };
+        let (output, input) = attach(&server, &exec_id, &id).await?;
         let (sender, receiver) = mpsc::channel(OUTPUT_BUFFER);
         let session = Arc::new(Session {
             id,
@@ -249,11 +221,7 @@ impl Session {
         let Some(input) = input.as_mut() else {
             return Err(Error::Conflict("the shell has ended".into()));
         };
-        let written = async {
-            input.write_all(data).await?;
-            input.flush().await
-        };
-        match tokio::time::timeout(std::time::Duration::from_secs(10), written).await {
+        match tokio::time::timeout(std::time::Duration::from_secs(10), input.write(data)).await {
             Ok(Ok(())) => {
                 self.touch();
                 Ok(())
@@ -304,25 +272,15 @@ impl Session {
 async fn read_terminal(
     shells: Shells,
     session: Arc<Session>,
-    mut output: Pin<
-        Box<
-            dyn futures::Stream<
-                    Item = std::result::Result<
-                        bollard::container::LogOutput,
-                        bollard::errors::Error,
-                    >,
-                > + Send,
-        >,
-    >,
+    mut output: Output,
     sender: mpsc::Sender<ShellOutput>,
 ) {
     let mut watch = tokio::time::interval(WATCH_EVERY);
     let exited = loop {
         tokio::select! {
             chunk = output.next() => match chunk {
-                Some(Ok(chunk)) => {
+                Some(Ok(bytes)) => {
                     session.touch();
-                    let bytes: Bytes = chunk.into_bytes();
                     let sent = tokio::select! {
                         sent = sender.send(ShellOutput::bytes(&bytes)) => sent.is_ok(),
                         _ = session.stopped.cancelled() => false,

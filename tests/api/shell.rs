@@ -1,6 +1,7 @@
 //! Shells into containers on a real engine: a command's output comes back, the
 //! terminal resizes, only OPERATORs open one, and ending the session (closing, or the
-//! websocket going away) ends the process in the container; every shell is audited.
+//! websocket going away) ends the process in the container, on a local engine and
+//! through an agent alike; every shell is audited.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -55,6 +56,29 @@ async fn read_until(socket: &mut ws::Socket, seen: &mut String, wanted: &str) {
     }
 }
 
+/// Reads a session's output, types `command` and reads until `wanted` shows; returns
+/// the subscription and what it showed so far.
+async fn run(
+    app: &TestApp,
+    token: &str,
+    session: &str,
+    command: &str,
+    wanted: &str,
+) -> (ws::Socket, String) {
+    let mut socket = ws::subscribe(
+        &app.ws_url(),
+        TRANSPORT_WS,
+        token,
+        OUTPUT,
+        json!({ "id": session }),
+    )
+    .await;
+    let mut seen = String::new();
+    type_in(app, token, session, command).await;
+    read_until(&mut socket, &mut seen, wanted).await;
+    (socket, seen)
+}
+
 /// The container's processes whose command is exactly `/bin/sh` (the shells).
 async fn shells_in(dockerd: &Dockerd, container: &str) -> usize {
     let (_, top) = dockerd.docker(&["top", container, "-o", "pid,args"]).await;
@@ -64,7 +88,8 @@ async fn shells_in(dockerd: &Dockerd, container: &str) -> usize {
 }
 
 #[tokio::test]
-async fn a_shell_runs_a_command_resizes_and_ends_its_process_when_closed() {
+async fn a_shell_runs_a_command_resizes_and_ends_its_process_when_closed_directly_or_through_an_agent()
+ {
     let (app, admin, dockerd, server) = app_with_engine().await;
     let viewer = app.user_with_role(&admin, "viewer", "VIEWER").await;
     let operator = app.user_with_role(&admin, "operator", "OPERATOR").await;
@@ -107,17 +132,7 @@ async fn a_shell_runs_a_command_resizes_and_ends_its_process_when_closed() {
         "another user's shell is not theirs: {stolen}"
     );
 
-    let mut socket = ws::subscribe(
-        &app.ws_url(),
-        TRANSPORT_WS,
-        &operator,
-        OUTPUT,
-        json!({ "id": session }),
-    )
-    .await;
-    let mut seen = String::new();
-    type_in(&app, &operator, &session, "echo hel''lo\n").await;
-    read_until(&mut socket, &mut seen, "hello").await;
+    let (mut socket, mut seen) = run(&app, &operator, &session, "echo hel''lo\n", "hello").await;
 
     let resized = app
         .graphql(
@@ -253,17 +268,30 @@ async fn a_shell_runs_a_command_resizes_and_ends_its_process_when_closed() {
     )
     .await;
 
-    // A server behind an agent cannot carry the exec: a clear refusal.
+    // Through an agent: the agent carries the exec's connection, and hangs up the
+    // process when the session ends.
     let agent = Agent::start(&dockerd.host).await;
     let remote = add_server(&app, &admin, "remote", &agent.endpoint, Some(&agent.token)).await;
     wait_for_reachability(&app, &admin, &remote, "REACHABLE").await;
-    let unavailable = start(&app, &operator, &remote, "web").await;
-    assert_eq!(error_code(&unavailable), "UNAVAILABLE", "{unavailable}");
-    assert!(
-        unavailable["errors"][0]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("monitor agent"),
-        "{unavailable}"
-    );
+    let started = start(&app, &operator, &remote, "web").await;
+    let session = started["data"]["startContainerShell"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a shell through the agent: {started}"))
+        .to_string();
+    let (socket, _) = run(
+        &app,
+        &operator,
+        &session,
+        "echo via-''agent $((2+3))\n",
+        "via-agent 5",
+    )
+    .await;
+    assert_eq!(shells_in(&dockerd, "web").await, 1);
+    drop(socket);
+    eventually(
+        "the agent's shell to end with its websocket",
+        Duration::from_secs(15),
+        || async { (shells_in(&dockerd, "web").await == 0).then_some(()) },
+    )
+    .await;
 }
