@@ -3,7 +3,7 @@
 //! Like containers, nothing here is stored: the engine is the truth, and every removal
 //! and prune is written to the audit log with its server.
 //!
-//! One folder, one file per resource ([`images`], [`volumes`], [`networks`]): the three
+//! One folder, one file per resource (`images.rs`, `volumes.rs`, `networks.rs`): the three
 //! share their rules (VIEWER reads, OPERATOR changes, names checked before the engine
 //! sees them, one audit event per change) but not their engine calls or fields, so a
 //! reader looking for "how are volumes removed" opens `volumes.rs` and finds all of it,

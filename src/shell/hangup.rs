@@ -6,7 +6,7 @@
 //! checked to carry this session's marker in its environment, so a process of another
 //! pid namespace (monitor or the agent in a container with the engine's socket) is
 //! never touched; it then gets SIGHUP, as a closed terminal gives, and SIGKILL if it
-//! is still there after [`GRACE`]. For a `tcp://` engine nobody can, and the log says so.
+//! is still there after `GRACE`. For a `tcp://` engine nobody can, and the log says so.
 
 use std::time::Duration;
 
@@ -46,7 +46,7 @@ pub async fn hang_up(server: &ServerConnection, exec_id: &str, session_id: &str)
 }
 
 /// Signals process `pid`, as this host sees it, if it carries session `session_id`'s
-/// marker: SIGHUP, then SIGKILL after [`GRACE`].
+/// marker: SIGHUP, then SIGKILL after `GRACE`.
 pub async fn end_marked(pid: i64, session_id: &str) {
     let Some(pid) = i32::try_from(pid).ok().filter(|pid| *pid > 1) else {
         return;

@@ -14,12 +14,12 @@
 //! its `shellOutput` subscription ends (the websocket closed, the view completed it),
 //! when nobody subscribes within [`ATTACH_TIMEOUT`], after [`IDLE_TIMEOUT`] without
 //! input or output, or when the command exits. Ending a session closes the exec's
-//! connection and hangs up its process (see [`hangup`] for how, and where monitor
+//! connection and hangs up its process (see `hangup.rs` for how, and where monitor
 //! cannot). Opening and ending are audited, the end with its reason.
 //!
 //! On a server behind `monitor agent`, the exec's connection (an HTTP/1.1 hijack, which
 //! the agent's HTTP/2 proxy cannot forward) is made by the agent and carried as one
-//! HTTP/2 stream (see [`attach`]).
+//! HTTP/2 stream (see `attach.rs`).
 
 mod attach;
 mod graphql;
