@@ -117,28 +117,24 @@ impl Drop for HangUp {
             self.exec_id.clone(),
             self.session.clone(),
         );
-        tokio::spawn(async move {
-            if let Some(pid) = running_pid(&docker, &exec_id).await {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        runtime.spawn(async move {
+            if let Some(pid) = hangup::running_pid(|| exec_state(&docker, &exec_id)).await {
                 hangup::end_marked(pid, &session).await;
             }
         });
     }
 }
 
-/// The host pid of the exec's process, while it runs.
-async fn running_pid(docker: &DockerProxy, exec_id: &str) -> Option<i64> {
-    #[derive(Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct ExecState {
-        running: bool,
-        pid: i64,
-    }
+/// What the engine says of the exec.
+async fn exec_state(docker: &DockerProxy, exec_id: &str) -> Option<hangup::ExecState> {
     let uri = docker.uri(&format!("/exec/{exec_id}/json")).ok()?;
     let request = Request::builder().uri(uri).body(Body::empty()).ok()?;
     let response = docker.send(request).await.ok()?;
     let body = http_body_util::BodyExt::collect(response.into_body())
         .await
         .ok()?;
-    let state: ExecState = serde_json::from_slice(&body.to_bytes()).ok()?;
-    state.running.then_some(state.pid)
+    serde_json::from_slice(&body.to_bytes()).ok()
 }

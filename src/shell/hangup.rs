@@ -20,6 +20,8 @@ use crate::servers::ServerConnection;
 pub const MARKER: &str = "MONITOR_SHELL_SESSION";
 /// How long a hung-up process gets before SIGKILL.
 const GRACE: Duration = Duration::from_secs(2);
+/// How long an exec that has not started yet is waited for.
+const START_WAIT: Duration = Duration::from_secs(10);
 
 /// Ends the exec's process if it still runs and monitor is the one to do it.
 pub async fn hang_up(server: &ServerConnection, exec_id: &str, session_id: &str) {
@@ -36,12 +38,48 @@ pub async fn hang_up(server: &ServerConnection, exec_id: &str, session_id: &str)
             return;
         }
     }
-    let inspect = server.engine.docker.inspect_exec(exec_id).await;
-    if let Ok(inspect) = inspect
-        && inspect.running.unwrap_or(false)
-        && let Some(pid) = inspect.pid
-    {
+    let docker = &server.engine.docker;
+    let pid = running_pid(|| async {
+        let inspect = docker.inspect_exec(exec_id).await.ok()?;
+        Some(ExecState {
+            running: inspect.running.unwrap_or(false),
+            pid: inspect.pid,
+            exit_code: inspect.exit_code,
+        })
+    })
+    .await;
+    if let Some(pid) = pid {
         end_marked(pid, session_id).await;
+    }
+}
+
+/// What the engine says of an exec.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExecState {
+    pub running: bool,
+    pub pid: Option<i64>,
+    pub exit_code: Option<i64>,
+}
+
+/// The host pid of an exec's process while it runs. An exec the engine has attached
+/// but not yet started (neither running nor exited: a loaded host) is asked about
+/// again for up to [`START_WAIT`], or its process would start after the hang-up.
+pub async fn running_pid<F, Fut>(mut inspect: F) -> Option<i64>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<ExecState>>,
+{
+    let deadline = tokio::time::Instant::now() + START_WAIT;
+    loop {
+        let state = inspect().await?;
+        if state.running {
+            return state.pid;
+        }
+        if state.exit_code.is_some() || tokio::time::Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 

@@ -101,8 +101,12 @@ impl Shells {
             return;
         };
         session.stop(&reason);
+        // Called from drops too, which may run as the runtime itself goes away.
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
         let shells = self.clone();
-        tokio::spawn(async move {
+        runtime.spawn(async move {
             let summary = format!(
                 "closed a shell into {} on {} after {}: {reason}",
                 session.container_name,
