@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object, Subscription};
 use futures::Stream;
 
 use super::input::{
-    CloseShellInput, ResizeShellInput, ShellInputInput, StartContainerShellInput, TerminalSize,
+    CloseShellInput, ResizeShellInput, SendShellInputInput, StartContainerShellInput, TerminalSize,
     input_data,
 };
 use super::session::Session;
@@ -58,7 +58,7 @@ impl ShellMutation {
     async fn send_shell_input(
         &self,
         ctx: &Context<'_>,
-        input: ShellInputInput,
+        input: SendShellInputInput,
     ) -> Result<ShellSession> {
         let principal = ctx.require(Role::Operator)?;
         let data = input_data(&input.data)?;

@@ -24,7 +24,7 @@ pub struct StartContainerShellInput {
 }
 
 #[derive(Debug, InputObject)]
-pub struct ShellInputInput {
+pub struct SendShellInputInput {
     pub session_id: ID,
     /// Keystrokes or pasted text, as the terminal sends them.
     pub data: String,

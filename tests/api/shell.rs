@@ -15,7 +15,8 @@ use crate::servers::{add_server, wait_for_reachability};
 use crate::ws::{self, TRANSPORT_WS};
 
 const START: &str = "mutation($input: StartContainerShellInput!) { startContainerShell(input: $input) { id containerName command cols rows } }";
-const INPUT: &str = "mutation($input: ShellInputInput!) { sendShellInput(input: $input) { id } }";
+const INPUT: &str =
+    "mutation($input: SendShellInputInput!) { sendShellInput(input: $input) { id } }";
 const CLOSE: &str = "mutation($input: CloseShellInput!) { closeShell(input: $input) { id } }";
 const OUTPUT: &str =
     "subscription($id: ID!) { shellOutput(sessionId: $id) { data ended reason exitCode } }";

@@ -927,7 +927,7 @@ export type MutationStartContainerShellArgs = {
 
 
 export type MutationSendShellInputArgs = {
-  input: ShellInputInput;
+  input: SendShellInputInput;
 };
 
 
@@ -1437,6 +1437,12 @@ export type RunContainerInput = {
   labels?: InputMaybe<Array<LabelInput>>;
 };
 
+export type SendShellInputInput = {
+  sessionId: Scalars['ID']['input'];
+  /** Keystrokes or pasted text, as the terminal sends them. */
+  data: Scalars['String']['input'];
+};
+
 /** A host monitor deploys to and watches. */
 export type Server = {
   __typename?: 'Server';
@@ -1500,12 +1506,6 @@ export type ServerState = {
   /** Why the last check failed, while it is failing. */
   lastError?: Maybe<Scalars['String']['output']>;
   checkedAt?: Maybe<Scalars['DateTime']['output']>;
-};
-
-export type ShellInputInput = {
-  sessionId: Scalars['ID']['input'];
-  /** Keystrokes or pasted text, as the terminal sends them. */
-  data: Scalars['String']['input'];
 };
 
 /** What the terminal wrote, or, last, that the session ended. */

@@ -152,7 +152,7 @@ export const SHELL_OUTPUT = gql<
 `;
 
 export const SEND_SHELL_INPUT = gql<{ sendShellInput: { id: string } }, { input: { sessionId: string; data: string } }>`
-  mutation SendShellInput($input: ShellInputInput!) {
+  mutation SendShellInput($input: SendShellInputInput!) {
     sendShellInput(input: $input) {
       id
     }
