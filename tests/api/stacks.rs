@@ -929,8 +929,17 @@ pub fn long_build_dockerfile() -> String {
 pub async fn cancel_the_long_build(app: &TestApp, admin: &str, dockerd: &Dockerd, id: &str) {
     let build = start(app, admin, "buildStack", id).await;
     wait_for_line(app, admin, &build, "long-step-started").await;
-    let (_, building) = dockerd.docker(&["ps", "--quiet"]).await;
-    assert!(!building.is_empty(), "the RUN step runs in a container");
+    // The engine marks the step's container running a moment after its process
+    // has already printed.
+    crate::dockerd::eventually(
+        "the RUN step's container to run",
+        std::time::Duration::from_secs(10),
+        || async {
+            let (ok, running) = dockerd.docker(&["ps", "--quiet"]).await;
+            (ok && !running.is_empty()).then_some(())
+        },
+    )
+    .await;
     let body = app
         .graphql(
             Some(admin),
