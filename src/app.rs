@@ -21,6 +21,7 @@ use crate::metrics::Metrics;
 use crate::operations::Operations;
 use crate::runner::Runner;
 use crate::servers::{Servers, Supervision};
+use crate::shell::Shells;
 use crate::stacks::{Registry, Stacks};
 use crate::state::AppState;
 use crate::store::{DataDirLock, Store, StoreAddress};
@@ -77,6 +78,7 @@ impl Application {
         };
         let servers = Servers::load(store.clone(), audit.clone(), supervision).await?;
         let containers = Containers::new(audit.clone());
+        let shells = Shells::new(audit.clone());
         let operations = Operations::recover(store.clone(), audit.clone(), bus.clone()).await?;
         let configured_registry = Registry::from_settings(&settings.registry)?;
         let managed_registry = match configured_registry {
@@ -127,6 +129,7 @@ impl Application {
             auth,
             servers,
             containers,
+            shells,
             operations,
             stacks,
             backup_tickets: DownloadTickets::default(),

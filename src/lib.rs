@@ -21,7 +21,10 @@
 //!   - [`users`], [`auth`]: users and roles; sessions and API tokens.
 //!   - [`audit`]: the audit log every change writes to, paged and live.
 //!   - [`servers`]: hosts and their live state, each watched by a supervisor.
-//!   - [`containers`]: containers on any server, their events and live logs.
+//!   - [`containers`]: containers on any server, their events, live logs and stats.
+//!   - [`engine_resources`]: images, volumes and networks of each server's engine.
+//!   - [`shell`]: shells into containers (an exec with a terminal), driven through
+//!     GraphQL.
 //!   - [`operations`]: units of work with a subject (a server, a stack), stored and
 //!     streamed output, cancellation.
 //!   - [`stacks`]: software from a git repo to a running container: repo, build,
@@ -60,6 +63,7 @@ pub mod cli;
 pub mod config;
 pub mod containers;
 pub mod docker;
+pub mod engine_resources;
 pub mod error;
 pub mod graphql;
 pub mod health;
@@ -73,6 +77,7 @@ pub mod probes;
 pub mod resident;
 pub mod runner;
 pub mod servers;
+pub mod shell;
 pub mod stacks;
 pub mod state;
 pub mod store;

@@ -20,6 +20,7 @@ use crate::metrics::Metrics;
 use crate::operations::Operations;
 use crate::runner::Runner;
 use crate::servers::Servers;
+use crate::shell::Shells;
 use crate::stacks::Stacks;
 use crate::store::Store;
 use crate::users::Users;
@@ -34,6 +35,7 @@ pub struct AppState {
     pub auth: Auth,
     pub servers: Servers,
     pub containers: Containers,
+    pub shells: Shells,
     pub operations: Operations,
     pub stacks: Stacks,
     pub backup_tickets: DownloadTickets,

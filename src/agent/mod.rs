@@ -6,12 +6,15 @@
 //! builds) works remotely unchanged, with streams passed through chunk by chunk and
 //! never buffered whole. HTTP/2 multiplexes all calls on one connection; its per-stream
 //! flow control means a slow log reader holds back only its own stream; its pings let
-//! monitor notice a hung agent. TLS (rustls) is used when a certificate is given.
+//! monitor notice a hung agent. TLS (rustls) is used when a certificate is given. The
+//! one call that cannot be forwarded verbatim, a shell's exec (an HTTP/1.1 hijack), has
+//! a route of its own (`exec.rs`).
 //!
 //! The wire format, the command runner and host sampling live in [`crate::host`],
 //! below both this program and monitor.
 
 mod directory_build;
+mod exec;
 mod proxy;
 mod serve;
 

@@ -69,18 +69,12 @@ impl DockerProxy {
         parts.version = axum::http::Version::HTTP_11;
         parts.headers.remove(header::AUTHORIZATION);
         parts.headers.remove(header::HOST);
-        let result = match self {
-            DockerProxy::Unix { socket, client } => {
-                parts.uri = hyperlocal::Uri::new(socket, &path).into();
-                client.request(Request::from_parts(parts, body)).await
+        let result = match self.uri(&path) {
+            Ok(uri) => {
+                parts.uri = uri;
+                self.send(Request::from_parts(parts, body)).await
             }
-            DockerProxy::Tcp { base, client } => {
-                parts.uri = match format!("{base}{path}").parse::<Uri>() {
-                    Ok(uri) => uri,
-                    Err(error) => return docker_error(StatusCode::BAD_REQUEST, &error.to_string()),
-                };
-                client.request(Request::from_parts(parts, body)).await
-            }
+            Err(error) => return docker_error(StatusCode::BAD_REQUEST, &error.to_string()),
         };
         match result {
             Ok(response) => {
@@ -92,6 +86,27 @@ impl DockerProxy {
                 StatusCode::BAD_GATEWAY,
                 &format!("the agent cannot reach the Docker engine: {error}"),
             ),
+        }
+    }
+}
+
+impl DockerProxy {
+    /// The engine's address of an API path.
+    pub fn uri(&self, path: &str) -> Result<Uri, axum::http::uri::InvalidUri> {
+        match self {
+            DockerProxy::Unix { socket, .. } => Ok(hyperlocal::Uri::new(socket, path).into()),
+            DockerProxy::Tcp { base, .. } => format!("{base}{path}").parse::<Uri>(),
+        }
+    }
+
+    /// Sends a request (its URI from [`DockerProxy::uri`]) to the engine as it is.
+    pub async fn send(
+        &self,
+        request: Request<Body>,
+    ) -> Result<Response<hyper::body::Incoming>, hyper_util::client::legacy::Error> {
+        match self {
+            DockerProxy::Unix { client, .. } => client.request(request).await,
+            DockerProxy::Tcp { client, .. } => client.request(request).await,
         }
     }
 }

@@ -30,6 +30,12 @@ struct AgentState {
     docker: DockerProxy,
 }
 
+impl axum::extract::FromRef<AgentState> for DockerProxy {
+    fn from_ref(state: &AgentState) -> DockerProxy {
+        state.docker.clone()
+    }
+}
+
 /// Runs the agent until `shutdown` resolves.
 pub async fn run(
     args: AgentArgs,
@@ -55,6 +61,7 @@ pub async fn run(
         .route("/v1/ping", get(ping))
         .route("/v1/host", get(host))
         .route("/v1/commands", post(commands))
+        .route("/v1/exec/{id}", post(super::exec::attach))
         .route("/docker/{*path}", any(docker))
         .layer(middleware::from_fn_with_state(state.clone(), authorize))
         .with_state(state);

@@ -43,6 +43,14 @@ pub enum AuditKind {
     WebhookRejected,
     WebhookSecretRotated,
     ServerCloned,
+    ImageRemoved,
+    ImagesPruned,
+    VolumeRemoved,
+    VolumesPruned,
+    NetworkRemoved,
+    NetworksPruned,
+    ContainerShellOpened,
+    ContainerShellClosed,
 }
 
 impl AuditKind {
@@ -81,6 +89,14 @@ impl AuditKind {
             AuditKind::WebhookRejected => "WEBHOOK_REJECTED",
             AuditKind::WebhookSecretRotated => "WEBHOOK_SECRET_ROTATED",
             AuditKind::ServerCloned => "SERVER_CLONED",
+            AuditKind::ImageRemoved => "IMAGE_REMOVED",
+            AuditKind::ImagesPruned => "IMAGES_PRUNED",
+            AuditKind::VolumeRemoved => "VOLUME_REMOVED",
+            AuditKind::VolumesPruned => "VOLUMES_PRUNED",
+            AuditKind::NetworkRemoved => "NETWORK_REMOVED",
+            AuditKind::NetworksPruned => "NETWORKS_PRUNED",
+            AuditKind::ContainerShellOpened => "CONTAINER_SHELL_OPENED",
+            AuditKind::ContainerShellClosed => "CONTAINER_SHELL_CLOSED",
         }
     }
 }
@@ -129,6 +145,9 @@ pub enum AuditSubjectType {
     App,
     Container,
     Operation,
+    Image,
+    Volume,
+    Network,
 }
 
 /// The thing an event is about.

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt};
 
 use super::{
-    Container, ContainerAction, ContainerDetails, ContainerEvent, ContainerFilter, LogLine,
-    RunContainerInput,
+    Container, ContainerAction, ContainerDetails, ContainerEvent, ContainerFilter, ContainerStats,
+    LogLine, RunContainerInput,
 };
 use crate::error::{Error, Result};
 use crate::graphql::context::ContextExt;
@@ -218,5 +218,24 @@ impl ContainersSubscription {
             .containers
             .log_lines(server, container_id, tail, since, follow)
             .map(|line| line.map_err(|error| error.extend())))
+    }
+
+    /// A running container's CPU, memory and network use, about once a second, from
+    /// the engine's stats stream (one per container, shared by every subscriber). Ends
+    /// when the container stops, at once for one that is not running.
+    async fn container_stats(
+        &self,
+        ctx: &Context<'_>,
+        server_id: ID,
+        container_id: ID,
+    ) -> Result<impl Stream<Item = async_graphql::Result<ContainerStats>> + use<>> {
+        ctx.require(Role::Viewer)?;
+        let state = ctx.state();
+        let server = state.servers.connection(&server_id)?;
+        Ok(state
+            .containers
+            .stats
+            .samples(server, container_id.to_string())
+            .map(|sample| sample.map_err(|error| error.extend())))
     }
 }

@@ -6,8 +6,7 @@
 //! error in its stream), while everyone else carries on. History (`tail`, `since`) is
 //! read per subscriber, then joined to the shared feed without gaps or repeats.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::{Enum, SimpleObject};
@@ -18,7 +17,8 @@ use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt};
 use tokio::sync::broadcast;
 
-use crate::error::{Error, Result};
+use super::feeds::{self, FeedItem, Feeds};
+use crate::error::Result;
 use crate::servers::ServerConnection;
 
 /// Lines a subscriber may fall behind the engine before it misses some. The buffer is
@@ -43,18 +43,10 @@ pub struct LogLine {
     pub timestamp: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone)]
-enum FeedItem {
-    Line(Arc<LogLine>),
-    Failed(String),
-}
-
-type FeedKey = (String, String);
-
 /// The shared live reads, one per (server, container) being followed.
 #[derive(Clone, Default)]
 pub struct LogHub {
-    feeds: Arc<Mutex<HashMap<FeedKey, broadcast::Sender<FeedItem>>>>,
+    feeds: Feeds<LogLine>,
 }
 
 impl LogHub {
@@ -63,26 +55,13 @@ impl LogHub {
         &self,
         connection: &Arc<ServerConnection>,
         container_id: &str,
-    ) -> broadcast::Receiver<FeedItem> {
+    ) -> Option<broadcast::Receiver<FeedItem<LogLine>>> {
         let key = (connection.id.clone(), container_id.to_string());
-        let mut feeds = self.feeds.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(sender) = feeds.get(&key) {
-            return sender.subscribe();
-        }
-        let (sender, receiver) = broadcast::channel(FEED_BUFFER);
-        feeds.insert(key.clone(), sender.clone());
-        tokio::spawn(feed(self.clone(), key, connection.clone(), sender));
-        receiver
-    }
-
-    fn finished(&self, key: &FeedKey, sender: &broadcast::Sender<FeedItem>) {
-        let mut feeds = self.feeds.lock().unwrap_or_else(|e| e.into_inner());
-        if feeds
-            .get(key)
-            .is_some_and(|current| current.same_channel(sender))
-        {
-            feeds.remove(key);
-        }
+        let (connection, id) = (connection.clone(), container_id.to_string());
+        self.feeds
+            .join(key, FEED_BUFFER, usize::MAX, move |sender| {
+                feed(connection, id, sender)
+            })
     }
 
     /// The log of a container: `tail` lines (or everything `since`), then, when
@@ -110,7 +89,7 @@ impl LogHub {
                 }
             };
             // Join before reading history, so nothing written meanwhile is missed.
-            let mut live = follow.then(|| hub.join(&connection, &id));
+            let mut live = if follow { hub.join(&connection, &id) } else { None };
             let options = LogsOptions {
                 follow: false,
                 stdout: true,
@@ -139,22 +118,14 @@ impl LogHub {
                     }
                 }
             }
-            let Some(live) = live.as_mut() else { return };
-            loop {
-                match live.recv().await {
-                    Ok(FeedItem::Line(line)) => {
-                        if newest.is_none_or(|newest| line.timestamp > newest) {
-                            yield Ok(LogLine::clone(&line));
-                        }
-                    }
-                    Ok(FeedItem::Failed(message)) => {
-                        yield Err(crate::docker::unreachable_engine(&connection.name, &message));
-                        return;
-                    }
-                    Err(broadcast::error::RecvError::Lagged(missed)) => {
-                        yield Err(Error::Lagged { missed });
-                    }
-                    Err(broadcast::error::RecvError::Closed) => return,
+            let Some(live) = live.take() else { return };
+            let live = feeds::follow(live, connection.name.clone());
+            futures::pin_mut!(live);
+            while let Some(line) = live.next().await {
+                match line {
+                    Ok(line) if newest.is_some_and(|newest| line.timestamp <= newest) => {}
+                    Ok(line) => yield Ok(LogLine::clone(&line)),
+                    Err(error) => yield Err(error),
                 }
             }
         }
@@ -164,10 +135,9 @@ impl LogHub {
 /// Reads a container's new lines from the engine and publishes them, until the
 /// container stops, the engine fails, or nobody listens any more.
 async fn feed(
-    hub: LogHub,
-    key: FeedKey,
     connection: Arc<ServerConnection>,
-    sender: broadcast::Sender<FeedItem>,
+    container_id: String,
+    sender: broadcast::Sender<FeedItem<LogLine>>,
 ) {
     let options = LogsOptions {
         follow: true,
@@ -178,14 +148,14 @@ async fn feed(
         tail: "0".into(),
         ..Default::default()
     };
-    let mut stream = connection.engine.docker.logs(&key.1, Some(options));
+    let mut stream = connection.engine.docker.logs(&container_id, Some(options));
     let mut idle = tokio::time::interval(IDLE_CHECK);
     loop {
         tokio::select! {
             output = stream.next() => match output {
                 Some(Ok(output)) => {
                     for line in parse(output) {
-                        if sender.send(FeedItem::Line(Arc::new(line))).is_err() {
+                        if sender.send(FeedItem::Item(Arc::new(line))).is_err() {
                             break;
                         }
                     }
@@ -204,7 +174,6 @@ async fn feed(
             },
         }
     }
-    hub.finished(&key, &sender);
 }
 
 /// Splits one engine frame into lines, each with the timestamp the engine put first.

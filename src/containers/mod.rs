@@ -2,10 +2,13 @@
 //! events and their live logs. Nothing here is stored: the engine is the truth, and
 //! every action is written to the audit log with its server and container.
 
+mod env;
+mod feeds;
 pub mod graphql;
 mod input;
 mod logs;
 mod model;
+mod stats;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,11 +19,14 @@ use bollard::query_parameters::{
 };
 use futures::StreamExt;
 
+pub use env::EnvironmentVariable;
 pub use input::{LabelInput, RunContainerInput, RunSpec, container_reference, image_reference};
 pub use logs::{LogHub, LogLine, LogStream};
 pub use model::{
     Container, ContainerDetails, ContainerEvent, ContainerFilter, ContainerHealth, ContainerStatus,
+    Label, labels,
 };
+pub use stats::{ContainerStats, StatsHub};
 
 use crate::audit::{Actor, AuditKind, AuditLog, AuditSubjectType};
 use crate::docker::call_error;
@@ -46,6 +52,7 @@ pub enum ContainerAction {
 pub struct Containers {
     audit: AuditLog,
     pub logs: LogHub,
+    pub stats: StatsHub,
 }
 
 impl Containers {
@@ -53,6 +60,7 @@ impl Containers {
         Containers {
             audit,
             logs: LogHub::default(),
+            stats: StatsHub::default(),
         }
     }
 

@@ -153,7 +153,8 @@ fn health_from_status_text(status: &str) -> ContainerHealth {
     }
 }
 
-fn labels(labels: Option<HashMap<String, String>>) -> Vec<Label> {
+/// Labels sorted by key, as every list shows them.
+pub fn labels(labels: Option<HashMap<String, String>>) -> Vec<Label> {
     let mut labels: Vec<Label> = labels
         .unwrap_or_default()
         .into_iter()
@@ -163,8 +164,20 @@ fn labels(labels: Option<HashMap<String, String>>) -> Vec<Label> {
     labels
 }
 
+/// One run of a container's health check.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct HealthCheck {
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    /// 0 healthy, 1 unhealthy, anything else: the check itself could not run.
+    pub exit_code: Option<i64>,
+    /// What the check printed (the engine keeps the first 4 KiB).
+    pub output: String,
+}
+
 /// Everything `container` shows: the summary's facts and the runtime details.
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(complex)]
 pub struct ContainerDetails {
     pub id: ID,
     pub server_id: ID,
@@ -174,8 +187,14 @@ pub struct ContainerDetails {
     pub health: ContainerHealth,
     /// Consecutive failed health checks.
     pub failing_streak: Option<i64>,
+    /// The last health checks (the engine keeps five), oldest first.
+    pub health_checks: Vec<HealthCheck>,
     pub command: Vec<String>,
-    pub env: Vec<String>,
+    pub entrypoint: Vec<String>,
+    pub working_directory: Option<String>,
+    /// `NAME=value` as the engine has them; shown through `env` and `environment`.
+    #[graphql(skip)]
+    pub raw_env: Vec<String>,
     pub ports: Vec<PortMapping>,
     pub mounts: Vec<ContainerMount>,
     pub labels: Vec<Label>,
@@ -237,8 +256,21 @@ impl ContainerDetails {
             status: ContainerStatus::of(&running_state, health),
             health,
             failing_streak: health_state.failing_streak,
+            health_checks: health_state
+                .log
+                .unwrap_or_default()
+                .into_iter()
+                .map(|check| HealthCheck {
+                    started_at: time(check.start),
+                    ended_at: time(check.end),
+                    exit_code: check.exit_code,
+                    output: check.output.unwrap_or_default(),
+                })
+                .collect(),
             command: config.cmd.unwrap_or_default(),
-            env: config.env.unwrap_or_default(),
+            entrypoint: config.entrypoint.unwrap_or_default(),
+            working_directory: config.working_dir.filter(|dir| !dir.is_empty()),
+            raw_env: config.env.unwrap_or_default(),
             ports,
             mounts: inspect
                 .mounts

@@ -135,6 +135,39 @@ impl AgentClient {
         Ok(serde_json::from_slice(&body)?)
     }
 
+    /// A GET on the host's engine through the agent's `/docker` proxy, the body read
+    /// whole: for engine answers bollard's models do not read.
+    pub async fn docker_get(&self, path: &str) -> anyhow::Result<Bytes> {
+        let response = self
+            .call(Method::GET, &format!("/docker{path}"), Bytes::new())
+            .await?;
+        Ok(response.into_body().collect().await?.to_bytes())
+    }
+
+    /// Attaches to a shell's exec on the agent's host (`POST /v1/exec/…`): what
+    /// `input` yields goes to the terminal as it comes, and the stream is what the
+    /// terminal writes. Dropping the stream (or `input`'s sender) ends the exchange,
+    /// and the agent then hangs up the exec's process.
+    pub async fn exec(
+        &self,
+        exec_id: &str,
+        session_id: &str,
+        input: tokio::sync::mpsc::Receiver<Bytes>,
+    ) -> anyhow::Result<impl Stream<Item = anyhow::Result<Bytes>> + Send + use<>> {
+        use futures::StreamExt;
+        let frames = tokio_stream::wrappers::ReceiverStream::new(input)
+            .map(|chunk| Ok::<_, std::io::Error>(Frame::data(chunk)));
+        let body = Body::Right(StreamBody::new(Box::pin(frames)));
+        let path = format!("/v1/exec/{exec_id}?session={session_id}");
+        let response = self
+            .send(Method::POST, &path, "application/octet-stream", body)
+            .await?;
+        Ok(response
+            .into_body()
+            .into_data_stream()
+            .map(|chunk| chunk.map_err(anyhow::Error::new)))
+    }
+
     /// Runs a command on the agent's host; the stream ends after the exit frame.
     /// Dropping the stream closes the request, and the agent then kills the command.
     pub async fn run_command(
@@ -153,12 +186,28 @@ impl AgentClient {
         path: &str,
         body: Bytes,
     ) -> anyhow::Result<hyper::Response<hyper::body::Incoming>> {
+        self.send(
+            method,
+            path,
+            "application/json",
+            Body::Left(Full::new(body)),
+        )
+        .await
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &'static str,
+        body: Body,
+    ) -> anyhow::Result<hyper::Response<hyper::body::Incoming>> {
         let request = Request::builder()
             .method(method)
             .uri(format!("{}{path}", self.base))
             .header(AUTHORIZATION, self.authorization.clone())
-            .header(CONTENT_TYPE, "application/json")
-            .body(Body::Left(Full::new(body)))?;
+            .header(CONTENT_TYPE, content_type)
+            .body(body)?;
         let response = tokio::time::timeout(
             Duration::from_secs(DOCKER_CALL_TIMEOUT_SECS),
             self.client.request(request),

@@ -15,9 +15,11 @@ use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::backup::graphql::{BackupMutation, BackupQuery};
 use crate::config::Limits;
 use crate::containers::graphql::{ContainersMutation, ContainersQuery, ContainersSubscription};
+use crate::engine_resources::{EngineResourcesMutation, EngineResourcesQuery};
 use crate::health::HealthQuery;
 use crate::operations::graphql::{OperationsMutation, OperationsQuery, OperationsSubscription};
 use crate::servers::graphql::{ServersMutation, ServersQuery};
+use crate::shell::{ShellMutation, ShellSubscription};
 use crate::stacks::graphql::{StacksMutation, StacksQuery};
 use crate::state::AppState;
 use crate::users::graphql::{UsersMutation, UsersQuery};
@@ -33,6 +35,7 @@ pub struct Query(
     OperationsQuery,
     StacksQuery,
     BackupQuery,
+    EngineResourcesQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -44,6 +47,8 @@ pub struct Mutation(
     ContainersMutation,
     OperationsMutation,
     StacksMutation,
+    EngineResourcesMutation,
+    ShellMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -51,6 +56,7 @@ pub struct Subscription(
     AuditSubscription,
     ContainersSubscription,
     OperationsSubscription,
+    ShellSubscription,
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

@@ -6,6 +6,9 @@
 //! - `GET  /v1/host` → a [`HostSample`]
 //! - `POST /v1/commands` with a [`CommandRequest`] → newline-delimited [`CommandFrame`]s,
 //!   streamed as the command writes, ending with an `exit` (or `error`) frame
+//! - `POST /v1/exec/<exec id>?session=<session id>` → a shell's exec attached: the
+//!   request body is its terminal's input, the response body its output (see
+//!   `agent::exec` for why this is not forwarded under `/docker`)
 //! - `ANY  /docker/<Docker Engine API path>` → forwarded verbatim to the host's engine,
 //!   except a build whose `remote` is [`DIRECTORY_CONTEXT`]: see there
 

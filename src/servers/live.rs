@@ -84,6 +84,12 @@ impl ServerConnection {
         self.state.borrow().clone()
     }
 
+    /// Container events as the engines report them, from now on (every server's: the
+    /// caller keeps this one's by `server_id`).
+    pub fn container_events(&self) -> crate::bus::Subscriber<ContainerEvent> {
+        self.bus.subscribe()
+    }
+
     /// Fails fast with `UNAVAILABLE` while the last check found the engine unreachable,
     /// instead of letting every call wait for its own timeout.
     pub fn ensure_reachable(&self) -> Result<()> {

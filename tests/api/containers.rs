@@ -375,10 +375,20 @@ async fn a_failing_health_check_shows_as_unhealthy_not_running() {
     assert_eq!(by_name("fine")["status"], "RUNNING");
     assert_eq!(by_name("fine")["health"], "HEALTHY");
     let details = app
-        .graphql(Some(&admin), "query($s: ID!) { container(serverId: $s, id: \"sick\") { status health failingStreak } }", json!({ "s": server }))
+        .graphql(Some(&admin), "query($s: ID!) { container(serverId: $s, id: \"sick\") { status health failingStreak healthChecks { exitCode startedAt endedAt } } }", json!({ "s": server }))
         .await;
     assert_eq!(
         details["data"]["container"]["status"], "UNHEALTHY",
+        "{details}"
+    );
+    let checks = details["data"]["container"]["healthChecks"]
+        .as_array()
+        .expect("the last checks");
+    assert!(!checks.is_empty(), "{details}");
+    assert!(
+        checks
+            .iter()
+            .all(|check| check["exitCode"] == 1 && check["endedAt"].is_string()),
         "{details}"
     );
 }

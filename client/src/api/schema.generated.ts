@@ -87,6 +87,10 @@ export type AuditEvent = {
   serverId?: Maybe<Scalars['ID']['output']>;
   appId?: Maybe<Scalars['ID']['output']>;
   diff?: Maybe<AuditDiff>;
+  /** The server the event is filed under, if any (and not since removed). */
+  server?: Maybe<Server>;
+  /** The stack the event is filed under, if any (and not since deleted). */
+  stack?: Maybe<Stack>;
 };
 
 export type AuditEventConnection = {
@@ -171,7 +175,15 @@ export const AuditKind = {
   PipelineStarted: 'PIPELINE_STARTED',
   WebhookRejected: 'WEBHOOK_REJECTED',
   WebhookSecretRotated: 'WEBHOOK_SECRET_ROTATED',
-  ServerCloned: 'SERVER_CLONED'
+  ServerCloned: 'SERVER_CLONED',
+  ImageRemoved: 'IMAGE_REMOVED',
+  ImagesPruned: 'IMAGES_PRUNED',
+  VolumeRemoved: 'VOLUME_REMOVED',
+  VolumesPruned: 'VOLUMES_PRUNED',
+  NetworkRemoved: 'NETWORK_REMOVED',
+  NetworksPruned: 'NETWORKS_PRUNED',
+  ContainerShellOpened: 'CONTAINER_SHELL_OPENED',
+  ContainerShellClosed: 'CONTAINER_SHELL_CLOSED'
 } as const;
 
 export type AuditKind = typeof AuditKind[keyof typeof AuditKind];
@@ -193,7 +205,10 @@ export const AuditSubjectType = {
   Server: 'SERVER',
   App: 'APP',
   Container: 'CONTAINER',
-  Operation: 'OPERATION'
+  Operation: 'OPERATION',
+  Image: 'IMAGE',
+  Volume: 'VOLUME',
+  Network: 'NETWORK'
 } as const;
 
 export type AuditSubjectType = typeof AuditSubjectType[keyof typeof AuditSubjectType];
@@ -229,6 +244,10 @@ export type CloneServerResult = {
   deploys: Array<Operation>;
 };
 
+export type CloseShellInput = {
+  sessionId: Scalars['ID']['input'];
+};
+
 export type ComponentHealth = {
   __typename?: 'ComponentHealth';
   /** `store`, then `docker:<server name>` per server; later `kubernetes`, `grafana`. */
@@ -257,6 +276,8 @@ export type Container = {
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   ports: Array<PortMapping>;
   labels: Array<Label>;
+  /** The server it runs on. */
+  server?: Maybe<Server>;
 };
 
 export type ContainerCounts = {
@@ -278,8 +299,11 @@ export type ContainerDetails = {
   health: ContainerHealth;
   /** Consecutive failed health checks. */
   failingStreak?: Maybe<Scalars['Int']['output']>;
+  /** The last health checks (the engine keeps five), oldest first. */
+  healthChecks: Array<HealthCheck>;
   command: Array<Scalars['String']['output']>;
-  env: Array<Scalars['String']['output']>;
+  entrypoint: Array<Scalars['String']['output']>;
+  workingDirectory?: Maybe<Scalars['String']['output']>;
   ports: Array<PortMapping>;
   mounts: Array<ContainerMount>;
   labels: Array<Label>;
@@ -294,6 +318,28 @@ export type ContainerDetails = {
   /** The engine's error, e.g. why the container could not start. */
   error?: Maybe<Scalars['String']['output']>;
   oomKilled: Scalars['Boolean']['output'];
+  /**
+   * The environment as `NAME=value`, secret-looking values masked; `reveal: true`
+   * shows them and needs the OPERATOR role.
+   */
+  env: Array<Scalars['String']['output']>;
+  /**
+   * The environment, one variable each, secret-looking values masked; `reveal:
+   * true` shows them and needs the OPERATOR role.
+   */
+  environment: Array<EnvironmentVariable>;
+};
+
+
+/** Everything `container` shows: the summary's facts and the runtime details. */
+export type ContainerDetailsEnvArgs = {
+  reveal?: Scalars['Boolean']['input'];
+};
+
+
+/** Everything `container` shows: the summary's facts and the runtime details. */
+export type ContainerDetailsEnvironmentArgs = {
+  reveal?: Scalars['Boolean']['input'];
 };
 
 /** A change to a container, as the engine reported it. */
@@ -345,6 +391,34 @@ export type ContainerMount = {
   source: Scalars['String']['output'];
   destination: Scalars['String']['output'];
   readOnly: Scalars['Boolean']['output'];
+};
+
+/** One sample of a container's resource use. */
+export type ContainerStats = {
+  __typename?: 'ContainerStats';
+  serverId: Scalars['ID']['output'];
+  containerId: Scalars['ID']['output'];
+  /** When the engine took the sample. */
+  readAt: Scalars['DateTime']['output'];
+  /**
+   * CPU use since the previous sample, where 100 is one CPU fully used (as
+   * `docker stats` shows it); absent on the first sample.
+   */
+  cpuPercent?: Maybe<Scalars['Float']['output']>;
+  /** CPUs the container may use. */
+  onlineCpus?: Maybe<Scalars['Int']['output']>;
+  /** Memory in use, page cache that could be dropped left out (as `docker stats`). */
+  memoryUsedBytes?: Maybe<Scalars['Float']['output']>;
+  /** The container's memory limit, or the host's memory when it has none. */
+  memoryLimitBytes?: Maybe<Scalars['Float']['output']>;
+  /**
+   * Bytes received and sent on all the container's interfaces since it started;
+   * absent for a container on the host's network, which has none of its own.
+   */
+  networkReceivedBytes?: Maybe<Scalars['Float']['output']>;
+  networkSentBytes?: Maybe<Scalars['Float']['output']>;
+  /** Processes and threads in the container. */
+  pids?: Maybe<Scalars['Int']['output']>;
 };
 
 /**
@@ -424,6 +498,18 @@ export type DeleteUserInput = {
   id: Scalars['ID']['input'];
 };
 
+/** One `NAME=value` of a container's environment. */
+export type EnvironmentVariable = {
+  __typename?: 'EnvironmentVariable';
+  name: Scalars['String']['output'];
+  /** The value, or `••••••` when it is secret and was not revealed. */
+  value: Scalars['String']['output'];
+  /** Whether the value looks secret (and so is masked unless revealed). */
+  secret: Scalars['Boolean']['output'];
+  /** Whether `value` is masked. */
+  masked: Scalars['Boolean']['output'];
+};
+
 export type Health = {
   __typename?: 'Health';
   /** The worst status of any component. */
@@ -431,6 +517,17 @@ export type Health = {
   version: Scalars['String']['output'];
   startedAt: Scalars['DateTime']['output'];
   components: Array<ComponentHealth>;
+};
+
+/** One run of a container's health check. */
+export type HealthCheck = {
+  __typename?: 'HealthCheck';
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** 0 healthy, 1 unhealthy, anything else: the check itself could not run. */
+  exitCode?: Maybe<Scalars['Int']['output']>;
+  /** What the check printed (the engine keeps the first 4 KiB). */
+  output: Scalars['String']['output'];
 };
 
 export const HealthStatus = {
@@ -451,6 +548,64 @@ export type HostStats = {
   memoryTotalBytes: Scalars['Float']['output'];
   /** Absent for `tcp://` engines. */
   memoryAvailableBytes?: Maybe<Scalars['Float']['output']>;
+};
+
+/** An image as the list shows it. */
+export type Image = {
+  __typename?: 'Image';
+  /** `sha256:…` */
+  id: Scalars['ID']['output'];
+  serverId: Scalars['ID']['output'];
+  /** `name:tag` references; none for a dangling image. */
+  tags: Array<Scalars['String']['output']>;
+  /** `name@sha256:…` references, for images pulled from or pushed to a registry. */
+  digests: Array<Scalars['String']['output']>;
+  /** The image's size on disk, its layers shared with other images included. */
+  sizeBytes?: Maybe<Scalars['Float']['output']>;
+  /** The part of `sizeBytes` shared with other images. */
+  sharedSizeBytes?: Maybe<Scalars['Float']['output']>;
+  /** Containers (running or not) made from this image. */
+  containers: Scalars['Int']['output'];
+  /** Untagged and unused by any container: what `pruneImages` removes. */
+  dangling: Scalars['Boolean']['output'];
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  labels: Array<Label>;
+};
+
+/** Everything `image` shows. */
+export type ImageDetails = {
+  __typename?: 'ImageDetails';
+  id: Scalars['ID']['output'];
+  serverId: Scalars['ID']['output'];
+  tags: Array<Scalars['String']['output']>;
+  digests: Array<Scalars['String']['output']>;
+  sizeBytes?: Maybe<Scalars['Float']['output']>;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  architecture?: Maybe<Scalars['String']['output']>;
+  os?: Maybe<Scalars['String']['output']>;
+  author?: Maybe<Scalars['String']['output']>;
+  /** The command containers run unless told otherwise. */
+  command: Array<Scalars['String']['output']>;
+  entrypoint: Array<Scalars['String']['output']>;
+  workingDirectory?: Maybe<Scalars['String']['output']>;
+  /** Declared `KEY=value` defaults (an image's own, not secret by design). */
+  env: Array<Scalars['String']['output']>;
+  /** Ports the image declares, e.g. `80/tcp`. */
+  exposedPorts: Array<Scalars['String']['output']>;
+  volumes: Array<Scalars['String']['output']>;
+  labels: Array<Label>;
+  /** The layers' digests, base first. */
+  layers: Array<Scalars['String']['output']>;
+};
+
+/** What `removeImage` did: a reference to an image with other tags only untags it. */
+export type ImageRemoval = {
+  __typename?: 'ImageRemoval';
+  serverId: Scalars['ID']['output'];
+  /** The image as it was named in the input. */
+  image: Scalars['String']['output'];
+  /** The references untagged and the image ids deleted, as the engine reports them. */
+  removed: Array<Scalars['String']['output']>;
 };
 
 export type KeyValue = {
@@ -569,6 +724,38 @@ export type Mutation = {
   rotateStackWebhookSecret: Stack;
   /** Copies every stack of one server to another and deploys the copies there. */
   cloneServer: CloneServerResult;
+  /**
+   * Removes an image; `force` also removes it from under stopped containers and
+   * drops all its tags. An image a running container uses is a `CONFLICT`.
+   */
+  removeImage: ImageRemoval;
+  /** Removes the server's dangling images (untagged and unused). */
+  pruneImages: PruneResult;
+  /**
+   * Removes a volume and its data; one a container uses is a `CONFLICT`. Returns
+   * its name.
+   */
+  removeVolume: Scalars['ID']['output'];
+  /** Removes the server's unused volumes and their data. */
+  pruneVolumes: PruneResult;
+  /**
+   * Removes a network; one with containers attached is a `CONFLICT`. Returns the
+   * id or name it was given.
+   */
+  removeNetwork: Scalars['ID']['output'];
+  /** Removes the server's networks no container is attached to. */
+  pruneNetworks: PruneResult;
+  /**
+   * Opens a shell (an exec with a terminal) into a running container; read it with
+   * `shellOutput` within 30 s. OPERATOR and up; at most 4 open per user.
+   */
+  startContainerShell: ShellSession;
+  /** Types into a shell: keystrokes or pasted text, up to 64 KiB. */
+  sendShellInput: ShellSession;
+  /** Tells the shell its terminal's new size. */
+  resizeShell: ShellSession;
+  /** Ends a shell: its terminal hangs up and the command gets SIGHUP. */
+  closeShell: ShellSession;
 };
 
 
@@ -724,6 +911,108 @@ export type MutationCloneServerArgs = {
   targetServerId: Scalars['ID']['input'];
 };
 
+
+export type MutationRemoveImageArgs = {
+  input: RemoveImageInput;
+};
+
+
+export type MutationPruneImagesArgs = {
+  input: PruneInput;
+};
+
+
+export type MutationRemoveVolumeArgs = {
+  input: RemoveVolumeInput;
+};
+
+
+export type MutationPruneVolumesArgs = {
+  input: PruneInput;
+};
+
+
+export type MutationRemoveNetworkArgs = {
+  input: RemoveNetworkInput;
+};
+
+
+export type MutationPruneNetworksArgs = {
+  input: PruneInput;
+};
+
+
+export type MutationStartContainerShellArgs = {
+  input: StartContainerShellInput;
+};
+
+
+export type MutationSendShellInputArgs = {
+  input: SendShellInputInput;
+};
+
+
+export type MutationResizeShellArgs = {
+  input: ResizeShellInput;
+};
+
+
+export type MutationCloseShellArgs = {
+  input: CloseShellInput;
+};
+
+export type Network = {
+  __typename?: 'Network';
+  id: Scalars['ID']['output'];
+  serverId: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** `bridge`, `host`, `null`, `overlay`, `macvlan`… */
+  driver: Scalars['String']['output'];
+  /** `local` or `swarm`. */
+  scope: Scalars['String']['output'];
+  /** No route to the outside world. */
+  internal: Scalars['Boolean']['output'];
+  /** One of the engine's own networks, which cannot be removed. */
+  predefined: Scalars['Boolean']['output'];
+  /** Subnets in CIDR notation. */
+  subnets: Array<Scalars['String']['output']>;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  labels: Array<Label>;
+};
+
+/** A container attached to a network. */
+export type NetworkContainer = {
+  __typename?: 'NetworkContainer';
+  containerId: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  ipv4Address?: Maybe<Scalars['String']['output']>;
+  ipv6Address?: Maybe<Scalars['String']['output']>;
+  macAddress?: Maybe<Scalars['String']['output']>;
+};
+
+/** Everything `network` shows. */
+export type NetworkDetails = {
+  __typename?: 'NetworkDetails';
+  id: Scalars['ID']['output'];
+  serverId: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** `bridge`, `host`, `null`, `overlay`, `macvlan`… */
+  driver: Scalars['String']['output'];
+  /** `local` or `swarm`. */
+  scope: Scalars['String']['output'];
+  /** No route to the outside world. */
+  internal: Scalars['Boolean']['output'];
+  /** One of the engine's own networks, which cannot be removed. */
+  predefined: Scalars['Boolean']['output'];
+  /** Subnets in CIDR notation. */
+  subnets: Array<Scalars['String']['output']>;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  labels: Array<Label>;
+  gateways: Array<Scalars['String']['output']>;
+  options: Array<Label>;
+  containers: Array<NetworkContainer>;
+};
+
 /** A unit of work monitor did or is doing, with its output kept. */
 export type Operation = {
   __typename?: 'Operation';
@@ -750,6 +1039,15 @@ export type Operation = {
   stackId?: Maybe<Scalars['ID']['output']>;
   /** The pipeline run this operation is a step of. */
   parentId?: Maybe<Scalars['ID']['output']>;
+  /**
+   * The server it runs on; `null` for work that runs on none, or a server since
+   * removed.
+   */
+  server?: Maybe<Server>;
+  /** The stack it works for, if any (and not since deleted). */
+  stack?: Maybe<Stack>;
+  /** The pipeline run this operation is a step of. */
+  parent?: Maybe<Operation>;
 };
 
 export type OperationConnection = {
@@ -906,6 +1204,21 @@ export type PortMapping = {
   protocol: Scalars['String']['output'];
 };
 
+/** A server whose unused images, volumes or networks go. */
+export type PruneInput = {
+  serverId: Scalars['ID']['input'];
+};
+
+/** What a prune removed, and the disk space it gave back. */
+export type PruneResult = {
+  __typename?: 'PruneResult';
+  serverId: Scalars['ID']['output'];
+  /** The ids (images, networks) or names (volumes) of what was removed. */
+  removed: Array<Scalars['String']['output']>;
+  /** Bytes the engine reports as freed (networks take none). */
+  spaceReclaimedBytes: Scalars['Float']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /**
@@ -941,6 +1254,20 @@ export type Query = {
   stack?: Maybe<Stack>;
   /** The backups monitor took by itself, newest first, ready for `monitor restore`. */
   scheduledBackups: ScheduledBackups;
+  /**
+   * A server's tagged and dangling images (not the intermediate layers of builds),
+   * tagged ones first, by reference.
+   */
+  images: Array<Image>;
+  /** One image, by id (`sha256:…`, or a prefix of its hex) or reference. */
+  image: ImageDetails;
+  /** A server's volumes, by name. */
+  volumes: Array<Volume>;
+  volume: Volume;
+  /** A server's networks, by name. */
+  networks: Array<Network>;
+  /** One network, by id or name, with the containers attached to it. */
+  network: NetworkDetails;
 };
 
 
@@ -1016,6 +1343,39 @@ export type QueryStackArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+export type QueryImagesArgs = {
+  serverId: Scalars['ID']['input'];
+};
+
+
+export type QueryImageArgs = {
+  serverId: Scalars['ID']['input'];
+  id: Scalars['String']['input'];
+};
+
+
+export type QueryVolumesArgs = {
+  serverId: Scalars['ID']['input'];
+};
+
+
+export type QueryVolumeArgs = {
+  serverId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+};
+
+
+export type QueryNetworksArgs = {
+  serverId: Scalars['ID']['input'];
+};
+
+
+export type QueryNetworkArgs = {
+  serverId: Scalars['ID']['input'];
+  id: Scalars['String']['input'];
+};
+
 export const Reachability = {
   /** Not checked yet since monitor started or the server changed. */
   Connecting: 'CONNECTING',
@@ -1024,6 +1384,30 @@ export const Reachability = {
 } as const;
 
 export type Reachability = typeof Reachability[keyof typeof Reachability];
+/** Names an image on a server, for `removeImage`. */
+export type RemoveImageInput = {
+  serverId: Scalars['ID']['input'];
+  /** The image's id (`sha256:…` or a prefix of its hex) or a reference (`name:tag`). */
+  image: Scalars['String']['input'];
+  /** Removes the image even when stopped containers use it or it has several tags. */
+  force?: Scalars['Boolean']['input'];
+};
+
+/** Names a network on a server, for `removeNetwork`. */
+export type RemoveNetworkInput = {
+  serverId: Scalars['ID']['input'];
+  /** The network's id or name. */
+  network: Scalars['String']['input'];
+};
+
+/** Names a volume on a server, for `removeVolume`. */
+export type RemoveVolumeInput = {
+  serverId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+  /** Removes the volume even if the engine's driver reports an error for it. */
+  force?: Scalars['Boolean']['input'];
+};
+
 export type RepoScript = {
   __typename?: 'RepoScript';
   name: Scalars['String']['output'];
@@ -1033,6 +1417,12 @@ export type RepoScript = {
 export type RepoScriptInput = {
   name: Scalars['String']['input'];
   command: Scalars['String']['input'];
+};
+
+export type ResizeShellInput = {
+  sessionId: Scalars['ID']['input'];
+  cols: Scalars['Int']['input'];
+  rows: Scalars['Int']['input'];
 };
 
 export type RevokeApiTokenInput = {
@@ -1093,6 +1483,12 @@ export type ScheduledBackups = {
   keep: Scalars['Int']['output'];
   /** The backups in the directory, newest first. */
   backups: Array<StoredBackup>;
+};
+
+export type SendShellInputInput = {
+  sessionId: Scalars['ID']['input'];
+  /** Keystrokes or pasted text, as the terminal sends them. */
+  data: Scalars['String']['input'];
 };
 
 /** A host monitor deploys to and watches. */
@@ -1160,6 +1556,35 @@ export type ServerState = {
   checkedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
+/** What the terminal wrote, or, last, that the session ended. */
+export type ShellOutput = {
+  __typename?: 'ShellOutput';
+  /**
+   * The bytes the terminal wrote, base64-encoded (a chunk may end inside a UTF-8
+   * character, so bytes, not text); empty on the last message.
+   */
+  data: Scalars['String']['output'];
+  /** True on the last message of the stream. */
+  ended: Scalars['Boolean']['output'];
+  /** On the last message: why the session ended. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** On the last message, when the command exited by itself: its exit code. */
+  exitCode?: Maybe<Scalars['Int']['output']>;
+};
+
+/** A shell session as GraphQL shows it. */
+export type ShellSession = {
+  __typename?: 'ShellSession';
+  id: Scalars['ID']['output'];
+  serverId: Scalars['ID']['output'];
+  containerId: Scalars['ID']['output'];
+  containerName: Scalars['String']['output'];
+  command: Array<Scalars['String']['output']>;
+  cols: Scalars['Int']['output'];
+  rows: Scalars['Int']['output'];
+  startedAt: Scalars['DateTime']['output'];
+};
+
 /** Something monitor runs and watches, from source to container. */
 export type Stack = {
   __typename?: 'Stack';
@@ -1181,6 +1606,11 @@ export type Stack = {
   createdAt: Scalars['DateTime']['output'];
   updatedAt: Scalars['DateTime']['output'];
   server?: Maybe<Server>;
+  /**
+   * The operation the stack's last action or pipeline run started (a run, not its
+   * steps); `null` before the first.
+   */
+  lastOperation?: Maybe<Operation>;
   /** What can be done with this stack now; the client shows only these. */
   availableActions: Array<StackAction>;
   /**
@@ -1309,6 +1739,17 @@ export type StackRepoInput = {
   scripts?: Array<RepoScriptInput>;
 };
 
+export type StartContainerShellInput = {
+  serverId: Scalars['ID']['input'];
+  /** The container's id or name; it must be running. */
+  containerId: Scalars['ID']['input'];
+  /** What to run, as an argument list; `["/bin/sh"]` when left out. */
+  command?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The terminal's size in characters. */
+  cols?: Scalars['Int']['input'];
+  rows?: Scalars['Int']['input'];
+};
+
 /** A backup file in the backup directory. */
 export type StoredBackup = {
   __typename?: 'StoredBackup';
@@ -1340,6 +1781,12 @@ export type Subscription = {
    */
   containerLogs: LogLine;
   /**
+   * A running container's CPU, memory and network use, about once a second, from
+   * the engine's stats stream (one per container, shared by every subscriber). Ends
+   * when the container stops, at once for one that is not running.
+   */
+  containerStats: ContainerStats;
+  /**
    * Operations as they are created (RUNNING or QUEUED), start and end, e.g. to keep
    * a history live. A subscriber that falls behind gets a `LAGGED` error and goes on.
    */
@@ -1351,6 +1798,12 @@ export type Subscription = {
    * the previous message. A quiet operation's lines come one per message.
    */
   operationOutput: Array<OperationOutputLine>;
+  /**
+   * What a shell's terminal writes, as it writes it; the last message has `ended`
+   * and says why. One subscriber per session; ending the subscription ends the
+   * session.
+   */
+  shellOutput: ShellOutput;
 };
 
 
@@ -1373,6 +1826,12 @@ export type SubscriptionContainerLogsArgs = {
 };
 
 
+export type SubscriptionContainerStatsArgs = {
+  serverId: Scalars['ID']['input'];
+  containerId: Scalars['ID']['input'];
+};
+
+
 export type SubscriptionOperationUpdatedArgs = {
   filter?: InputMaybe<OperationFilter>;
 };
@@ -1380,6 +1839,11 @@ export type SubscriptionOperationUpdatedArgs = {
 
 export type SubscriptionOperationOutputArgs = {
   operationId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionShellOutputArgs = {
+  sessionId: Scalars['ID']['input'];
 };
 
 /** Changes to a server; absent fields stay as they are, `null` clears an optional one. */
@@ -1441,4 +1905,28 @@ export type UserEdge = {
   node: User;
   /** A cursor for use in pagination */
   cursor: Scalars['String']['output'];
+};
+
+export type Volume = {
+  __typename?: 'Volume';
+  name: Scalars['String']['output'];
+  serverId: Scalars['ID']['output'];
+  /** `local` for the engine's own volumes. */
+  driver: Scalars['String']['output'];
+  /** Where the volume's data lives on the server. */
+  mountpoint: Scalars['String']['output'];
+  /**
+   * Whether any container (running or not) mounts it; unused volumes are what
+   * `pruneVolumes` removes.
+   */
+  inUse: Scalars['Boolean']['output'];
+  /**
+   * The space its data takes, from the engine's disk-usage report; absent when the
+   * report could not be had in time.
+   */
+  sizeBytes?: Maybe<Scalars['Float']['output']>;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  labels: Array<Label>;
+  /** The driver's options, e.g. `type`, `device` for a bind-backed local volume. */
+  options: Array<Label>;
 };

@@ -4,9 +4,13 @@ import type { FunctionComponent } from 'preact';
 import type { Role } from '../api/types';
 import { AuditPage } from '../audit/AuditPage';
 import { BackupPage } from '../backup/BackupPage';
+import { CONTAINER_ROUTE, ContainerPage } from '../container/ContainerPage';
 import { ContainersPage } from '../containers/ContainersPage';
 import { HealthPage } from '../health/HealthPage';
 import { LogsPage } from '../logs/LogsPage';
+import { ImagesPage } from '../engine/ImagesPage';
+import { NetworksPage } from '../engine/NetworksPage';
+import { VolumesPage } from '../engine/VolumesPage';
 import { CommandsPage } from '../operations/CommandsPage';
 import { OperationPage } from '../operations/OperationPage';
 import { OperationsPage } from '../operations/OperationsPage';
@@ -53,6 +57,10 @@ export const NAV: NavGroup[] = [
       { id: 'servers', path: '/servers', title: 'Servers', component: ServersPage },
       { id: 'containers', path: '/containers', title: 'Containers', component: ContainersPage },
       { id: 'logs', path: '/containers/logs', title: 'Container log', component: LogsPage, hidden: true },
+      { id: 'container', path: CONTAINER_ROUTE, title: 'Container', component: ContainerPage, hidden: true },
+      { id: 'images', path: '/images', title: 'Images', component: ImagesPage },
+      { id: 'volumes', path: '/volumes', title: 'Volumes', component: VolumesPage },
+      { id: 'networks', path: '/networks', title: 'Networks', component: NetworksPage },
       { id: 'commands', path: '/commands', title: 'Run command', component: CommandsPage, role: 'OPERATOR' },
       { id: 'operations', path: '/operations', title: 'Operations', component: OperationsPage },
       { id: 'operation', path: '/operations/view', title: 'Operation', component: OperationPage, hidden: true },

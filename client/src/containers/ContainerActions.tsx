@@ -4,8 +4,8 @@ import { type TypedDocumentNode, useMutation } from '@urql/preact';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { ErrorNote } from '../ui/ErrorNote';
 import {
-  type Container,
   type ContainerRef,
+  type ContainerSummary,
   REMOVE_CONTAINER,
   RESTART_CONTAINER,
   START_CONTAINER,
@@ -15,7 +15,11 @@ import {
 const STOPPABLE = new Set(['RUNNING', 'UNHEALTHY', 'PAUSED', 'RESTARTING']);
 const STARTABLE = new Set(['CREATED', 'EXITED', 'DEAD']);
 
-function useAction<Data>(document: TypedDocumentNode<Data, { input: ContainerRef }>, container: Container, onDone: () => void) {
+function useAction<Data>(
+  document: TypedDocumentNode<Data, { input: ContainerRef }>,
+  container: ContainerSummary,
+  onDone: () => void,
+) {
   const [{ fetching, error }, run] = useMutation(document);
   const act = async () => {
     const result = await run({ input: { serverId: container.serverId, id: container.id } });
@@ -24,11 +28,17 @@ function useAction<Data>(document: TypedDocumentNode<Data, { input: ContainerRef
   return { fetching, error, act };
 }
 
-export function ContainerActions({ container, onChanged }: { container: Container; onChanged: () => void }) {
+interface ContainerActionsProps {
+  container: ContainerSummary;
+  /** Called after an action succeeded; `removed` after a removal. */
+  onChanged: (removed?: boolean) => void;
+}
+
+export function ContainerActions({ container, onChanged }: ContainerActionsProps) {
   const start = useAction(START_CONTAINER, container, onChanged);
   const stop = useAction(STOP_CONTAINER, container, onChanged);
   const restart = useAction(RESTART_CONTAINER, container, onChanged);
-  const remove = useAction(REMOVE_CONTAINER, container, onChanged);
+  const remove = useAction(REMOVE_CONTAINER, container, () => onChanged(true));
   const busy = start.fetching || stop.fetching || restart.fetching || remove.fetching;
   const error = start.error ?? stop.error ?? restart.error ?? remove.error;
 

@@ -1,5 +1,6 @@
 // The containers table: one row per container with its server, image, status (health
-// included), ports, a link to its live log and, for operators, its actions.
+// included), ports, links to its page and its live log and, for operators, its actions.
+import { containerPath } from '../container/ContainerPage';
 import { logsPath } from '../logs/LogsPage';
 import { Link } from '../router';
 import { Time } from '../ui/Time';
@@ -44,9 +45,14 @@ export function ContainersTable({ containers, nameOf, canOperate, onChanged }: C
         {containers.map((c) => (
           <tr key={`${c.serverId}/${c.id}`} data-testid={`container-row-${c.name}`} data-status={c.status}>
             <td class="mono">
-              <Link href={logsPath(c)} title="live log" data-testid="container-logs">
+              <Link href={containerPath(c)} title="stats, shell, configuration" data-testid="container-link">
                 {c.name}
               </Link>
+              <div>
+                <Link href={logsPath(c)} class="muted-link" title="live log" data-testid="container-logs">
+                  log
+                </Link>
+              </div>
             </td>
             <td class="mono">{nameOf(c.serverId)}</td>
             <td class="mono">{c.image}</td>
