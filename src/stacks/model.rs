@@ -135,8 +135,7 @@ pub struct StackDeploy {
 
 impl StackDeploy {
     /// The environment with every value masked, as readers below OPERATOR and the
-    /// audit log see it. A bare `NAME` (passed on from the engine's own environment)
-    /// has no value to hide.
+    /// audit log see it. An entry without `=` has no value to hide.
     pub fn masked_env(&self) -> Vec<String> {
         self.env
             .iter()
