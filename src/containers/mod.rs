@@ -19,7 +19,7 @@ use bollard::query_parameters::{
 };
 use futures::StreamExt;
 
-pub use env::EnvironmentVariable;
+pub use env::{EnvironmentVariable, MASK};
 pub use input::{LabelInput, RunContainerInput, RunSpec, container_reference, image_reference};
 pub use logs::{LogHub, LogLine, LogStream};
 pub use model::{

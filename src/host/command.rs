@@ -2,18 +2,22 @@
 //!
 //! Used on the agent's host for remote servers and in-process for the local server, so
 //! a command behaves the same wherever it runs. The command gets its own process group:
-//! cancelling (dropping the stream) kills it and everything it started.
+//! cancelling (dropping the stream) kills it and everything it started. It also dies
+//! with the process that started it (a parent-death signal), and carries its
+//! operation's id in its environment, so what it started itself can be found and
+//! killed by the next start ([`super::leftovers`]).
 
 use std::process::Stdio;
 
 use async_stream::stream;
 use futures::{Stream, StreamExt};
+use nix::sys::prctl;
 use nix::sys::signal::{Signal, killpg};
-use nix::unistd::Pid;
+use nix::unistd::{Pid, getpid, getppid};
 use tokio::process::Command;
 use tokio_util::io::ReaderStream;
 
-use super::protocol::{CommandFrame, CommandRequest, lines};
+use super::protocol::{CommandFrame, CommandRequest, OPERATION_ENV, lines};
 
 /// Starts `sh -c <command>` and yields its output, then its exit.
 pub fn run(request: CommandRequest) -> impl Stream<Item = CommandFrame> + Send + 'static {
@@ -30,6 +34,12 @@ pub fn run(request: CommandRequest) -> impl Stream<Item = CommandFrame> + Send +
         if let Some(directory) = &request.working_directory {
             command.current_dir(directory);
         }
+        if let Some(operation) = &request.operation_id {
+            command.env(OPERATION_ENV, operation);
+        }
+        // SAFETY: the closure runs between fork and exec and makes only
+        // async-signal-safe calls (prctl, getppid), allocating nothing.
+        unsafe { command.pre_exec(die_with(getpid())) };
         let mut child = match command.spawn() {
             Ok(child) => child,
             Err(error) => {
@@ -67,6 +77,21 @@ pub fn run(request: CommandRequest) -> impl Stream<Item = CommandFrame> + Send +
     }
 }
 
+/// Asks the kernel to kill the command when `parent` (this process) dies, even by
+/// SIGKILL. The signal comes when the thread that forked ends: commands are started
+/// on tokio's worker threads, which live as long as the process.
+fn die_with(parent: Pid) -> impl FnMut() -> std::io::Result<()> + Send + Sync + 'static {
+    move || {
+        prctl::set_pdeathsig(Signal::SIGKILL)?;
+        // The parent may have died between the fork and the prctl: then nobody is
+        // left to signal it, and the command must not start.
+        if getppid() != parent {
+            return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
+        }
+        Ok(())
+    }
+}
+
 /// Kills the command's whole process group when dropped before the command ended.
 struct ProcessGroup(Option<u32>);
 
@@ -87,6 +112,7 @@ mod tests {
         CommandRequest {
             command: command.into(),
             working_directory: None,
+            operation_id: None,
         }
     }
 
@@ -101,10 +127,28 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_command_and_what_it_starts_see_their_operation() {
+        let frames: Vec<CommandFrame> = run(CommandRequest {
+            command: format!("sh -c 'echo ${OPERATION_ENV}'"),
+            working_directory: None,
+            operation_id: Some("01OPERATION".into()),
+        })
+        .collect()
+        .await;
+        assert_eq!(
+            frames.first(),
+            Some(&CommandFrame::Stdout {
+                text: "01OPERATION".into()
+            })
+        );
+    }
+
+    #[tokio::test]
     async fn a_missing_working_directory_is_an_error_frame() {
         let frames: Vec<CommandFrame> = run(CommandRequest {
             command: "true".into(),
             working_directory: Some("/nonexistent/place".into()),
+            operation_id: None,
         })
         .collect()
         .await;

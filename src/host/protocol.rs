@@ -43,7 +43,15 @@ pub struct CommandRequest {
     /// Run by `sh -c`.
     pub command: String,
     pub working_directory: Option<String>,
+    /// The operation the command is part of: the command sees it as
+    /// [`OPERATION_ENV`], which is how a start after a crash finds what it left running.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_id: Option<String>,
 }
+
+/// The environment variable that names a command's operation, inherited by every
+/// process the command starts.
+pub const OPERATION_ENV: &str = "MONITOR_OPERATION_ID";
 
 /// One event of a running command.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -65,8 +65,10 @@ pub enum Host<'a> {
 type Frames = Pin<Box<dyn Stream<Item = CommandFrame> + Send>>;
 
 /// Runs a command, writing its output to `progress`; the process group is killed if
-/// this future is dropped.
-pub async fn run_on(host: Host<'_>, request: CommandRequest, progress: &Progress) -> Ending {
+/// this future is dropped. The command's processes carry the operation's id, so a
+/// start after a crash can find them.
+pub async fn run_on(host: Host<'_>, mut request: CommandRequest, progress: &Progress) -> Ending {
+    request.operation_id = Some(progress.operation_id().to_string());
     let mut frames = match start(host, request).await {
         Ok(frames) => frames,
         Err(message) => return Ending::failed(None, message),

@@ -50,6 +50,7 @@ impl RunCommandInput {
                 .working_directory
                 .clone()
                 .or_else(|| server.root_directory.clone()),
+            operation_id: None,
         })
     }
 }

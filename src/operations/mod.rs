@@ -3,13 +3,15 @@
 //! streamed, and cancellation. Other domains describe the work; this one runs it.
 //!
 //! An operation is written as RUNNING before its work starts, and its end is written
-//! when the work ends; on start, any left RUNNING by a crash are marked INTERRUPTED.
+//! when the work ends; on start, any left RUNNING by a crash are marked INTERRUPTED and
+//! the processes their commands left running are killed ([`recovery`]).
 
 mod command;
 pub mod graphql;
 mod input;
 mod model;
 mod output;
+mod recovery;
 mod store;
 mod subject;
 
@@ -67,23 +69,6 @@ impl Topic for Operation {
 }
 
 impl Operations {
-    /// The service, once what a previous process left running is marked interrupted.
-    pub async fn recover(store: Store, audit: AuditLog, bus: Bus) -> Result<Operations> {
-        let interrupted = store::interrupt_leftovers(&store).await?;
-        if interrupted > 0 {
-            tracing::warn!(
-                interrupted,
-                "marked operations left running by the previous process as INTERRUPTED"
-            );
-        }
-        Ok(Operations {
-            store,
-            audit,
-            running: Default::default(),
-            bus,
-        })
-    }
-
     pub async fn get(&self, id: &str) -> Result<Option<Operation>> {
         store::find(&self.store, id).await
     }

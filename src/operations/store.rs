@@ -133,9 +133,10 @@ pub async fn output(store: &Store, key: &str) -> Result<Vec<OutputLine>> {
     Ok(chunks.into_iter().flat_map(|chunk| chunk.lines).collect())
 }
 
-/// Marks operations left queued or running by a previous process as interrupted.
+/// Marks operations left queued or running by a previous process as interrupted, and
+/// returns them.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn interrupt_leftovers(store: &Store) -> Result<usize> {
+pub async fn interrupt_leftovers(store: &Store) -> Result<Vec<Operation>> {
     let mut response = store
         .db()
         .query(
@@ -144,8 +145,7 @@ pub async fn interrupt_leftovers(store: &Store) -> Result<usize> {
              WHERE status IN ['QUEUED', 'RUNNING'] RETURN AFTER",
         )
         .await?;
-    let rows: Vec<Operation> = response.take(0)?;
-    Ok(rows.len())
+    Ok(response.take(0)?)
 }
 
 /// A list's filter as statement conditions and their bound values. Only fixed field

@@ -4,7 +4,7 @@ use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 
 use super::actions::Step;
-use super::model::{StackAction, StackImage};
+use super::model::{StackAction, StackDeploy, StackImage};
 use super::{CreateStackInput, DeleteStackInput, Stack, UpdateStackInput};
 use crate::containers::{Container, ContainerFilter};
 use crate::error::{Error, Result};
@@ -48,6 +48,19 @@ impl StacksQuery {
     async fn stack(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Stack>> {
         ctx.require(Role::Viewer)?;
         ctx.state().stacks.get(&id).await
+    }
+}
+
+#[ComplexObject]
+impl StackDeploy {
+    /// The container's environment as `NAME=value`. Values are secret by default: a
+    /// reader below OPERATOR sees `NAME=••••••`.
+    async fn env(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        if ctx.require(Role::Operator).is_ok() {
+            return Ok(self.env.clone());
+        }
+        ctx.require(Role::Viewer)?;
+        Ok(self.masked_env())
     }
 }
 

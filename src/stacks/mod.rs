@@ -14,6 +14,7 @@ mod input;
 pub mod managed;
 mod model;
 mod pipeline;
+mod refusals;
 mod registry;
 mod repo;
 mod store;
@@ -53,6 +54,11 @@ pub struct Stacks {
     checkouts: PathBuf,
     /// One lock per stack, so its actions never overlap.
     locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    /// Push deliveries refused lately, per stack id.
+    webhook_refusals: Arc<refusals::Refusals>,
+    /// What a delivery for a stack that does not exist is checked against: a secret
+    /// nobody has, so it is refused as a wrong signature is.
+    unknown_stack_secret: Arc<str>,
 }
 
 impl Stacks {
@@ -74,6 +80,8 @@ impl Stacks {
             registry: Arc::new(RwLock::new(registry)),
             checkouts: data_dir.join("stacks"),
             locks: Default::default(),
+            webhook_refusals: Default::default(),
+            unknown_stack_secret: new_secret().into(),
         }
     }
 

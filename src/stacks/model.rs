@@ -7,6 +7,7 @@ use serde::Serialize;
 use surrealdb::types::{RecordId, SurrealValue};
 
 use crate::audit::Actor;
+use crate::containers::MASK;
 use crate::operations::OperationSubject;
 use crate::store::record_key;
 
@@ -55,7 +56,10 @@ impl StackRow {
             "serverId": self.server_id,
             "repo": self.repo,
             "build": self.build,
-            "deploy": self.deploy,
+            "deploy": self.deploy.as_ref().map(|deploy| StackDeploy {
+                env: deploy.masked_env(),
+                ..deploy.clone()
+            }),
             "pipeline": self.pipeline,
         })
     }
@@ -112,6 +116,7 @@ pub struct KeyValue {
 
 #[derive(Debug, Clone, PartialEq, Serialize, SimpleObject, SurrealValue)]
 #[serde(rename_all = "camelCase")]
+#[graphql(complex)]
 pub struct StackDeploy {
     /// A prebuilt image to run; when absent, the stack's latest build.
     pub image: Option<String>,
@@ -119,11 +124,27 @@ pub struct StackDeploy {
     pub volumes: Vec<String>,
     pub network: Option<String>,
     pub restart_policy: Option<String>,
+    /// Read through the `env` field, which masks values for readers below OPERATOR.
+    #[graphql(skip)]
     pub env: Vec<String>,
     /// Arguments after the image (the container's command).
     pub command: Vec<String>,
     /// Lines of the container's log shown with the stack.
     pub log_tail: i32,
+}
+
+impl StackDeploy {
+    /// The environment with every value masked, as readers below OPERATOR and the
+    /// audit log see it. An entry without `=` has no value to hide.
+    pub fn masked_env(&self) -> Vec<String> {
+        self.env
+            .iter()
+            .map(|entry| match entry.split_once('=') {
+                Some((name, _)) => format!("{name}={MASK}"),
+                None => entry.clone(),
+            })
+            .collect()
+    }
 }
 
 /// One step of a stack's pipeline.

@@ -127,6 +127,7 @@ async fn run(
     let request = CommandRequest {
         command: format!("export GIT_TERMINAL_PROMPT=0 GIT_ASKPASS=true; {command}"),
         working_directory,
+        operation_id: None,
     };
     let ending = run_on(host, request, progress).await;
     if ending.is_success() {
@@ -143,6 +144,7 @@ async fn is_checked_out(host: Host<'_>, dir: &str) -> bool {
     let request = CommandRequest {
         command: format!("test -d {dir}/.git"),
         working_directory: None,
+        operation_id: None,
     };
     capture(host, request).await.is_ok()
 }
@@ -162,6 +164,7 @@ async fn remember_commit(
     let request = CommandRequest {
         command: "git rev-parse HEAD".into(),
         working_directory: Some(dir.to_string()),
+        operation_id: None,
     };
     let commit = capture(host, request)
         .await

@@ -72,11 +72,11 @@ pub async fn list(
     Ok(response.take(0)?)
 }
 
-/// Records a webhook delivery's id; false when it was recorded before (the git host
-/// sent it again).
+/// Records a webhook delivery by what identifies it (the hash of its signed body);
+/// false when it was recorded before (sent again, or replayed).
 #[tracing::instrument(level = "debug", skip_all, fields(stack = stack_id))]
-pub async fn record_delivery(store: &Store, stack_id: &str, delivery_id: &str) -> Result<bool> {
-    let record = RecordId::new("webhook_delivery", format!("{stack_id}/{delivery_id}"));
+pub async fn record_delivery(store: &Store, stack_id: &str, delivery: &str) -> Result<bool> {
+    let record = RecordId::new("webhook_delivery", format!("{stack_id}/{delivery}"));
     let result = store
         .db()
         .query("CREATE ONLY $id SET at = time::now() RETURN NONE")

@@ -163,8 +163,40 @@ pub(super) fn refused(message: &str) -> surrealdb::Error {
     surrealdb::Error::connection(message.to_string(), None)
 }
 
+/// How the store failed, as an engine error says.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Failed {
+    /// A write the disk refused: reopening the engine once the disk takes writes
+    /// again makes it whole.
+    Io(String),
+    /// The engine found its own files damaged (a checksum that fails, a table it
+    /// cannot read), as it said: nothing monitor does makes them whole.
+    Damaged(String),
+}
+
+/// How the store failed, if `message` (an engine error) says it did.
+pub(super) fn failure_in(message: &str) -> Option<Failed> {
+    // SurrealKV's reports of its own damage, as they reach monitor: after "a
+    // transaction: " (the datastore's wrapping), so a user's value quoted in another
+    // error cannot pass for one.
+    const DAMAGE: [&str; 8] = [
+        "transaction: Corrupted block",
+        "transaction: Corrupted table metadata",
+        "transaction: Invalid table format",
+        "transaction: Data corruption detected",
+        "transaction: Manifest corruption detected",
+        "transaction: WAL corruption",
+        "transaction: WAL error: Corruption error",
+        "transaction: SSTable error",
+    ];
+    if DAMAGE.iter().any(|sign| message.contains(sign)) {
+        return Some(Failed::Damaged(message.to_string()));
+    }
+    io_failure(message).map(Failed::Io)
+}
+
 /// The cause of an I/O failure the engine reported in `message`, if it is one.
-pub(super) fn io_failure(message: &str) -> Option<String> {
+fn io_failure(message: &str) -> Option<String> {
     const SIGNS: [&str; 5] = [
         "No space left on device",
         "Read-only file system",
@@ -188,7 +220,7 @@ pub(super) fn io_failure(message: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::io_failure;
+    use super::{Failed, failure_in, io_failure};
 
     #[test]
     fn a_full_disk_is_named_as_such_and_other_errors_are_not_failures() {
@@ -197,5 +229,16 @@ mod tests {
         assert!(io_failure(full).is_some_and(|cause| cause.starts_with("disk full")));
         assert!(io_failure("Database record `user:x` already exists").is_none());
         assert!(io_failure("The query was not executed due to a failed transaction").is_none());
+    }
+
+    #[test]
+    fn the_engine_s_report_of_a_damaged_table_is_damage_and_a_quoted_one_is_not() {
+        let report = "There was a problem with a transaction: Corrupted block: checksum mismatch";
+        assert_eq!(
+            failure_in(report),
+            Some(Failed::Damaged(report.to_string()))
+        );
+        let quoted = "Database record `stack:⟨Corrupted block⟩` already exists";
+        assert_eq!(failure_in(quoted), None);
     }
 }

@@ -1,5 +1,6 @@
 //! The store's life once open: the failed state the [`super::gate`] enforces after an
-//! I/O failure, reopening the engine once the disk takes writes again, and closing it
+//! I/O failure (reopening the engine once the disk takes writes again) or after the
+//! engine reported its files damaged (for good, recorded for the next start), and closing it
 //! at a clean stop with its files recorded for the [`super::marker`].
 
 use std::sync::Arc;
@@ -32,10 +33,19 @@ impl Store {
         error
     }
 
-    /// Whether `error` is an I/O failure; the first one fails the store.
+    /// Whether `error` says the store failed (an I/O failure, or damage the engine
+    /// found); the first one fails the store.
     pub(super) fn observe_ref(&self, error: &surrealdb::Error) -> bool {
-        let Some(cause) = gate::io_failure(&error.to_string()) else {
+        let Some(failed) = gate::failure_in(&error.to_string()) else {
             return false;
+        };
+        let cause = match &failed {
+            gate::Failed::Io(cause) => cause.clone(),
+            gate::Failed::Damaged(report) => format!(
+                "the store's files are damaged: the engine reports {report}. Every store call \
+                 is refused, and monitor will not serve this store again until it is restored \
+                 or nuked"
+            ),
         };
         let first = match self.inner.failure.lock() {
             Ok(mut failure) if failure.is_none() => {
@@ -44,9 +54,27 @@ impl Store {
             }
             _ => false,
         };
-        if first {
-            tracing::error!(%cause, store = %self.inner.url, "the store failed a write; refusing every call until it is reopened");
-            tokio::spawn(self.clone().recover());
+        if !first {
+            return true;
+        }
+        match failed {
+            gate::Failed::Io(_) => {
+                tracing::error!(%cause, store = %self.inner.url, "the store failed a write; refusing every call until it is reopened");
+                tokio::spawn(self.clone().recover());
+            }
+            gate::Failed::Damaged(report) => {
+                // Reopening would have the engine cut away what it cannot read; the
+                // store stays refused, and the next start refuses it too.
+                tracing::error!(%cause, store = %self.inner.url, "the store is damaged; refusing every call");
+                if let Some(dir) = self.inner.address.embedded_dir()
+                    && let Err(error) = marker::write_damaged(
+                        &dir,
+                        &format!("the engine reported {report} while monitor ran"),
+                    )
+                {
+                    tracing::error!(%error, "cannot record that the store is damaged");
+                }
+            }
         }
         true
     }

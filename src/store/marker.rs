@@ -6,7 +6,10 @@
 //! where its last write ended: it serves what is left, or a brand-new store. A file that
 //! changed while monitor was stopped is damage, and monitor refuses to serve it.
 //! After an unclean stop (a crash, `kill -9`) the files legitimately differ from any
-//! record, so the record says the store was open and nothing is compared.
+//! record, so the record says the store was open and nothing is compared (the log is
+//! then read record by record instead: [`super::wal`]). Damage the engine reported
+//! while monitor ran is recorded too, so every start refuses the store until it is
+//! restored or nuked.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -20,6 +23,9 @@ struct Marker {
     /// Whether monitor closed the store and recorded its files after the last write.
     clean: bool,
     files: BTreeMap<String, FileMark>,
+    /// Damage the engine reported while monitor ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    damage: Option<String>,
 }
 
 /// What is recorded of one file: its size, and a hash of the engine's mutable files
@@ -43,6 +49,9 @@ pub fn damage(dir: &Path) -> Option<String> {
     let Ok(marker) = serde_json::from_str::<Marker>(&text) else {
         return Some(format!("its record {} is unreadable", path(dir).display()));
     };
+    if marker.damage.is_some() {
+        return marker.damage;
+    }
     if !marker.clean {
         return None;
     }
@@ -82,8 +91,30 @@ pub fn write(dir: &Path, clean: bool) -> std::io::Result<()> {
             }
         }
     }
-    let marker = Marker { clean, files };
-    let text = serde_json::to_vec_pretty(&marker).map_err(std::io::Error::other)?;
+    save(
+        dir,
+        &Marker {
+            clean,
+            files,
+            damage: None,
+        },
+    )
+}
+
+/// Records that the engine reported the store damaged: every start refuses it.
+pub fn write_damaged(dir: &Path, what: &str) -> std::io::Result<()> {
+    save(
+        dir,
+        &Marker {
+            clean: false,
+            files: BTreeMap::new(),
+            damage: Some(what.to_string()),
+        },
+    )
+}
+
+fn save(dir: &Path, marker: &Marker) -> std::io::Result<()> {
+    let text = serde_json::to_vec_pretty(marker).map_err(std::io::Error::other)?;
     let target = path(dir);
     let partial = target.with_extension("json.partial");
     std::fs::write(&partial, text)?;
@@ -172,6 +203,14 @@ mod tests {
 
         std::fs::write(dir.join("wal/0.wal"), &bytes[..2048]).expect("cut");
         assert!(damage(&dir).is_some_and(|what| what.contains("2048 bytes")));
+    }
+
+    #[test]
+    fn damage_the_engine_reported_is_named_at_every_start() {
+        let (_temp, dir) = store();
+        write_damaged(&dir, "a table failed its checksum").expect("recorded");
+        assert_eq!(damage(&dir).as_deref(), Some("a table failed its checksum"));
+        assert_eq!(damage(&dir).as_deref(), Some("a table failed its checksum"));
     }
 
     #[test]

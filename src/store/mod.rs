@@ -8,7 +8,8 @@
 //! statement means, page requests), and the lock that keeps a data directory to one
 //! monitor. Every call passes the [`gate`], which refuses them all after a failed write
 //! until the engine is reopened; the [`marker`] tells at start whether the store's files
-//! are the ones monitor last closed.
+//! are the ones monitor last closed, and after a crash [`wal`] reads the engine's log
+//! for damage before the engine would cut it away.
 
 mod failure;
 mod format;
@@ -19,6 +20,7 @@ mod lock;
 pub mod marker;
 pub mod page;
 mod schema;
+mod wal;
 
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -105,7 +107,7 @@ impl Store {
     pub async fn connect(address: &StoreAddress) -> Result<Store> {
         let dir = address.embedded_dir();
         if let Some(dir) = &dir
-            && let Some(what) = marker::damage(dir)
+            && let Some(what) = marker::damage(dir).or_else(|| wal::check(dir))
         {
             return Err(damaged(address, dir, &what));
         }
@@ -338,8 +340,8 @@ impl Store {
     }
 }
 
-/// The refusal of a store whose files changed since monitor last stopped, with the
-/// ways out.
+/// The refusal of a damaged store (a file changed since monitor last stopped, a damaged
+/// record in its log, damage the engine reported), with the ways out.
 fn damaged(address: &StoreAddress, dir: &std::path::Path, what: &str) -> Error {
     let data_dir = dir.parent().unwrap_or(dir).display().to_string();
     let restore = match &address.newest_backup {

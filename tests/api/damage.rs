@@ -2,7 +2,8 @@
 //! was stopped makes it refuse to start, naming the newest backup and the way out; a
 //! cleanly stopped or killed store that is whole starts as before. A clean stop leaves
 //! the data in the engine's tables (its log is flushed into them and removed), so the
-//! tables are what is damaged here.
+//! tables are what is damaged there; after `kill -9` the last writes are only in the
+//! log, which is damaged here too.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -12,16 +13,22 @@ use serde_json::json;
 use crate::dockerd::eventually;
 use crate::helpers::TestApp;
 
-/// The tables (`.sst` files) of the store in `data_dir`.
-fn tables(data_dir: &Path) -> Vec<PathBuf> {
-    let mut tables: Vec<PathBuf> = std::fs::read_dir(data_dir.join("store/sstables"))
-        .expect("the store has tables")
+/// The store's files in `folder` (of the store in `data_dir`) ending in `.<extension>`,
+/// oldest first.
+fn store_files(data_dir: &Path, folder: &str, extension: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(data_dir.join("store").join(folder))
+        .unwrap_or_else(|error| panic!("the store has {folder}: {error}"))
         .flatten()
         .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "sst"))
+        .filter(|path| path.extension().is_some_and(|ext| ext == extension))
         .collect();
-    tables.sort();
-    tables
+    files.sort();
+    files
+}
+
+/// The tables (`.sst` files) of the store in `data_dir`.
+fn tables(data_dir: &Path) -> Vec<PathBuf> {
+    store_files(data_dir, "sstables", "sst")
 }
 
 /// Something done to a store file while monitor is stopped.
@@ -96,6 +103,54 @@ async fn a_table_damaged_while_monitor_was_stopped_is_refused_with_the_way_out()
         );
         assert!(refusal.contains("monitor db nuke --data-dir"), "{refusal}");
     }
+}
+
+/// The newest segment of the store's write-ahead log.
+fn newest_log(data_dir: &Path) -> PathBuf {
+    store_files(data_dir, "wal", "wal")
+        .pop()
+        .expect("a log segment")
+}
+
+#[tokio::test]
+async fn a_log_damaged_after_a_crash_is_refused_and_a_write_the_crash_cut_short_is_not_damage() {
+    let mut app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    for name in ["ann", "ben", "cat"] {
+        app.user_with_role(&admin, name, "VIEWER").await;
+    }
+    app.kill().await;
+
+    // A record the crash cut short: a header announcing more bytes than follow.
+    let log = newest_log(&app.data_dir);
+    let mut bytes = std::fs::read(&log).expect("read");
+    bytes.extend_from_slice(&[0x12, 0x34, 0x56, 0x78, 0x00, 0x40, 0x01, 1, 2, 3]);
+    std::fs::write(&log, &bytes).expect("a torn write");
+    let mut again = TestApp::start(&app.data_dir, Vec::new())
+        .await
+        .expect("a log whose last write was cut short starts");
+    let admin = again.admin_token().await;
+    again.user_with_role(&admin, "dan", "VIEWER").await;
+    again.kill().await;
+    let mut after = TestApp::start(&app.data_dir, Vec::new())
+        .await
+        .expect("the writes after the torn one are whole");
+    assert_eq!(
+        user_count(&after, &admin).await,
+        Some(5),
+        "nothing acknowledged is lost"
+    );
+    after.kill().await;
+
+    flip_64_bytes(&newest_log(&app.data_dir));
+    let refusal = TestApp::start(&app.data_dir, Vec::new())
+        .await
+        .err()
+        .expect("a log with a damaged record is not served");
+    assert!(refusal.contains("is damaged: wal/"), "{refusal}");
+    assert!(refusal.contains("(checksum mismatch)"), "{refusal}");
+    assert!(refusal.contains("monitor restore --data-dir"), "{refusal}");
+    assert!(refusal.contains("monitor db nuke --data-dir"), "{refusal}");
 }
 
 /// How many users the server knows, as its admin sees them.

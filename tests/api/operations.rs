@@ -227,25 +227,70 @@ async fn bad_command_input_is_refused_and_tcp_engines_cannot_run_commands() {
 }
 
 #[tokio::test]
-async fn operations_running_when_the_server_died_are_marked_interrupted() {
+async fn a_command_dies_with_a_killed_server_and_the_restart_kills_what_it_left() {
     let (mut app, admin, _dockerd, server) = app_with_local_server().await;
-    let id = run_command(&app, &admin, &server, "echo working; sleep 600").await;
+    // The shell's child is the kind of process that outlives a killed parent: the
+    // parent-death signal is not inherited.
+    let id = run_command(&app, &admin, &server, "sleep 600 & echo \"$$ $!\"; wait").await;
     let mut socket = follow_output(&app, &admin, &id).await;
-    ws::next_payload(&mut socket).await;
+    let first = ws::next_payload(&mut socket).await;
+    let pids: Vec<u32> = first["data"]["operationOutput"][0]["text"]
+        .as_str()
+        .expect("the line with the pids")
+        .split(' ')
+        .map(|pid| pid.parse().expect("a pid"))
+        .collect();
+    let [shell, sleep] = pids[..] else {
+        panic!("two pids: {first}")
+    };
+
     app.kill().await;
+    eventually(
+        "the command's shell to die with monitor",
+        Duration::from_secs(10),
+        || async { (!is_running(shell)).then_some(()) },
+    )
+    .await;
+    assert!(
+        is_running(sleep),
+        "the shell's child outlives monitor until the restart"
+    );
     app.restart().await;
+
+    eventually(
+        "the restart to kill what the command left",
+        Duration::from_secs(10),
+        || async { (!is_running(sleep)).then_some(()) },
+    )
+    .await;
     let admin = app.admin_token().await;
     let body = app
         .graphql(Some(&admin), OPERATION, json!({ "id": id }))
         .await;
     let operation = &body["data"]["operation"];
     assert_eq!(operation["status"], "INTERRUPTED", "{body}");
-    assert!(
-        operation["error"]
-            .as_str()
-            .is_some_and(|e| e.contains("stopped"))
+    assert_eq!(
+        operation["error"],
+        "monitor stopped while this operation ran; its next start killed the 1 process it had left running"
     );
     assert!(operation["finishedAt"].is_string());
+    let output = whole_output(&app, &admin, &id).await;
+    let last = output.last().expect("output");
+    assert_eq!(last["stream"], "MONITOR");
+    assert!(
+        last["text"]
+            .as_str()
+            .is_some_and(|text| text.ends_with(&format!("pid {sleep} (sleep)"))),
+        "{last}"
+    );
+}
+
+/// Whether a process exists and has not ended (a zombie has ended, whoever reaps it).
+fn is_running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(") ")
+            .is_some_and(|(_, rest)| !rest.starts_with('Z') && !rest.starts_with('X'))
+    })
 }
 
 #[tokio::test]

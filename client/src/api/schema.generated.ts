@@ -1685,11 +1685,15 @@ export type StackDeploy = {
   volumes: Array<Scalars['String']['output']>;
   network?: Maybe<Scalars['String']['output']>;
   restartPolicy?: Maybe<Scalars['String']['output']>;
-  env: Array<Scalars['String']['output']>;
   /** Arguments after the image (the container's command). */
   command: Array<Scalars['String']['output']>;
   /** Lines of the container's log shown with the stack. */
   logTail: Scalars['Int']['output'];
+  /**
+   * The container's environment as `NAME=value`. Values are secret by default: a
+   * reader below OPERATOR sees `NAME=••••••`.
+   */
+  env: Array<Scalars['String']['output']>;
 };
 
 export type StackDeployInput = {
