@@ -43,7 +43,7 @@ impl Operations {
                 actor,
                 format!("ran `{}` on {}", request.command, server.name),
             )
-            .on_server(&server.id);
+            .on_server(&server.id, Some(&server.name));
         let launched = self
             .launch(actor, spec, Some(event), move |progress| async move {
                 run_on(Host::Server(&server), request, &progress).await

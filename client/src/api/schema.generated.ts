@@ -84,7 +84,17 @@ export type AuditEvent = {
   summary: Scalars['String']['output'];
   subject?: Maybe<AuditSubject>;
   stackId?: Maybe<Scalars['ID']['output']>;
+  /**
+   * The stack's name when the event was recorded, still there once the stack is
+   * renamed or deleted.
+   */
+  stackName?: Maybe<Scalars['String']['output']>;
   serverId?: Maybe<Scalars['ID']['output']>;
+  /**
+   * The server's name when the event was recorded, still there once the server is
+   * renamed or removed.
+   */
+  serverName?: Maybe<Scalars['String']['output']>;
   appId?: Maybe<Scalars['ID']['output']>;
   diff?: Maybe<AuditDiff>;
   /** The server the event is filed under, if any (and not since removed). */
