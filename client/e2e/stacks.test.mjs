@@ -107,7 +107,7 @@ test('a stack made in the UI goes clone → build → push → deploy from its p
   await page.getByTestId('stack-summary').waitFor();
   assert.match(new URL(page.url()).pathname, /^\/stacks\/[0-9A-Z]+$/);
   const actions = page.getByTestId('stack-actions').locator('button');
-  assert.deepEqual(await actions.allInnerTexts(), ['Clone', 'Build', 'Run pipeline']);
+  assert.deepEqual(await actions.allInnerTexts(), ['Clone', 'Run pipeline']);
 
   await act(page, 'CLONE');
   await page.getByTestId('stack-commit').filter({ hasText: tag }).waitFor();

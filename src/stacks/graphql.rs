@@ -89,6 +89,17 @@ impl Stack {
         }
     }
 
+    /// Where the stack's builds are pushed (`host:port/<stack>`); `null` while monitor
+    /// has no registry (no `registry.url`, and no local engine with
+    /// `registry.managed_image` to run one on): builds then stay on the server that
+    /// built them, with nothing to push or roll back to.
+    async fn registry_repository(&self, ctx: &Context<'_>) -> Option<String> {
+        ctx.state()
+            .stacks
+            .registry()
+            .map(|registry| registry.repository(&self.name))
+    }
+
     /// Where a git host posts pushes: `POST` this path on monitor's address.
     async fn webhook_path(&self) -> String {
         format!("/hooks/git/{}", self.id.0)

@@ -1633,6 +1633,13 @@ export type Stack = {
    * `UNAVAILABLE` error when the registry does not answer.
    */
   images?: Maybe<Array<StackImage>>;
+  /**
+   * Where the stack's builds are pushed (`host:port/<stack>`); `null` while monitor
+   * has no registry (no `registry.url`, and no local engine with
+   * `registry.managed_image` to run one on): builds then stay on the server that
+   * built them, with nothing to push or roll back to.
+   */
+  registryRepository?: Maybe<Scalars['String']['output']>;
   /** Where a git host posts pushes: `POST` this path on monitor's address. */
   webhookPath: Scalars['String']['output'];
   /**

@@ -74,6 +74,8 @@ export interface Stack extends StackSummary {
   pipeline: PipelineStep[];
   updatedAt: DateTime;
   availableActions: StackAction[];
+  /** Where builds are pushed; null when monitor has no registry configured. */
+  registryRepository: string | null;
   webhookPath: string;
 }
 
@@ -150,6 +152,7 @@ const STACK_FIELDS = gql`
     }
     updatedAt
     availableActions
+    registryRepository
     webhookPath
   }
   ${SUMMARY_FIELDS}
