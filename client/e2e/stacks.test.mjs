@@ -133,7 +133,11 @@ test('a stack made in the UI goes clone → build → push → deploy from its p
 
   const latest = images.getByTestId('stack-image-latest');
   await latest.getByTestId('stack-image-rollback').click();
-  await follow(page, () => latest.getByTestId('stack-image-rollback-confirm').click(), 'rollback');
+  const rollback = await follow(page, () => latest.getByTestId('stack-image-rollback-confirm').click(), 'rollback');
+  // Replacing the running container says what it waits for, and for how long at most.
+  const lines = await rollback.locator('.log-text').allInnerTexts();
+  const waited = 'stopping the old container web: up to 10 s for it to exit before SIGKILL, then removing it';
+  assert.ok(lines.includes(waited), lines.join('\n'));
   await page.getByTestId('stack-deployed-image').filter({ hasText: '/web:latest' }).waitFor();
   await latest.getByTestId('stack-image-deployed').waitFor();
   await summary.locator('[data-testid="stack-container"][data-status="RUNNING"]').waitFor();

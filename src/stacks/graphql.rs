@@ -135,7 +135,9 @@ impl StacksMutation {
         ctx.state().stacks.update(&principal.actor(), input).await
     }
 
-    /// Removes a stack (and, by default, its containers); returns it as it was.
+    /// Removes a stack (and, by default, its containers); returns it as it was. It waits
+    /// for the stack's running action to end, then gives each running container up to
+    /// 10 s to exit before it is killed (SIGKILL).
     async fn delete_stack(&self, ctx: &Context<'_>, input: DeleteStackInput) -> Result<Stack> {
         let principal = ctx.require(Role::Operator)?;
         ctx.state().stacks.delete(&principal.actor(), input).await

@@ -713,7 +713,11 @@ export type Mutation = {
   cancelOperation: Operation;
   createStack: Stack;
   updateStack: Stack;
-  /** Removes a stack (and, by default, its containers); returns it as it was. */
+  /**
+   * Removes a stack (and, by default, its containers); returns it as it was. It waits
+   * for the stack's running action to end, then gives each running container up to
+   * 10 s to exit before it is killed (SIGKILL).
+   */
   deleteStack: Stack;
   /** Clones the stack's repo afresh; follow the operation with `operationOutput`. */
   cloneStackRepo: Operation;

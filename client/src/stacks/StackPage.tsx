@@ -14,6 +14,7 @@ import { Link, matchPath, navigate, useLocation } from '../router';
 import { useSession } from '../session/session';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { ErrorNote } from '../ui/ErrorNote';
+import { stopWait, Waiting } from '../ui/Waiting';
 import { EditStackForm } from './EditStackForm';
 import { DELETE_STACK, STACK, STACK_IMAGES, type Stack } from './queries';
 import { StackActions } from './StackActions';
@@ -104,6 +105,12 @@ function DeleteStack({ stack }: { stack: Stack }) {
         onConfirm={confirm}
         testid="stack-delete"
       />
+      {fetching && (
+        <Waiting
+          what={`deleting ${stack.name}: after its running action ends, ${stopWait('each container')}`}
+          testid="stack-delete-waiting"
+        />
+      )}
       <ErrorNote error={error} testid="stack-delete-error" />
     </div>
   );
