@@ -82,6 +82,7 @@ test("a command runs for its server's engine, and one for an unreachable server 
   await page.getByTestId('run-command-submit').click();
   const detail = page.getByTestId('operation-detail');
   await detail.getByTestId('operation-status').filter({ hasText: 'SUCCEEDED' }).waitFor();
+  await detail.getByTestId('log-line').first().waitFor();
   assert.deepEqual(await detail.locator('.log-text').allInnerTexts(), [`engine ${dockerd.host}`]);
 
   const dir = await mkdtemp(join(tmpdir(), 'gone-engine-'));
