@@ -255,7 +255,8 @@ test('rotating the webhook secret shows a different secret', async () => {
   const token = await adminToken();
   const data = await monitor.data(
     'mutation($input: CreateStackInput!) { createStack(input: $input) { id webhookPath } }',
-    { input: { name: 'hooked', serverId } },
+    // A webhook needs a repo to push to.
+    { input: { name: 'hooked', serverId, repo: { url: 'https://git.example.com/team/hooked.git' } } },
     token,
   );
   const { id, webhookPath } = data.createStack;
