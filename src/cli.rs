@@ -32,7 +32,8 @@ pub enum Command {
     /// Run on a deployment host: give a monitor server this host's Docker engine and a
     /// command runner over one authenticated connection.
     Agent(crate::agent::AgentArgs),
-    /// Run measurements (ping, traceroute, DNS, HTTP) for a monitor server.
+    /// Run network measurements (ping, traceroute, DNS, HTTP) for a monitor server that
+    /// assigns them; `monitor serve` does not accept probes yet.
     Probe(crate::probe::ProbeArgs),
     /// Exit 0 when a server's `/healthz` answers (for container health checks).
     Healthcheck {

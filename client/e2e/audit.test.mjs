@@ -140,12 +140,17 @@ test('the kind filter offers every kind schema.graphql has, in its order', async
   assert.deepEqual(offered, kinds);
 });
 
-test('a server is named in the audit log, there is no App column, and the table fits a 1280 px window', async () => {
-  await addServer(monitor, 'audited-server', 'unix:///nonexistent/docker.sock');
+test('a server is named in the audit log, still after it is removed; there is no App column, and the table fits a 1280 px window', async () => {
+  const serverId = await addServer(monitor, 'audited-server', 'unix:///nonexistent/docker.sock');
+  const token = await monitor.tokenFor('admin', monitor.adminPassword);
+  await monitor.data('mutation($input: DeleteServerInput!) { deleteServer(input: $input) { id } }', { input: { id: serverId } }, token);
   const page = await openAudit();
 
-  const row = page.locator('[data-testid="audit-row"][data-kind="SERVER_CREATED"]').first();
-  await row.getByTestId('audit-server').filter({ hasText: 'audited-server' }).waitFor();
+  // Named as it was when the events were recorded: the server is gone.
+  for (const kind of ['SERVER_CREATED', 'SERVER_DELETED']) {
+    const row = page.locator(`[data-testid="audit-row"][data-kind="${kind}"]`).first();
+    await row.getByTestId('audit-server').filter({ hasText: /^audited-server$/ }).waitFor();
+  }
   const headers = await page.getByTestId('audit-table').locator('th').allInnerTexts();
   assert.ok(!headers.some((header) => /\bApp\b/.test(header)), headers.join());
   const table = await page.getByTestId('audit-table').evaluate((el) => ({

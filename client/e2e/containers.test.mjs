@@ -1,6 +1,7 @@
-// Containers: run one from the form, stop, start and remove it, see changes made outside
-// monitor arrive live, an unhealthy container marked as such, filters, bad input at its
-// field, and an unreachable server as a warning beside the others' containers.
+// Containers: run one from the form, stop, start and remove it, a stop that waits for the
+// kill saying so, see changes made outside monitor arrive live, an unhealthy container
+// marked as such, filters, bad input at its field, and an unreachable server as a warning
+// beside the others' containers.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { IMAGE, useDockerd } from './dockerd.mjs';
@@ -65,6 +66,24 @@ test('running a container from the form lists it as RUNNING; stop, start and rem
   await row.waitFor({ state: 'detached' });
   const [ok] = await Promise.allSettled([dockerd.docker('inspect', 'web-1')]);
   assert.equal(ok.status, 'rejected', 'the container still exists');
+});
+
+test('stopping a container that ignores SIGTERM says what it waits for, and how long, until the kill', async () => {
+  const page = await openContainers();
+  // A shell as PID 1 with no trap ignores SIGTERM: only the SIGKILL after the grace ends it.
+  await fillRunForm(page, { name: 'stubborn', command: `sh -c 'echo ready; while true; do sleep 0.1; done'` });
+  await page.getByTestId('run-container-submit').click();
+  const running = rowWithStatus(page, 'stubborn', 'RUNNING');
+  await running.waitFor();
+
+  await running.getByTestId('container-stop').click();
+  const waiting = running.getByTestId('container-waiting');
+  assert.match(await waiting.innerText(), /^stopping stubborn: up to 10 s before SIGKILL \(.* so far\)$/);
+  await screenshot(page, 'containers-stopping');
+  const killed = rowWithStatus(page, 'stubborn', 'EXITED');
+  await killed.waitFor({ timeout: 30_000 });
+  assert.match(await killed.getByTestId('container-status-text').innerText(), /Exited \(137\)/);
+  assert.equal(await page.getByTestId('container-waiting').count(), 0);
 });
 
 test('a container started and stopped outside monitor shows up live, without a reload', async () => {

@@ -38,7 +38,7 @@ function pages({ serverId, containerId, operationId, stackId }) {
     ['operations', '/operations', '[data-testid="operation-row"]'],
     ['operation', `/operations/view?id=${operationId}`, '[data-testid="operation-detail"] [data-testid="log-line"]'],
     ['stacks', '/stacks', '[data-testid="stack-row-layout-stack"]'],
-    ['stack', `/stacks/${stackId}`, '[data-testid="stack-history"]'],
+    ['stack', `/stacks/${stackId}`, '[data-testid="stack-webhook"]'],
     ['tokens', '/tokens', '[data-testid="tokens-table"]'],
     ['users', '/admin/users', '[data-testid="user-row-admin"]'],
     ['backup', '/admin/backup', '[data-testid="backup-download"]'],
@@ -54,7 +54,16 @@ async function arrange() {
   const token = await monitor.tokenFor('admin', monitor.adminPassword);
   const long = `echo ${'a-rather-long-argument '.repeat(12)}`;
   const { runCommand } = await monitor.data(RUN_COMMAND, { input: { serverId, command: long } }, token);
-  const { createStack } = await monitor.data(CREATE_STACK, { input: { name: 'layout-stack', serverId } }, token);
+  // Every part configured, so the stack's page shows all its cards.
+  const stack = {
+    name: 'layout-stack',
+    serverId,
+    repo: { url: 'https://git.example.com/team/a-repository-with-a-rather-long-name.git' },
+    build: { networkMode: 'none' },
+    deploy: { image: IMAGE, network: 'host', ports: ['8080:80'] },
+    pipeline: [{ kind: 'PULL' }, { kind: 'BUILD' }, { kind: 'DEPLOY' }],
+  };
+  const { createStack } = await monitor.data(CREATE_STACK, { input: stack }, token);
   return { serverId, containerId, operationId: runCommand.id, stackId: createStack.id };
 }
 

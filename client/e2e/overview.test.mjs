@@ -64,3 +64,30 @@ test('the overview counts a real engine\'s containers, updates live when one sto
   const shown = await page.getByTestId('operation-row').evaluateAll((rows) => rows.map((r) => r.dataset.status));
   assert.deepEqual(shown, ['FAILED', 'FAILED']);
 });
+
+test("every stack's last run comes with the stacks, even when newer runs of other things push it out of the feed", async () => {
+  const engine = await addServer(monitor, 'engine-2', dockerd.host);
+  const token = await monitor.tokenFor('admin', monitor.adminPassword);
+  const { createStack: stack } = await monitor.data(
+    CREATE_STACK,
+    { input: { name: 'older', serverId: engine, deploy: { image: IMAGE, network: 'host', command: SERVE } } },
+    token,
+  );
+  const { deployStack: deploy } = await monitor.data('mutation($id: ID!) { deployStack(stackId: $id) { id } }', { id: stack.id }, token);
+  // More runs than the overview's feed lists on its first page (50), all newer.
+  for (let i = 0; i < 51; i += 1) {
+    await monitor.data(RUN_COMMAND, { input: { serverId: engine, command: 'true' } }, token);
+  }
+
+  const page = await monitor.newPage();
+  const asked = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('/graphql') && request.method() === 'POST') asked.push(request.postData() ?? '');
+  });
+  await signIn(page, 'admin', monitor.adminPassword);
+  const last = page.getByTestId('overview-stack-older').getByTestId('overview-stack-last-run');
+  await last.locator('a', { hasText: 'DEPLOY' }).waitFor();
+  assert.equal(await last.locator('a').getAttribute('href'), `/operations/view?id=${deploy.id}`);
+  // One stacks query brought it: no query per stack for its runs.
+  assert.deepEqual(asked.filter((body) => body.includes('"stackId"')), []);
+});

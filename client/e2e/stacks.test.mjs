@@ -107,7 +107,7 @@ test('a stack made in the UI goes clone → build → push → deploy from its p
   await page.getByTestId('stack-summary').waitFor();
   assert.match(new URL(page.url()).pathname, /^\/stacks\/[0-9A-Z]+$/);
   const actions = page.getByTestId('stack-actions').locator('button');
-  assert.deepEqual(await actions.allInnerTexts(), ['Clone', 'Build', 'Run pipeline']);
+  assert.deepEqual(await actions.allInnerTexts(), ['Clone', 'Run pipeline']);
 
   await act(page, 'CLONE');
   await page.getByTestId('stack-commit').filter({ hasText: tag }).waitFor();
@@ -133,7 +133,11 @@ test('a stack made in the UI goes clone → build → push → deploy from its p
 
   const latest = images.getByTestId('stack-image-latest');
   await latest.getByTestId('stack-image-rollback').click();
-  await follow(page, () => latest.getByTestId('stack-image-rollback-confirm').click(), 'rollback');
+  const rollback = await follow(page, () => latest.getByTestId('stack-image-rollback-confirm').click(), 'rollback');
+  // Replacing the running container says what it waits for, and for how long at most.
+  const lines = await rollback.locator('.log-text').allInnerTexts();
+  const waited = 'stopping the old container web: up to 10 s for it to exit before SIGKILL, then removing it';
+  assert.ok(lines.includes(waited), lines.join('\n'));
   await page.getByTestId('stack-deployed-image').filter({ hasText: '/web:latest' }).waitFor();
   await latest.getByTestId('stack-image-deployed').waitFor();
   await summary.locator('[data-testid="stack-container"][data-status="RUNNING"]').waitFor();
@@ -251,7 +255,8 @@ test('rotating the webhook secret shows a different secret', async () => {
   const token = await adminToken();
   const data = await monitor.data(
     'mutation($input: CreateStackInput!) { createStack(input: $input) { id webhookPath } }',
-    { input: { name: 'hooked', serverId } },
+    // A webhook needs a repo to push to.
+    { input: { name: 'hooked', serverId, repo: { url: 'https://git.example.com/team/hooked.git' } } },
     token,
   );
   const { id, webhookPath } = data.createStack;

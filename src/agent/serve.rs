@@ -28,6 +28,8 @@ use crate::host::protocol::CommandRequest;
 struct AgentState {
     token: Arc<[u8]>,
     docker: DockerProxy,
+    /// The engine as `--docker-host` names it, handed to commands as `DOCKER_HOST`.
+    docker_host: Arc<str>,
 }
 
 impl axum::extract::FromRef<AgentState> for DockerProxy {
@@ -56,6 +58,7 @@ pub async fn run(
     let state = AgentState {
         token: token.as_bytes().into(),
         docker: DockerProxy::new(&args.docker_host)?,
+        docker_host: args.docker_host.as_str().into(),
     };
     let router = Router::new()
         .route("/v1/ping", get(ping))
@@ -109,10 +112,14 @@ async fn host() -> Json<crate::host::protocol::HostSample> {
     Json(crate::host::sample::sample())
 }
 
-async fn commands(Json(request): Json<CommandRequest>) -> Response {
+/// Runs a command on this host, with `DOCKER_HOST` naming the engine this agent serves.
+async fn commands(
+    State(state): State<AgentState>,
+    Json(request): Json<CommandRequest>,
+) -> Response {
     tracing::info!(command = %request.command, "running a command");
-    let frames =
-        crate::host::command::run(request).map(|frame| Ok::<_, std::io::Error>(frame.to_line()));
+    let frames = crate::host::command::run(request, Some(state.docker_host.to_string()))
+        .map(|frame| Ok::<_, std::io::Error>(frame.to_line()));
     (
         [(header::CONTENT_TYPE, "application/x-ndjson")],
         Body::from_stream(frames),

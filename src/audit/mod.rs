@@ -68,7 +68,9 @@ impl AuditLog {
             summary: summary.into(),
             subject: None,
             stack_id: None,
+            stack_name: None,
             server_id: None,
+            server_name: None,
             app_id: None,
             diff: None,
         }
@@ -143,15 +145,19 @@ impl AuditEvent {
         self
     }
 
-    /// Files the event under a server, for the log's server filter and sort.
-    pub fn on_server(mut self, server_id: &str) -> Self {
+    /// Files the event under a server, for the log's server filter and sort, keeping
+    /// the server's name as it is now (when known) for when it is gone.
+    pub fn on_server(mut self, server_id: &str, name: Option<&str>) -> Self {
         self.server_id = Some(ID(server_id.to_string()));
+        self.server_name = name.map(str::to_string);
         self
     }
 
-    /// Files the event under a stack, for the log's stack filter and sort.
-    pub fn on_stack(mut self, stack_id: &str) -> Self {
+    /// Files the event under a stack, for the log's stack filter and sort, keeping the
+    /// stack's name as it is now for when it is gone.
+    pub fn on_stack(mut self, stack_id: &str, name: &str) -> Self {
         self.stack_id = Some(ID(stack_id.to_string()));
+        self.stack_name = Some(name.to_string());
         self
     }
 

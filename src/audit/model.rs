@@ -181,7 +181,13 @@ pub struct AuditEvent {
     pub summary: String,
     pub subject: Option<AuditSubject>,
     pub stack_id: Option<ID>,
+    /// The stack's name when the event was recorded, still there once the stack is
+    /// renamed or deleted.
+    pub stack_name: Option<String>,
     pub server_id: Option<ID>,
+    /// The server's name when the event was recorded, still there once the server is
+    /// renamed or removed.
+    pub server_name: Option<String>,
     pub app_id: Option<ID>,
     pub diff: Option<AuditDiff>,
 }
@@ -208,7 +214,9 @@ pub(super) struct AuditRow {
     pub summary: String,
     pub subject: Option<AuditSubject>,
     pub stack_id: String,
+    pub stack_name: Option<String>,
     pub server_id: String,
+    pub server_name: Option<String>,
     pub app_id: String,
     pub diff: Option<AuditDiff>,
 }
@@ -229,7 +237,9 @@ impl AuditRow {
             summary: event.summary.clone(),
             subject: event.subject.clone(),
             stack_id: id_or_empty(&event.stack_id),
+            stack_name: event.stack_name.clone(),
             server_id: id_or_empty(&event.server_id),
+            server_name: event.server_name.clone(),
             app_id: id_or_empty(&event.app_id),
             diff: event.diff.clone(),
         }
@@ -244,7 +254,9 @@ impl AuditRow {
             summary: self.summary,
             subject: self.subject,
             stack_id: empty_to_none(self.stack_id),
+            stack_name: self.stack_name,
             server_id: empty_to_none(self.server_id),
+            server_name: self.server_name,
             app_id: empty_to_none(self.app_id),
             diff: self.diff,
         }

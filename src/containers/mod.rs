@@ -122,7 +122,7 @@ impl Containers {
                 Some(&details.id),
                 Some(&details.name),
             )
-            .on_server(&server.id)
+            .on_server(&server.id, Some(&server.name))
             .with_diff(
                 None,
                 Some(serde_json::json!({ "image": image, "name": details.name })),
@@ -255,7 +255,7 @@ impl Containers {
                 Some(&full_id),
                 Some(&before.name),
             )
-            .on_server(&server.id);
+            .on_server(&server.id, Some(&server.name));
         self.audit.append(event).await?;
         if action == ContainerAction::Remove {
             return Ok(None);

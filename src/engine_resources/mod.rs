@@ -112,7 +112,7 @@ impl Change {
             .audit
             .event(kind, &self.actor, summary)
             .about(subject_type, Some(name), Some(name))
-            .on_server(&self.server.id);
+            .on_server(&self.server.id, Some(&self.server.name));
         self.audit.append(event).await?;
         Ok(removed)
     }
@@ -135,7 +135,7 @@ impl Change {
         let event = self
             .audit
             .event(kind, &self.actor, summary)
-            .on_server(&self.server.id)
+            .on_server(&self.server.id, Some(&self.server.name))
             .with_diff(None, Some(serde_json::json!({ "removed": removed })));
         self.audit.append(event).await?;
         Ok(PruneResult {

@@ -19,8 +19,13 @@ use tokio_util::io::ReaderStream;
 
 use super::protocol::{CommandFrame, CommandRequest, OPERATION_ENV, lines};
 
-/// Starts `sh -c <command>` and yields its output, then its exit.
-pub fn run(request: CommandRequest) -> impl Stream<Item = CommandFrame> + Send + 'static {
+/// Starts `sh -c <command>` and yields its output, then its exit. `docker_host` is the
+/// engine of the server the command runs for, given to it as `DOCKER_HOST` so that
+/// `docker` (and anything else that reads it) talks to that engine.
+pub fn run(
+    request: CommandRequest,
+    docker_host: Option<String>,
+) -> impl Stream<Item = CommandFrame> + Send + 'static {
     stream! {
         let mut command = Command::new("sh");
         command
@@ -33,6 +38,9 @@ pub fn run(request: CommandRequest) -> impl Stream<Item = CommandFrame> + Send +
             .kill_on_drop(true);
         if let Some(directory) = &request.working_directory {
             command.current_dir(directory);
+        }
+        if let Some(docker_host) = &docker_host {
+            command.env("DOCKER_HOST", docker_host);
         }
         if let Some(operation) = &request.operation_id {
             command.env(OPERATION_ENV, operation);
@@ -118,7 +126,7 @@ mod tests {
 
     #[tokio::test]
     async fn output_of_both_streams_arrives_then_the_exit_code() {
-        let frames: Vec<CommandFrame> = run(request("echo out; echo err >&2; exit 7"))
+        let frames: Vec<CommandFrame> = run(request("echo out; echo err >&2; exit 7"), None)
             .collect()
             .await;
         assert!(frames.contains(&CommandFrame::Stdout { text: "out".into() }));
@@ -128,11 +136,14 @@ mod tests {
 
     #[tokio::test]
     async fn the_command_and_what_it_starts_see_their_operation() {
-        let frames: Vec<CommandFrame> = run(CommandRequest {
-            command: format!("sh -c 'echo ${OPERATION_ENV}'"),
-            working_directory: None,
-            operation_id: Some("01OPERATION".into()),
-        })
+        let frames: Vec<CommandFrame> = run(
+            CommandRequest {
+                command: format!("sh -c 'echo ${OPERATION_ENV}'"),
+                working_directory: None,
+                operation_id: Some("01OPERATION".into()),
+            },
+            None,
+        )
         .collect()
         .await;
         assert_eq!(
@@ -145,13 +156,32 @@ mod tests {
 
     #[tokio::test]
     async fn a_missing_working_directory_is_an_error_frame() {
-        let frames: Vec<CommandFrame> = run(CommandRequest {
-            command: "true".into(),
-            working_directory: Some("/nonexistent/place".into()),
-            operation_id: None,
-        })
+        let frames: Vec<CommandFrame> = run(
+            CommandRequest {
+                command: "true".into(),
+                working_directory: Some("/nonexistent/place".into()),
+                operation_id: None,
+            },
+            None,
+        )
         .collect()
         .await;
         assert!(matches!(frames.as_slice(), [CommandFrame::Error { .. }]));
+    }
+
+    #[tokio::test]
+    async fn the_servers_engine_reaches_the_command_as_docker_host() {
+        let frames: Vec<CommandFrame> = run(
+            request("echo \"$DOCKER_HOST\""),
+            Some("unix:///run/engine-a.sock".into()),
+        )
+        .collect()
+        .await;
+        assert_eq!(
+            frames.first(),
+            Some(&CommandFrame::Stdout {
+                text: "unix:///run/engine-a.sock".into()
+            })
+        );
     }
 }

@@ -25,6 +25,9 @@ impl Operations {
         input: RunCommandInput,
     ) -> Result<super::Operation> {
         let request = input.parse(&server)?;
+        // A command for a server whose engine is down would run on whatever host is at
+        // hand and report a success that says nothing about that server.
+        server.ensure_reachable()?;
         let spec = OperationSpec {
             kind: OperationKind::Command,
             trigger: OperationTrigger::Manual,
@@ -43,7 +46,7 @@ impl Operations {
                 actor,
                 format!("ran `{}` on {}", request.command, server.name),
             )
-            .on_server(&server.id);
+            .on_server(&server.id, Some(&server.name));
         let launched = self
             .launch(actor, spec, Some(event), move |progress| async move {
                 run_on(Host::Server(&server), request, &progress).await
@@ -121,7 +124,19 @@ async fn start(host: Host<'_>, request: CommandRequest) -> Result<Frames, String
             }))),
             Err(error) => Err(format!("the agent could not run the command: {error:#}")),
         },
-        None => Ok(Box::pin(crate::host::command::run(request))),
+        None => Ok(Box::pin(crate::host::command::run(
+            request,
+            docker_host(host),
+        ))),
+    }
+}
+
+/// The engine a command on this host is for: a server's local socket. (An agent names
+/// its own engine; a command on the monitor host is for no server's engine.)
+fn docker_host(host: Host<'_>) -> Option<String> {
+    match host {
+        Host::Server(server) if !server.endpoint.is_agent() => Some(server.endpoint.to_string()),
+        Host::Server(_) | Host::Monitor => None,
     }
 }
 

@@ -239,7 +239,7 @@ impl Operations {
             )
             .about(AuditSubjectType::Operation, Some(id), Some(&before.target));
         if let Some(server_id) = before.subject.server_id() {
-            event = event.on_server(server_id);
+            event = event.on_server(server_id, None);
         }
         self.audit.append(event).await?;
         running.cancel.cancel();

@@ -220,7 +220,7 @@ impl Servers {
                 Some(&server.id),
                 Some(&server.name),
             )
-            .on_server(&server.id)
+            .on_server(&server.id, Some(&server.name))
     }
 
     async fn existing(&self, key: &str) -> Result<ServerRow> {

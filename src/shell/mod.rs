@@ -163,7 +163,7 @@ impl Shells {
                 Some(&session.container_id),
                 Some(&session.container_name),
             )
-            .on_server(&session.server.id)
+            .on_server(&session.server.id, Some(&session.server.name))
             .with_diff(None, Some(detail));
         self.audit.append(event).await
     }

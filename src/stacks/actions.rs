@@ -87,16 +87,18 @@ impl Stacks {
     /// What the stack's configuration (and monitor's) allows now.
     pub fn available_actions(&self, stack: &Stack) -> Vec<StackAction> {
         let mut actions = Vec::new();
+        // Scripts and builds run in the checkout: nothing to run them in before a clone.
+        let checked_out = stack.commit.is_some();
         if let Some(repo) = &stack.repo {
             actions.push(StackAction::Clone);
-            if stack.commit.is_some() {
+            if checked_out {
                 actions.push(StackAction::Pull);
             }
-            if !repo.scripts.is_empty() {
+            if checked_out && !repo.scripts.is_empty() {
                 actions.push(StackAction::RunScript);
             }
         }
-        if stack.build.is_some() {
+        if stack.build.is_some() && checked_out {
             actions.push(StackAction::Build);
             if self.registry().is_some() && stack.built_image.is_some() {
                 actions.push(StackAction::Push);

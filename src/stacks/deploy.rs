@@ -130,8 +130,9 @@ pub async fn remove_containers(
             .and_then(|names| names.first().cloned())
             .unwrap_or_else(|| id.clone());
         if let Some(progress) = progress {
+            // The engine waits for the container to exit: say for what, and how long.
             progress.note(format!(
-                "removing the old container {}",
+                "stopping the old container {}: up to {STOP_GRACE_SECONDS} s for it to exit before SIGKILL, then removing it",
                 name.trim_start_matches('/')
             ));
         }

@@ -102,6 +102,17 @@ impl Stack {
         }
     }
 
+    /// Where the stack's builds are pushed (`host:port/<stack>`); `null` while monitor
+    /// has no registry (no `registry.url`, and no local engine with
+    /// `registry.managed_image` to run one on): builds then stay on the server that
+    /// built them, with nothing to push or roll back to.
+    async fn registry_repository(&self, ctx: &Context<'_>) -> Option<String> {
+        ctx.state()
+            .stacks
+            .registry()
+            .map(|registry| registry.repository(&self.name))
+    }
+
     /// Where a git host posts pushes: `POST` this path on monitor's address.
     async fn webhook_path(&self) -> String {
         format!("/hooks/git/{}", self.id.0)
@@ -137,7 +148,9 @@ impl StacksMutation {
         ctx.state().stacks.update(&principal.actor(), input).await
     }
 
-    /// Removes a stack (and, by default, its containers); returns it as it was.
+    /// Removes a stack (and, by default, its containers); returns it as it was. It waits
+    /// for the stack's running action to end, then gives each running container up to
+    /// 10 s to exit before it is killed (SIGKILL).
     async fn delete_stack(&self, ctx: &Context<'_>, input: DeleteStackInput) -> Result<Stack> {
         let principal = ctx.require(Role::Operator)?;
         ctx.state().stacks.delete(&principal.actor(), input).await

@@ -323,7 +323,7 @@ impl Stacks {
                 Some(target),
                 Some(&target_server.name),
             )
-            .on_server(target);
+            .on_server(target, Some(&target_server.name));
         self.audit.append(event).await?;
         Ok((stacks, deploys))
     }
@@ -462,11 +462,15 @@ impl Stacks {
     }
 
     fn event(&self, kind: AuditKind, actor: &Actor, row: &StackRow, summary: String) -> AuditEvent {
+        let server = self.servers.connection(&row.server_id).ok();
         self.audit
             .event(kind, actor, summary)
             .about(AuditSubjectType::Stack, Some(&row.key()), Some(&row.name))
-            .on_stack(&row.key())
-            .on_server(&row.server_id)
+            .on_stack(&row.key(), &row.name)
+            .on_server(
+                &row.server_id,
+                server.as_ref().map(|server| server.name.as_str()),
+            )
     }
 }
 

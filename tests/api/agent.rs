@@ -67,7 +67,7 @@ async fn an_agent_gives_monitor_its_hosts_engine_logs_and_commands() {
         &app,
         &admin,
         &server,
-        "echo on the agent host; echo to stderr >&2",
+        "echo on the agent host, engine $DOCKER_HOST; echo to stderr >&2",
     )
     .await;
     let output = whole_output(&app, &admin, &id).await;
@@ -76,7 +76,12 @@ async fn an_agent_gives_monitor_its_hosts_engine_logs_and_commands() {
         .filter_map(|line| line["text"].as_str())
         .collect();
     assert_eq!(texts.len(), 2, "{output:?}");
-    assert!(texts.contains(&"on the agent host") && texts.contains(&"to stderr"));
+    // The command runs on the agent's host, for the engine that agent serves.
+    let on_host = format!("on the agent host, engine {}", dockerd.host);
+    assert!(
+        texts.contains(&on_host.as_str()) && texts.contains(&"to stderr"),
+        "{texts:?}"
+    );
     assert_eq!(finished(&app, &admin, &id).await["status"], "SUCCEEDED");
 }
 

@@ -241,3 +241,78 @@ async fn an_impossible_filter_is_bad_input() {
     );
     assert_eq!(error_code(&forged), "BAD_USER_INPUT");
 }
+
+#[tokio::test]
+async fn events_keep_the_stack_and_server_names_they_were_recorded_with() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let server = crate::servers::add_server(
+        &app,
+        &admin,
+        "first-name",
+        "unix:///nonexistent/docker.sock",
+        None,
+    )
+    .await;
+    let stack = crate::stacks::create_id(
+        &app,
+        &admin,
+        json!({ "name": "short-lived", "serverId": server }),
+    )
+    .await;
+    for (mutation, input) in [
+        (
+            "mutation($input: DeleteStackInput!) { deleteStack(input: $input) { id } }",
+            json!({ "id": stack, "removeContainers": false }),
+        ),
+        (
+            "mutation($input: UpdateServerInput!) { updateServer(input: $input) { id } }",
+            json!({ "id": server, "name": "second-name" }),
+        ),
+        (
+            "mutation($input: DeleteServerInput!) { deleteServer(input: $input) { id } }",
+            json!({ "id": server }),
+        ),
+    ] {
+        let body = app
+            .graphql(Some(&admin), mutation, json!({ "input": input }))
+            .await;
+        assert!(body["errors"].is_null(), "{body}");
+    }
+
+    let body = app
+        .graphql(
+            Some(&admin),
+            "query($s: ID!) { auditEvents(filter: { serverId: $s }, orderBy: { field: OCCURRED_AT, direction: ASC }) {
+                nodes { kind stackName serverName stack { id } server { id } } } }",
+            json!({ "s": server }),
+        )
+        .await;
+    let events: Vec<(String, Value, Value)> = body["data"]["auditEvents"]["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("events: {body}"))
+        .iter()
+        .map(|event| {
+            assert!(
+                event["stack"].is_null() && event["server"].is_null(),
+                "{event}"
+            );
+            (
+                event["kind"].as_str().unwrap_or_default().to_string(),
+                event["stackName"].clone(),
+                event["serverName"].clone(),
+            )
+        })
+        .collect();
+    let named = |kind: &str, stack: Value, server: &str| (kind.to_string(), stack, json!(server));
+    assert_eq!(
+        events,
+        [
+            named("SERVER_CREATED", Value::Null, "first-name"),
+            named("STACK_CREATED", json!("short-lived"), "first-name"),
+            named("STACK_DELETED", json!("short-lived"), "first-name"),
+            named("SERVER_UPDATED", Value::Null, "second-name"),
+            named("SERVER_DELETED", Value::Null, "second-name"),
+        ]
+    );
+}

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::dockerd::{Dockerd, eventually};
 use crate::helpers::{TestApp, error_code};
-use crate::servers::{add_server, fast_checks};
+use crate::servers::{add_server, fast_checks, wait_for_reachability};
 use crate::ws::{self, TRANSPORT_WS};
 
 pub const RUN_COMMAND: &str = "mutation($input: RunCommandInput!) { runCommand(input: $input) { id status kind target actor { name } } }";
@@ -224,6 +224,45 @@ async fn bad_command_input_is_refused_and_tcp_engines_cannot_run_commands() {
         .graphql(Some(&admin), "{ operations { nodes { id } } }", json!({}))
         .await;
     assert_eq!(none["data"]["operations"]["nodes"], json!([]));
+}
+
+#[tokio::test]
+async fn a_command_talks_to_its_servers_engine_and_an_unreachable_server_runs_none() {
+    let (app, admin, dockerd, server) = app_with_local_server().await;
+    let id = run_command(&app, &admin, &server, "echo \"$DOCKER_HOST\"").await;
+    let output = whole_output(&app, &admin, &id).await;
+    assert_eq!(output[0]["text"], dockerd.host.as_str(), "{output:?}");
+
+    let gone_socket = tempfile::tempdir().expect("a directory");
+    let endpoint = format!("unix://{}/docker.sock", gone_socket.path().display());
+    let gone = add_server(&app, &admin, "gone", &endpoint, None).await;
+    wait_for_reachability(&app, &admin, &gone, "UNREACHABLE").await;
+    let marker = gone_socket.path().join("ran");
+    let body = app
+        .graphql(
+            Some(&admin),
+            RUN_COMMAND,
+            json!({ "input": { "serverId": gone, "command": format!("touch {}", marker.display()) } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "UNAVAILABLE", "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("gone") && message.contains("cannot reach"),
+        "{message}"
+    );
+    let operations = app
+        .graphql(
+            Some(&admin),
+            "query($s: ID!) { operations(filter: { serverId: $s }) { nodes { id } } }",
+            json!({ "s": gone }),
+        )
+        .await;
+    assert_eq!(operations["data"]["operations"]["nodes"], json!([]));
+    assert!(
+        !marker.exists(),
+        "the command never ran on the monitor host"
+    );
 }
 
 #[tokio::test]

@@ -314,12 +314,17 @@ async fn a_stack_goes_from_repo_to_a_running_container_through_the_registry() {
     let id = created["id"].as_str().expect("an id").to_string();
     assert_eq!(
         created["availableActions"],
-        json!(["CLONE", "RUN_SCRIPT", "BUILD", "RUN_PIPELINE"]),
-        "nothing is checked out or built yet: {created}"
+        json!(["CLONE", "RUN_PIPELINE"]),
+        "nothing is checked out to run scripts in or build from yet: {created}"
     );
 
     let (clone, output) = act(&app, &admin, &action("cloneStackRepo"), json!({ "id": id })).await;
     assert_eq!(clone["status"], "SUCCEEDED", "{clone} {output:?}");
+    assert_eq!(
+        stack(&app, &admin, &id).await["availableActions"],
+        json!(["CLONE", "PULL", "RUN_SCRIPT", "BUILD", "RUN_PIPELINE"]),
+        "checked out, not built yet"
+    );
     assert_eq!(clone["kind"], "CLONE");
     assert_eq!(clone["stackId"], id.as_str());
     let head = repo.commit(&[("README", "second")], "second commit");

@@ -12,10 +12,16 @@ use crate::helpers::{TestApp, run_cli};
 async fn help_promises_nothing_monitor_does_not_do_yet() {
     let (ok, help, _) = run_cli(&["--help"], None).await;
     assert!(ok);
-    // Apps on Kubernetes are not served yet; `monitor probe` is a command that exists.
     assert!(
         !help.contains("Kubernetes"),
-        "--help promises Kubernetes:\n{help}"
+        "--help promises apps:\n{help}"
+    );
+    // The probe program exists; the server side that would assign it work does not.
+    let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("probe Run network measurements")
+            && flat.contains("`monitor serve` does not accept probes yet"),
+        "--help promises probes:\n{help}"
     );
 }
 

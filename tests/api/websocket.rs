@@ -171,11 +171,12 @@ async fn set_role(app: &TestApp, admin: &str, user: &Value, role: &str) {
     assert_eq!(body["data"]["updateUser"]["role"], role, "{body}");
 }
 
-const RUN_TRUE: &str =
-    "mutation($s: ID!) { runCommand(input: { serverId: $s, command: \"true\" }) { id } }";
+/// An OPERATOR mutation that needs no engine (a command for a server whose engine is
+/// down is refused, whoever asks).
+const CREATE_STACK: &str = "mutation($s: ID!, $name: String!) { createStack(input: { serverId: $s, name: $name }) { id } }";
 
-/// A monitor with a server on its own host (commands run in-process, no engine needed)
-/// and a user `username` with `role`: (app, admin token, server id, user token, user id).
+/// A monitor with a server (its engine need not answer) and a user `username` with
+/// `role`: (app, admin token, server id, user token, user id).
 async fn app_with_user(username: &str, role: &str) -> (TestApp, String, String, String, Value) {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
@@ -216,13 +217,13 @@ async fn an_operator_demoted_mid_session_runs_nothing_more_and_the_socket_closes
             &mut socket,
             protocol,
             "before",
-            RUN_TRUE,
-            json!({ "s": server }),
+            CREATE_STACK,
+            json!({ "s": server, "name": format!("before-{protocol}") }),
         )
         .await;
         let ran = reply_to(&mut socket, "before").await;
         assert!(
-            ran["payload"]["data"]["runCommand"]["id"].is_string(),
+            ran["payload"]["data"]["createStack"]["id"].is_string(),
             "{protocol}: {ran}"
         );
 
@@ -231,8 +232,8 @@ async fn an_operator_demoted_mid_session_runs_nothing_more_and_the_socket_closes
             &mut socket,
             protocol,
             "after",
-            RUN_TRUE,
-            json!({ "s": server }),
+            CREATE_STACK,
+            json!({ "s": server, "name": format!("after-{protocol}") }),
         )
         .await;
         let messages = ws::until_close(&mut socket).await;
@@ -240,7 +241,7 @@ async fn an_operator_demoted_mid_session_runs_nothing_more_and_the_socket_closes
         let ran_after = messages
             .iter()
             .filter(|m| m["id"] == "after")
-            .any(|m| !m["payload"]["data"]["runCommand"].is_null());
+            .any(|m| !m["payload"]["data"]["createStack"].is_null());
         assert!(!ran_after, "{protocol}: {messages:?}");
         let close = messages.last().expect("a close frame");
         assert_eq!(close["code"], 4403, "{protocol}: {messages:?}");
@@ -258,19 +259,17 @@ async fn an_operator_demoted_mid_session_runs_nothing_more_and_the_socket_closes
             );
         }
     }
-    let commands = app
+    let stacks = app
         .graphql(
             Some(&admin),
-            "{ operations(first: 10) { nodes { kind } } }",
+            "{ stacks(first: 10) { nodes { name } } }",
             json!({}),
         )
         .await;
     assert_eq!(
-        commands["data"]["operations"]["nodes"]
-            .as_array()
-            .map(Vec::len),
+        stacks["data"]["stacks"]["nodes"].as_array().map(Vec::len),
         Some(2),
-        "only the commands run before each demotion: {commands}"
+        "only the stacks created before each demotion: {stacks}"
     );
 }
 
@@ -285,14 +284,14 @@ async fn a_socket_opened_as_viewer_and_promoted_may_act_as_operator() {
         &mut socket,
         TRANSPORT_WS,
         "2",
-        RUN_TRUE,
-        json!({ "s": server }),
+        CREATE_STACK,
+        json!({ "s": server, "name": "promoted" }),
     )
     .await;
 
     let ran = reply_to(&mut socket, "2").await;
     assert!(
-        ran["payload"]["data"]["runCommand"]["id"].is_string(),
+        ran["payload"]["data"]["createStack"]["id"].is_string(),
         "{ran}"
     );
 }

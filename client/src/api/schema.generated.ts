@@ -84,7 +84,17 @@ export type AuditEvent = {
   summary: Scalars['String']['output'];
   subject?: Maybe<AuditSubject>;
   stackId?: Maybe<Scalars['ID']['output']>;
+  /**
+   * The stack's name when the event was recorded, still there once the stack is
+   * renamed or deleted.
+   */
+  stackName?: Maybe<Scalars['String']['output']>;
   serverId?: Maybe<Scalars['ID']['output']>;
+  /**
+   * The server's name when the event was recorded, still there once the server is
+   * renamed or removed.
+   */
+  serverName?: Maybe<Scalars['String']['output']>;
   appId?: Maybe<Scalars['ID']['output']>;
   diff?: Maybe<AuditDiff>;
   /** The server the event is filed under, if any (and not since removed). */
@@ -703,7 +713,11 @@ export type Mutation = {
   cancelOperation: Operation;
   createStack: Stack;
   updateStack: Stack;
-  /** Removes a stack (and, by default, its containers); returns it as it was. */
+  /**
+   * Removes a stack (and, by default, its containers); returns it as it was. It waits
+   * for the stack's running action to end, then gives each running container up to
+   * 10 s to exit before it is killed (SIGKILL).
+   */
   deleteStack: Stack;
   /** Clones the stack's repo afresh; follow the operation with `operationOutput`. */
   cloneStackRepo: Operation;
@@ -1623,6 +1637,13 @@ export type Stack = {
    * `UNAVAILABLE` error when the registry does not answer.
    */
   images?: Maybe<Array<StackImage>>;
+  /**
+   * Where the stack's builds are pushed (`host:port/<stack>`); `null` while monitor
+   * has no registry (no `registry.url`, and no local engine with
+   * `registry.managed_image` to run one on): builds then stay on the server that
+   * built them, with nothing to push or roll back to.
+   */
+  registryRepository?: Maybe<Scalars['String']['output']>;
   /** Where a git host posts pushes: `POST` this path on monitor's address. */
   webhookPath: Scalars['String']['output'];
   /**

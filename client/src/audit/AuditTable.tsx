@@ -20,25 +20,44 @@ const COLUMNS: { label: string; sort?: AuditOrderField }[] = [
   { label: 'Server', sort: 'SERVER' },
 ];
 
-/** A stack or server by name while it is listed; one that is gone by a short id. */
-function Named({ id, name, href }: { id: string | null; name: string | undefined; href?: (id: string) => string }) {
+/**
+ * A stack or server by its name now, linked while it is listed; one that is gone by the
+ * name it had when the event was recorded; an event recorded with no name (from before
+ * names were kept) by a short id.
+ */
+function Named({
+  id,
+  name,
+  recorded,
+  href,
+}: {
+  id: string | null;
+  name: string | undefined;
+  recorded: string | null;
+  href?: (id: string) => string;
+}) {
   if (!id) return null;
   if (name === undefined) {
-    return (
+    return recorded ? (
+      <span class="mono muted" title={`removed since: ${id}`}>
+        {recorded}
+      </span>
+    ) : (
       <span class="mono muted" title={`not listed any more: ${id}`}>
         {id.slice(0, 8)}…
       </span>
     );
   }
+  const title = recorded && recorded !== name ? `${id}, named ${recorded} then` : id;
   return href ? (
     // A click on the link opens the stack, not the row's detail.
     <span onClick={(event) => event.stopPropagation()}>
-      <Link href={href(id)} class="mono">
+      <Link href={href(id)} class="mono" title={title}>
         {name}
       </Link>
     </span>
   ) : (
-    <span class="mono" title={id}>
+    <span class="mono" title={title}>
       {name}
     </span>
   );
@@ -114,10 +133,10 @@ export function AuditTable({ events, fresh, order, onOrder }: AuditTableProps) {
               </td>
               <td>{e.subject ? `${e.subject.type} ${e.subject.name ?? e.subject.id ?? ''}` : ''}</td>
               <td data-testid="audit-stack">
-                <Named id={e.stackId} name={e.stackId ? stackName(e.stackId) : undefined} href={stackPath} />
+                <Named id={e.stackId} name={e.stackId ? stackName(e.stackId) : undefined} recorded={e.stackName} href={stackPath} />
               </td>
               <td data-testid="audit-server">
-                <Named id={e.serverId} name={e.serverId ? serverName(e.serverId) : undefined} />
+                <Named id={e.serverId} name={e.serverId ? serverName(e.serverId) : undefined} recorded={e.serverName} />
               </td>
             </tr>
             {open === e.id && (

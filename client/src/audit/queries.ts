@@ -16,7 +16,11 @@ export interface AuditEvent {
   summary: string;
   subject: { type: string; id: string | null; name: string | null } | null;
   stackId: string | null;
+  /** The stack's name when the event was recorded. */
+  stackName: string | null;
   serverId: string | null;
+  /** The server's name when the event was recorded. */
+  serverName: string | null;
   diff: { before: unknown; after: unknown } | null;
 }
 
@@ -46,7 +50,9 @@ const AUDIT_EVENT_FIELDS = gql`
       name
     }
     stackId
+    stackName
     serverId
+    serverName
     diff {
       before
       after

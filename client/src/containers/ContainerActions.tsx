@@ -1,8 +1,10 @@
 // The buttons of one container's row (OPERATOR): start, stop, restart, and remove after a
-// confirmation. Each reports its own failure inline and asks the list to be read again.
+// confirmation. Each reports its own failure inline and asks the list to be read again;
+// a stop or restart says what it waits for, and how long at most.
 import { type TypedDocumentNode, useMutation } from '@urql/preact';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { ErrorNote } from '../ui/ErrorNote';
+import { stopWait, Waiting } from '../ui/Waiting';
 import {
   type ContainerRef,
   type ContainerSummary,
@@ -64,6 +66,8 @@ export function ContainerActions({ container, onChanged }: ContainerActionsProps
         onConfirm={remove.act}
         testid="container-remove"
       />
+      {stop.fetching && <Waiting what={stopWait(container.name)} testid="container-waiting" />}
+      {restart.fetching && <Waiting what={stopWait(container.name, 'restarting')} testid="container-waiting" />}
       <ErrorNote error={error} testid="container-action-error" />
     </>
   );

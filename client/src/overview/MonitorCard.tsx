@@ -29,7 +29,9 @@ export function MonitorCard() {
         <>
           <p class="muted">
             version <span class="mono">{health.version}</span>, started <Time value={health.startedAt} />;{' '}
-            {health.components.length - failing.length} of {health.components.length} components up
+            <Link href="/health" data-testid="overview-components-up">
+              {health.components.length - failing.length} of {health.components.length} components up
+            </Link>
           </p>
           <ul class="plain">
             {failing.map((c) => (

@@ -6,6 +6,7 @@ import type { Container, ContainerFilter, ContainerStatus } from '../containers/
 import { useContainers } from '../containers/useContainers';
 import { ReachabilityBadge } from '../servers/StateCells';
 import { useServers } from '../servers/useServers';
+import { Link } from '../router';
 import { ErrorNote } from '../ui/ErrorNote';
 import { listPath } from '../ui/listPath';
 import { Count } from './Count';
@@ -58,7 +59,11 @@ export function ServersCard() {
                 const value = (statuses: ContainerStatus[]) => (known ? count(containers, server.id, statuses) : null);
                 return (
                   <tr key={server.id} data-testid={`overview-server-${server.name}`}>
-                    <td class="mono">{server.name}</td>
+                    <td>
+                      <Link href={listPath('/containers', { serverId: server.id })} class="mono">
+                        {server.name}
+                      </Link>
+                    </td>
                     <td>
                       <ReachabilityBadge reachability={server.state.reachability} />
                     </td>

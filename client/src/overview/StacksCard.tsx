@@ -1,23 +1,22 @@
-// The overview's stacks, each with its last run (kind, status, when, how long), kept
-// live by one operationUpdated feed for top-level runs; a stack whose last run is older
-// than that feed's first page asks for it on its own.
+// The overview's stacks, each with its last run (kind, status, when, how long): the
+// stack's lastOperation, as one stacks query reads it for every stack, replaced by a newer
+// run as the one operationUpdated feed for top-level runs reports it.
 import { useQuery } from '@urql/preact';
 import { useMemo } from 'preact/hooks';
 import { operationPath } from '../operations/OperationPage';
 import { OperationStatusBadge } from '../operations/OperationStatusBadge';
-import { OPERATIONS, type Operation, type OperationFilter, isFinished } from '../operations/queries';
+import { type Operation, type OperationFilter, isFinished } from '../operations/queries';
 import { useOperations } from '../operations/useOperations';
 import { Link } from '../router';
 import { useServerChoices } from '../servers/useServerChoices';
 import { stackPath } from '../stacks/StackPage';
-import { LIST_SIZE, STACKS, STACKS_CONTEXT, type StackSummary } from '../stacks/queries';
+import { type LastOperation, LIST_SIZE, STACKS, STACKS_CONTEXT, type StackSummary } from '../stacks/queries';
 import { ErrorNote } from '../ui/ErrorNote';
 import { LiveMark } from '../ui/LiveMark';
 import { Duration, Time } from '../ui/Time';
 import { Count } from './Count';
 
 const RUNS: OperationFilter = { topLevel: true };
-const NEWEST_FIRST = { field: 'CREATED_AT', direction: 'DESC' } as const;
 
 export function StacksCard() {
   const [{ data, error }] = useQuery({ query: STACKS, variables: { first: LIST_SIZE }, context: STACKS_CONTEXT });
@@ -63,12 +62,8 @@ export function StacksCard() {
 }
 
 function StackRow({ stack, server, live }: { stack: StackSummary; server: string; live: Operation | undefined }) {
-  const [{ data }] = useQuery({
-    query: OPERATIONS,
-    variables: { first: 1, after: null, filter: { stackId: stack.id, topLevel: true }, orderBy: NEWEST_FIRST },
-    pause: !!live,
-  });
-  const run = live ?? data?.operations.nodes[0];
+  // The feed lists the newest runs: one there is at least as recent as the stored one.
+  const run: LastOperation | null = live ?? stack.lastOperation;
   return (
     <tr data-testid={`overview-stack-${stack.name}`}>
       <td>
@@ -88,7 +83,7 @@ function StackRow({ stack, server, live }: { stack: StackSummary; server: string
             <Duration from={run.startedAt} to={run.finishedAt} ended={isFinished(run.status)} />
           </span>
         ) : (
-          <span class="muted">{data || live ? 'never run' : '…'}</span>
+          <span class="muted">never run</span>
         )}
       </td>
     </tr>

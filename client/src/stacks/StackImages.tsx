@@ -1,6 +1,7 @@
 // A stack's images in the registry (tag, digest), the deployed one marked, each with a
 // Rollback button that runs it in place of the stack's container, when the stack can
-// roll back. A registry that cannot be reached shows here only.
+// roll back. A registry that cannot be reached shows here only; with no registry
+// configured, it says why there is no Push and no Rollback.
 import type { CombinedError } from '@urql/core';
 import { useMutation } from '@urql/preact';
 import { ConfirmButton } from '../ui/ConfirmButton';
@@ -17,9 +18,22 @@ interface StackImagesProps {
 }
 
 export function StackImages({ stack, images, error, canRollback, onStarted }: StackImagesProps) {
+  if (!stack.registryRepository) {
+    return (
+      <div class="card stack" data-testid="stack-images">
+        <h2>Registry images</h2>
+        <p class="muted" data-testid="stack-no-registry">
+          No registry: <code>registry.url</code> is not set, and no local server's engine has the image monitor runs
+          its own registry from (<code>registry.managed_image</code>). Builds stay on the server that built them:
+          there is nothing to push, and no earlier image to roll back to.
+        </p>
+      </div>
+    );
+  }
   return (
     <div class="card stack" data-testid="stack-images">
       <h2>Registry images</h2>
+      <p class="muted mono">{stack.registryRepository}</p>
       <ErrorNote error={error} testid="stack-images-error" />
       {images && images.length === 0 && <p class="muted">No images of this stack in the registry.</p>}
       {images && images.length > 0 && (

@@ -1,8 +1,9 @@
 // One stack (/stacks/:id): what it is and runs, the actions its configuration allows
 // (OPERATOR) and the live output of the one started last (its id in the URL,
-// ?operation=…, so a reload shows the same run), its registry images to roll back to,
-// its live history, its webhook, its configuration and its deletion. When a run ends
-// (started here or by a webhook), the stack and its images are read again.
+// ?operation=…, so a reload shows the same run), its registry images to roll back to
+// (when it builds), its live history, its webhook (when it has a repo to push to), its
+// configuration and its deletion. When a run ends (started here or by a webhook), the
+// stack and its images are read again.
 import { useMutation, useQuery } from '@urql/preact';
 import { useMemo } from 'preact/hooks';
 import { roleAllows } from '../api/types';
@@ -13,6 +14,7 @@ import { Link, matchPath, navigate, useLocation } from '../router';
 import { useSession } from '../session/session';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { ErrorNote } from '../ui/ErrorNote';
+import { stopWait, Waiting } from '../ui/Waiting';
 import { EditStackForm } from './EditStackForm';
 import { DELETE_STACK, STACK, STACK_IMAGES, type Stack } from './queries';
 import { StackActions } from './StackActions';
@@ -39,7 +41,11 @@ function StackView({ id, operationId }: { id: string; operationId: string | null
   const { viewer } = useSession();
   const canOperate = roleAllows(viewer.role, 'OPERATOR');
   const [{ data, error }, refresh] = useQuery({ query: STACK, variables: { id } });
-  const [images, refreshImages] = useQuery({ query: STACK_IMAGES, variables: { id } });
+  const [images, refreshImages] = useQuery({
+    query: STACK_IMAGES,
+    variables: { id },
+    pause: !data?.stack?.build || !data.stack.registryRepository,
+  });
   // Steps show under their run.
   const filter = useMemo(() => ({ stackId: id, topLevel: true }), [id]);
   const history = useOperations(filter, {
@@ -65,15 +71,17 @@ function StackView({ id, operationId }: { id: string; operationId: string | null
           <StackSummary stack={stack} />
           {canOperate && <StackActions stack={stack} onStarted={started} />}
           {operationId && <OperationDetail key={operationId} id={operationId} />}
-          <StackImages
-            stack={stack}
-            images={images.data?.stack?.images}
-            error={images.error}
-            canRollback={canOperate && stack.availableActions.includes('ROLLBACK')}
-            onStarted={started}
-          />
+          {stack.build && (
+            <StackImages
+              stack={stack}
+              images={images.data?.stack?.images}
+              error={images.error}
+              canRollback={canOperate && stack.availableActions.includes('ROLLBACK')}
+              onStarted={started}
+            />
+          )}
           <StackHistory history={history} />
-          <StackWebhook stack={stack} canOperate={canOperate} />
+          {stack.repo && <StackWebhook stack={stack} canOperate={canOperate} />}
           <EditStackForm stack={stack} canEdit={canOperate} />
           {canOperate && <DeleteStack stack={stack} />}
         </>
@@ -97,6 +105,12 @@ function DeleteStack({ stack }: { stack: Stack }) {
         onConfirm={confirm}
         testid="stack-delete"
       />
+      {fetching && (
+        <Waiting
+          what={`deleting ${stack.name}: after its running action ends, ${stopWait('each container')}`}
+          testid="stack-delete-waiting"
+        />
+      )}
       <ErrorNote error={error} testid="stack-delete-error" />
     </div>
   );

@@ -63,7 +63,18 @@ export interface StackSummary {
   builtImage: string | null;
   deployedImage: string | null;
   /** What its last action or pipeline run started; null before the first. */
-  lastOperation: { id: string; kind: string; status: OperationStatus } | null;
+  lastOperation: LastOperation | null;
+}
+
+/** A stack's last run, as the lists show it. */
+export interface LastOperation {
+  id: string;
+  kind: string;
+  status: OperationStatus;
+  exitCode: number | null;
+  createdAt: DateTime;
+  startedAt: DateTime | null;
+  finishedAt: DateTime | null;
 }
 
 export interface Stack extends StackSummary {
@@ -74,6 +85,8 @@ export interface Stack extends StackSummary {
   pipeline: PipelineStep[];
   updatedAt: DateTime;
   availableActions: StackAction[];
+  /** Where builds are pushed; null when monitor has no registry configured. */
+  registryRepository: string | null;
   webhookPath: string;
 }
 
@@ -104,6 +117,10 @@ const SUMMARY_FIELDS = gql`
       id
       kind
       status
+      exitCode
+      createdAt
+      startedAt
+      finishedAt
     }
   }
 `;
@@ -150,6 +167,7 @@ const STACK_FIELDS = gql`
     }
     updatedAt
     availableActions
+    registryRepository
     webhookPath
   }
   ${SUMMARY_FIELDS}
