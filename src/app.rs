@@ -11,12 +11,14 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::apps::Apps;
 use crate::audit::AuditLog;
 use crate::auth::Auth;
 use crate::backup::DownloadTickets;
 use crate::bus::Bus;
 use crate::config::Settings;
 use crate::containers::Containers;
+use crate::kube::{Environment, Kubernetes};
 use crate::metrics::Metrics;
 use crate::operations::Operations;
 use crate::runner::Runner;
@@ -94,6 +96,17 @@ impl Application {
             configured_registry,
             &settings.data_dir,
         );
+        let kubernetes =
+            Kubernetes::from_settings(&settings.kubernetes, &Environment::current()).await;
+        let apps = Apps::recover(
+            store.clone(),
+            audit.clone(),
+            bus.clone(),
+            operations.clone(),
+            kubernetes.clone(),
+            Duration::from_secs(settings.kubernetes.deploy_timeout_seconds.max(1)),
+        )
+        .await?;
         if let Some(registry) = managed_registry {
             let (stacks, settings) = (stacks.clone(), settings.registry.clone());
             runner.spawn(
@@ -132,6 +145,8 @@ impl Application {
             shells,
             operations,
             stacks,
+            kubernetes,
+            apps,
             backup_tickets: DownloadTickets::default(),
             metrics,
             started_at: Utc::now(),

@@ -10,12 +10,14 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tokio_util::task::TaskTracker;
 
+use crate::apps::Apps;
 use crate::audit::AuditLog;
 use crate::auth::Auth;
 use crate::backup::DownloadTickets;
 use crate::bus::Bus;
 use crate::config::Settings;
 use crate::containers::Containers;
+use crate::kube::Kubernetes;
 use crate::metrics::Metrics;
 use crate::operations::Operations;
 use crate::runner::Runner;
@@ -38,6 +40,9 @@ pub struct AppState {
     pub shells: Shells,
     pub operations: Operations,
     pub stacks: Stacks,
+    /// The Kubernetes cluster apps are deployed to, or why there is none.
+    pub kubernetes: Kubernetes,
+    pub apps: Apps,
     pub backup_tickets: DownloadTickets,
     pub metrics: Arc<Metrics>,
     pub started_at: DateTime<Utc>,
