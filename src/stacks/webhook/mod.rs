@@ -4,6 +4,10 @@
 //! Answers: 401 for a missing or wrong signature (audited, nothing run), 400 for a
 //! malformed body, 200 for a ping, 202 for a push that was ignored (another branch, a
 //! tag, a repeated delivery) or that started a run (its operation id in the body).
+//!
+//! The whole webhook is this folder: the route here, the signature checks and the
+//! reading of a delivery in `verify.rs`, the record of handled deliveries in the stack's
+//! store code (`record_delivery`).
 
 use axum::Json;
 use axum::body::Bytes;
@@ -12,11 +16,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::webhook::{self, DeliveryKind, WebhookError};
+mod verify;
+
 use super::{Stacks, store};
 use crate::audit::{Actor, ActorKind, AuditKind};
 use crate::operations::OperationTrigger;
 use crate::state::AppState;
+use verify::{DeliveryKind, WebhookError};
 
 pub async fn git_push(
     State(state): State<AppState>,
@@ -48,7 +54,7 @@ async fn handle(
             .and_then(|value| value.to_str().ok())
             .map(str::to_string)
     };
-    let delivery = match webhook::verify(&header, body, &row.webhook_secret) {
+    let delivery = match verify::verify(&header, body, &row.webhook_secret) {
         Ok(delivery) => delivery,
         Err(WebhookError::MalformedBody(why)) => {
             return Ok(answer(StatusCode::BAD_REQUEST, &why));
