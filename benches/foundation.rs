@@ -15,6 +15,10 @@
 //!
 //! Run: `cargo bench --bench foundation` (see BENCHMARKS.md).
 
+#[allow(dead_code)]
+#[path = "support/load.rs"]
+mod load;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -692,11 +696,17 @@ async fn load(data_dir: &Path, meta: &Meta, size: usize, config: &Config) -> Vec
     println!("|---|---|---|---|---|---|---|");
     let mut results: Vec<ShapeResult> = Vec::new();
     for shape in &shapes {
-        let (count, per_second, mut latencies) = drive(&server, &token, shape, config).await;
+        let (count, per_second, mut latencies) = load::drive(
+            &server.address,
+            &token,
+            shape.query,
+            &shape.variables,
+            config.concurrency,
+            Duration::from_secs_f64(config.seconds),
+        )
+        .await;
         latencies.sort_by(f64::total_cmp);
-        let pct = |p: f64| {
-            latencies[((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1]
-        };
+        let pct = |p: f64| load::percentile(&latencies, p);
         let baseline = results.first().map_or(per_second, |b| b.per_second);
         let result = ShapeResult {
             name: shape.name,
@@ -723,63 +733,6 @@ async fn load(data_dir: &Path, meta: &Meta, size: usize, config: &Config) -> Vec
     );
     server.stop().await;
     results
-}
-
-/// `concurrency` clients, each sending `shape` back to back until the time is up (and at
-/// least once). Returns (requests, requests per second, latencies in ms).
-async fn drive(
-    server: &Server,
-    token: &str,
-    shape: &Shape,
-    config: &Config,
-) -> (usize, f64, Vec<f64>) {
-    let body = Arc::new(
-        serde_json::to_vec(&json!({ "query": shape.query, "variables": shape.variables }))
-            .expect("a JSON body"),
-    );
-    let url = Arc::new(format!("{}/graphql", server.address));
-    let run_for = Duration::from_secs_f64(config.seconds);
-    let started = Instant::now();
-    let deadline = started + run_for;
-    let mut clients = Vec::new();
-    for _ in 0..config.concurrency {
-        let (body, url, token) = (body.clone(), url.clone(), token.to_string());
-        clients.push(tokio::spawn(async move {
-            let http = reqwest::Client::builder()
-                .timeout(Duration::from_secs(300))
-                .build()
-                .expect("an HTTP client");
-            let mut latencies = Vec::new();
-            loop {
-                let sent = Instant::now();
-                let response = http
-                    .post(url.as_str())
-                    .bearer_auth(&token)
-                    .header("content-type", "application/json")
-                    .body(body.as_ref().clone())
-                    .send()
-                    .await
-                    .expect("the server answers");
-                let status = response.status();
-                let bytes = response.bytes().await.expect("a body");
-                latencies.push(ms(sent.elapsed()));
-                assert!(
-                    status.is_success() && !bytes.windows(9).any(|w| w == b"\"errors\":"),
-                    "a failed request: {status} {}",
-                    String::from_utf8_lossy(&bytes)
-                );
-                if Instant::now() >= deadline {
-                    return latencies;
-                }
-            }
-        }));
-    }
-    let mut latencies = Vec::new();
-    for client in clients {
-        latencies.extend(client.await.expect("a client finishes"));
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    (latencies.len(), latencies.len() as f64 / elapsed, latencies)
 }
 
 // ---------------------------------------------------------------------------------------

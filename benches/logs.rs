@@ -18,6 +18,9 @@ mod dockerd;
 #[path = "../tests/api/helpers.rs"]
 mod helpers;
 #[allow(dead_code)]
+#[path = "support/load.rs"]
+mod load;
+#[allow(dead_code)]
 #[path = "../tests/api/ws.rs"]
 mod ws;
 
@@ -33,15 +36,9 @@ use tokio_tungstenite::tungstenite::Message;
 
 use dockerd::{Dockerd, IMAGE};
 use helpers::TestApp;
+use load::number;
 
 const LOGS: &str = "subscription($s: ID!, $c: ID!, $tail: Int) { containerLogs(serverId: $s, containerId: $c, tail: $tail) { stream text timestamp } }";
-
-fn number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 #[tokio::main]
 async fn main() {

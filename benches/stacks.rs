@@ -25,6 +25,9 @@ mod gitrepo;
 #[path = "../tests/api/helpers.rs"]
 mod helpers;
 #[allow(dead_code)]
+#[path = "support/load.rs"]
+mod load;
+#[allow(dead_code)]
 #[path = "../tests/api/registry.rs"]
 mod registry;
 #[allow(dead_code)]
@@ -42,17 +45,11 @@ use tokio_tungstenite::tungstenite::Message;
 use dockerd::{Dockerd, IMAGE};
 use gitrepo::GitRepo;
 use helpers::TestApp;
+use load::number;
 use registry::Registry;
 
 const OUTPUT: &str =
     "subscription($id: ID!) { operationOutput(operationId: $id) { text timestamp } }";
-
-fn number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 #[tokio::main]
 async fn main() {

@@ -21,10 +21,11 @@ use crate::containers::Containers;
 use crate::kube::{Environment, Kubernetes};
 use crate::metrics::Metrics;
 use crate::operations::Operations;
+use crate::registry::Registry;
 use crate::runner::Runner;
 use crate::servers::{Servers, Supervision};
 use crate::shell::Shells;
-use crate::stacks::{Registry, Stacks};
+use crate::stacks::Stacks;
 use crate::state::AppState;
 use crate::store::{DataDirLock, Store, StoreAddress};
 use crate::users::Users;
@@ -85,7 +86,7 @@ impl Application {
         let configured_registry = Registry::from_settings(&settings.registry)?;
         let managed_registry = match configured_registry {
             Some(_) => None,
-            None => crate::stacks::managed::managed_registry(&settings.registry)?,
+            None => crate::registry::managed::managed_registry(&settings.registry)?,
         };
         let stacks = Stacks::new(
             store.clone(),

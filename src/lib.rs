@@ -4,7 +4,7 @@
 //! only), rules and GraphQL resolvers (`graphql.rs`) together; other domains call its
 //! service, never its tables. Listed top down: a domain's service imports other
 //! services and what is listed below the domains, never `state`, `graphql` or `http`;
-//! its resolvers and HTTP handlers (`stacks::hooks`, `backup::http`) belong with
+//! its resolvers and HTTP handlers (`stacks::webhook`, `backup::http`) belong with
 //! `graphql` and `http`, and reach every service through `state`.
 //!
 //! - [`cli`]: the command line.
@@ -21,14 +21,18 @@
 //!   - [`users`], [`auth`]: users and roles; sessions and API tokens.
 //!   - [`audit`]: the audit log every change writes to, paged and live.
 //!   - [`servers`]: hosts and their live state, each watched by a supervisor.
-//!   - [`containers`]: containers on any server, their events, live logs and stats.
+//!   - [`containers`]: containers on any server, their events, live logs and stats;
+//!     running, pulling and removing them for other domains (a stack's deploy).
 //!   - [`engine_resources`]: images, volumes and networks of each server's engine.
 //!   - [`shell`]: shells into containers (an exec with a terminal), driven through
 //!     GraphQL.
 //!   - [`operations`]: units of work with a subject (a server, a stack), stored and
 //!     streamed output, cancellation.
-//!   - [`stacks`]: software from a git repo to a running container: repo, build,
-//!     registry, deploy, pipelines, push webhooks.
+//!   - [`stacks`]: software from a git repo to a running container: its actions
+//!     (`actions/`: repo, build, deploy, pipelines, one at a time per stack), push
+//!     webhooks (`webhook/`), copies to another server, the registry stack.
+//!   - [`registry`]: the image registry stacks push to and deploy from, configured or
+//!     run by monitor itself.
 //!   - [`apps`]: apps on Kubernetes: graphs, version hashes, diffs, resources,
 //!     dashboards.
 //!   - [`probes`]: probes and measurements: validated parameters, the probe wire
@@ -36,8 +40,8 @@
 //!   - [`backup`]: streaming backup, scheduled backups, restore, nuke.
 //! - [`agent`]: `monitor agent`, which gives monitor a remote host's engine and shell.
 //! - [`probe`]: `monitor probe`, which measures the network for monitor.
-//! - [`docker`]: Docker engines through bollard, directly or through an agent; the
-//!   build context of a directory.
+//! - [`docker`]: Docker engines through bollard, directly or through an agent; image
+//!   builds (with the context of a directory), tags and pushes.
 //! - [`kube`]: the Kubernetes cluster through kube-rs: config, the graph resource,
 //!   health.
 //! - [`host`]: what monitor and its agents both do on a host: the wire protocol,
@@ -74,6 +78,7 @@ pub mod metrics;
 pub mod operations;
 pub mod probe;
 pub mod probes;
+pub mod registry;
 pub mod resident;
 pub mod runner;
 pub mod servers;

@@ -6,12 +6,7 @@
 //! Erring on the side of masking costs a click; a password on a screen shared in an
 //! incident call costs a rotation.
 
-use async_graphql::{ComplexObject, Context, SimpleObject};
-
-use super::ContainerDetails;
-use crate::error::Result;
-use crate::graphql::context::ContextExt;
-use crate::users::Role;
+use async_graphql::SimpleObject;
 
 /// Parts of a variable's name that mark its value as secret.
 pub const SECRET_WORDS: [&str; 12] = [
@@ -65,46 +60,6 @@ impl EnvironmentVariable {
     /// Back as `NAME=value`, as the engine lists it.
     pub fn entry(&self) -> String {
         format!("{}={}", self.name, self.value)
-    }
-}
-
-#[ComplexObject]
-impl ContainerDetails {
-    /// The environment as `NAME=value`, secret-looking values masked; `reveal: true`
-    /// shows them and needs the OPERATOR role.
-    async fn env(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(default = false)] reveal: bool,
-    ) -> Result<Vec<String>> {
-        Ok(self
-            .environment_of(ctx, reveal)?
-            .iter()
-            .map(EnvironmentVariable::entry)
-            .collect())
-    }
-
-    /// The environment, one variable each, secret-looking values masked; `reveal:
-    /// true` shows them and needs the OPERATOR role.
-    async fn environment(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(default = false)] reveal: bool,
-    ) -> Result<Vec<EnvironmentVariable>> {
-        self.environment_of(ctx, reveal)
-    }
-}
-
-impl ContainerDetails {
-    fn environment_of(&self, ctx: &Context<'_>, reveal: bool) -> Result<Vec<EnvironmentVariable>> {
-        if reveal {
-            ctx.require(Role::Operator)?;
-        }
-        Ok(self
-            .raw_env
-            .iter()
-            .map(|entry| EnvironmentVariable::parse(entry, reveal))
-            .collect())
     }
 }
 

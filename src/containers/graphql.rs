@@ -8,7 +8,7 @@ use futures::{Stream, StreamExt};
 
 use super::{
     Container, ContainerAction, ContainerDetails, ContainerEvent, ContainerFilter, ContainerStats,
-    LogLine, RunContainerInput,
+    EnvironmentVariable, LogLine, RunContainerInput,
 };
 use crate::error::{Error, Result};
 use crate::graphql::context::ContextExt;
@@ -21,6 +21,46 @@ impl Container {
     /// The server it runs on.
     async fn server(&self, ctx: &Context<'_>) -> Result<Option<Server>> {
         related(&ctx.loaders().servers, Some(&self.server_id)).await
+    }
+}
+
+#[ComplexObject]
+impl ContainerDetails {
+    /// The environment as `NAME=value`, secret-looking values masked; `reveal: true`
+    /// shows them and needs the OPERATOR role.
+    async fn env(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = false)] reveal: bool,
+    ) -> Result<Vec<String>> {
+        Ok(self
+            .environment_of(ctx, reveal)?
+            .iter()
+            .map(EnvironmentVariable::entry)
+            .collect())
+    }
+
+    /// The environment, one variable each, secret-looking values masked; `reveal:
+    /// true` shows them and needs the OPERATOR role.
+    async fn environment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = false)] reveal: bool,
+    ) -> Result<Vec<EnvironmentVariable>> {
+        self.environment_of(ctx, reveal)
+    }
+}
+
+impl ContainerDetails {
+    fn environment_of(&self, ctx: &Context<'_>, reveal: bool) -> Result<Vec<EnvironmentVariable>> {
+        if reveal {
+            ctx.require(Role::Operator)?;
+        }
+        Ok(self
+            .raw_env
+            .iter()
+            .map(|entry| EnvironmentVariable::parse(entry, reveal))
+            .collect())
     }
 }
 

@@ -1,4 +1,4 @@
-//! `runContainer` input: each field checked the way Docker users write it, with the
+//! Container settings (`runContainer`'s input, a stack's deploy): each field checked the way Docker users write it, with the
 //! field's path in the error, before anything reaches the engine.
 
 use std::collections::HashMap;
@@ -39,7 +39,24 @@ pub struct RunContainerInput {
     pub labels: Option<Vec<LabelInput>>,
 }
 
-/// A validated `runContainer` request, ready for the engine.
+/// A container's settings as users write them: what `runContainer` takes, and what a
+/// stack's deploy settings run. Checked by [`ContainerSettings::parse`], the one place
+/// that reads them.
+#[derive(Debug, Clone, Default)]
+pub struct ContainerSettings {
+    pub name: String,
+    pub image: String,
+    pub command: Option<Vec<String>>,
+    pub env: Vec<String>,
+    pub ports: Vec<String>,
+    pub volumes: Vec<String>,
+    pub network: Option<String>,
+    pub restart_policy: Option<String>,
+    /// `(key, value)` pairs.
+    pub labels: Vec<(String, String)>,
+}
+
+/// Validated container settings, ready for the engine.
 #[derive(Debug)]
 pub struct RunSpec {
     pub name: String,
@@ -48,6 +65,32 @@ pub struct RunSpec {
 }
 
 impl RunContainerInput {
+    pub fn parse(&self) -> Result<RunSpec> {
+        self.settings().parse()
+    }
+
+    fn settings(&self) -> ContainerSettings {
+        ContainerSettings {
+            name: self.name.clone(),
+            image: self.image.clone(),
+            command: self.command.clone(),
+            env: self.env.clone().unwrap_or_default(),
+            ports: self.ports.clone().unwrap_or_default(),
+            volumes: self.volumes.clone().unwrap_or_default(),
+            network: self.network.clone(),
+            restart_policy: self.restart_policy.clone(),
+            labels: self
+                .labels
+                .iter()
+                .flatten()
+                .map(|label| (label.key.clone(), label.value.clone()))
+                .collect(),
+        }
+    }
+}
+
+impl ContainerSettings {
+    /// Checks every setting, naming the field (`input.<field>`) of the first that fails.
     pub fn parse(&self) -> Result<RunSpec> {
         let name = container_name(&self.name)?;
         let image = image_reference(&self.image, &["input", "image"])?;
@@ -61,14 +104,14 @@ impl RunContainerInput {
             .map(restart_policy)
             .transpose()?;
         let mut labels = HashMap::new();
-        for (index, label) in self.labels.iter().flatten().enumerate() {
-            if label.key.trim().is_empty() || label.key.len() > 256 || label.value.len() > 4096 {
+        for (index, (key, value)) in self.labels.iter().enumerate() {
+            if key.trim().is_empty() || key.len() > 256 || value.len() > 4096 {
                 return Err(Error::bad_input(
                     &["input", "labels", &index.to_string(), "key"],
                     "a label key is 1 to 256 characters and its value at most 4096",
                 ));
             }
-            labels.insert(label.key.trim().to_string(), label.value.clone());
+            labels.insert(key.trim().to_string(), value.clone());
         }
         if let Some(command) = &self.command
             && command
@@ -112,13 +155,12 @@ impl RunContainerInput {
 
 /// Parses each entry of an optional list, naming the entry's index on failure.
 fn each<T>(
-    values: &Option<Vec<String>>,
+    values: &[String],
     field: &str,
     parse: impl Fn(&str) -> std::result::Result<T, String>,
 ) -> Result<Vec<T>> {
     values
         .iter()
-        .flatten()
         .enumerate()
         .map(|(index, value)| {
             parse(value)

@@ -13,6 +13,7 @@ mod stats;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bollard::auth::DockerCredentials;
 use bollard::query_parameters::{
     CreateContainerOptions, CreateImageOptions, ListContainersOptions, RemoveContainerOptions,
     RestartContainerOptions, StopContainerOptions,
@@ -20,7 +21,9 @@ use bollard::query_parameters::{
 use futures::StreamExt;
 
 pub use env::{EnvironmentVariable, MASK};
-pub use input::{LabelInput, RunContainerInput, RunSpec, container_reference, image_reference};
+pub use input::{
+    ContainerSettings, LabelInput, RunContainerInput, RunSpec, container_reference, image_reference,
+};
 pub use logs::{LogHub, LogLine, LogStream};
 pub use model::{
     Container, ContainerDetails, ContainerEvent, ContainerFilter, ContainerHealth, ContainerStatus,
@@ -34,7 +37,7 @@ use crate::error::{Error, Result};
 use crate::servers::ServerConnection;
 
 /// How long a container gets to stop before it is killed.
-const STOP_GRACE_SECONDS: i32 = 10;
+pub const STOP_GRACE_SECONDS: i32 = 10;
 /// Listing and inspecting must answer quickly; a server that does not is reported
 /// unavailable instead of holding the whole response.
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -150,7 +153,7 @@ impl Containers {
             Err(bollard::errors::Error::DockerResponseServerError {
                 status_code: 404, ..
             }) => {
-                self.pull(server, &spec.image).await?;
+                self.pull(server, &spec.image, None, |_| {}).await?;
                 docker.create_container(Some(options), spec.body).await
             }
             other => other,
@@ -173,22 +176,95 @@ impl Containers {
         self.inspect(server, &created.id).await
     }
 
-    async fn pull(&self, server: &ServerConnection, image: &str) -> Result<()> {
+    /// Whether the server's engine has `image`.
+    pub async fn has_image(&self, server: &ServerConnection, image: &str) -> bool {
+        server.engine.docker.inspect_image(image).await.is_ok()
+    }
+
+    /// Pulls `image` onto the server, presenting `credentials` to its registry; each
+    /// status line the engine reports goes to `on_status` as it arrives.
+    pub async fn pull(
+        &self,
+        server: &ServerConnection,
+        image: &str,
+        credentials: Option<DockerCredentials>,
+        mut on_status: impl FnMut(String),
+    ) -> Result<()> {
         let options = CreateImageOptions {
             from_image: Some(image.to_string()),
             ..Default::default()
         };
-        let mut progress = server.engine.docker.create_image(Some(options), None, None);
+        let mut progress = server
+            .engine
+            .docker
+            .create_image(Some(options), None, credentials);
         while let Some(step) = progress.next().await {
-            if let Err(error) = step {
-                return Err(Error::bad_input(
-                    &["input", "image"],
-                    format!(
-                        "image {image} is not on server {} and could not be pulled: {error}",
-                        server.name
-                    ),
-                ));
+            match step {
+                Ok(info) => {
+                    if let Some(status) = info.status {
+                        on_status(status);
+                    }
+                }
+                Err(error) => {
+                    return Err(Error::bad_input(
+                        &["input", "image"],
+                        format!(
+                            "image {image} is not on server {} and could not be pulled: {error}",
+                            server.name
+                        ),
+                    ));
+                }
             }
+        }
+        Ok(())
+    }
+
+    /// Stops (with the grace period) and removes every container labelled
+    /// `key=value`, naming each to `on_remove` first.
+    pub async fn remove_labelled(
+        &self,
+        server: &ServerConnection,
+        key: &str,
+        value: &str,
+        mut on_remove: impl FnMut(&str),
+    ) -> Result<()> {
+        server.ensure_reachable()?;
+        let docker = &server.engine.docker;
+        let options = ListContainersOptions {
+            all: true,
+            filters: Some(
+                [("label".to_string(), vec![format!("{key}={value}")])]
+                    .into_iter()
+                    .collect(),
+            ),
+            ..Default::default()
+        };
+        let containers = docker
+            .list_containers(Some(options))
+            .await
+            .map_err(|error| engine_error(server, "", error))?;
+        for container in containers {
+            let Some(id) = container.id else { continue };
+            let name = container
+                .names
+                .and_then(|names| names.first().cloned())
+                .unwrap_or_else(|| id.clone());
+            on_remove(name.trim_start_matches('/'));
+            let stop = StopContainerOptions {
+                t: Some(STOP_GRACE_SECONDS),
+                ..Default::default()
+            };
+            // A container that is already stopped answers 304; removal below still runs.
+            let _ = docker.stop_container(&id, Some(stop)).await;
+            let remove = RemoveContainerOptions {
+                force: true,
+                v: false,
+                ..Default::default()
+            };
+            docker
+                .remove_container(&id, Some(remove))
+                .await
+                .map_err(|error| engine_error(server, "", error))?;
         }
         Ok(())
     }

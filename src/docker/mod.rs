@@ -1,10 +1,12 @@
 //! Docker engines seen through bollard: the local socket, a `tcp://` engine, or a remote
 //! host's engine reached through `monitor agent`. Every caller gets a plain
-//! [`bollard::Docker`], whichever way the engine is reached.
+//! [`bollard::Docker`], whichever way the engine is reached. Image builds (with the
+//! context of a directory), tags and pushes are requested here from plain settings.
 
 mod agent_client;
 mod build_context;
 mod endpoint;
+mod image_build;
 
 use std::sync::Arc;
 
@@ -14,6 +16,7 @@ use secrecy::SecretString;
 pub use agent_client::AgentClient;
 pub use build_context::{BuildContext, ContextError};
 pub use endpoint::Endpoint;
+pub use image_build::{BuildSource, ImageBuild, build_image, push_image, tag_image};
 
 use crate::error::{Error, Result};
 

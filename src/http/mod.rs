@@ -46,7 +46,7 @@ pub fn router(state: RouterState) -> Router {
         .route("/backup", get(crate::backup::http::download_backup))
         .route(
             "/hooks/git/{stack_id}",
-            axum::routing::post(crate::stacks::hooks::git_push),
+            axum::routing::post(crate::stacks::webhook::git_push),
         )
         .route("/healthz", get(health_checks::healthz))
         .route("/readyz", get(health_checks::readyz))

@@ -7,6 +7,7 @@ use super::{CreateServerInput, DeleteServerInput, Server, ServerState, UpdateSer
 use crate::containers::{Container, ContainerFilter};
 use crate::error::Result;
 use crate::graphql::context::ContextExt;
+use crate::graphql::loaders::containers_on;
 use crate::graphql::pagination;
 use crate::store::page::PageRequest;
 use crate::users::Role;
@@ -58,13 +59,13 @@ impl Server {
         ctx: &Context<'_>,
         filter: Option<ContainerFilter>,
     ) -> Result<Option<Vec<Container>>> {
-        let state = ctx.state();
-        let connection = state.servers.connection(&self.id)?;
-        state
-            .containers
-            .list(&connection, &filter.unwrap_or_default())
-            .await
-            .map(Some)
+        containers_on(
+            &ctx.loaders().containers,
+            &self.id,
+            &filter.unwrap_or_default(),
+        )
+        .await
+        .map(Some)
     }
 }
 

@@ -4,14 +4,15 @@ use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 
 use super::actions::Step;
-use super::model::{StackAction, StackDeploy, StackImage};
+use super::model::{StackAction, StackDeploy};
 use super::{CreateStackInput, DeleteStackInput, Stack, UpdateStackInput};
 use crate::containers::{Container, ContainerFilter};
 use crate::error::{Error, Result};
 use crate::graphql::context::ContextExt;
-use crate::graphql::loaders::related;
+use crate::graphql::loaders::{containers_on, related};
 use crate::graphql::pagination;
 use crate::operations::{Operation, OperationTrigger};
+use crate::registry::StackImage;
 use crate::servers::Server;
 use crate::store::page::PageRequest;
 use crate::users::Role;
@@ -84,13 +85,17 @@ impl Stack {
     /// The stack's containers, live from its server's engine; `null` with an
     /// `UNAVAILABLE` error when the engine cannot be reached.
     async fn containers(&self, ctx: &Context<'_>) -> Result<Option<Vec<Container>>> {
-        let state = ctx.state();
-        let connection = state.servers.connection(&self.server_id)?;
         let filter = ContainerFilter {
-            label: Some(format!("{}={}", super::deploy::STACK_LABEL, self.id.0)),
+            label: Some(format!(
+                "{}={}",
+                super::actions::deploy::STACK_LABEL,
+                self.id.0
+            )),
             ..Default::default()
         };
-        state.containers.list(&connection, &filter).await.map(Some)
+        containers_on(&ctx.loaders().containers, &self.server_id, &filter)
+            .await
+            .map(Some)
     }
 
     /// The stack's images in the registry, to deploy or roll back to; `null` with an

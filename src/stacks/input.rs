@@ -7,7 +7,7 @@ use super::model::{
     CloneLocation, KeyValue, PipelineStep, PipelineStepKind, RepoScript, StackBuild, StackDeploy,
     StackRepo,
 };
-use crate::containers::RunContainerInput;
+use crate::containers::ContainerSettings;
 use crate::error::{Error, Result};
 
 const DEFAULT_LOG_TAIL: i32 = 100;
@@ -393,19 +393,18 @@ impl StackDeploy {
         &self,
         name: &str,
         image: &str,
-        labels: Vec<crate::containers::LabelInput>,
-    ) -> RunContainerInput {
-        RunContainerInput {
-            server_id: ID(String::new()),
+        labels: Vec<(String, String)>,
+    ) -> ContainerSettings {
+        ContainerSettings {
             name: name.to_string(),
             image: image.to_string(),
             command: (!self.command.is_empty()).then(|| self.command.clone()),
-            env: Some(self.env.clone()),
-            ports: Some(self.ports.clone()),
-            volumes: Some(self.volumes.clone()),
+            env: self.env.clone(),
+            ports: self.ports.clone(),
+            volumes: self.volumes.clone(),
             network: self.network.clone(),
             restart_policy: self.restart_policy.clone(),
-            labels: Some(labels),
+            labels,
         }
     }
 }

@@ -6,19 +6,13 @@
 //! the actions on one stack run one at a time: a second waits, QUEUED, for the first.
 
 mod actions;
-mod build;
-mod deploy;
+mod copy;
 pub mod graphql;
-pub mod hooks;
 mod input;
-pub mod managed;
 mod model;
-mod pipeline;
-mod refusals;
-mod registry;
-mod repo;
+mod registry_stack;
 mod store;
-mod webhook;
+pub mod webhook;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -29,13 +23,13 @@ use rand::RngCore;
 
 pub use input::{CreateStackInput, DeleteStackInput, UpdateStackInput};
 pub use model::{Stack, StackAction};
-pub use registry::Registry;
 
 use crate::audit::{Actor, AuditEvent, AuditKind, AuditLog, AuditSubjectType};
 use crate::containers::Containers;
 use crate::error::{Error, Result};
 use crate::operations::Operations;
-use crate::servers::{ServerConnection, Servers};
+use crate::registry::Registry;
+use crate::servers::Servers;
 use crate::store::Store;
 use input::{PipelineStepInput, RawConfig, StackBuildInput, StackConfig, StackDeployInput};
 use model::{CloneLocation, StackRow};
@@ -48,14 +42,14 @@ pub struct Stacks {
     servers: Servers,
     containers: Containers,
     operations: Operations,
-    /// The registry in use: configured, or started by monitor (see [`managed`]).
+    /// The registry in use: configured, or started by monitor (see [`registry_stack`]).
     registry: Arc<RwLock<Option<Registry>>>,
     /// Where repositories cloned on the monitor host live: `<data dir>/stacks/<id>`.
     checkouts: PathBuf,
     /// One lock per stack, so its actions never overlap.
     locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
     /// Push deliveries refused lately, per stack id.
-    webhook_refusals: Arc<refusals::Refusals>,
+    webhook_refusals: Arc<webhook::refusals::Refusals>,
     /// What a delivery for a stack that does not exist is checked against: a secret
     /// nobody has, so it is refused as a wrong signature is.
     unknown_stack_secret: Arc<str>,
@@ -188,7 +182,7 @@ impl Stacks {
         let _turn = self.exclusive(&row.key()).await;
         if input.remove_containers {
             let server = self.servers.connection(&row.server_id)?;
-            deploy::remove_containers(&server, &row.key(), None).await?;
+            actions::deploy::remove_containers(self, &server, &row.key(), None).await?;
         }
         let event = self
             .event(
@@ -228,104 +222,6 @@ impl Stacks {
         );
         self.save(store::REPLACE, &row, event).await?;
         Ok(Stack::from(&row))
-    }
-
-    /// Copies every stack of `source` to `target` (same configuration, same images, a
-    /// new webhook secret), then deploys each copy that has something to deploy. A
-    /// name the target already uses stops the copy before anything is written.
-    #[tracing::instrument(skip_all, fields(actor = %actor.name, source = %source, target = %target))]
-    pub async fn clone_server(
-        &self,
-        actor: &Actor,
-        source: &str,
-        target: &str,
-    ) -> Result<(Vec<Stack>, Vec<crate::operations::Operation>)> {
-        let server_of = |id: &str, field: &str| {
-            self.servers
-                .connection(id)
-                .map_err(|_| Error::bad_input(&[field], format!("there is no server {id}")))
-        };
-        let source_server = server_of(source, "sourceServerId")?;
-        let target_server = server_of(target, "targetServerId")?;
-        let originals = store::list(&self.store, Some(source), None, usize::MAX >> 1).await?;
-        let existing = store::list(&self.store, Some(target), None, usize::MAX >> 1).await?;
-        if let Some(clash) = originals
-            .iter()
-            .find(|row| existing.iter().any(|other| other.name == row.name))
-        {
-            return Err(Error::Conflict(format!(
-                "server {} already has a stack named {}",
-                target_server.name, clash.name
-            )));
-        }
-        let mut copies = Vec::with_capacity(originals.len());
-        for original in &originals {
-            let key = ulid::Ulid::new().to_string();
-            let config = StackConfig {
-                name: original.name.clone(),
-                server_id: target.to_string(),
-                repo: original.repo.clone(),
-                build: original.build.clone(),
-                deploy: original.deploy.clone(),
-                pipeline: original.pipeline.clone(),
-            };
-            self.check_placement(&key, &config)
-                .map_err(|error| error.under(&["targetServerId"]))?;
-            // The copy deploys what the original built, without building again.
-            copies.push(StackRow {
-                commit: original.commit.clone(),
-                built_image: original.built_image.clone(),
-                ..new_row(&key, config, actor)
-            });
-        }
-        let mut stacks = Vec::with_capacity(copies.len());
-        let mut deploys = Vec::new();
-        for row in copies {
-            let event = self
-                .event(
-                    AuditKind::StackCreated,
-                    actor,
-                    &row,
-                    format!(
-                        "copied stack {} from {} to {}",
-                        row.name, source_server.name, target_server.name
-                    ),
-                )
-                .with_diff(None, Some(row.audit_view()));
-            self.save(store::CREATE, &row, event).await?;
-            let deployable = row
-                .deploy
-                .as_ref()
-                .is_some_and(|deploy| deploy.image.is_some() || row.built_image.is_some());
-            if deployable {
-                let step = actions::Step::Deploy {
-                    image: None,
-                    rollback: false,
-                };
-                deploys.push(self.start_action(actor, &row.key(), step).await?.operation);
-            }
-            stacks.push(Stack::from(&row));
-        }
-        let event = self
-            .audit
-            .event(
-                AuditKind::ServerCloned,
-                actor,
-                format!(
-                    "copied {} stacks from {} to {}",
-                    stacks.len(),
-                    source_server.name,
-                    target_server.name
-                ),
-            )
-            .about(
-                AuditSubjectType::Server,
-                Some(target),
-                Some(&target_server.name),
-            )
-            .on_server(target, Some(&target_server.name));
-        self.audit.append(event).await?;
-        Ok((stacks, deploys))
     }
 
     /// Writes a stack with its audit event; a taken name is a CONFLICT that names it.
@@ -378,45 +274,6 @@ impl Stacks {
             }
         }
         Ok(())
-    }
-
-    /// Where a stack's repository is checked out, as a path on the host that holds it:
-    /// `<data dir>/stacks/<id>` on the monitor host, `<root>/stacks/<name>` on a server.
-    fn checkout_dir(
-        &self,
-        key: &str,
-        name: &str,
-        repo: &model::StackRepo,
-        server: &ServerConnection,
-    ) -> Result<String> {
-        match repo.clone_on {
-            CloneLocation::Monitor => Ok(self.checkouts.join(key).display().to_string()),
-            CloneLocation::Server => {
-                let root = server.root_directory.as_deref().ok_or_else(|| {
-                    Error::Conflict(format!(
-                        "server {} has no root directory to hold the checkout",
-                        server.name
-                    ))
-                })?;
-                Ok(format!("{}/stacks/{name}", root.trim_end_matches('/')))
-            }
-        }
-    }
-
-    /// The checkout as a path monitor itself can read, when it is on this host.
-    fn local_checkout(
-        &self,
-        key: &str,
-        name: &str,
-        repo: &model::StackRepo,
-        server: &ServerConnection,
-    ) -> Option<PathBuf> {
-        if repo.clone_on == CloneLocation::Server && server.endpoint.is_agent() {
-            return None;
-        }
-        self.checkout_dir(key, name, repo, server)
-            .ok()
-            .map(PathBuf::from)
     }
 
     /// The registry stacks push to now, if there is one.

@@ -229,13 +229,3 @@ impl From<&StackRow> for Stack {
         }
     }
 }
-
-/// An image of a stack in the registry.
-#[derive(Debug, Clone, SimpleObject)]
-pub struct StackImage {
-    /// The full reference to deploy, e.g. `registry:5000/api:3f2a9c1d0e4b`.
-    pub reference: String,
-    pub tag: String,
-    /// The manifest's digest, e.g. `sha256:…`.
-    pub digest: Option<String>,
-}

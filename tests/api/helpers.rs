@@ -217,6 +217,69 @@ impl TestApp {
     }
 
     /// Creates a user with the given role and returns its session token.
+    /// The store round trips monitor has made so far
+    /// (`monitor_store_round_trips_total` on `/metrics`).
+    pub async fn store_round_trips(&self) -> u64 {
+        let metrics = self
+            .http
+            .get(format!("{}/metrics", self.address))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("metrics body");
+        metrics
+            .lines()
+            .find_map(|line| line.strip_prefix("monitor_store_round_trips_total "))
+            .and_then(|count| count.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no store round trip count in:\n{metrics}"))
+    }
+
+    /// A new API token named `name` whose first use is already recorded. A token
+    /// records its last use at most once a minute, in the background; this one's record
+    /// is written before it is returned, so counting round trips with it counts none.
+    pub async fn quiet_token(&self, admin: &str, name: &str) -> String {
+        let created = self
+            .graphql(
+                Some(admin),
+                "mutation($name: String!) { createApiToken(input: { name: $name }) { token } }",
+                json!({ "name": name }),
+            )
+            .await;
+        let token = created["data"]["createApiToken"]["token"]
+            .as_str()
+            .expect("a token")
+            .to_string();
+        self.graphql(
+            Some(&token),
+            "{ stacks(first: 1) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+        crate::dockerd::eventually(
+            "the token's first use to be recorded",
+            Duration::from_secs(10),
+            || async {
+                let body = self
+                    .graphql(
+                        Some(admin),
+                        "{ apiTokens(first: 100) { nodes { name lastUsedAt } } }",
+                        json!({}),
+                    )
+                    .await;
+                body["data"]["apiTokens"]["nodes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|node| node["name"] == name && !node["lastUsedAt"].is_null())
+                    .then_some(())
+            },
+        )
+        .await;
+        token
+    }
+
     pub async fn user_with_role(&self, admin: &str, username: &str, role: &str) -> String {
         let body = self
             .graphql(

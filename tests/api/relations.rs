@@ -11,23 +11,6 @@ use crate::servers::add_server;
 const STACKS: &str = "query($first: Int) { stacks(first: $first) { nodes { name server { name } lastOperation { kind status server { name } stack { name } parent { id } } } } }";
 const OPERATIONS: &str = "query($first: Int) { operations(first: $first) { nodes { kind server { name } stack { name } parent { id } } } }";
 
-async fn round_trips(app: &TestApp) -> u64 {
-    let metrics = app
-        .http
-        .get(format!("{}/metrics", app.address))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("metrics body");
-    metrics
-        .lines()
-        .find_map(|line| line.strip_prefix("monitor_store_round_trips_total "))
-        .and_then(|count| count.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no store round trip count in:\n{metrics}"))
-}
-
 /// The round trips one page of `list` costs, and the page.
 async fn page(
     app: &TestApp,
@@ -36,11 +19,11 @@ async fn page(
     list: &str,
     first: usize,
 ) -> (u64, Vec<Value>) {
-    let before = round_trips(app).await;
+    let before = app.store_round_trips().await;
     let body = app
         .graphql(Some(token), query, json!({ "first": first }))
         .await;
-    let after = round_trips(app).await;
+    let after = app.store_round_trips().await;
     assert!(body["errors"].is_null(), "{body}");
     let nodes = body["data"][list]["nodes"]
         .as_array()
@@ -94,45 +77,7 @@ async fn a_page_of_a_hundred_stacks_costs_the_round_trips_of_a_page_of_ten() {
         },
     )
     .await;
-    // A token records its last use at most once a minute, in the background. This one
-    // is used once, then only once that use is recorded, so the pages cause no record.
-    let created = app
-        .graphql(
-            Some(&admin),
-            "mutation { createApiToken(input: { name: \"pages\" }) { token } }",
-            json!({}),
-        )
-        .await;
-    let token = created["data"]["createApiToken"]["token"]
-        .as_str()
-        .expect("a token")
-        .to_string();
-    app.graphql(
-        Some(&token),
-        "{ stacks(first: 1) { nodes { id } } }",
-        json!({}),
-    )
-    .await;
-    eventually(
-        "the token's first use to be recorded",
-        std::time::Duration::from_secs(10),
-        || async {
-            let body = app
-                .graphql(
-                    Some(&admin),
-                    "{ apiTokens(first: 10) { nodes { name lastUsedAt } } }",
-                    json!({}),
-                )
-                .await;
-            body["data"]["apiTokens"]["nodes"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|node| node["name"] == "pages" && !node["lastUsedAt"].is_null())
-                .then_some(())
-        },
-    )
-    .await;
+    let token = app.quiet_token(&admin, "pages").await;
 
     let (ten, small) = page(&app, &token, STACKS, "stacks", 10).await;
     let (hundred, large) = page(&app, &token, STACKS, "stacks", 100).await;

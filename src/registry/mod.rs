@@ -1,13 +1,16 @@
 //! The image registry stacks push to and deploy from, spoken to with the Docker
-//! Registry HTTP API v2 (the CNCF distribution registry, or any registry that speaks it).
+//! Registry HTTP API v2 (the CNCF distribution registry, or any registry that speaks it):
+//! one configured (`registry.url`), or one monitor runs itself ([`managed`]).
 //!
 //! Without a registry, a stack's images stay on the server that built them, named
 //! `monitor/<stack>`; deploying then works on that server only.
 
+pub mod managed;
+
+use async_graphql::SimpleObject;
 use bollard::auth::DockerCredentials;
 use secrecy::ExposeSecret;
 
-use super::model::StackImage;
 use crate::config::RegistrySettings;
 use crate::error::{Error, Result};
 
@@ -16,6 +19,16 @@ const CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 /// Tags listed per stack: the registry API gives no push times to page by, so the list
 /// is bounded instead.
 const MAX_TAGS: usize = 200;
+
+/// An image of a stack in the registry.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct StackImage {
+    /// The full reference to deploy, e.g. `registry:5000/api:3f2a9c1d0e4b`.
+    pub reference: String,
+    pub tag: String,
+    /// The manifest's digest, e.g. `sha256:…`.
+    pub digest: Option<String>,
+}
 
 #[derive(Clone)]
 pub struct Registry {

@@ -2,16 +2,59 @@
 //! lives (the monitor host, or the stack's server through its agent), so the output is
 //! git's own and credentials come from that host's git and ssh configuration.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use surrealdb::types::SurrealValue;
 
-use super::Stacks;
-use super::model::{CloneLocation, StackRepo, StackRow};
-use super::store;
+use crate::error::{Error, Result};
 use crate::host::protocol::CommandRequest;
 use crate::operations::{Ending, Host, Progress, capture, run_on};
 use crate::servers::ServerConnection;
+use crate::stacks::Stacks;
+use crate::stacks::model::{CloneLocation, StackRepo, StackRow};
+use crate::stacks::store;
+
+impl Stacks {
+    /// Where a stack's repository is checked out, as a path on the host that holds it:
+    /// `<data dir>/stacks/<id>` on the monitor host, `<root>/stacks/<name>` on a server.
+    pub(in crate::stacks) fn checkout_dir(
+        &self,
+        key: &str,
+        name: &str,
+        repo: &StackRepo,
+        server: &ServerConnection,
+    ) -> Result<String> {
+        match repo.clone_on {
+            CloneLocation::Monitor => Ok(self.checkouts.join(key).display().to_string()),
+            CloneLocation::Server => {
+                let root = server.root_directory.as_deref().ok_or_else(|| {
+                    Error::Conflict(format!(
+                        "server {} has no root directory to hold the checkout",
+                        server.name
+                    ))
+                })?;
+                Ok(format!("{}/stacks/{name}", root.trim_end_matches('/')))
+            }
+        }
+    }
+
+    /// The checkout as a path monitor itself can read, when it is on this host.
+    pub(in crate::stacks) fn local_checkout(
+        &self,
+        key: &str,
+        name: &str,
+        repo: &StackRepo,
+        server: &ServerConnection,
+    ) -> Option<PathBuf> {
+        if repo.clone_on == CloneLocation::Server && server.endpoint.is_agent() {
+            return None;
+        }
+        self.checkout_dir(key, name, repo, server)
+            .ok()
+            .map(PathBuf::from)
+    }
+}
 
 /// Clones the branch afresh, replacing any earlier checkout.
 pub async fn clone(

@@ -12,16 +12,16 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use bollard::query_parameters::{BuildImageOptions, PushImageOptions, TagImageOptions};
 use futures::StreamExt;
 use surrealdb::types::SurrealValue;
 
-use super::model::StackRow;
-use super::{Stacks, repo, store};
-use crate::docker::BuildContext;
+use super::repo;
+use crate::docker::{BuildContext, BuildSource, ImageBuild, build_image, push_image, tag_image};
 use crate::host::protocol::DIRECTORY_CONTEXT;
 use crate::operations::{Ending, Host, Progress};
 use crate::servers::ServerConnection;
+use crate::stacks::model::StackRow;
+use crate::stacks::{Stacks, store};
 
 /// Builds the image on the stack's server, from the stack's checkout wherever it is.
 pub async fn build(
@@ -44,19 +44,17 @@ pub async fn build(
     };
     // A checkout on an agent's host is tarred there, by the agent, for its own engine;
     // any other is read here and streamed to the engine.
-    let (dockerfile, remote, body) = match host {
+    let (dockerfile, source) = match host {
         Host::Server(server) if server.endpoint.is_agent() => (
             build.dockerfile.clone(),
-            Some(format!("{DIRECTORY_CONTEXT}{root}")),
-            bollard::body_full(bytes::Bytes::new()),
+            BuildSource::Remote(format!("{DIRECTORY_CONTEXT}{root}")),
         ),
         Host::Monitor | Host::Server(_) => {
             let context = BuildContext::open(Path::new(&root), &build.dockerfile)
                 .map_err(|error| fail(error.to_string()))?;
             (
                 context.dockerfile().to_string(),
-                None,
-                bollard::body_try_stream(context.tar_stream()),
+                BuildSource::Context(context),
             )
         }
     };
@@ -67,24 +65,19 @@ pub async fn build(
     };
     let image = format!("{repository}:{tag}");
     progress.note(format!("building {image} on {}", server.name));
-    let options = BuildImageOptions {
+    let request = ImageBuild {
         dockerfile,
-        remote,
-        t: Some(image.clone()),
-        rm: true,
-        forcerm: true,
-        buildargs: Some(
-            build
-                .args
-                .iter()
-                .map(|arg| (arg.key.clone(), arg.value.clone()))
-                .collect(),
-        ),
-        networkmode: (build.network_mode != "default").then(|| build.network_mode.clone()),
-        ..Default::default()
+        source,
+        tag: image.clone(),
+        args: build
+            .args
+            .iter()
+            .map(|arg| (arg.key.clone(), arg.value.clone()))
+            .collect(),
+        network_mode: (build.network_mode != "default").then(|| build.network_mode.clone()),
     };
     let docker = &server.engine.docker;
-    let mut output = docker.build_image(options, None, Some(body));
+    let mut output = build_image(docker, request);
     let mut lines = LineBuffer::default();
     while let Some(item) = output.next().await {
         let info = match item {
@@ -112,12 +105,7 @@ pub async fn build(
         }
     }
     lines.flush(|line| progress.stdout(line));
-    let latest = TagImageOptions {
-        repo: Some(repository.clone()),
-        tag: Some("latest".into()),
-    };
-    docker
-        .tag_image(&image, Some(latest))
+    tag_image(docker, &image, &repository, "latest")
         .await
         .map_err(|error| fail(format!("cannot tag {repository}:latest: {error}")))?;
     progress.note(format!("built {image} and {repository}:latest"));
@@ -149,15 +137,12 @@ pub async fn push(
     let tag = image.rsplit_once(':').map_or("latest", |(_, tag)| tag);
     for tag in [tag, "latest"] {
         progress.note(format!("pushing {repository}:{tag}"));
-        let options = PushImageOptions {
-            tag: Some(tag.to_string()),
-            ..Default::default()
-        };
-        let mut output =
-            server
-                .engine
-                .docker
-                .push_image(&repository, Some(options), registry.credentials());
+        let mut output = push_image(
+            &server.engine.docker,
+            &repository,
+            tag,
+            registry.credentials(),
+        );
         while let Some(item) = output.next().await {
             match item {
                 Ok(info) => {

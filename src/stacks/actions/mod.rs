@@ -1,13 +1,22 @@
 //! The actions on a stack: which its configuration allows, and running one as an
-//! operation that waits its turn on the stack.
+//! operation that waits its turn on the stack ([`Stacks::start_action`], and
+//! `launch_in_turn` for every action and pipeline run). What each action does is in its
+//! own file: `repo.rs` (clone, pull, scripts), `build.rs` (build, push), `deploy.rs`,
+//! `pipeline.rs`.
 
+mod build;
+pub(super) mod deploy;
+mod pipeline;
+mod repo;
+
+use std::future::Future;
 use std::sync::Arc;
 
 use surrealdb::types::SurrealValue;
 
 use super::model::{PipelineStepKind, Stack, StackAction, StackRow};
-use super::{Stacks, build, deploy, not_found, repo, store};
-use crate::audit::{Actor, AuditKind};
+use super::{Stacks, not_found, store};
+use crate::audit::{Actor, AuditEvent, AuditKind};
 use crate::error::{Error, Result};
 use crate::operations::{
     Ending, Launched, OperationKind, OperationSpec, OperationTrigger, Progress,
@@ -175,28 +184,51 @@ impl Stacks {
         );
         let stacks = self.clone();
         let key = row.key();
-        let turn = self.exclusive_now(&key);
+        self.launch_in_turn(actor, &row.key(), spec, event, move |progress| async move {
+            stacks.perform(&key, &server, &step, &progress).await
+        })
+        .await
+    }
+
+    /// Launches an action of the stack as an operation that runs in the stack's turn:
+    /// at once when nothing else of the stack runs, else QUEUED until the others end.
+    /// The stack then points at it.
+    async fn launch_in_turn<Work, Done>(
+        &self,
+        actor: &Actor,
+        key: &str,
+        spec: OperationSpec,
+        event: AuditEvent,
+        work: Work,
+    ) -> Result<Launched>
+    where
+        Work: FnOnce(Progress) -> Done + Send + 'static,
+        Done: Future<Output = Ending> + Send + 'static,
+    {
+        let turn = self.exclusive_now(key);
         let spec = OperationSpec {
             queued: turn.is_none(),
             ..spec
         };
+        let stacks = self.clone();
+        let turn_key = key.to_string();
         let launched = self
             .operations
             .launch(actor, spec, Some(event), move |progress| async move {
                 let _turn = match turn {
                     Some(turn) => turn,
-                    None => stacks.wait_turn(&key, &progress).await,
+                    None => stacks.wait_turn(&turn_key, &progress).await,
                 };
-                stacks.perform(&key, &server, &step, &progress).await
+                work(progress).await
             })
             .await?;
-        self.remember_last_operation(&row.key(), &launched).await;
+        self.remember_last_operation(key, &launched).await;
         Ok(launched)
     }
 
     /// Points the stack at the operation an action just started (`Stack.lastOperation`).
     /// The operation runs either way, so a failure here is only logged.
-    pub(super) async fn remember_last_operation(&self, key: &str, launched: &Launched) {
+    async fn remember_last_operation(&self, key: &str, launched: &Launched) {
         #[derive(Clone, SurrealValue)]
         struct LastOperation {
             last_operation_id: String,
@@ -211,11 +243,7 @@ impl Stacks {
 
     /// Waits, QUEUED, for the stack's other actions to end, then marks the operation
     /// RUNNING.
-    pub(super) async fn wait_turn(
-        &self,
-        key: &str,
-        progress: &Progress,
-    ) -> tokio::sync::OwnedMutexGuard<()> {
+    async fn wait_turn(&self, key: &str, progress: &Progress) -> tokio::sync::OwnedMutexGuard<()> {
         let turn = self.exclusive(key).await;
         progress.started().await;
         turn

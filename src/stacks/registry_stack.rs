@@ -1,12 +1,6 @@
-//! monitor's own registry. With no `registry.url` configured, monitor runs the CNCF
-//! distribution registry as the `registry` stack (owned by monitor itself) on the first
-//! local server whose engine has `registry.managed_image`, and pushes there.
-//!
-//! The container uses the host network and listens on `registry.managed_listen`
-//! (127.0.0.1:5000 by default, so it is reachable only from that host: for servers
-//! elsewhere, configure `registry.url` with an address they all reach). Its data is the
-//! `monitor-registry` volume, and it restarts with the engine. A later start adopts the
-//! stack instead of creating another.
+//! The registry stack: with no `registry.url`, monitor runs its own registry (see
+//! [`crate::registry::managed`]) as a stack it owns, deployed like any other stack.
+//! A later start adopts the stack instead of creating another.
 
 use std::time::Duration;
 
@@ -15,14 +9,13 @@ use tokio_util::sync::CancellationToken;
 use super::actions::Step;
 use super::input::StackConfig;
 use super::model::StackDeploy;
-use super::{Registry, Stacks, new_row, store};
+use super::{Stacks, new_row, store};
 use crate::audit::{Actor, AuditKind};
 use crate::config::RegistrySettings;
 use crate::docker::Endpoint;
 use crate::error::Result;
-
-pub const STACK_NAME: &str = "registry";
-const VOLUME: &str = "monitor-registry:/var/lib/registry";
+use crate::registry::Registry;
+use crate::registry::managed::{STACK_NAME, VOLUME};
 
 impl Stacks {
     /// Checks every `every` until monitor has its managed registry (`registry`): the
@@ -129,15 +122,4 @@ impl Stacks {
     fn use_registry(&self, registry: Registry) {
         *self.registry.write().unwrap_or_else(|e| e.into_inner()) = Some(registry);
     }
-}
-
-/// The registry monitor manages itself, as monitor reaches it (on the host it runs on,
-/// so a wildcard listen address is dialled on loopback); `None` when management is off.
-/// A malformed address stops monitor at start.
-pub fn managed_registry(settings: &RegistrySettings) -> anyhow::Result<Option<Registry>> {
-    if !settings.managed {
-        return Ok(None);
-    }
-    let listen = settings.managed_listen.replace("0.0.0.0", "127.0.0.1");
-    Registry::at(&format!("http://{listen}"), None, None).map(Some)
 }

@@ -1,5 +1,5 @@
 //! Verifying git push webhooks from GitHub, GitLab and Gitea, and reading
-//! which branch and commit a push names (the HTTP route is in `hooks.rs`).
+//! which branch and commit a push names (the HTTP route is in `mod.rs`).
 //!
 //! The provider is told by the credential header it sends:
 //! - Gitea (and Forgejo, which sends Gitea's headers too):

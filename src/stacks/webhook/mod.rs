@@ -8,6 +8,10 @@
 //! ignored (another branch, a tag, a delivery already handled) or that started a run
 //! (its operation id in the body). A delivery is handled once: a replay of its signed
 //! body, under any delivery id, is answered as already handled.
+//!
+//! The whole webhook is this folder: the route here, the signature checks and the
+//! reading of a delivery in `verify.rs`, the budget of refusals in `refusals.rs`, the
+//! record of handled deliveries in the stack's store code (`record_delivery`).
 
 use axum::Json;
 use axum::body::Bytes;
@@ -17,12 +21,15 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::refusals::{self, Refusal};
-use super::webhook::{self, DeliveryKind, WebhookError};
+pub(super) mod refusals;
+mod verify;
+
 use super::{StackRow, Stacks, store};
 use crate::audit::{Actor, ActorKind, AuditKind};
 use crate::operations::OperationTrigger;
 use crate::state::AppState;
+use refusals::Refusal;
+use verify::{DeliveryKind, WebhookError};
 
 pub async fn git_push(
     State(state): State<AppState>,
@@ -55,7 +62,7 @@ async fn handle(
     let secret = row.as_ref().map_or(&*stacks.unknown_stack_secret, |row| {
         row.webhook_secret.as_str()
     });
-    let delivery = match webhook::verify(&header, body, secret) {
+    let delivery = match verify::verify(&header, body, secret) {
         Ok(delivery) => delivery,
         Err(WebhookError::MalformedBody(why)) => {
             return Ok(answer(StatusCode::BAD_REQUEST, &why));

@@ -1,0 +1,166 @@
+//! The dashboard benchmark: the page an operator keeps open, a list of stacks, each with
+//! its server, its containers' states and its last operation.
+//!
+//! - Throughput: `BENCH_CLIENTS` clients send the dashboard query for 100 stacks back
+//!   to back for `BENCH_SECONDS`, and the same clients send `{ __typename }` (a request
+//!   that reads nothing) in the same run; the figure is the ratio of the two. The
+//!   dashboard without its containers (listed from the engine) is timed too.
+//! - Store round trips: `monitor_store_round_trips_total` on `/metrics` before and
+//!   after one dashboard query for 10 stacks and one for 100.
+//!
+//! Real parts only: a private dockerd running each stack's container, the real `monitor`
+//! binary. Run: `cargo bench --bench dashboard`.
+
+#[allow(dead_code)]
+#[path = "../tests/api/dockerd.rs"]
+mod dockerd;
+#[allow(dead_code)]
+#[path = "../tests/api/helpers.rs"]
+mod helpers;
+#[allow(dead_code)]
+#[path = "support/load.rs"]
+mod load;
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use dockerd::{Dockerd, IMAGE, eventually};
+use helpers::TestApp;
+use load::{drive, number, percentile};
+
+const STACKS: usize = 100;
+const DASHBOARD: &str = "query($first: Int) { stacks(first: $first) { nodes { id name server { name state { reachability } } containers { name status health } lastOperation { kind status finishedAt } } } }";
+/// The dashboard without the containers, which come from the engine: what the store
+/// and GraphQL cost alone.
+const WITHOUT_CONTAINERS: &str = "query($first: Int) { stacks(first: $first) { nodes { id name server { name state { reachability } } lastOperation { kind status finishedAt } } } }";
+
+#[tokio::main]
+async fn main() {
+    let clients = number("BENCH_CLIENTS", 8);
+    let seconds = number("BENCH_SECONDS", 10) as u64;
+    let engine = Dockerd::start().await;
+    let app =
+        TestApp::spawn_with_env(vec![("MONITOR_REGISTRY__MANAGED".into(), "false".into())]).await;
+    let admin = app.admin_token().await;
+    let server = app
+        .graphql(
+            Some(&admin),
+            "mutation($e: String!) { createServer(input: { name: \"bench\", endpoint: $e }) { id } }",
+            json!({ "e": engine.host }),
+        )
+        .await["data"]["createServer"]["id"]
+        .as_str()
+        .expect("a server")
+        .to_string();
+    for n in 0..STACKS {
+        let body = app
+            .graphql(
+                Some(&admin),
+                "mutation($input: CreateStackInput!) { createStack(input: $input) { id } }",
+                json!({ "input": {
+                    "name": format!("stack-{n:03}"),
+                    "serverId": server,
+                    "deploy": { "image": IMAGE, "network": "host", "restartPolicy": "no",
+                                "command": ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"] },
+                } }),
+            )
+            .await;
+        let id = body["data"]["createStack"]["id"].clone();
+        let deploy = app
+            .graphql(
+                Some(&admin),
+                "mutation($id: ID!) { deployStack(stackId: $id) { id } }",
+                json!({ "id": id }),
+            )
+            .await;
+        assert!(deploy["errors"].is_null(), "{deploy}");
+    }
+    eventually(
+        "every deploy to end",
+        Duration::from_secs(300),
+        || async {
+            let body = app
+                .graphql(
+                    Some(&admin),
+                    "{ operations(first: 1, filter: { statuses: [QUEUED, RUNNING] }) { nodes { id } } }",
+                    json!({}),
+                )
+                .await;
+            (body["data"]["operations"]["nodes"].as_array().map(Vec::len) == Some(0))
+                .then_some(())
+        },
+    )
+    .await;
+    let token = app.quiet_token(&admin, "dashboard").await;
+
+    // Every stack answers with a running container before anything is measured.
+    let body = app
+        .graphql(Some(&token), DASHBOARD, json!({ "first": STACKS }))
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    let nodes = body["data"]["stacks"]["nodes"].as_array().expect("stacks");
+    assert_eq!(nodes.len(), STACKS);
+    for stack in nodes {
+        assert_eq!(stack["lastOperation"]["status"], "SUCCEEDED", "{stack}");
+        assert_eq!(stack["containers"][0]["status"], "RUNNING", "{stack}");
+    }
+
+    println!("## Dashboard: {STACKS} stacks with server, containers and last operation\n");
+    let ten = round_trips_of(&app, &token, 10).await;
+    let hundred = round_trips_of(&app, &token, STACKS).await;
+    println!("| stacks on the page | store round trips |");
+    println!("|---|---|");
+    println!("| 10 | {ten} |");
+    println!("| {STACKS} | {hundred} |");
+    println!();
+
+    println!("{clients} clients, {seconds} s per shape, over HTTP\n");
+    println!("| shape | requests | req/s | ratio to baseline | p50 | p99 |");
+    println!("|---|---|---|---|---|---|");
+    let shapes = [
+        ("`{ __typename }` (baseline)", "{ __typename }", json!({})),
+        (
+            "dashboard, 100 stacks",
+            DASHBOARD,
+            json!({ "first": STACKS }),
+        ),
+        (
+            "dashboard without containers, 100 stacks",
+            WITHOUT_CONTAINERS,
+            json!({ "first": STACKS }),
+        ),
+    ];
+    let mut baseline = None;
+    for (name, query, variables) in shapes {
+        let (count, per_second, mut latencies) = drive(
+            &app.address,
+            &token,
+            query,
+            &variables,
+            clients,
+            Duration::from_secs(seconds),
+        )
+        .await;
+        latencies.sort_by(f64::total_cmp);
+        let pct = |p: f64| percentile(&latencies, p);
+        let base = *baseline.get_or_insert(per_second);
+        println!(
+            "| {name} | {count} | {per_second:.0} | {:.3} | {:.1} ms | {:.1} ms |",
+            per_second / base,
+            pct(0.50),
+            pct(0.99)
+        );
+    }
+}
+
+/// The store round trips one dashboard query for `first` stacks costs.
+async fn round_trips_of(app: &TestApp, token: &str, first: usize) -> u64 {
+    let before = app.store_round_trips().await;
+    let body = app
+        .graphql(Some(token), DASHBOARD, json!({ "first": first }))
+        .await;
+    let after = app.store_round_trips().await;
+    assert!(body["errors"].is_null(), "{body}");
+    after - before
+}

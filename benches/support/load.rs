@@ -1,0 +1,80 @@
+//! What the HTTP benchmarks share: their settings from the environment, and clients
+//! sending one request back to back for a while.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// A whole number from the environment (`_` allowed as a separator), or `default`.
+pub fn number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .map(|v| v.replace('_', "").parse().expect("a whole number"))
+        .unwrap_or(default)
+}
+
+/// `clients` clients, each sending `query` to `address`'s `/graphql` back to back until
+/// `run_for` is up (and at least once); every answer must be free of errors. Returns
+/// (requests, requests per second, latencies in ms).
+pub async fn drive(
+    address: &str,
+    token: &str,
+    query: &str,
+    variables: &Value,
+    clients: usize,
+    run_for: Duration,
+) -> (usize, f64, Vec<f64>) {
+    let body = Arc::new(
+        serde_json::to_vec(&json!({ "query": query, "variables": variables }))
+            .expect("a JSON body"),
+    );
+    let url = Arc::new(format!("{address}/graphql"));
+    let started = Instant::now();
+    let deadline = started + run_for;
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (body, url, token) = (body.clone(), url.clone(), token.to_string());
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::builder()
+                .timeout(Duration::from_secs(300))
+                .build()
+                .expect("an HTTP client");
+            let mut latencies = Vec::new();
+            loop {
+                let sent = Instant::now();
+                let response = http
+                    .post(url.as_str())
+                    .bearer_auth(&token)
+                    .header("content-type", "application/json")
+                    .body(body.as_ref().clone())
+                    .send()
+                    .await
+                    .expect("the server answers");
+                let status = response.status();
+                let bytes = response.bytes().await.expect("a body");
+                latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
+                assert!(
+                    status.is_success() && !bytes.windows(9).any(|w| w == b"\"errors\":"),
+                    "a failed request: {status} {}",
+                    String::from_utf8_lossy(&bytes)
+                );
+                if Instant::now() >= deadline {
+                    return latencies;
+                }
+            }
+        }));
+    }
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.expect("a client finishes"));
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    (latencies.len(), latencies.len() as f64 / elapsed, latencies)
+}
+
+/// The `p` quantile (0 to 1) of latencies sorted in ascending order.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
+}
