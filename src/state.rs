@@ -18,6 +18,9 @@ use crate::config::Settings;
 use crate::containers::Containers;
 use crate::metrics::Metrics;
 use crate::operations::Operations;
+use crate::probes::measurements::Measurements;
+use crate::probes::registry::Probes;
+use crate::probes::results::Results;
 use crate::runner::Runner;
 use crate::servers::Servers;
 use crate::shell::Shells;
@@ -38,6 +41,9 @@ pub struct AppState {
     pub shells: Shells,
     pub operations: Operations,
     pub stacks: Stacks,
+    pub probes: Probes,
+    pub measurements: Measurements,
+    pub results: Results,
     pub backup_tickets: DownloadTickets,
     pub metrics: Arc<Metrics>,
     pub started_at: DateTime<Utc>,

@@ -51,6 +51,11 @@ pub enum AuditKind {
     NetworksPruned,
     ContainerShellOpened,
     ContainerShellClosed,
+    ProbeRegistered,
+    ProbeRevoked,
+    ProbeDeleted,
+    MeasurementCreated,
+    MeasurementCancelled,
 }
 
 impl AuditKind {
@@ -97,6 +102,11 @@ impl AuditKind {
             AuditKind::NetworksPruned => "NETWORKS_PRUNED",
             AuditKind::ContainerShellOpened => "CONTAINER_SHELL_OPENED",
             AuditKind::ContainerShellClosed => "CONTAINER_SHELL_CLOSED",
+            AuditKind::ProbeRegistered => "PROBE_REGISTERED",
+            AuditKind::ProbeRevoked => "PROBE_REVOKED",
+            AuditKind::ProbeDeleted => "PROBE_DELETED",
+            AuditKind::MeasurementCreated => "MEASUREMENT_CREATED",
+            AuditKind::MeasurementCancelled => "MEASUREMENT_CANCELLED",
         }
     }
 }
@@ -148,6 +158,8 @@ pub enum AuditSubjectType {
     Image,
     Volume,
     Network,
+    Probe,
+    Measurement,
 }
 
 /// The thing an event is about.

@@ -16,6 +16,7 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use super::batches::Batches;
 use crate::error::{Error, Result};
 use crate::operations::{Operation, Operations};
+use crate::probes::registry::{Probe, Probes};
 use crate::servers::{Server, Servers};
 use crate::stacks::{Stack, Stacks};
 use crate::state::AppState;
@@ -52,6 +53,7 @@ pub struct Loaders {
     pub servers: DataLoader<ById<Servers>>,
     pub stacks: DataLoader<ById<Stacks>>,
     pub operations: DataLoader<ById<Operations>>,
+    pub probes: DataLoader<ById<Probes>>,
 }
 
 impl Loaders {
@@ -62,6 +64,7 @@ impl Loaders {
             servers: loader(state.servers.clone(), batches),
             stacks: loader(state.stacks.clone(), batches),
             operations: loader(state.operations.clone(), batches),
+            probes: loader(state.probes.clone(), batches),
         }
     }
 }
@@ -104,3 +107,4 @@ read_many!(Users, User, |user: &User| user.id.to_string());
 read_many!(Servers, Server, |server: &Server| server.id.to_string());
 read_many!(Stacks, Stack, |stack: &Stack| stack.id.to_string());
 read_many!(Operations, Operation, Operation::key);
+read_many!(Probes, Probe, |probe: &Probe| probe.id.to_string());

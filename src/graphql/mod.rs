@@ -18,6 +18,10 @@ use crate::containers::graphql::{ContainersMutation, ContainersQuery, Containers
 use crate::engine_resources::{EngineResourcesMutation, EngineResourcesQuery};
 use crate::health::HealthQuery;
 use crate::operations::graphql::{OperationsMutation, OperationsQuery, OperationsSubscription};
+use crate::probes::measurements::graphql::{
+    MeasurementsMutation, MeasurementsQuery, MeasurementsSubscription,
+};
+use crate::probes::registry::graphql::{ProbesMutation, ProbesQuery, ProbesSubscription};
 use crate::servers::graphql::{ServersMutation, ServersQuery};
 use crate::shell::{ShellMutation, ShellSubscription};
 use crate::stacks::graphql::{StacksMutation, StacksQuery};
@@ -36,6 +40,8 @@ pub struct Query(
     StacksQuery,
     BackupQuery,
     EngineResourcesQuery,
+    ProbesQuery,
+    MeasurementsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -49,6 +55,8 @@ pub struct Mutation(
     StacksMutation,
     EngineResourcesMutation,
     ShellMutation,
+    ProbesMutation,
+    MeasurementsMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -57,6 +65,8 @@ pub struct Subscription(
     ContainersSubscription,
     OperationsSubscription,
     ShellSubscription,
+    ProbesSubscription,
+    MeasurementsSubscription,
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

@@ -28,6 +28,9 @@ pub enum OperationKind {
     Deploy,
     /// A stack's pipeline run; its steps are operations with this one as parent.
     Pipeline,
+    /// A measurement's runs on its probes, from creation until its last result,
+    /// cancellation, or a restart of monitor (which starts a new one).
+    Measurement,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, SurrealValue)]
@@ -50,6 +53,8 @@ pub enum OperationTrigger {
     Manual,
     /// A git push, through a webhook.
     Webhook,
+    /// monitor itself, e.g. resuming a measurement after a restart.
+    System,
 }
 
 // Stored as it is shown: the GraphQL fields resolve from the stored record, and

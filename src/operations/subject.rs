@@ -16,6 +16,8 @@ pub enum OperationSubject {
     Server { server_id: String },
     /// A stack, whose actions run on its server.
     Stack { stack_id: String, server_id: String },
+    /// A measurement, run by probes rather than on a server.
+    Measurement { measurement_id: String },
 }
 
 impl OperationSubject {
@@ -25,6 +27,7 @@ impl OperationSubject {
             OperationSubject::Server { server_id } | OperationSubject::Stack { server_id, .. } => {
                 Some(server_id)
             }
+            OperationSubject::Measurement { .. } => None,
         }
     }
 
@@ -32,7 +35,15 @@ impl OperationSubject {
     pub fn stack_id(&self) -> Option<&str> {
         match self {
             OperationSubject::Stack { stack_id, .. } => Some(stack_id),
-            OperationSubject::Server { .. } => None,
+            OperationSubject::Server { .. } | OperationSubject::Measurement { .. } => None,
+        }
+    }
+
+    /// The measurement the work runs, if any.
+    pub fn measurement_id(&self) -> Option<&str> {
+        match self {
+            OperationSubject::Measurement { measurement_id } => Some(measurement_id),
+            OperationSubject::Server { .. } | OperationSubject::Stack { .. } => None,
         }
     }
 }
@@ -44,6 +55,8 @@ pub struct SubjectFilter {
     pub server_id: Option<ID>,
     /// The actions of this stack.
     pub stack_id: Option<ID>,
+    /// The runs of this measurement.
+    pub measurement_id: Option<ID>,
 }
 
 /// An id a filter can ask for: its stored name (under `subject`), how a subject
@@ -61,6 +74,11 @@ const ID_FIELDS: &[IdField] = &[
     ("stack_id", OperationSubject::stack_id, |filter| {
         filter.stack_id.as_ref()
     }),
+    (
+        "measurement_id",
+        OperationSubject::measurement_id,
+        |filter| filter.measurement_id.as_ref(),
+    ),
 ];
 
 impl SubjectFilter {
@@ -100,6 +118,7 @@ mod tests {
         let by_both = SubjectFilter {
             server_id: Some(ID("s1".into())),
             stack_id: Some(ID("web".into())),
+            ..Default::default()
         };
         assert!(by_server.matches(&stack()));
         assert!(by_both.matches(&stack()));
