@@ -17,6 +17,7 @@ use crate::backup::DownloadTickets;
 use crate::bus::Bus;
 use crate::config::Settings;
 use crate::containers::Containers;
+use crate::credits::Credits;
 use crate::metrics::Metrics;
 use crate::operations::Operations;
 use crate::probes::measurements::Measurements;
@@ -83,12 +84,14 @@ impl Application {
         let containers = Containers::new(audit.clone());
         let shells = Shells::new(audit.clone());
         let operations = Operations::recover(store.clone(), audit.clone(), bus.clone()).await?;
+        let credits = Credits::new(store.clone(), audit.clone());
         let probes = Probes::new(store.clone(), audit.clone(), bus.clone());
         let measurements = Measurements::load(
             store.clone(),
             audit.clone(),
             operations.clone(),
             probes.clone(),
+            credits.clone(),
             runner.shutdown_token(),
         )
         .await?;
@@ -156,6 +159,7 @@ impl Application {
             shells,
             operations,
             stacks,
+            credits,
             probes,
             measurements,
             results,

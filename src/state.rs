@@ -16,6 +16,7 @@ use crate::backup::DownloadTickets;
 use crate::bus::Bus;
 use crate::config::Settings;
 use crate::containers::Containers;
+use crate::credits::Credits;
 use crate::metrics::Metrics;
 use crate::operations::Operations;
 use crate::probes::measurements::Measurements;
@@ -41,6 +42,7 @@ pub struct AppState {
     pub shells: Shells,
     pub operations: Operations,
     pub stacks: Stacks,
+    pub credits: Credits,
     pub probes: Probes,
     pub measurements: Measurements,
     pub results: Results,

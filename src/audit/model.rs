@@ -56,6 +56,7 @@ pub enum AuditKind {
     ProbeDeleted,
     MeasurementCreated,
     MeasurementCancelled,
+    CreditsGranted,
 }
 
 impl AuditKind {
@@ -107,6 +108,7 @@ impl AuditKind {
             AuditKind::ProbeDeleted => "PROBE_DELETED",
             AuditKind::MeasurementCreated => "MEASUREMENT_CREATED",
             AuditKind::MeasurementCancelled => "MEASUREMENT_CANCELLED",
+            AuditKind::CreditsGranted => "CREDITS_GRANTED",
         }
     }
 }

@@ -15,6 +15,7 @@ use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::backup::graphql::{BackupMutation, BackupQuery};
 use crate::config::Limits;
 use crate::containers::graphql::{ContainersMutation, ContainersQuery, ContainersSubscription};
+use crate::credits::graphql::{CreditsMutation, CreditsQuery};
 use crate::engine_resources::{EngineResourcesMutation, EngineResourcesQuery};
 use crate::health::HealthQuery;
 use crate::operations::graphql::{OperationsMutation, OperationsQuery, OperationsSubscription};
@@ -42,6 +43,7 @@ pub struct Query(
     EngineResourcesQuery,
     ProbesQuery,
     MeasurementsQuery,
+    CreditsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -57,6 +59,7 @@ pub struct Mutation(
     ShellMutation,
     ProbesMutation,
     MeasurementsMutation,
+    CreditsMutation,
 );
 
 #[derive(MergedSubscription, Default)]

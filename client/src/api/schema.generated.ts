@@ -210,7 +210,8 @@ export const AuditKind = {
   ProbeRevoked: 'PROBE_REVOKED',
   ProbeDeleted: 'PROBE_DELETED',
   MeasurementCreated: 'MEASUREMENT_CREATED',
-  MeasurementCancelled: 'MEASUREMENT_CANCELLED'
+  MeasurementCancelled: 'MEASUREMENT_CANCELLED',
+  CreditsGranted: 'CREDITS_GRANTED'
 } as const;
 
 export type AuditKind = typeof AuditKind[keyof typeof AuditKind];
@@ -534,6 +535,65 @@ export type CreatedApiToken = {
   apiToken: ApiToken;
 };
 
+/** A user's credits now. */
+export type CreditBalance = {
+  __typename?: 'CreditBalance';
+  userId: Scalars['ID']['output'];
+  /**
+   * What can be spent: grants and earnings, less what running measurements reserve
+   * and what finished ones used.
+   */
+  balance: Scalars['Int']['output'];
+};
+
+/** One movement of a user's credits. */
+export type CreditEntry = {
+  __typename?: 'CreditEntry';
+  id: Scalars['ID']['output'];
+  movement: CreditMovement;
+  /** Added to the balance; negative when taken from it. */
+  amount: Scalars['Int']['output'];
+  /** The balance right after it. */
+  balanceAfter: Scalars['Int']['output'];
+  measurementId?: Maybe<Scalars['ID']['output']>;
+  probeId?: Maybe<Scalars['ID']['output']>;
+  note?: Maybe<Scalars['String']['output']>;
+  at: Scalars['DateTime']['output'];
+  /** Whose credits moved. */
+  user?: Maybe<User>;
+};
+
+export type CreditEntryConnection = {
+  __typename?: 'CreditEntryConnection';
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** A list of edges. */
+  edges: Array<CreditEntryEdge>;
+  /** A list of nodes. */
+  nodes: Array<CreditEntry>;
+};
+
+/** An edge in a connection. */
+export type CreditEntryEdge = {
+  __typename?: 'CreditEntryEdge';
+  /** The item at the end of the edge */
+  node: CreditEntry;
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+};
+
+export const CreditMovement = {
+  /** An admin gave credits. */
+  Grant: 'GRANT',
+  /** A measurement's quote, set aside when it was created. */
+  Reservation: 'RESERVATION',
+  /** What a measurement did not use (results never delivered), given back at its end. */
+  Release: 'RELEASE',
+  /** A probe owner's pay for an hour of a probe connected. */
+  Earning: 'EARNING'
+} as const;
+
+export type CreditMovement = typeof CreditMovement[keyof typeof CreditMovement];
 export type DeleteProbeInput = {
   id: Scalars['ID']['input'];
 };
@@ -656,6 +716,14 @@ export type EnvironmentVariable = {
   secret: Scalars['Boolean']['output'];
   /** Whether `value` is masked. */
   masked: Scalars['Boolean']['output'];
+};
+
+export type GrantCreditsInput = {
+  userId: Scalars['ID']['input'];
+  /** 1 to 1,000,000,000. */
+  amount: Scalars['Int']['input'];
+  /** Why, for the ledger. */
+  note?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Health = {
@@ -918,6 +986,14 @@ export type Measurement = {
   probeCount: Scalars['Int']['output'];
   /** Results it asks for in all: probes × targets × runs. */
   resultsExpected: Scalars['Int']['output'];
+  costPerResult: Scalars['Int']['output'];
+  /** Credits set aside when it was created (the quote). */
+  creditsReserved: Scalars['Int']['output'];
+  /**
+   * What its delivered results cost; once it ended, the rest of the reservation went
+   * back to its owner.
+   */
+  creditsUsed: Scalars['Int']['output'];
   createdAt: Scalars['DateTime']['output'];
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Who created it. */
@@ -988,6 +1064,20 @@ export type MeasurementParamsInput = {
   traceroute?: InputMaybe<TracerouteParamsInput>;
   dns?: InputMaybe<DnsParamsInput>;
   http?: InputMaybe<HttpParamsInput>;
+};
+
+/** What a measurement would cost, before it is created. */
+export type MeasurementQuote = {
+  __typename?: 'MeasurementQuote';
+  costPerResult: Scalars['Int']['output'];
+  /** Results it asks for: probes × targets × runs. */
+  results: Scalars['Int']['output'];
+  /** What creating it reserves. */
+  total: Scalars['Int']['output'];
+  /** The caller's balance now. */
+  balance: Scalars['Int']['output'];
+  /** Whether the balance covers it. */
+  enough: Scalars['Boolean']['output'];
 };
 
 /**
@@ -1133,6 +1223,8 @@ export type Mutation = {
   createMeasurement: Measurement;
   /** Stops a running measurement on every probe; what was delivered stays. */
   cancelMeasurement: Measurement;
+  /** Gives a user credits (admins only); the user's balance after it. */
+  grantCredits: CreditBalance;
 };
 
 
@@ -1361,6 +1453,11 @@ export type MutationCreateMeasurementArgs = {
 
 export type MutationCancelMeasurementArgs = {
   input: CancelMeasurementInput;
+};
+
+
+export type MutationGrantCreditsArgs = {
+  input: GrantCreditsInput;
 };
 
 export type Network = {
@@ -1880,7 +1977,19 @@ export type Query = {
   probe?: Maybe<Probe>;
   /** Measurements, newest first. */
   measurements: MeasurementConnection;
+  /**
+   * What a measurement would cost the caller, from the same input as
+   * `createMeasurement` (checked the same way); nothing is reserved.
+   */
+  measurementQuote: MeasurementQuote;
   measurement?: Maybe<Measurement>;
+  /** A user's balance: the caller's when `userId` is left out. */
+  credits: CreditBalance;
+  /**
+   * A user's credit movements, newest first: the caller's when `userId` is left out.
+   * Their amounts always add up to the balance.
+   */
+  creditLedger: CreditEntryConnection;
 };
 
 
@@ -2009,8 +2118,25 @@ export type QueryMeasurementsArgs = {
 };
 
 
+export type QueryMeasurementQuoteArgs = {
+  input: CreateMeasurementInput;
+};
+
+
 export type QueryMeasurementArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryCreditsArgs = {
+  userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryCreditLedgerArgs = {
+  userId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 export const Reachability = {

@@ -7,7 +7,10 @@ use async_graphql::{
 };
 use futures::{Stream, StreamExt};
 
-use super::{CreateMeasurementInput, Measurement, MeasurementStatus, ProbeAssignment, not_found};
+use super::{
+    CreateMeasurementInput, Measurement, MeasurementQuote, MeasurementStatus, ProbeAssignment,
+    not_found,
+};
 use crate::error::Result;
 use crate::graphql::context::ContextExt;
 use crate::graphql::loaders::related;
@@ -55,6 +58,20 @@ impl MeasurementsQuery {
         Ok(pagination::connection(measurements, &page, |m| {
             m.id.0.clone()
         }))
+    }
+
+    /// What a measurement would cost the caller, from the same input as
+    /// `createMeasurement` (checked the same way); nothing is reserved.
+    async fn measurement_quote(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateMeasurementInput,
+    ) -> Result<MeasurementQuote> {
+        let principal = ctx.require(Role::Viewer)?;
+        ctx.state()
+            .measurements
+            .quote(&principal.user_id, input)
+            .await
     }
 
     async fn measurement(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Measurement>> {

@@ -7,6 +7,7 @@
 //! back, and a restarted monitor resumes every running measurement (under a new
 //! operation: the old one is marked interrupted, as every operation a crash cut short).
 
+mod cost;
 mod dispatch;
 pub mod graphql;
 mod input;
@@ -21,6 +22,7 @@ use chrono::Utc;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+pub use cost::MeasurementQuote;
 pub use input::{CreateMeasurementInput, MAX_PROBES, MeasurementParamsInput, ProbeSelectionInput};
 pub use model::{
     AssignmentRow, AssignmentStatus, Measurement, MeasurementRow, MeasurementStatus,
@@ -28,6 +30,7 @@ pub use model::{
 };
 
 use crate::audit::{Actor, AuditKind, AuditLog, AuditSubjectType};
+use crate::credits::Credits;
 use crate::error::{Error, Result};
 use crate::operations::{
     Ending, OperationKind, OperationSpec, OperationSubject, OperationTrigger, Operations,
@@ -44,6 +47,7 @@ pub struct Measurements {
     audit: AuditLog,
     operations: Operations,
     probes: Probes,
+    credits: Credits,
     last_chosen: LastChosen,
     /// One sender per running measurement whose operation waits for it to end.
     ends: Arc<Mutex<HashMap<String, watch::Sender<bool>>>>,
@@ -58,6 +62,7 @@ impl Measurements {
         audit: AuditLog,
         operations: Operations,
         probes: Probes,
+        credits: Credits,
         shutdown: CancellationToken,
     ) -> Result<Measurements> {
         let measurements = Measurements {
@@ -65,6 +70,7 @@ impl Measurements {
             audit,
             operations,
             probes,
+            credits,
             last_chosen: LastChosen::default(),
             ends: Arc::default(),
             shutdown,
@@ -82,6 +88,21 @@ impl Measurements {
             tracing::info!(measurement = %row.key(), "resumed a running measurement");
         }
         Ok(measurements)
+    }
+
+    /// What a measurement would cost the caller, checked as `create` checks it.
+    pub async fn quote(
+        &self,
+        owner_id: &str,
+        input: CreateMeasurementInput,
+    ) -> Result<MeasurementQuote> {
+        let request = input.parse(Utc::now())?;
+        let probes = match &request.selection {
+            input::ProbeSelection::Ids(ids) => ids.len(),
+            input::ProbeSelection::Count { count, .. } => *count,
+        };
+        let balance = self.credits.balance(owner_id).await?.balance;
+        Ok(MeasurementQuote::of(&request.spec, probes, balance))
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<Measurement>> {
@@ -145,6 +166,7 @@ impl Measurements {
         let key = ulid::Ulid::new().to_string();
         let spec = &request.spec;
         let results_per_probe = (spec.targets.len() as u64 * spec.schedule.runs()) as i64;
+        let quote = MeasurementQuote::of(spec, chosen.len(), 0);
         let row = MeasurementRow {
             id: store::record_id(&key),
             owner_id: owner_id.to_string(),
@@ -157,6 +179,9 @@ impl Measurements {
             operation_id: None,
             probe_count: chosen.len() as i64,
             results_per_probe,
+            cost_per_result: quote.cost_per_result,
+            credits_reserved: quote.total,
+            credits_used: 0,
             created_at: now,
             finished_at: None,
         };
@@ -194,7 +219,8 @@ impl Measurements {
             )
             .about(AuditSubjectType::Measurement, Some(&key), Some(&target))
             .with_diff(None, Some(audit_view(&measurement, &chosen)));
-        let _: Option<MeasurementRow> = self
+        self.credits.reserve(owner_id, quote.total, &key).await?;
+        let created: Result<Option<MeasurementRow>> = self
             .audit
             .write(
                 store::CREATE,
@@ -208,7 +234,12 @@ impl Measurements {
                 ),
                 event,
             )
-            .await?;
+            .await;
+        if let Err(error) = created {
+            // Nothing was created: the reservation goes back.
+            self.credits.release(owner_id, quote.total, &key).await?;
+            return Err(error);
+        }
         let operation_id = self
             .start_operation(actor, &key, target, OperationTrigger::Manual)
             .await?;
@@ -266,11 +297,15 @@ impl Measurements {
         let Some(ended) = store::end(&self.store, id, status, assignment_status).await? else {
             return Ok(None);
         };
+        let unused = ended.credits_reserved - ended.credits_used;
+        if let Err(error) = self.credits.release(&ended.owner_id, unused, id).await {
+            tracing::error!(measurement = %id, %error, unused, "cannot give back a measurement's unused credits");
+        }
         let waiting = self.lock_ends().remove(id);
         if status == MeasurementStatus::Cancelled
             && let Some(operation_id) = &ended.operation_id
         {
-            self.operations.stop(operation_id);
+            self.operations.stop_and_wait(operation_id).await;
         }
         if let Some(waiting) = waiting {
             waiting.send_replace(true);

@@ -59,6 +59,11 @@ pub struct MeasurementRow {
     pub probe_count: i64,
     /// Results each probe owes: targets × runs.
     pub results_per_probe: i64,
+    pub cost_per_result: i64,
+    /// The quote, reserved from the owner's balance when it was created.
+    pub credits_reserved: i64,
+    /// What its delivered results cost; the rest goes back when it ends.
+    pub credits_used: i64,
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
 }
@@ -105,6 +110,9 @@ impl MeasurementRow {
             status: self.status,
             probe_count: self.probe_count as i32,
             results_expected: self.probe_count * self.results_per_probe,
+            cost_per_result: self.cost_per_result,
+            credits_reserved: self.credits_reserved,
+            credits_used: self.credits_used,
             created_at: self.created_at,
             finished_at: self.finished_at,
             owner_id: self.owner_id.clone(),
@@ -150,6 +158,12 @@ pub struct Measurement {
     pub probe_count: i32,
     /// Results it asks for in all: probes × targets × runs.
     pub results_expected: i64,
+    pub cost_per_result: i64,
+    /// Credits set aside when it was created (the quote).
+    pub credits_reserved: i64,
+    /// What its delivered results cost; once it ended, the rest of the reservation went
+    /// back to its owner.
+    pub credits_used: i64,
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
     #[graphql(skip)]

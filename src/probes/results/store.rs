@@ -4,7 +4,7 @@ use surrealdb::types::RecordId;
 
 use super::model::{ResultFilter, ResultRow, SummaryRow};
 use crate::error::{Error, Result};
-use crate::probes::measurements::AssignmentRow;
+use crate::probes::measurements::{AssignmentRow, MeasurementStatus};
 use crate::store::{Store, is_duplicate};
 
 pub fn record_id(key: &str) -> RecordId {
@@ -19,12 +19,14 @@ pub enum Stored {
     Repeat,
 }
 
-/// Stores a result and counts it on its assignment and its probe, in one transaction;
-/// a key already stored changes nothing.
+/// Stores a result, counts it on its assignment and its probe, and settles its cost on
+/// its measurement while that runs (one that ended already gave back what was left),
+/// in one transaction; a key already stored changes nothing.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(store: &Store, row: ResultRow) -> Result<Stored> {
     let assignment = RecordId::new("assignment", row.assignment_id.clone());
     let probe = RecordId::new("probe", row.probe_id.clone());
+    let measurement = RecordId::new("measurement", row.measurement_id.clone());
     let mut response = store
         .db()
         .query(
@@ -32,12 +34,16 @@ pub async fn insert(store: &Store, row: ResultRow) -> Result<Stored> {
              CREATE ONLY $result_id CONTENT $result_row RETURN NONE; \
              UPDATE ONLY $assignment SET results_delivered += 1 RETURN AFTER; \
              UPDATE ONLY $probe SET results_delivered += 1 RETURN NONE; \
+             UPDATE ONLY $measurement SET credits_used += cost_per_result \
+               WHERE status = $running RETURN NONE; \
              COMMIT TRANSACTION;",
         )
         .bind(("result_id", row.id.clone()))
         .bind(("result_row", row))
         .bind(("assignment", assignment))
         .bind(("probe", probe))
+        .bind(("measurement", measurement))
+        .bind(("running", MeasurementStatus::Running))
         .await?;
     let errors = response.take_errors();
     if errors.values().any(is_duplicate) {

@@ -36,6 +36,9 @@ const SILENCE: Duration = Duration::from_secs(90);
 /// Frames past this end the connection outright; below it, an oversized message is
 /// refused and counted like any bad message.
 const MAX_FRAME_BYTES: usize = 4 * MAX_MESSAGE_BYTES;
+/// A probe's owner earns this many credits per hour it is connected.
+pub const EARNED_PER_HOUR: i64 = 10;
+const HOUR: Duration = Duration::from_secs(3600);
 /// Small buffers: a thousand idle probes should not hold a thousand 128 KiB buffers.
 const SOCKET_BUFFER_BYTES: usize = 8 * 1024;
 
@@ -197,8 +200,13 @@ impl Session<'_> {
     ) -> (u16, String) {
         let shutdown = self.state.runner.shutdown_token();
         let cut = self.connected.cut.clone();
+        let mut hours = tokio::time::interval_at(tokio::time::Instant::now() + HOUR, HOUR);
         loop {
             let frame = tokio::select! {
+                _ = hours.tick() => {
+                    self.pay_the_owner().await;
+                    continue;
+                }
                 () = shutdown.cancelled() => return (GOING_AWAY, "monitor is shutting down".into()),
                 () = cut.cancelled() => {
                     return (CUT_OFF, "this probe was revoked, deleted or connected again".into())
@@ -345,6 +353,17 @@ impl Session<'_> {
                     false => Ok(()),
                 }
             }
+        }
+    }
+
+    /// Pays the probe's owner for an hour connected.
+    async fn pay_the_owner(&self) {
+        let credits = &self.state.credits;
+        if let Err(error) = credits
+            .earn(&self.probe.owner_id, EARNED_PER_HOUR, &self.probe.id)
+            .await
+        {
+            tracing::warn!(probe = %self.probe.name, %error, "cannot pay a probe's owner for an hour connected");
         }
     }
 

@@ -112,6 +112,53 @@ impl RunningProbe {
     }
 }
 
+/// Gives the admin credits to measure with.
+pub(super) async fn grant(app: &TestApp, admin: &str, amount: i64) {
+    let user_id = app.user_id(admin, "admin").await;
+    let body = app
+        .graphql(
+            Some(admin),
+            "mutation($input: GrantCreditsInput!) { grantCredits(input: $input) { balance } }",
+            json!({ "input": { "userId": user_id, "amount": amount, "note": "for tests" } }),
+        )
+        .await;
+    assert!(
+        body["data"]["grantCredits"]["balance"].is_number(),
+        "{body}"
+    );
+}
+
+const CREDITS: &str =
+    "{ credits { balance } creditLedger(first: 20) { nodes { movement amount } } }";
+
+/// The admin's balance, and its ledger's entries as `MOVEMENT amount`, newest first;
+/// checks the balance is the ledger's sum.
+async fn credits(app: &TestApp, admin: &str) -> (i64, Vec<String>) {
+    let body = app.graphql(Some(admin), CREDITS, json!({})).await;
+    let balance = body["data"]["credits"]["balance"]
+        .as_i64()
+        .expect("a balance");
+    let entries = body["data"]["creditLedger"]["nodes"]
+        .as_array()
+        .expect("a ledger");
+    let sum: i64 = entries
+        .iter()
+        .map(|entry| entry["amount"].as_i64().unwrap())
+        .sum();
+    assert_eq!(balance, sum, "the balance is the ledger's sum: {body}");
+    let entries = entries
+        .iter()
+        .map(|entry| {
+            format!(
+                "{} {}",
+                entry["movement"].as_str().unwrap(),
+                entry["amount"]
+            )
+        })
+        .collect();
+    (balance, entries)
+}
+
 pub(super) async fn finished(socket: &mut Socket) {
     let payload = ws::next_payload(socket).await;
     assert_eq!(payload["data"]["operationUpdated"]["status"], "SUCCEEDED");
@@ -196,6 +243,35 @@ async fn a_measurement_runs_on_a_real_probe_and_its_results_stream_store_and_dow
         "nothing stored"
     );
 
+    // Two packets cost 2 credits: refused with what is needed, then quoted once granted.
+    let by_tag = tcp_ping(
+        &["127.0.0.1"],
+        json!({ "count": 1, "tags": ["eu"] }),
+        port,
+        2,
+    );
+    let body = create(&app, &admin, by_tag.clone()).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("costs 2 credits and the balance is 0"),
+        "{message}"
+    );
+    assert_eq!(credits(&app, &admin).await, (0, vec![]), "nothing reserved");
+    grant(&app, &admin, 100).await;
+    let quote = app
+        .graphql(
+            Some(&admin),
+            "query($input: CreateMeasurementInput!) { measurementQuote(input: $input) \
+             { costPerResult results total balance enough } }",
+            by_tag,
+        )
+        .await;
+    assert_eq!(
+        quote["data"]["measurementQuote"],
+        json!({ "costPerResult": 2, "results": 1, "total": 2, "balance": 100, "enough": true })
+    );
+
     // A measurement by tags: two pings of an open port, then its results everywhere.
     let body = create(
         &app,
@@ -276,10 +352,48 @@ async fn a_measurement_runs_on_a_real_probe_and_its_results_stream_store_and_dow
         )
         .await;
     let kinds = audit["data"]["auditEvents"]["nodes"].to_string();
-    assert!(
-        kinds.contains("PROBE_REGISTERED") && kinds.contains("MEASUREMENT_CREATED"),
-        "{kinds}"
+    for kind in ["PROBE_REGISTERED", "CREDITS_GRANTED", "MEASUREMENT_CREATED"] {
+        assert!(kinds.contains(kind), "{kind} missing from {kinds}");
+    }
+    assert_eq!(
+        credits(&app, &admin).await,
+        (98, vec!["RESERVATION -2".into(), "GRANT 100".into()]),
+        "every result delivered: nothing to give back"
     );
+
+    // A repeated measurement cancelled: stopped on the probe, the unused credits back.
+    let mut repeated = tcp_ping(&["127.0.0.1"], json!({ "ids": [probe_id] }), port, 2);
+    let start = chrono::Utc::now() + chrono::Duration::minutes(5);
+    repeated["input"]["schedule"] = json!({
+        "everySeconds": 60,
+        "start": start,
+        "stop": start + chrono::Duration::minutes(10),
+    });
+    let body = create(&app, &admin, repeated).await;
+    let id = body["data"]["createMeasurement"]["id"]
+        .as_str()
+        .expect("created")
+        .to_string();
+    until(&mut probe.updates, |probe| probe["inUse"] == 1).await;
+    let (balance, _) = credits(&app, &admin).await;
+    assert_eq!(balance, 98 - 20, "ten runs of 2 credits reserved");
+    let cancelled = app
+        .graphql(
+            Some(&admin),
+            "mutation($input: CancelMeasurementInput!) { cancelMeasurement(input: $input) \
+             { status creditsReserved creditsUsed operation { status } } }",
+            json!({ "input": { "id": id } }),
+        )
+        .await;
+    assert_eq!(
+        cancelled["data"]["cancelMeasurement"],
+        json!({ "status": "CANCELLED", "creditsReserved": 20, "creditsUsed": 0,
+                "operation": { "status": "CANCELLED" } }),
+        "{cancelled}"
+    );
+    until(&mut probe.updates, |probe| probe["inUse"] == 0).await;
+    let (balance, entries) = credits(&app, &admin).await;
+    assert_eq!((balance, entries[0].as_str()), (98, "RELEASE 20"));
     probe.program.kill().await;
 }
 
@@ -291,6 +405,7 @@ async fn a_probe_killed_mid_measurement_delivers_every_result_exactly_once_after
     let probe_id = probe.id.clone();
     let port = open_port().await;
 
+    grant(&app, &admin, 100).await;
     // Capacity 1 and two packets a second apart: the targets are measured one by one.
     let targets = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
     let body = create(

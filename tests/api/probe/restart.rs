@@ -14,6 +14,7 @@ async fn a_restarted_monitor_takes_its_probes_back_and_the_measurement_resumes()
     let mut app = TestApp::spawn().await;
     let admin = app.admin_token().await;
     let mut probe = RunningProbe::start(&app, &admin, "steady", &[], 1).await;
+    super::measurements::grant(&app, &admin, 100).await;
     let port = open_port().await;
     let targets = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
     let variables = tcp_ping(&targets, json!({ "ids": [probe.id] }), port, 2);
