@@ -156,6 +156,19 @@ impl TestApp {
         self.child.id().unwrap_or(0)
     }
 
+    /// The server's resident memory in KiB, from `/proc` (0 if it cannot be read).
+    #[allow(dead_code, reason = "the benchmarks read it, the tests do not")]
+    pub fn rss_kib(&self) -> u64 {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|kib| kib.parse().ok())
+            .unwrap_or(0)
+    }
+
     /// Kills the server with SIGKILL: no shutdown code runs.
     pub async fn kill(&mut self) {
         self.child.kill().await.expect("kill the server");

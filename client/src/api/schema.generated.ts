@@ -989,17 +989,17 @@ export type Measurement = {
   costPerResult: Scalars['Int']['output'];
   /** Credits set aside when it was created (the quote). */
   creditsReserved: Scalars['Int']['output'];
-  /**
-   * What its delivered results cost; once it ended, the rest of the reservation went
-   * back to its owner.
-   */
-  creditsUsed: Scalars['Int']['output'];
   createdAt: Scalars['DateTime']['output'];
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Who created it. */
   owner?: Maybe<User>;
   /** The operation it runs under (a new one after each restart of monitor). */
   operation?: Maybe<Operation>;
+  /**
+   * What its delivered results cost so far; once it ended, the rest of the
+   * reservation went back to its owner.
+   */
+  creditsUsed: Scalars['Int']['output'];
   /** Each probe's part, in the order they were chosen. */
   assignments: Array<ProbeAssignment>;
   /** Its results in the order they arrived. */

@@ -92,6 +92,17 @@ impl Measurement {
         related(&ctx.loaders().operations, self.operation_id.as_deref()).await
     }
 
+    /// What its delivered results cost so far; once it ended, the rest of the
+    /// reservation went back to its owner.
+    async fn credits_used(&self, ctx: &Context<'_>) -> Result<i64> {
+        if self.status != MeasurementStatus::Running {
+            return Ok(self.stored_credits_used);
+        }
+        let assignments = ctx.state().measurements.assignments(&self.id).await?;
+        let delivered: i64 = assignments.iter().map(|a| a.results_delivered).sum();
+        Ok(delivered * self.cost_per_result)
+    }
+
     /// Each probe's part, in the order they were chosen.
     async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<ProbeAssignment>> {
         ctx.state().measurements.assignments(&self.id).await

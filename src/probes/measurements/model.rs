@@ -62,7 +62,8 @@ pub struct MeasurementRow {
     pub cost_per_result: i64,
     /// The quote, reserved from the owner's balance when it was created.
     pub credits_reserved: i64,
-    /// What its delivered results cost; the rest goes back when it ends.
+    /// What its delivered results cost, counted when it ends; the rest of the
+    /// reservation goes back then.
     pub credits_used: i64,
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
@@ -112,7 +113,7 @@ impl MeasurementRow {
             results_expected: self.probe_count * self.results_per_probe,
             cost_per_result: self.cost_per_result,
             credits_reserved: self.credits_reserved,
-            credits_used: self.credits_used,
+            stored_credits_used: self.credits_used,
             created_at: self.created_at,
             finished_at: self.finished_at,
             owner_id: self.owner_id.clone(),
@@ -161,9 +162,8 @@ pub struct Measurement {
     pub cost_per_result: i64,
     /// Credits set aside when it was created (the quote).
     pub credits_reserved: i64,
-    /// What its delivered results cost; once it ended, the rest of the reservation went
-    /// back to its owner.
-    pub credits_used: i64,
+    #[graphql(skip)]
+    pub stored_credits_used: i64,
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
     #[graphql(skip)]

@@ -88,7 +88,8 @@ pub async fn set_operation(store: &Store, key: &str, operation_id: &str) -> Resu
     Ok(())
 }
 
-/// Ends a running measurement and its open assignments; `None` if it was not running.
+/// Ends a running measurement and its open assignments, counting what its delivered
+/// results cost; `None` if it was not running.
 #[tracing::instrument(level = "debug", skip_all, fields(id = key))]
 pub async fn end(
     store: &Store,
@@ -102,7 +103,9 @@ pub async fn end(
             "BEGIN TRANSACTION; \
              UPDATE assignment SET status = $assignments, updated_at = time::now() \
                WHERE measurement_id = $key AND status IN $open RETURN NONE; \
-             UPDATE ONLY $id SET status = $status, finished_at = time::now() \
+             UPDATE ONLY $id SET status = $status, finished_at = time::now(), \
+               credits_used = cost_per_result * math::sum(( \
+                 SELECT VALUE results_delivered FROM assignment WHERE measurement_id = $key)) \
                WHERE status = $running RETURN AFTER; \
              COMMIT TRANSACTION;",
         )

@@ -5,6 +5,7 @@
 
 pub mod download;
 pub mod graphql;
+mod ingest;
 mod model;
 mod store;
 
@@ -43,6 +44,7 @@ pub enum Outcome {
 #[derive(Clone)]
 pub struct Results {
     store: Store,
+    ingester: ingest::Ingester,
     bus: Bus,
     measurements: Measurements,
 }
@@ -50,6 +52,7 @@ pub struct Results {
 impl Results {
     pub fn new(store: Store, bus: Bus, measurements: Measurements) -> Results {
         Results {
+            ingester: ingest::Ingester::start(store.clone()),
             store,
             bus,
             measurements,
@@ -84,7 +87,7 @@ impl Results {
         let id = store::record_id(&ulid::Ulid::new().to_string());
         let row = ResultRow::of(id, probe_id, claim.measurement.kind, message);
         let published = row.to_result();
-        match store::insert(&self.store, row).await? {
+        match self.ingester.store(row).await? {
             store::Stored::Repeat => {}
             store::Stored::New(assignment) => {
                 self.bus.publish(Arc::new(published));

@@ -3,9 +3,9 @@
 use surrealdb::types::RecordId;
 
 use super::model::{ResultFilter, ResultRow, SummaryRow};
-use crate::error::{Error, Result};
-use crate::probes::measurements::{AssignmentRow, MeasurementStatus};
-use crate::store::{Store, is_duplicate};
+use crate::error::Result;
+use crate::probes::measurements::AssignmentRow;
+use crate::store::Store;
 
 pub fn record_id(key: &str) -> RecordId {
     RecordId::new("probe_result", key.to_string())
@@ -17,42 +17,6 @@ pub enum Stored {
     New(Option<AssignmentRow>),
     /// A result with its key was stored before.
     Repeat,
-}
-
-/// Stores a result, counts it on its assignment and its probe, and settles its cost on
-/// its measurement while that runs (one that ended already gave back what was left),
-/// in one transaction; a key already stored changes nothing.
-#[tracing::instrument(level = "debug", skip_all)]
-pub async fn insert(store: &Store, row: ResultRow) -> Result<Stored> {
-    let assignment = RecordId::new("assignment", row.assignment_id.clone());
-    let probe = RecordId::new("probe", row.probe_id.clone());
-    let measurement = RecordId::new("measurement", row.measurement_id.clone());
-    let mut response = store
-        .db()
-        .query(
-            "BEGIN TRANSACTION; \
-             CREATE ONLY $result_id CONTENT $result_row RETURN NONE; \
-             UPDATE ONLY $assignment SET results_delivered += 1 RETURN AFTER; \
-             UPDATE ONLY $probe SET results_delivered += 1 RETURN NONE; \
-             UPDATE ONLY $measurement SET credits_used += cost_per_result \
-               WHERE status = $running RETURN NONE; \
-             COMMIT TRANSACTION;",
-        )
-        .bind(("result_id", row.id.clone()))
-        .bind(("result_row", row))
-        .bind(("assignment", assignment))
-        .bind(("probe", probe))
-        .bind(("measurement", measurement))
-        .bind(("running", MeasurementStatus::Running))
-        .await?;
-    let errors = response.take_errors();
-    if errors.values().any(is_duplicate) {
-        return Ok(Stored::Repeat);
-    }
-    if let Some(error) = errors.into_values().next() {
-        return Err(Error::from(error));
-    }
-    Ok(Stored::New(response.take(2)?))
 }
 
 /// Whether a result with this key is stored.
