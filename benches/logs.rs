@@ -215,7 +215,7 @@ async fn latency(
             None,
             None,
         );
-        let before = rss_kib(app);
+        let before = app.rss_kib();
         let mut sockets = Vec::with_capacity(subscribers);
         for _ in 0..subscribers {
             sockets.push(
@@ -233,7 +233,7 @@ async fn latency(
         for socket in &mut sockets {
             ws::next_json(socket).await;
         }
-        let during = rss_kib(app);
+        let during = app.rss_kib();
         // Lines written while the subscribers were connecting wait in their buffers;
         // only lines the engine stamped from now on are measured.
         let measured_from = Utc::now();
@@ -352,15 +352,4 @@ fn print_row(label: &str, samples: &mut [f64], rss: Option<u64>, per_subscriber:
         rss.map_or("-".into(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0)),
         per_subscriber.map_or("-".into(), |kib| format!("{kib:.1} KiB")),
     );
-}
-
-/// monitor's resident memory, from `/proc`.
-fn rss_kib(app: &TestApp) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", app.pid())).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|kib| kib.parse().ok())
-        .unwrap_or(0)
 }

@@ -18,9 +18,13 @@ use crate::backup::DownloadTickets;
 use crate::bus::Bus;
 use crate::config::Settings;
 use crate::containers::Containers;
+use crate::credits::Credits;
 use crate::kube::{Environment, Kubernetes};
 use crate::metrics::Metrics;
 use crate::operations::Operations;
+use crate::probes::measurements::Measurements;
+use crate::probes::registry::Probes;
+use crate::probes::results::Results;
 use crate::registry::Registry;
 use crate::runner::Runner;
 use crate::servers::{Servers, Supervision};
@@ -83,6 +87,29 @@ impl Application {
         let containers = Containers::new(audit.clone());
         let shells = Shells::new(audit.clone());
         let operations = Operations::recover(store.clone(), audit.clone(), bus.clone()).await?;
+        let credits = Credits::new(store.clone(), audit.clone());
+        let probes = Probes::new(store.clone(), audit.clone(), bus.clone());
+        let measurements = Measurements::load(
+            store.clone(),
+            audit.clone(),
+            operations.clone(),
+            probes.clone(),
+            credits.clone(),
+            runner.shutdown_token(),
+        )
+        .await?;
+        let results = Results::new(store.clone(), bus.clone(), measurements.clone());
+        {
+            let measurements = measurements.clone();
+            runner.spawn(
+                "measurement_schedules",
+                "measurements",
+                runner.task_token(),
+                move |stop| {
+                    crate::probes::measurements::finish_schedules(measurements.clone(), stop)
+                },
+            );
+        }
         let configured_registry = Registry::from_settings(&settings.registry)?;
         let managed_registry = match configured_registry {
             Some(_) => None,
@@ -148,6 +175,10 @@ impl Application {
             stacks,
             kubernetes,
             apps,
+            credits,
+            probes,
+            measurements,
+            results,
             backup_tickets: DownloadTickets::default(),
             metrics,
             started_at: Utc::now(),

@@ -32,8 +32,8 @@ pub enum Command {
     /// Run on a deployment host: give a monitor server this host's Docker engine and a
     /// command runner over one authenticated connection.
     Agent(crate::agent::AgentArgs),
-    /// Run network measurements (ping, traceroute, DNS, HTTP) for a monitor server that
-    /// assigns them; `monitor serve` does not accept probes yet.
+    /// Run network measurements (ping, traceroute, DNS, HTTP) that a monitor server
+    /// assigns, and send their results back to it.
     Probe(crate::probe::ProbeArgs),
     /// Exit 0 when a server's `/healthz` answers (for container health checks).
     Healthcheck {

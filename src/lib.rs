@@ -35,8 +35,10 @@
 //!     run by monitor itself.
 //!   - [`apps`]: apps on Kubernetes: graphs, version hashes, diffs, resources,
 //!     dashboards.
-//!   - [`probes`]: probes and measurements: validated parameters, the probe wire
-//!     protocol.
+//!   - [`probes`]: probes and measurements: the registry, the probes' sessions,
+//!     measurements dispatched within each probe's capacity, results; validated
+//!     parameters, the probe wire protocol.
+//!   - [`credits`]: balances and the ledger every movement is written to.
 //!   - [`backup`]: streaming backup, scheduled backups, restore, nuke.
 //! - [`agent`]: `monitor agent`, which gives monitor a remote host's engine and shell.
 //! - [`probe`]: `monitor probe`, which measures the network for monitor.
@@ -66,6 +68,7 @@ pub mod bus;
 pub mod cli;
 pub mod config;
 pub mod containers;
+pub mod credits;
 pub mod docker;
 pub mod engine_resources;
 pub mod error;

@@ -27,6 +27,12 @@ pub struct RouteLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RejectLabels {
+    /// Why: `malformed`, `oversized`, `binary`, `unexpected`, `result`.
+    pub reason: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct TaskLabels {
     /// The kind of background loop, e.g. `server`.
     pub task: &'static str,
@@ -39,6 +45,10 @@ pub struct Metrics {
     pub request_seconds: Family<RouteLabels, Histogram>,
     pub websocket_connections: Gauge,
     pub task_restarts: Family<TaskLabels, Counter>,
+    pub probe_connections: Gauge,
+    pub probe_handshakes_refused: Counter,
+    pub probe_results_stored: Counter,
+    pub probe_messages_rejected: Family<RejectLabels, Counter>,
 }
 
 impl Metrics {
@@ -72,13 +82,48 @@ impl Metrics {
             "Background tasks restarted after an error or a panic",
             task_restarts.clone(),
         );
+        let probe_connections = Gauge::default();
+        let probe_handshakes_refused = Counter::default();
+        let probe_results_stored = Counter::default();
+        let probe_messages_rejected = Family::<RejectLabels, Counter>::default();
+        registry.register(
+            "probe_connections",
+            "Probes connected now",
+            probe_connections.clone(),
+        );
+        registry.register(
+            "probe_handshakes_refused",
+            "Probe connections refused for a bad or revoked token",
+            probe_handshakes_refused.clone(),
+        );
+        registry.register(
+            "probe_results_stored",
+            "Results probes delivered and monitor acknowledged (repeats included)",
+            probe_results_stored.clone(),
+        );
+        registry.register(
+            "probe_messages_rejected",
+            "Messages from probes refused and never stored, by reason",
+            probe_messages_rejected.clone(),
+        );
         Metrics {
             registry,
             requests,
             request_seconds,
             websocket_connections,
             task_restarts,
+            probe_connections,
+            probe_handshakes_refused,
+            probe_results_stored,
+            probe_messages_rejected,
         }
+    }
+
+    /// Counts a probe's message refused for `reason`.
+    pub fn rejected_probe_message(&self, reason: &'static str) {
+        self.probe_messages_rejected
+            .get_or_create(&RejectLabels { reason })
+            .inc();
     }
 
     /// The text exposition of every metric.

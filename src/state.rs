@@ -17,9 +17,13 @@ use crate::backup::DownloadTickets;
 use crate::bus::Bus;
 use crate::config::Settings;
 use crate::containers::Containers;
+use crate::credits::Credits;
 use crate::kube::Kubernetes;
 use crate::metrics::Metrics;
 use crate::operations::Operations;
+use crate::probes::measurements::Measurements;
+use crate::probes::registry::Probes;
+use crate::probes::results::Results;
 use crate::runner::Runner;
 use crate::servers::Servers;
 use crate::shell::Shells;
@@ -43,6 +47,10 @@ pub struct AppState {
     /// The Kubernetes cluster apps are deployed to, or why there is none.
     pub kubernetes: Kubernetes,
     pub apps: Apps,
+    pub credits: Credits,
+    pub probes: Probes,
+    pub measurements: Measurements,
+    pub results: Results,
     pub backup_tickets: DownloadTickets,
     pub metrics: Arc<Metrics>,
     pub started_at: DateTime<Utc>,

@@ -65,6 +65,12 @@ pub enum AuditKind {
     ComponentConfigCreated,
     ComponentConfigUpdated,
     ComponentConfigDeleted,
+    ProbeRegistered,
+    ProbeRevoked,
+    ProbeDeleted,
+    MeasurementCreated,
+    MeasurementCancelled,
+    CreditsGranted,
 }
 
 impl AuditKind {
@@ -125,6 +131,12 @@ impl AuditKind {
             AuditKind::ComponentConfigCreated => "COMPONENT_CONFIG_CREATED",
             AuditKind::ComponentConfigUpdated => "COMPONENT_CONFIG_UPDATED",
             AuditKind::ComponentConfigDeleted => "COMPONENT_CONFIG_DELETED",
+            AuditKind::ProbeRegistered => "PROBE_REGISTERED",
+            AuditKind::ProbeRevoked => "PROBE_REVOKED",
+            AuditKind::ProbeDeleted => "PROBE_DELETED",
+            AuditKind::MeasurementCreated => "MEASUREMENT_CREATED",
+            AuditKind::MeasurementCancelled => "MEASUREMENT_CANCELLED",
+            AuditKind::CreditsGranted => "CREDITS_GRANTED",
         }
     }
 }
@@ -177,6 +189,8 @@ pub enum AuditSubjectType {
     Volume,
     Network,
     ComponentConfig,
+    Probe,
+    Measurement,
 }
 
 /// The thing an event is about.

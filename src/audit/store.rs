@@ -10,7 +10,7 @@ use super::filter::{AuditEventFilter, AuditEventOrder, AuditEventOrderField};
 use super::model::{AuditEvent, AuditRow};
 use crate::error::{Error, Result};
 use crate::store::page::PageRequest;
-use crate::store::{CONFLICT_ATTEMPTS, Store, is_conflict, is_duplicate, pause_after_conflict};
+use crate::store::{Store, is_duplicate};
 
 pub const TABLE: &str = "audit_event";
 
@@ -29,37 +29,29 @@ pub async fn write_with_event<T: SurrealValue>(
     event: &AuditEvent,
 ) -> Result<Option<T>> {
     let row = AuditRow::from_event(event);
-    let mut attempt = 1;
-    loop {
-        let mut response = store
-            .db()
-            .query("BEGIN TRANSACTION")
-            .query(statement)
-            .query("CREATE $audit_id CONTENT $audit_row RETURN NONE")
-            .query("COMMIT TRANSACTION")
-            .bind(vars.clone())
-            .bind(("audit_id", row.id.clone()))
-            .bind(("audit_row", row.clone()))
-            .await?;
-        let errors = response.take_errors();
-        if attempt < CONFLICT_ATTEMPTS && errors.values().any(is_conflict) {
-            pause_after_conflict(attempt).await;
-            attempt += 1;
-            continue;
+    let (mut response, errors) = store
+        .transaction(
+            &[statement, "CREATE $audit_id CONTENT $audit_row RETURN NONE"],
+            |query| {
+                query
+                    .bind(vars.clone())
+                    .bind(("audit_id", row.id.clone()))
+                    .bind(("audit_row", row.clone()))
+            },
+        )
+        .await?;
+    if let Some(error) = errors
+        .values()
+        .find(|e| is_duplicate(e))
+        .or_else(|| errors.values().find(|e| !e.is_query()))
+        .or_else(|| errors.values().next())
+    {
+        if is_duplicate(error) {
+            return Err(Error::Conflict("it already exists".into()));
         }
-        if let Some(error) = errors
-            .values()
-            .find(|e| is_duplicate(e))
-            .or_else(|| errors.values().find(|e| !e.is_query()))
-            .or_else(|| errors.values().next())
-        {
-            if is_duplicate(error) {
-                return Err(Error::Conflict("it already exists".into()));
-            }
-            return Err(Error::from(error.clone()));
-        }
-        return Ok(response.take(1)?);
+        return Err(Error::from(error.clone()));
     }
+    Ok(response.take(1)?)
 }
 
 /// Appends an event that accompanies no other change (a failed login, a download).

@@ -21,6 +21,7 @@ use crate::apps::{App, AppVersion, Apps};
 use crate::containers::{Container, ContainerFilter, Containers};
 use crate::error::{Error, Result};
 use crate::operations::{Operation, Operations};
+use crate::probes::registry::{Probe, Probes};
 use crate::servers::{Server, Servers};
 use crate::stacks::{Stack, Stacks};
 use crate::state::AppState;
@@ -91,6 +92,7 @@ pub struct Loaders {
     pub apps: DataLoader<ById<Apps>>,
     pub app_versions: DataLoader<ById<AppVersions>>,
     pub containers: DataLoader<ServerContainers>,
+    pub probes: DataLoader<ById<Probes>>,
 }
 
 /// An app's versions, by their key `<app id>-<number>`.
@@ -114,6 +116,7 @@ impl Loaders {
                 batches.spawner(),
             )
             .delay(Duration::ZERO),
+            probes: loader(state.probes.clone(), batches),
         }
     }
 }
@@ -186,3 +189,4 @@ impl ReadMany for AppVersions {
         version.id.to_string()
     }
 }
+read_many!(Probes, Probe, |probe: &Probe| probe.id.to_string());

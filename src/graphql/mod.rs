@@ -17,9 +17,14 @@ use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::backup::graphql::{BackupMutation, BackupQuery};
 use crate::config::Limits;
 use crate::containers::graphql::{ContainersMutation, ContainersQuery, ContainersSubscription};
+use crate::credits::graphql::{CreditsMutation, CreditsQuery};
 use crate::engine_resources::{EngineResourcesMutation, EngineResourcesQuery};
 use crate::health::HealthQuery;
 use crate::operations::graphql::{OperationsMutation, OperationsQuery, OperationsSubscription};
+use crate::probes::measurements::graphql::{
+    MeasurementsMutation, MeasurementsQuery, MeasurementsSubscription,
+};
+use crate::probes::registry::graphql::{ProbesMutation, ProbesQuery, ProbesSubscription};
 use crate::servers::graphql::{ServersMutation, ServersQuery};
 use crate::shell::{ShellMutation, ShellSubscription};
 use crate::stacks::graphql::{StacksMutation, StacksQuery};
@@ -40,6 +45,9 @@ pub struct Query(
     EngineResourcesQuery,
     AppsQuery,
     CatalogQuery,
+    ProbesQuery,
+    MeasurementsQuery,
+    CreditsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -55,6 +63,9 @@ pub struct Mutation(
     ShellMutation,
     AppsMutation,
     CatalogMutation,
+    ProbesMutation,
+    MeasurementsMutation,
+    CreditsMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -63,6 +74,8 @@ pub struct Subscription(
     ContainersSubscription,
     OperationsSubscription,
     ShellSubscription,
+    ProbesSubscription,
+    MeasurementsSubscription,
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

@@ -1,6 +1,7 @@
 //! The HTTP surface: `/graphql` (HTTP and websocket), `/graphiql`, `/backup`,
-//! `/hooks/git/{stackId}`, `/healthz`, `/readyz`, `/metrics`, and the web client for
-//! every other path.
+//! `/hooks/git/{stackId}`, `/probes/connect` (probes' websockets),
+//! `/probes/measurements/{id}/results.ndjson`, `/healthz`, `/readyz`, `/metrics`, and
+//! the web client for every other path.
 
 mod assets;
 pub mod graphql;
@@ -47,6 +48,14 @@ pub fn router(state: RouterState) -> Router {
         .route(
             "/hooks/git/{stack_id}",
             axum::routing::post(crate::stacks::webhook::git_push),
+        )
+        .route(
+            crate::probes::protocol::SESSION_PATH,
+            get(crate::probes::session::connect),
+        )
+        .route(
+            "/probes/measurements/{id}/results.ndjson",
+            get(crate::probes::results::download::download),
         )
         .route("/healthz", get(health_checks::healthz))
         .route("/readyz", get(health_checks::readyz))

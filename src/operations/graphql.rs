@@ -69,6 +69,11 @@ impl Operation {
         self.subject.stack_id().map(|id| ID(id.to_string()))
     }
 
+    /// The measurement it runs, if any.
+    async fn measurement_id(&self) -> Option<ID> {
+        self.subject.measurement_id().map(|id| ID(id.to_string()))
+    }
+
     /// The pipeline run this operation is a step of.
     async fn parent_id(&self) -> Option<ID> {
         self.parent_id.clone().map(ID)

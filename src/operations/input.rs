@@ -64,7 +64,7 @@ pub struct CancelOperationInput {
 pub struct OperationFilter {
     pub statuses: Option<Vec<OperationStatus>>,
     pub kinds: Option<Vec<OperationKind>>,
-    /// What the operations are about (`serverId`, `stackId`).
+    /// What the operations are about (`serverId`, `stackId`, `measurementId`).
     #[graphql(flatten)]
     pub subject: SubjectFilter,
     /// The steps of one pipeline run.

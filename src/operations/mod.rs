@@ -262,6 +262,17 @@ impl Operations {
         }
     }
 
+    /// [`Operations::stop`], then waits (up to 10 s) until its end is stored: the work
+    /// of a domain that records who asked itself (a cancelled measurement).
+    pub async fn stop_and_wait(&self, id: &str) {
+        let running = self.lock_running().get(id).cloned();
+        if let Some(running) = running {
+            running.cancel.cancel();
+            let mut done = running.done.subscribe();
+            let _ = tokio::time::timeout(CANCEL_WAIT, done.wait_for(|done| *done)).await;
+        }
+    }
+
     /// The output stored so far, then, while the operation runs, new lines as they
     /// come, in batches: each batch holds the lines that arrived since the last one (at
     /// most [`MAX_BATCH`]), so a chatty build costs one message per burst, not per line,

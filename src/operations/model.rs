@@ -32,6 +32,9 @@ pub enum OperationKind {
     AppDeploy,
     /// Undeploying an app, keeping its resource.
     AppUndeploy,
+    /// A measurement's runs on its probes, from creation until its last result,
+    /// cancellation, or a restart of monitor (which starts a new one).
+    Measurement,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, SurrealValue)]
@@ -54,6 +57,8 @@ pub enum OperationTrigger {
     Manual,
     /// A git push, through a webhook.
     Webhook,
+    /// monitor itself, e.g. resuming a measurement after a restart.
+    System,
 }
 
 // Stored as it is shown: the GraphQL fields resolve from the stored record, and

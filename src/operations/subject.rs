@@ -18,6 +18,8 @@ pub enum OperationSubject {
     Stack { stack_id: String, server_id: String },
     /// An app on the Kubernetes cluster: a deploy, revert or undeploy.
     App { app_id: String },
+    /// A measurement, run by probes rather than on a server.
+    Measurement { measurement_id: String },
 }
 
 impl OperationSubject {
@@ -27,7 +29,7 @@ impl OperationSubject {
             OperationSubject::Server { server_id } | OperationSubject::Stack { server_id, .. } => {
                 Some(server_id)
             }
-            OperationSubject::App { .. } => None,
+            OperationSubject::App { .. } | OperationSubject::Measurement { .. } => None,
         }
     }
 
@@ -35,7 +37,9 @@ impl OperationSubject {
     pub fn stack_id(&self) -> Option<&str> {
         match self {
             OperationSubject::Stack { stack_id, .. } => Some(stack_id),
-            OperationSubject::Server { .. } | OperationSubject::App { .. } => None,
+            OperationSubject::Server { .. }
+            | OperationSubject::App { .. }
+            | OperationSubject::Measurement { .. } => None,
         }
     }
 
@@ -43,6 +47,14 @@ impl OperationSubject {
     pub fn app_id(&self) -> Option<&str> {
         match self {
             OperationSubject::App { app_id } => Some(app_id),
+            _ => None,
+        }
+    }
+
+    /// The measurement the work runs, if any.
+    pub fn measurement_id(&self) -> Option<&str> {
+        match self {
+            OperationSubject::Measurement { measurement_id } => Some(measurement_id),
             _ => None,
         }
     }
@@ -57,6 +69,8 @@ pub struct SubjectFilter {
     pub stack_id: Option<ID>,
     /// The deploys, reverts and undeploys of this app.
     pub app_id: Option<ID>,
+    /// The runs of this measurement.
+    pub measurement_id: Option<ID>,
 }
 
 /// An id a filter can ask for: its stored name (under `subject`), how a subject
@@ -77,6 +91,11 @@ const ID_FIELDS: &[IdField] = &[
     ("app_id", OperationSubject::app_id, |filter| {
         filter.app_id.as_ref()
     }),
+    (
+        "measurement_id",
+        OperationSubject::measurement_id,
+        |filter| filter.measurement_id.as_ref(),
+    ),
 ];
 
 impl SubjectFilter {

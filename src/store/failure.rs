@@ -17,6 +17,9 @@ pub fn is_duplicate(error: &surrealdb::Error) -> bool {
 /// changed nothing and can be run again.
 pub fn is_conflict(error: &surrealdb::Error) -> bool {
     error.query_details() == Some(&surrealdb::types::QueryError::TransactionConflict)
+        // A conflict found at COMMIT comes without details, only its message.
+        || (error.message().contains("Transaction conflict")
+            && error.message().contains("can be retried"))
 }
 
 /// How often a write that lost a race with a concurrent transaction is tried.

@@ -38,7 +38,7 @@ pub use failure::{
     CONFLICT_ATTEMPTS, is_conflict, is_duplicate, pause_after_conflict, retry_conflicts,
 };
 pub use format::{CURRENT_FORMAT, FormatCheck, META_TABLE};
-pub use gate::Db;
+pub use gate::{Db, Query, Response};
 pub use keys::record_key;
 pub use lock::{DataDirLock, LOCK_FILE};
 
@@ -164,6 +164,35 @@ async fn open(address: &StoreAddress) -> Result<Surreal<Any>> {
 }
 
 impl Store {
+    /// Runs `statements` in one transaction (statement 0 of the response is its
+    /// `BEGIN`), with what `bind` binds; again, after a pause, while it conflicts with a
+    /// concurrent one (up to [`CONFLICT_ATTEMPTS`] times). The last attempt's response,
+    /// and its statements' errors.
+    pub async fn transaction(
+        &self,
+        statements: &[&str],
+        bind: impl Fn(gate::Query) -> gate::Query,
+    ) -> Result<(
+        gate::Response,
+        std::collections::HashMap<usize, surrealdb::Error>,
+    )> {
+        let mut attempt = 1;
+        loop {
+            let mut query = self.db().query("BEGIN TRANSACTION");
+            for statement in statements {
+                query = query.query(*statement);
+            }
+            let mut response = bind(query.query("COMMIT TRANSACTION")).await?;
+            let errors = response.take_errors();
+            if attempt < CONFLICT_ATTEMPTS && errors.values().any(is_conflict) {
+                pause_after_conflict(attempt).await;
+                attempt += 1;
+                continue;
+            }
+            return Ok((response, errors));
+        }
+    }
+
     /// Checks the storage format and applies the schema. A fresh store is stamped with
     /// the current format; a store from an incompatible version is refused.
     pub async fn prepare(&self) -> Result<()> {

@@ -86,12 +86,21 @@ impl TestApp {
         data_dir: &Path,
         extra_env: Vec<(String, String)>,
     ) -> Result<TestApp, String> {
+        TestApp::start_listening(data_dir, "127.0.0.1:0", extra_env).await
+    }
+
+    /// Starts a server on an existing data directory and the given address.
+    async fn start_listening(
+        data_dir: &Path,
+        listen: &str,
+        extra_env: Vec<(String, String)>,
+    ) -> Result<TestApp, String> {
         let mut command = Command::new(env!("CARGO_BIN_EXE_monitor"));
         command
             .args([
                 "serve",
                 "--listen",
-                "127.0.0.1:0",
+                listen,
                 "--log-format",
                 "json",
                 "--data-dir",
@@ -147,6 +156,19 @@ impl TestApp {
         self.child.id().unwrap_or(0)
     }
 
+    /// The server's resident memory in KiB, from `/proc` (0 if it cannot be read).
+    #[allow(dead_code, reason = "the benchmarks read it, the tests do not")]
+    pub fn rss_kib(&self) -> u64 {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|kib| kib.parse().ok())
+            .unwrap_or(0)
+    }
+
     /// Kills the server with SIGKILL: no shutdown code runs.
     pub async fn kill(&mut self) {
         self.child.kill().await.expect("kill the server");
@@ -170,8 +192,19 @@ impl TestApp {
 
     /// Starts the server again on the same data directory.
     pub async fn restart(&mut self) {
+        self.restart_listening("127.0.0.1:0").await;
+    }
+
+    /// Kills the server and starts it again on the same data directory and the same
+    /// port, as clients that reconnect by address (probes, agents) expect.
+    pub async fn restart_on_same_port(&mut self) {
+        let listen = self.address.trim_start_matches("http://").to_string();
+        self.restart_listening(&listen).await;
+    }
+
+    async fn restart_listening(&mut self, listen: &str) {
         let _ = self.child.kill().await;
-        let next = TestApp::start(&self.data_dir, self.extra_env.clone())
+        let next = TestApp::start_listening(&self.data_dir, listen, self.extra_env.clone())
             .await
             .expect("the server restarts");
         self.address = next.address.clone();

@@ -258,6 +258,28 @@ export type AppVersionEdge = {
   cursor: Scalars['String']['output'];
 };
 
+/** A circle on Earth. */
+export type AreaInput = {
+  latitude: Scalars['Float']['input'];
+  longitude: Scalars['Float']['input'];
+  radiusKm: Scalars['Float']['input'];
+};
+
+export const AssignmentStatus = {
+  /** Waiting for its probe to connect or to have a free slot. */
+  Waiting: 'WAITING',
+  /** Sent to its probe, not yet accepted. */
+  Sent: 'SENT',
+  /** Its probe holds it and measures on its schedule. */
+  Held: 'HELD',
+  /** Every result delivered, or its schedule is over. */
+  Done: 'DONE',
+  Cancelled: 'CANCELLED',
+  /** Its probe refused it (the reason is kept). */
+  Refused: 'REFUSED'
+} as const;
+
+export type AssignmentStatus = typeof AssignmentStatus[keyof typeof AssignmentStatus];
 export type AuditActor = {
   __typename?: 'AuditActor';
   kind: ActorKind;
@@ -408,7 +430,13 @@ export const AuditKind = {
   AppUndeployStarted: 'APP_UNDEPLOY_STARTED',
   ComponentConfigCreated: 'COMPONENT_CONFIG_CREATED',
   ComponentConfigUpdated: 'COMPONENT_CONFIG_UPDATED',
-  ComponentConfigDeleted: 'COMPONENT_CONFIG_DELETED'
+  ComponentConfigDeleted: 'COMPONENT_CONFIG_DELETED',
+  ProbeRegistered: 'PROBE_REGISTERED',
+  ProbeRevoked: 'PROBE_REVOKED',
+  ProbeDeleted: 'PROBE_DELETED',
+  MeasurementCreated: 'MEASUREMENT_CREATED',
+  MeasurementCancelled: 'MEASUREMENT_CANCELLED',
+  CreditsGranted: 'CREDITS_GRANTED'
 } as const;
 
 export type AuditKind = typeof AuditKind[keyof typeof AuditKind];
@@ -434,7 +462,9 @@ export const AuditSubjectType = {
   Image: 'IMAGE',
   Volume: 'VOLUME',
   Network: 'NETWORK',
-  ComponentConfig: 'COMPONENT_CONFIG'
+  ComponentConfig: 'COMPONENT_CONFIG',
+  Probe: 'PROBE',
+  Measurement: 'MEASUREMENT'
 } as const;
 
 export type AuditSubjectType = typeof AuditSubjectType[keyof typeof AuditSubjectType];
@@ -443,6 +473,10 @@ export type BackupDownload = {
   /** Fetch this path with GET, without any header, within a minute; it works once. */
   url: Scalars['String']['output'];
   expiresAt: Scalars['DateTime']['output'];
+};
+
+export type CancelMeasurementInput = {
+  id: Scalars['ID']['input'];
 };
 
 export type CancelOperationInput = {
@@ -764,6 +798,23 @@ export type CreateComponentConfigInput = {
   message?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type CreateMeasurementInput = {
+  /** `PING`, `TRACEROUTE`, `DNS` or `HTTP`. */
+  kind: Scalars['String']['input'];
+  /**
+   * 1 to 100 IP addresses or hostnames; an HTTP measurement without targets asks
+   * its URL's host.
+   */
+  targets?: Array<Scalars['String']['input']>;
+  /** Which probes measure. */
+  probes: ProbeSelectionInput;
+  /** Once, now, when left out. */
+  schedule?: InputMaybe<MeasurementScheduleInput>;
+  /** The parameters of the measurement's kind; the kind's defaults when left out. */
+  params?: InputMaybe<MeasurementParamsInput>;
+  description?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type CreateServerInput = {
   /** 1 to 64 characters of letters, digits, `.`, `_` and `-`; unique. */
   name: Scalars['String']['input'];
@@ -802,11 +853,74 @@ export type CreatedApiToken = {
   apiToken: ApiToken;
 };
 
+/** A user's credits now. */
+export type CreditBalance = {
+  __typename?: 'CreditBalance';
+  userId: Scalars['ID']['output'];
+  /**
+   * What can be spent: grants and earnings, less what running measurements reserve
+   * and what finished ones used.
+   */
+  balance: Scalars['Int']['output'];
+};
+
+/** One movement of a user's credits. */
+export type CreditEntry = {
+  __typename?: 'CreditEntry';
+  id: Scalars['ID']['output'];
+  movement: CreditMovement;
+  /** Added to the balance; negative when taken from it. */
+  amount: Scalars['Int']['output'];
+  /** The balance right after it. */
+  balanceAfter: Scalars['Int']['output'];
+  measurementId?: Maybe<Scalars['ID']['output']>;
+  probeId?: Maybe<Scalars['ID']['output']>;
+  note?: Maybe<Scalars['String']['output']>;
+  at: Scalars['DateTime']['output'];
+  /** Whose credits moved. */
+  user?: Maybe<User>;
+};
+
+export type CreditEntryConnection = {
+  __typename?: 'CreditEntryConnection';
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** A list of edges. */
+  edges: Array<CreditEntryEdge>;
+  /** A list of nodes. */
+  nodes: Array<CreditEntry>;
+};
+
+/** An edge in a connection. */
+export type CreditEntryEdge = {
+  __typename?: 'CreditEntryEdge';
+  /** The item at the end of the edge */
+  node: CreditEntry;
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+};
+
+export const CreditMovement = {
+  /** An admin gave credits. */
+  Grant: 'GRANT',
+  /** A measurement's quote, set aside when it was created. */
+  Reservation: 'RESERVATION',
+  /** What a measurement did not use (results never delivered), given back at its end. */
+  Release: 'RELEASE',
+  /** A probe owner's pay for an hour of a probe connected. */
+  Earning: 'EARNING'
+} as const;
+
+export type CreditMovement = typeof CreditMovement[keyof typeof CreditMovement];
 export type DeleteAppInput = {
   id: Scalars['ID']['input'];
 };
 
 export type DeleteComponentConfigInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type DeleteProbeInput = {
   id: Scalars['ID']['input'];
 };
 
@@ -909,6 +1023,100 @@ export const DeploymentOutcome = {
 } as const;
 
 export type DeploymentOutcome = typeof DeploymentOutcome[keyof typeof DeploymentOutcome];
+export const DnsClass = {
+  In: 'IN',
+  /** CHAOS, for questions about the server itself (`version.bind`). */
+  Chaos: 'CHAOS'
+} as const;
+
+export type DnsClass = typeof DnsClass[keyof typeof DnsClass];
+export type DnsFlags = {
+  __typename?: 'DnsFlags';
+  authoritative: Scalars['Boolean']['output'];
+  truncated: Scalars['Boolean']['output'];
+  recursionDesired: Scalars['Boolean']['output'];
+  recursionAvailable: Scalars['Boolean']['output'];
+  authenticData: Scalars['Boolean']['output'];
+  checkingDisabled: Scalars['Boolean']['output'];
+};
+
+/** A DNS query's parameters; each left out takes its default. */
+export type DnsParamsInput = {
+  /**
+   * `A` (default), `AAAA`, `CNAME`, `MX`, `NS`, `PTR`, `SOA`, `SRV`, `TXT`, `CAA`,
+   * `DS`, `DNSKEY` or `ANY`.
+   */
+  recordType?: InputMaybe<Scalars['String']['input']>;
+  /** `IN` (default) or `CHAOS`. */
+  class?: InputMaybe<Scalars['String']['input']>;
+  /** `192.0.2.53`, `192.0.2.53:5353`, `[2001:db8::53]:53`; absent: the probe's own. */
+  resolver?: InputMaybe<Scalars['String']['input']>;
+  /** `UDP` (default) or `TCP`. */
+  transport?: InputMaybe<Scalars['String']['input']>;
+  recursionDesired?: InputMaybe<Scalars['Boolean']['input']>;
+  dnssecOk?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 0 to 10. */
+  retries?: InputMaybe<Scalars['Int']['input']>;
+  /** 100 to 30,000 ms. */
+  timeoutMs?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type DnsRecord = {
+  __typename?: 'DnsRecord';
+  name: Scalars['String']['output'];
+  recordType: Scalars['String']['output'];
+  class: Scalars['String']['output'];
+  ttl: Scalars['Int']['output'];
+  /** The record's data in zone-file form. */
+  data: Scalars['String']['output'];
+};
+
+export const DnsRecordType = {
+  A: 'A',
+  Aaaa: 'AAAA',
+  Cname: 'CNAME',
+  Mx: 'MX',
+  Ns: 'NS',
+  Ptr: 'PTR',
+  Soa: 'SOA',
+  Srv: 'SRV',
+  Txt: 'TXT',
+  Caa: 'CAA',
+  Ds: 'DS',
+  Dnskey: 'DNSKEY',
+  Any: 'ANY'
+} as const;
+
+export type DnsRecordType = typeof DnsRecordType[keyof typeof DnsRecordType];
+export type DnsResult = {
+  __typename?: 'DnsResult';
+  transport: DnsTransport;
+  /** The name asked for (the reverse name for an address target). */
+  name: Scalars['String']['output'];
+  recordType: DnsRecordType;
+  class: DnsClass;
+  /** `NOERROR`, `NXDOMAIN`, `SERVFAIL`, … */
+  rcode: Scalars['String']['output'];
+  flags: DnsFlags;
+  answers: Array<DnsRecord>;
+  authorityCount: Scalars['Int']['output'];
+  additionalCount: Scalars['Int']['output'];
+  /** From sending the query that was answered to its answer. */
+  timeMs: Scalars['Float']['output'];
+  /** Queries sent: 1 plus the retries used. */
+  attempts: Scalars['Int']['output'];
+  /** The answer as received, base64 (the "abuf" RIPE Atlas users know). */
+  responseBase64: Scalars['String']['output'];
+  /** The resolver asked, `address:port`. */
+  resolver: Scalars['String']['output'];
+};
+
+export const DnsTransport = {
+  Udp: 'UDP',
+  Tcp: 'TCP'
+} as const;
+
+export type DnsTransport = typeof DnsTransport[keyof typeof DnsTransport];
 /** One `NAME=value` of a container's environment. */
 export type EnvironmentVariable = {
   __typename?: 'EnvironmentVariable';
@@ -919,6 +1127,14 @@ export type EnvironmentVariable = {
   secret: Scalars['Boolean']['output'];
   /** Whether `value` is masked. */
   masked: Scalars['Boolean']['output'];
+};
+
+export type GrantCreditsInput = {
+  userId: Scalars['ID']['input'];
+  /** 1 to 1,000,000,000. */
+  amount: Scalars['Int']['input'];
+  /** Why, for the ledger. */
+  note?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Whether a component, flow or path is new, gone or different. */
@@ -987,6 +1203,86 @@ export type HostStats = {
   memoryTotalBytes: Scalars['Float']['output'];
   /** Absent for `tcp://` engines. */
   memoryAvailableBytes?: Maybe<Scalars['Float']['output']>;
+};
+
+/** One header of an HTTP answer. */
+export type HttpHeader = {
+  __typename?: 'HttpHeader';
+  name: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+export type HttpHeaderInput = {
+  name: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
+export const HttpMethod = {
+  Get: 'GET',
+  Head: 'HEAD',
+  Options: 'OPTIONS'
+} as const;
+
+export type HttpMethod = typeof HttpMethod[keyof typeof HttpMethod];
+export type HttpParamsInput = {
+  /** An http:// or https:// URL. */
+  url?: InputMaybe<Scalars['String']['input']>;
+  /** `GET` (default), `HEAD` or `OPTIONS`. */
+  method?: InputMaybe<Scalars['String']['input']>;
+  /** Up to 32 request headers. */
+  headers?: Array<HttpHeaderInput>;
+  /** 1 to 30 s. */
+  timeoutSeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** The status the answer should have. */
+  expectedStatus?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type HttpResult = {
+  __typename?: 'HttpResult';
+  url: Scalars['String']['output'];
+  method: HttpMethod;
+  status: Scalars['Int']['output'];
+  /** Whether the status is the expected one; absent when none was expected. */
+  statusMatches?: Maybe<Scalars['Boolean']['output']>;
+  httpVersion: Scalars['String']['output'];
+  /** The first bytes of the body (at most 10 KB read), as text. */
+  body: Scalars['String']['output'];
+  bodyBytes: Scalars['Int']['output'];
+  /** Whether the body went on past what was read. */
+  truncated: Scalars['Boolean']['output'];
+  timings: HttpTimings;
+  tls?: Maybe<HttpTls>;
+  /** Where the probe connected, `address:port`. */
+  address: Scalars['String']['output'];
+  /** The answer's headers, in order. */
+  headers: Array<HttpHeader>;
+};
+
+/** Each phase's end, in ms from the start (as curl's `time_*`): they only grow. */
+export type HttpTimings = {
+  __typename?: 'HttpTimings';
+  /** Name resolution; absent when the target is an address. */
+  dnsMs?: Maybe<Scalars['Float']['output']>;
+  connectMs: Scalars['Float']['output'];
+  /** TLS handshake; absent for http://. */
+  tlsMs?: Maybe<Scalars['Float']['output']>;
+  /** The response's first byte. */
+  firstByteMs: Scalars['Float']['output'];
+  totalMs: Scalars['Float']['output'];
+};
+
+export type HttpTls = {
+  __typename?: 'HttpTls';
+  protocol: Scalars['String']['output'];
+  cipher: Scalars['String']['output'];
+  /** Whether the chain is trusted (Mozilla's roots) and names the host. */
+  authorized: Scalars['Boolean']['output'];
+  /** Why not, when not. */
+  error?: Maybe<Scalars['String']['output']>;
+  subject: Scalars['String']['output'];
+  issuer: Scalars['String']['output'];
+  notBefore: Scalars['DateTime']['output'];
+  expires: Scalars['DateTime']['output'];
 };
 
 /** An image as the list shows it. */
@@ -1069,6 +1365,23 @@ export type LabelInput = {
   value: Scalars['String']['input'];
 };
 
+/** A point on Earth, in decimal degrees (WGS 84). */
+export type Location = {
+  __typename?: 'Location';
+  /** -90 to 90. */
+  latitude: Scalars['Float']['output'];
+  /** -180 to 180. */
+  longitude: Scalars['Float']['output'];
+};
+
+/** A point on Earth, in decimal degrees (WGS 84). */
+export type LocationInput = {
+  /** -90 to 90. */
+  latitude: Scalars['Float']['input'];
+  /** -180 to 180. */
+  longitude: Scalars['Float']['input'];
+};
+
 export type LogLine = {
   __typename?: 'LogLine';
   stream: LogStream;
@@ -1096,6 +1409,147 @@ export type LoginPayload = {
   user: User;
 };
 
+/** What users ask probes to measure, and how far it got. */
+export type Measurement = {
+  __typename?: 'Measurement';
+  id: Scalars['ID']['output'];
+  kind: MeasurementKind;
+  description?: Maybe<Scalars['String']['output']>;
+  /** IP addresses or hostnames, as normalised. */
+  targets: Array<Scalars['String']['output']>;
+  /** The parameters with every default filled in, as sent to the probes. */
+  params: Scalars['JSON']['output'];
+  schedule: MeasurementSchedule;
+  status: MeasurementStatus;
+  /** How many probes measure it. */
+  probeCount: Scalars['Int']['output'];
+  /** Results it asks for in all: probes × targets × runs. */
+  resultsExpected: Scalars['Int']['output'];
+  costPerResult: Scalars['Int']['output'];
+  /** Credits set aside when it was created (the quote). */
+  creditsReserved: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who created it. */
+  owner?: Maybe<User>;
+  /** The operation it runs under (a new one after each restart of monitor). */
+  operation?: Maybe<Operation>;
+  /**
+   * What its delivered results cost so far; once it ended, the rest of the
+   * reservation went back to its owner.
+   */
+  creditsUsed: Scalars['Int']['output'];
+  /** Each probe's part, in the order they were chosen. */
+  assignments: Array<ProbeAssignment>;
+  /** Its results in the order they arrived. */
+  results: ProbeResultConnection;
+  /** What each probe delivered, by probe id. */
+  probeSummaries: Array<ResultSummary>;
+  /** What was measured of each target, by target. */
+  targetSummaries: Array<ResultSummary>;
+  /**
+   * Where its results download as NDJSON (one JSON object per line), with the same
+   * `Authorization` header.
+   */
+  resultsDownloadPath: Scalars['String']['output'];
+};
+
+
+/** What users ask probes to measure, and how far it got. */
+export type MeasurementResultsArgs = {
+  filter?: InputMaybe<ResultFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type MeasurementConnection = {
+  __typename?: 'MeasurementConnection';
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** A list of edges. */
+  edges: Array<MeasurementEdge>;
+  /** A list of nodes. */
+  nodes: Array<Measurement>;
+};
+
+/** An edge in a connection. */
+export type MeasurementEdge = {
+  __typename?: 'MeasurementEdge';
+  /** The item at the end of the edge */
+  node: Measurement;
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+};
+
+/** Which measurements a list shows. */
+export type MeasurementFilter = {
+  /** Measurements created by this user. */
+  ownerId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<MeasurementStatus>;
+};
+
+/** What a measurement measures. */
+export const MeasurementKind = {
+  Ping: 'PING',
+  Traceroute: 'TRACEROUTE',
+  Dns: 'DNS',
+  Http: 'HTTP'
+} as const;
+
+export type MeasurementKind = typeof MeasurementKind[keyof typeof MeasurementKind];
+/** The parameters of one kind: give the one object matching the measurement's kind. */
+export type MeasurementParamsInput = {
+  ping?: InputMaybe<PingParamsInput>;
+  traceroute?: InputMaybe<TracerouteParamsInput>;
+  dns?: InputMaybe<DnsParamsInput>;
+  http?: InputMaybe<HttpParamsInput>;
+};
+
+/** What a measurement would cost, before it is created. */
+export type MeasurementQuote = {
+  __typename?: 'MeasurementQuote';
+  costPerResult: Scalars['Int']['output'];
+  /** Results it asks for: probes × targets × runs. */
+  results: Scalars['Int']['output'];
+  /** What creating it reserves. */
+  total: Scalars['Int']['output'];
+  /** The caller's balance now. */
+  balance: Scalars['Int']['output'];
+  /** Whether the balance covers it. */
+  enough: Scalars['Boolean']['output'];
+};
+
+/**
+ * When a measurement runs: once (no interval), or every `everySeconds` from `start`
+ * until `stop`.
+ */
+export type MeasurementSchedule = {
+  __typename?: 'MeasurementSchedule';
+  everySeconds?: Maybe<Scalars['Int']['output']>;
+  start?: Maybe<Scalars['DateTime']['output']>;
+  stop?: Maybe<Scalars['DateTime']['output']>;
+  /** How many runs in all. */
+  runs: Scalars['Int']['output'];
+};
+
+export type MeasurementScheduleInput = {
+  /** Repeat every this many seconds (60 to 86,400); once when left out. */
+  everySeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** The first run; now when left out. */
+  start?: InputMaybe<Scalars['DateTime']['input']>;
+  /** No run starts after this; needed with `everySeconds`. */
+  stop?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export const MeasurementStatus = {
+  /** Its probes are measuring, or waiting to. */
+  Running: 'RUNNING',
+  /** Every assignment ended: all results delivered, or its schedule is over. */
+  Finished: 'FINISHED',
+  Cancelled: 'CANCELLED'
+} as const;
+
+export type MeasurementStatus = typeof MeasurementStatus[keyof typeof MeasurementStatus];
 export type Mutation = {
   __typename?: 'Mutation';
   /** Opens a session. Needs no token; attempts are limited per username and address. */
@@ -1221,6 +1675,21 @@ export type Mutation = {
   updateComponentConfig: ComponentConfig;
   /** Removes a config with its versions; returns it as it was. */
   deleteComponentConfig: ComponentConfig;
+  /** Registers a probe owned by the caller; the answer holds its token, shown once. */
+  registerProbe: RegisteredProbe;
+  /** Revokes a probe's token: it is disconnected now and cannot connect again. */
+  revokeProbe: Probe;
+  /** Deletes a probe (its results stay); returns it as it was. */
+  deleteProbe: Probe;
+  /**
+   * Starts a measurement on probes; its probes are sent their part at once (or when
+   * they have a free slot or reconnect). Bad input changes nothing.
+   */
+  createMeasurement: Measurement;
+  /** Stops a running measurement on every probe; what was delivered stays. */
+  cancelMeasurement: Measurement;
+  /** Gives a user credits (admins only); the user's balance after it. */
+  grantCredits: CreditBalance;
 };
 
 
@@ -1471,6 +1940,36 @@ export type MutationDeleteComponentConfigArgs = {
   input: DeleteComponentConfigInput;
 };
 
+
+export type MutationRegisterProbeArgs = {
+  input: RegisterProbeInput;
+};
+
+
+export type MutationRevokeProbeArgs = {
+  input: RevokeProbeInput;
+};
+
+
+export type MutationDeleteProbeArgs = {
+  input: DeleteProbeInput;
+};
+
+
+export type MutationCreateMeasurementArgs = {
+  input: CreateMeasurementInput;
+};
+
+
+export type MutationCancelMeasurementArgs = {
+  input: CancelMeasurementInput;
+};
+
+
+export type MutationGrantCreditsArgs = {
+  input: GrantCreditsInput;
+};
+
 export type Network = {
   __typename?: 'Network';
   id: Scalars['ID']['output'];
@@ -1547,6 +2046,8 @@ export type Operation = {
   serverId?: Maybe<Scalars['ID']['output']>;
   /** The stack it works for, if any. */
   stackId?: Maybe<Scalars['ID']['output']>;
+  /** The measurement it runs, if any. */
+  measurementId?: Maybe<Scalars['ID']['output']>;
   /** The pipeline run this operation is a step of. */
   parentId?: Maybe<Scalars['ID']['output']>;
   /**
@@ -1592,6 +2093,8 @@ export type OperationFilter = {
   stackId?: InputMaybe<Scalars['ID']['input']>;
   /** The deploys, reverts and undeploys of this app. */
   appId?: InputMaybe<Scalars['ID']['input']>;
+  /** The runs of this measurement. */
+  measurementId?: InputMaybe<Scalars['ID']['input']>;
   /** The steps of one pipeline run. */
   parentId?: InputMaybe<Scalars['ID']['input']>;
   /** Only operations that are not a step of a pipeline run (`true`), or only steps. */
@@ -1619,7 +2122,12 @@ export const OperationKind = {
   /** Deploying (or reverting to) a version of an app on the cluster. */
   AppDeploy: 'APP_DEPLOY',
   /** Undeploying an app, keeping its resource. */
-  AppUndeploy: 'APP_UNDEPLOY'
+  AppUndeploy: 'APP_UNDEPLOY',
+  /**
+   * A measurement's runs on its probes, from creation until its last result,
+   * cancellation, or a restart of monitor (which starts a new one).
+   */
+  Measurement: 'MEASUREMENT'
 } as const;
 
 export type OperationKind = typeof OperationKind[keyof typeof OperationKind];
@@ -1659,7 +2167,9 @@ export const OperationTrigger = {
   /** A person or script, through the API. */
   Manual: 'MANUAL',
   /** A git push, through a webhook. */
-  Webhook: 'WEBHOOK'
+  Webhook: 'WEBHOOK',
+  /** monitor itself, e.g. resuming a measurement after a restart. */
+  System: 'SYSTEM'
 } as const;
 
 export type OperationTrigger = typeof OperationTrigger[keyof typeof OperationTrigger];
@@ -1688,6 +2198,50 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
   /** When paginating forwards, the cursor to continue. */
   endCursor?: Maybe<Scalars['String']['output']>;
+};
+
+export type PingPacket = {
+  __typename?: 'PingPacket';
+  seq: Scalars['Int']['output'];
+  rttMs?: Maybe<Scalars['Float']['output']>;
+};
+
+/** A ping's parameters; each left out takes its default. */
+export type PingParamsInput = {
+  /** 1 to 16 (3). */
+  packets?: InputMaybe<Scalars['Int']['input']>;
+  /** Payload bytes, 0 to 2,048 (48). */
+  size?: InputMaybe<Scalars['Int']['input']>;
+  /** 200 to 30,000 ms between packets (1,000). */
+  intervalMs?: InputMaybe<Scalars['Int']['input']>;
+  /** `ICMP` (default) or `TCP`. */
+  protocol?: InputMaybe<Scalars['String']['input']>;
+  /** TCP only, 1 to 65,535. */
+  port?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export const PingProtocol = {
+  /** ICMP echo requests. */
+  Icmp: 'ICMP',
+  /** Timed TCP connects (the handshake's round trip). */
+  Tcp: 'TCP'
+} as const;
+
+export type PingProtocol = typeof PingProtocol[keyof typeof PingProtocol];
+export type PingResult = {
+  __typename?: 'PingResult';
+  protocol: PingProtocol;
+  port?: Maybe<Scalars['Int']['output']>;
+  /** One entry per packet sent, in order; no RTT when no reply came in time. */
+  packets: Array<PingPacket>;
+  sent: Scalars['Int']['output'];
+  received: Scalars['Int']['output'];
+  lossPercent: Scalars['Float']['output'];
+  minMs?: Maybe<Scalars['Float']['output']>;
+  avgMs?: Maybe<Scalars['Float']['output']>;
+  maxMs?: Maybe<Scalars['Float']['output']>;
+  /** The address pinged (the target, resolved when it is a name). */
+  address: Scalars['String']['output'];
 };
 
 /** One step of a stack's pipeline. */
@@ -1722,6 +2276,156 @@ export type PortMapping = {
   containerPort: Scalars['Int']['output'];
   /** `tcp`, `udp` or `sctp`. */
   protocol: Scalars['String']['output'];
+};
+
+/** A probe: a `monitor probe` process somewhere, measuring the network for monitor. */
+export type Probe = {
+  __typename?: 'Probe';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  location: Location;
+  tags: Array<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  /** When its token was revoked; a revoked probe cannot connect. */
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The `monitor` version it last said it runs. */
+  softwareVersion?: Maybe<Scalars['String']['output']>;
+  /** Its clock minus the server's at its last connect, in ms (NTP-style exchange). */
+  clockOffsetMs?: Maybe<Scalars['Float']['output']>;
+  /** Results it delivered, each counted once. */
+  resultsDelivered: Scalars['Int']['output'];
+  /** The user who registered it. */
+  owner?: Maybe<User>;
+  /** Whether it is connected now. */
+  connected: Scalars['Boolean']['output'];
+  /**
+   * How many assignments it runs at once, as it last said; absent before it first
+   * connected.
+   */
+  capacity?: Maybe<Scalars['Int']['output']>;
+  /** How many assignments it holds now (at most its capacity); 0 when disconnected. */
+  inUse: Scalars['Int']['output'];
+  /** When monitor last heard from it: now while it is connected. */
+  lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Since when it is connected, while it is. */
+  connectedSince?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** One probe's part of a measurement, as users read it. */
+export type ProbeAssignment = {
+  __typename?: 'ProbeAssignment';
+  id: Scalars['ID']['output'];
+  status: AssignmentStatus;
+  resultsDelivered: Scalars['Int']['output'];
+  resultsExpected: Scalars['Int']['output'];
+  /** Why its probe refused it, when it did. */
+  reason?: Maybe<Scalars['String']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+  /** The probe; `null` once deleted. */
+  probe?: Maybe<Probe>;
+};
+
+export type ProbeConnection = {
+  __typename?: 'ProbeConnection';
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** A list of edges. */
+  edges: Array<ProbeEdge>;
+  /** A list of nodes. */
+  nodes: Array<Probe>;
+};
+
+/** An edge in a connection. */
+export type ProbeEdge = {
+  __typename?: 'ProbeEdge';
+  /** The item at the end of the edge */
+  node: Probe;
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+};
+
+/** Which probes a list shows; every condition given must hold. */
+export type ProbeFilter = {
+  /** Probes connected now (true) or not (false). */
+  connected?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Probes carrying every one of these tags. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Probes registered by this user. */
+  ownerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Include revoked probes (left out by default). */
+  includeRevoked?: Scalars['Boolean']['input'];
+};
+
+/** One probe's measurement of one target in one run. */
+export type ProbeResult = {
+  __typename?: 'ProbeResult';
+  id: Scalars['ID']['output'];
+  measurementId: Scalars['ID']['output'];
+  probeId: Scalars['ID']['output'];
+  target: Scalars['String']['output'];
+  /** The run of the schedule (from 0). */
+  run: Scalars['Int']['output'];
+  kind: MeasurementKind;
+  /** When it was measured, on the server's clock (the probe's time plus its offset). */
+  measuredAt: Scalars['DateTime']['output'];
+  /** When it was measured, on the probe's clock. */
+  probeTime: Scalars['DateTime']['output'];
+  /** The probe's clock offset then (server minus probe), in ms. */
+  clockOffsetMs: Scalars['Float']['output'];
+  receivedAt: Scalars['DateTime']['output'];
+  /** Why nothing was measured (the name did not resolve, the port was closed…). */
+  error?: Maybe<Scalars['String']['output']>;
+  /**
+   * The headline time in ms: a ping's average RTT, the last hop's RTT, the DNS
+   * answer's time, the HTTP total.
+   */
+  rttMs?: Maybe<Scalars['Float']['output']>;
+  ping?: Maybe<PingResult>;
+  traceroute?: Maybe<TracerouteResult>;
+  dns?: Maybe<DnsResult>;
+  http?: Maybe<HttpResult>;
+  /** The result as the probe sent it (JSON). */
+  raw?: Maybe<Scalars['JSON']['output']>;
+  /** The probe that measured; `null` once deleted. */
+  probe?: Maybe<Probe>;
+};
+
+export type ProbeResultConnection = {
+  __typename?: 'ProbeResultConnection';
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** A list of edges. */
+  edges: Array<ProbeResultEdge>;
+  /** A list of nodes. */
+  nodes: Array<ProbeResult>;
+};
+
+/** An edge in a connection. */
+export type ProbeResultEdge = {
+  __typename?: 'ProbeResultEdge';
+  /** The item at the end of the edge */
+  node: ProbeResult;
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+};
+
+/**
+ * Either probes by id, or a count of probes chosen among the connected ones that
+ * carry the tags and stand in the area; the least busy are chosen first.
+ */
+export type ProbeSelectionInput = {
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+  count?: InputMaybe<Scalars['Int']['input']>;
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  area?: InputMaybe<AreaInput>;
+};
+
+/** A change to one probe. */
+export type ProbeUpdate = {
+  __typename?: 'ProbeUpdate';
+  probeId: Scalars['ID']['output'];
+  /** The probe now; `null` once it is deleted. */
+  probe?: Maybe<Probe>;
 };
 
 /** A server whose unused images, volumes or networks go. */
@@ -1800,6 +2504,24 @@ export type Query = {
   /** The component catalog, in the order configs were added; `type` keeps one type. */
   componentConfigs: ComponentConfigConnection;
   componentConfig?: Maybe<ComponentConfig>;
+  /** Probes in the order they were registered (revoked ones only when asked). */
+  probes: ProbeConnection;
+  probe?: Maybe<Probe>;
+  /** Measurements, newest first. */
+  measurements: MeasurementConnection;
+  /**
+   * What a measurement would cost the caller, from the same input as
+   * `createMeasurement` (checked the same way); nothing is reserved.
+   */
+  measurementQuote: MeasurementQuote;
+  measurement?: Maybe<Measurement>;
+  /** A user's balance: the caller's when `userId` is left out. */
+  credits: CreditBalance;
+  /**
+   * A user's credit movements, newest first: the caller's when `userId` is left out.
+   * Their amounts always add up to the balance.
+   */
+  creditLedger: CreditEntryConnection;
 };
 
 
@@ -1952,6 +2674,47 @@ export type QueryComponentConfigArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+export type QueryProbesArgs = {
+  filter?: InputMaybe<ProbeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryProbeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryMeasurementsArgs = {
+  filter?: InputMaybe<MeasurementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryMeasurementQuoteArgs = {
+  input: CreateMeasurementInput;
+};
+
+
+export type QueryMeasurementArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryCreditsArgs = {
+  userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryCreditLedgerArgs = {
+  userId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
 export const Reachability = {
   /** Not checked yet since monitor started or the server changed. */
   Connecting: 'CONNECTING',
@@ -1960,6 +2723,24 @@ export const Reachability = {
 } as const;
 
 export type Reachability = typeof Reachability[keyof typeof Reachability];
+export type RegisterProbeInput = {
+  /** How people will know it, e.g. `fra-1`; unique. */
+  name: Scalars['String']['input'];
+  location: LocationInput;
+  /** Labels to choose probes by, e.g. `eu`, `isp-a`. */
+  tags?: Array<Scalars['String']['input']>;
+};
+
+export type RegisteredProbe = {
+  __typename?: 'RegisteredProbe';
+  /**
+   * The probe's token, shown this once: put it in the file `monitor probe
+   * --token-file` reads. It is stored only as a hash.
+   */
+  token: Scalars['String']['output'];
+  probe: Probe;
+};
+
 /** Names an image on a server, for `removeImage`. */
 export type RemoveImageInput = {
   serverId: Scalars['ID']['input'];
@@ -2001,7 +2782,38 @@ export type ResizeShellInput = {
   rows: Scalars['Int']['input'];
 };
 
+/** Which results a page shows; every condition given must hold. */
+export type ResultFilter = {
+  probeId?: InputMaybe<Scalars['ID']['input']>;
+  target?: InputMaybe<Scalars['String']['input']>;
+  /** Measured at or after this time (server clock). */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Measured before this time. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** What one probe (`probeId`), or one target (`target`), delivered. */
+export type ResultSummary = {
+  __typename?: 'ResultSummary';
+  probeId?: Maybe<Scalars['ID']['output']>;
+  target?: Maybe<Scalars['String']['output']>;
+  results: Scalars['Int']['output'];
+  /** Results that carry an error instead of a measurement. */
+  errors: Scalars['Int']['output'];
+  /** Over the headline times (`ProbeResult.rttMs`). */
+  minRttMs?: Maybe<Scalars['Float']['output']>;
+  avgRttMs?: Maybe<Scalars['Float']['output']>;
+  maxRttMs?: Maybe<Scalars['Float']['output']>;
+  lastMeasuredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The probe, for a per-probe summary. */
+  probe?: Maybe<Probe>;
+};
+
 export type RevokeApiTokenInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type RevokeProbeInput = {
   id: Scalars['ID']['input'];
 };
 
@@ -2398,6 +3210,17 @@ export type Subscription = {
    * session.
    */
   shellOutput: ShellOutput;
+  /**
+   * A probe each time it is registered, connects, disconnects, its load changes, or
+   * it is revoked or deleted (then it comes as it was last stored, or `null` once
+   * deleted). With `id`, only that probe.
+   */
+  probeUpdated: ProbeUpdate;
+  /**
+   * Each result of the measurement as it is stored. A subscriber that falls behind
+   * gets a `LAGGED` error and goes on (the results query has them all).
+   */
+  measurementResults: ProbeResult;
 };
 
 
@@ -2438,6 +3261,70 @@ export type SubscriptionOperationOutputArgs = {
 
 export type SubscriptionShellOutputArgs = {
   sessionId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionProbeUpdatedArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type SubscriptionMeasurementResultsArgs = {
+  measurementId: Scalars['ID']['input'];
+};
+
+export type TracerouteHop = {
+  __typename?: 'TracerouteHop';
+  /** The TTL the packets of this hop were sent with. */
+  ttl: Scalars['Int']['output'];
+  /** One entry per packet; without an address when it timed out. */
+  replies: Array<TracerouteReply>;
+};
+
+/** A traceroute's parameters; each left out takes its default. */
+export type TracerouteParamsInput = {
+  /** `ICMP` (default), `UDP` or `TCP`. */
+  protocol?: InputMaybe<Scalars['String']['input']>;
+  /** 1 to 255 (1). */
+  firstHop?: InputMaybe<Scalars['Int']['input']>;
+  /** 1 to 255 (30). */
+  maxHops?: InputMaybe<Scalars['Int']['input']>;
+  /** 1 to 16 (3). */
+  packetsPerHop?: InputMaybe<Scalars['Int']['input']>;
+  /** 0 to 2,048 bytes. */
+  size?: InputMaybe<Scalars['Int']['input']>;
+  /** UDP and TCP only, 1 to 65,535. */
+  port?: InputMaybe<Scalars['Int']['input']>;
+  /** Per hop, 1 to 60,000 ms (4,000). */
+  timeoutMs?: InputMaybe<Scalars['Int']['input']>;
+  /** 0 to 64. */
+  parisId?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export const TracerouteProtocol = {
+  Icmp: 'ICMP',
+  Udp: 'UDP',
+  Tcp: 'TCP'
+} as const;
+
+export type TracerouteProtocol = typeof TracerouteProtocol[keyof typeof TracerouteProtocol];
+export type TracerouteReply = {
+  __typename?: 'TracerouteReply';
+  rttMs?: Maybe<Scalars['Float']['output']>;
+  /** Who answered; `null` when the packet timed out. */
+  from?: Maybe<Scalars['String']['output']>;
+};
+
+export type TracerouteResult = {
+  __typename?: 'TracerouteResult';
+  protocol: TracerouteProtocol;
+  port?: Maybe<Scalars['Int']['output']>;
+  parisId: Scalars['Int']['output'];
+  /** Whether the destination itself answered. */
+  reached: Scalars['Boolean']['output'];
+  hops: Array<TracerouteHop>;
+  /** The destination (the target, resolved when it is a name). */
+  address: Scalars['String']['output'];
 };
 
 export type UndeployAppInput = {

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::{Target, check_range, choice, field, narrow};
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[graphql(name = "DnsRecordType")]
 #[serde(rename_all = "UPPERCASE")]
 pub enum RecordType {
     A,
@@ -44,7 +45,7 @@ const RECORD_TYPES: &[(&str, RecordType)] = &[
     ("ANY", RecordType::Any),
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum DnsClass {
     In,
@@ -52,25 +53,31 @@ pub enum DnsClass {
     Chaos,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum DnsTransport {
     Udp,
     Tcp,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+/// A DNS query's parameters; each left out takes its default.
+#[derive(Debug, Clone, Default, PartialEq, async_graphql::InputObject)]
+#[graphql(name = "DnsParamsInput")]
 pub struct DnsInput {
+    /// `A` (default), `AAAA`, `CNAME`, `MX`, `NS`, `PTR`, `SOA`, `SRV`, `TXT`, `CAA`,
+    /// `DS`, `DNSKEY` or `ANY`.
     pub record_type: Option<String>,
-    /// `IN` or `CHAOS`.
+    /// `IN` (default) or `CHAOS`.
     pub class: Option<String>,
     /// `192.0.2.53`, `192.0.2.53:5353`, `[2001:db8::53]:53`; absent: the probe's own.
     pub resolver: Option<String>,
-    /// `UDP` or `TCP`.
+    /// `UDP` (default) or `TCP`.
     pub transport: Option<String>,
     pub recursion_desired: Option<bool>,
     pub dnssec_ok: Option<bool>,
+    /// 0 to 10.
     pub retries: Option<i64>,
+    /// 100 to 30,000 ms.
     pub timeout_ms: Option<i64>,
 }
 

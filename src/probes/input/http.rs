@@ -14,7 +14,7 @@ pub const MAX_HEADERS: usize = 32;
 /// The probe reads at most this much of a response body.
 pub const MAX_BODY_BYTES: usize = 10 * 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum HttpMethod {
     Get,

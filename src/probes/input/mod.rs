@@ -16,6 +16,7 @@ mod traceroute;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use surrealdb::types::SurrealValue;
 
 pub use dns::{DnsClass, DnsInput, DnsParams, DnsTransport, RecordType};
 pub use http::{HttpInput, HttpMethod, HttpParams, MAX_BODY_BYTES, MAX_HEADERS};
@@ -30,8 +31,11 @@ use crate::error::{Error, Result};
 pub const MAX_TARGETS: usize = 100;
 
 /// What a measurement measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum, SurrealValue,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[surreal(untagged, rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MeasurementKind {
     Ping,
     Traceroute,
@@ -40,6 +44,16 @@ pub enum MeasurementKind {
 }
 
 impl MeasurementKind {
+    /// The name users give and read: `PING`, `TRACEROUTE`, `DNS` or `HTTP`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeasurementKind::Ping => "PING",
+            MeasurementKind::Traceroute => "TRACEROUTE",
+            MeasurementKind::Dns => "DNS",
+            MeasurementKind::Http => "HTTP",
+        }
+    }
+
     /// Parses `PING`, `TRACEROUTE`, `DNS` or `HTTP`.
     pub fn parse(raw: &str, path: &[&str]) -> Result<Self> {
         match raw {

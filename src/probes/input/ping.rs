@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{check_range, choice, field, narrow};
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PingProtocol {
     /// ICMP echo requests.
@@ -15,14 +15,19 @@ pub enum PingProtocol {
     Tcp,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+/// A ping's parameters; each left out takes its default.
+#[derive(Debug, Clone, Default, PartialEq, async_graphql::InputObject)]
+#[graphql(name = "PingParamsInput")]
 pub struct PingInput {
+    /// 1 to 16 (3).
     pub packets: Option<i64>,
+    /// Payload bytes, 0 to 2,048 (48).
     pub size: Option<i64>,
+    /// 200 to 30,000 ms between packets (1,000).
     pub interval_ms: Option<i64>,
-    /// `ICMP` or `TCP`.
+    /// `ICMP` (default) or `TCP`.
     pub protocol: Option<String>,
-    /// TCP only.
+    /// TCP only, 1 to 65,535.
     pub port: Option<i64>,
 }
 

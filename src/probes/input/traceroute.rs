@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{check_range, choice, field, narrow};
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TracerouteProtocol {
     Icmp,
@@ -15,17 +15,25 @@ pub enum TracerouteProtocol {
     Tcp,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+/// A traceroute's parameters; each left out takes its default.
+#[derive(Debug, Clone, Default, PartialEq, async_graphql::InputObject)]
+#[graphql(name = "TracerouteParamsInput")]
 pub struct TracerouteInput {
-    /// `ICMP`, `UDP` or `TCP`.
+    /// `ICMP` (default), `UDP` or `TCP`.
     pub protocol: Option<String>,
+    /// 1 to 255 (1).
     pub first_hop: Option<i64>,
+    /// 1 to 255 (30).
     pub max_hops: Option<i64>,
+    /// 1 to 16 (3).
     pub packets_per_hop: Option<i64>,
+    /// 0 to 2,048 bytes.
     pub size: Option<i64>,
-    /// UDP and TCP only.
+    /// UDP and TCP only, 1 to 65,535.
     pub port: Option<i64>,
+    /// Per hop, 1 to 60,000 ms (4,000).
     pub timeout_ms: Option<i64>,
+    /// 0 to 64.
     pub paris_id: Option<i64>,
 }
 

@@ -4,6 +4,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use async_graphql::SimpleObject;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -21,11 +22,13 @@ pub enum MeasurementResult {
     Http(HttpResult),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[graphql(complex)]
 #[serde(rename_all = "camelCase")]
 pub struct PingResult {
     pub protocol: PingProtocol,
     /// The address pinged (the target, resolved when it is a name).
+    #[graphql(skip)]
     pub address: IpAddr,
     pub port: Option<u16>,
     /// One entry per packet sent, in order; no RTT when no reply came in time.
@@ -38,7 +41,7 @@ pub struct PingResult {
     pub max_ms: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SimpleObject)]
 #[serde(rename_all = "camelCase")]
 pub struct PingPacket {
     pub seq: u32,
@@ -84,11 +87,13 @@ impl PingResult {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[graphql(complex)]
 #[serde(rename_all = "camelCase")]
 pub struct TracerouteResult {
     pub protocol: TracerouteProtocol,
     /// The destination (the target, resolved when it is a name).
+    #[graphql(skip)]
     pub address: IpAddr,
     pub port: Option<u16>,
     pub paris_id: u32,
@@ -97,7 +102,8 @@ pub struct TracerouteResult {
     pub hops: Vec<Hop>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[graphql(name = "TracerouteHop")]
 #[serde(rename_all = "camelCase")]
 pub struct Hop {
     /// The TTL the packets of this hop were sent with.
@@ -106,16 +112,20 @@ pub struct Hop {
     pub replies: Vec<HopReply>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[graphql(complex, name = "TracerouteReply")]
 #[serde(rename_all = "camelCase")]
 pub struct HopReply {
+    #[graphql(skip)]
     pub from: Option<IpAddr>,
     pub rtt_ms: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[graphql(complex)]
 #[serde(rename_all = "camelCase")]
 pub struct DnsResult {
+    #[graphql(skip)]
     pub resolver: SocketAddr,
     pub transport: DnsTransport,
     /// The name asked for (the reverse name for an address target).
@@ -136,7 +146,7 @@ pub struct DnsResult {
     pub response_base64: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
 #[serde(rename_all = "camelCase")]
 pub struct DnsFlags {
     pub authoritative: bool,
@@ -147,7 +157,7 @@ pub struct DnsFlags {
     pub checking_disabled: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SimpleObject)]
 #[serde(rename_all = "camelCase")]
 pub struct DnsRecord {
     pub name: String,
@@ -158,17 +168,20 @@ pub struct DnsRecord {
     pub data: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[graphql(complex)]
 #[serde(rename_all = "camelCase")]
 pub struct HttpResult {
     pub url: String,
     /// Where the probe connected.
+    #[graphql(skip)]
     pub address: SocketAddr,
     pub method: HttpMethod,
     pub status: u16,
     /// Whether the status is the expected one; absent when none was expected.
     pub status_matches: Option<bool>,
     pub http_version: String,
+    #[graphql(skip)]
     pub headers: Vec<(String, String)>,
     /// The first bytes of the body (at most 10 KB read), as text.
     pub body: String,
@@ -180,7 +193,7 @@ pub struct HttpResult {
 }
 
 /// Each phase's end, in ms from the start (as curl's `time_*`): they only grow.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
 #[serde(rename_all = "camelCase")]
 pub struct HttpTimings {
     /// Name resolution; absent when the target is an address.
@@ -193,7 +206,8 @@ pub struct HttpTimings {
     pub total_ms: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[graphql(name = "HttpTls")]
 #[serde(rename_all = "camelCase")]
 pub struct TlsInfo {
     pub protocol: String,

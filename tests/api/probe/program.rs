@@ -164,12 +164,12 @@ async fn until_pong(socket: &mut Socket) -> Vec<ProbeMessage> {
     seen
 }
 
-struct Program {
+pub(super) struct Program {
     child: Child,
 }
 
 impl Program {
-    fn start(server: &str, token_file: &Path, spool: &Path, capacity: u32) -> Program {
+    pub(super) fn start(server: &str, token_file: &Path, spool: &Path, capacity: u32) -> Program {
         let child = Command::new(env!("CARGO_BIN_EXE_monitor"))
             .args([
                 "probe",
@@ -190,7 +190,7 @@ impl Program {
         Program { child }
     }
 
-    async fn kill(&mut self) {
+    pub(super) async fn kill(&mut self) {
         self.child.kill().await.expect("SIGKILL");
     }
 

@@ -1,0 +1,344 @@
+//! The probes benchmark: `BENCH_PROBES` (1,000) probe connections on one real monitor,
+//! driven by a load generator that speaks the probe protocol (no real measuring: the
+//! generator sends results as a probe would).
+//!
+//! - Memory per idle connected probe: monitor's RSS before and after they connect.
+//! - Dispatch: a measurement over every probe, from `createMeasurement` to each probe
+//!   holding its assignment (p50, p99, all).
+//! - Result → subscriber: one result per probe, paced, from sending it to a
+//!   `measurementResults` subscriber having it (p50, p99).
+//! - Ingestion: every probe sends the rest of its results (99 each) at once; results/s
+//!   until every one is acknowledged (none lost: each is acknowledged and counted), as
+//!   a ratio to storing the same rows straight into a store with the same concurrency,
+//!   in the same run.
+//!
+//! Run: `cargo bench --bench probes` (release), or `cargo test --release --bench
+//! probes`; `BENCH_PROBES` sets the number of probes.
+
+#[allow(dead_code)]
+#[path = "../tests/api/dockerd.rs"]
+mod dockerd;
+#[allow(dead_code)]
+#[path = "../tests/api/helpers.rs"]
+mod helpers;
+#[allow(dead_code)]
+#[path = "../tests/api/ws.rs"]
+mod ws;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::sync::Barrier;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use helpers::TestApp;
+use monitor::store::{Store, StoreAddress};
+
+const TARGETS: usize = 100;
+type Sends = Arc<Mutex<HashMap<String, Instant>>>;
+
+fn number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn target(index: usize) -> String {
+    format!("192.0.2.{}", index + 1)
+}
+
+/// What one generated probe saw.
+struct Seen {
+    assigned_at: Instant,
+    ingest_done: Instant,
+}
+
+#[tokio::main]
+async fn main() {
+    let probes = number("BENCH_PROBES", 1000);
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let admin_id = app.user_id(&admin, "admin").await;
+    app.graphql(
+        Some(&admin),
+        "mutation($input: GrantCreditsInput!) { grantCredits(input: $input) { balance } }",
+        json!({ "input": { "userId": admin_id, "amount": 1_000_000_000 } }),
+    )
+    .await;
+    let mut tokens = Vec::with_capacity(probes);
+    for n in 0..probes {
+        let body = app
+            .graphql(
+                Some(&admin),
+                "mutation($input: RegisterProbeInput!) { registerProbe(input: $input) { token } }",
+                json!({ "input": { "name": format!("gen-{n}"),
+                    "location": { "latitude": 0.0, "longitude": 0.0 }, "tags": ["bench"] } }),
+            )
+            .await;
+        tokens.push(
+            body["data"]["registerProbe"]["token"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let before = app.rss_kib();
+
+    let url = format!("{}/probes/connect", app.address.replacen("http", "ws", 1));
+    let phases = Arc::new(Barrier::new(probes + 1));
+    let sends: Sends = Arc::default();
+    let mut generators = tokio::task::JoinSet::new();
+    for (index, token) in tokens.into_iter().enumerate() {
+        let (url, phases, sends) = (url.clone(), phases.clone(), sends.clone());
+        generators.spawn(generate(url, token, (index, probes), phases, sends));
+    }
+    phases.wait().await; // every probe connected
+    let after = app.rss_kib();
+    let per_probe = (after.saturating_sub(before)) as f64 / probes as f64;
+
+    let targets: Vec<String> = (0..TARGETS).map(target).collect();
+    let created_at = Instant::now();
+    let body = app
+        .graphql(
+            Some(&admin),
+            "mutation($input: CreateMeasurementInput!) { createMeasurement(input: $input) { id } }",
+            json!({ "input": { "kind": "PING", "targets": targets,
+                "probes": { "count": probes, "tags": ["bench"] },
+                "params": { "ping": { "packets": 1 } } } }),
+        )
+        .await;
+    let id = body["data"]["createMeasurement"]["id"]
+        .as_str()
+        .expect("created")
+        .to_string();
+    phases.wait().await; // every probe holds its assignment
+
+    let mut subscriber = ws::subscribe(
+        &app.ws_url(),
+        ws::TRANSPORT_WS,
+        &admin,
+        "subscription($id: ID!) { measurementResults(measurementId: $id) { target probeId run } }",
+        json!({ "id": id }),
+    )
+    .await;
+    let receiving = tokio::spawn({
+        let sends = sends.clone();
+        async move {
+            let mut latencies = Vec::with_capacity(probes);
+            while latencies.len() < probes {
+                let payload = ws::next_payload(&mut subscriber).await;
+                let result = &payload["data"]["measurementResults"];
+                let key = format!("{}/{}", result["probeId"], result["target"]);
+                let sent = sends.lock().unwrap().get(&key).copied();
+                if let Some(sent) = sent {
+                    latencies.push(sent.elapsed());
+                }
+            }
+            latencies
+        }
+    });
+    phases.wait().await; // start the paced results
+    let mut latencies = receiving.await.unwrap();
+    phases.wait().await; // every paced result acknowledged
+    let ingest_started = Instant::now();
+    phases.wait().await; // start the burst
+    let mut seen = Vec::with_capacity(probes);
+    while let Some(outcome) = generators.join_next().await {
+        seen.push(outcome.unwrap());
+    }
+    let ingest_end = seen.iter().map(|s| s.ingest_done).max().unwrap();
+    let ingested = probes * (TARGETS - 1);
+    let ingest_seconds = (ingest_end - ingest_started).as_secs_f64();
+    let mut dispatch: Vec<Duration> = seen.iter().map(|s| s.assigned_at - created_at).collect();
+
+    let body = app
+        .graphql(
+            Some(&admin),
+            "query($id: ID!) { measurement(id: $id) { status assignments { resultsDelivered } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let delivered: i64 = body["data"]["measurement"]["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["resultsDelivered"].as_i64().unwrap())
+        .sum();
+    assert_eq!(delivered as usize, probes * TARGETS, "none lost: {body}");
+
+    let baseline = baseline(probes).await;
+    let rate = ingested as f64 / ingest_seconds;
+    println!("probes: {probes}");
+    println!(
+        "memory: RSS {before} KiB before, {after} KiB with every probe connected: {per_probe:.1} KiB per idle probe"
+    );
+    println!(
+        "dispatch (create -> probe holds it): {}",
+        summary(&mut dispatch)
+    );
+    println!("result -> subscriber: {}", summary(&mut latencies));
+    println!(
+        "ingestion: {ingested} results in {ingest_seconds:.2} s = {rate:.0} results/s; \
+         straight store inserts {baseline:.0} rows/s; ratio {:.2}",
+        rate / baseline
+    );
+}
+
+/// Connects as probe `index`, then plays each phase, waiting at `phases` between them.
+async fn generate(
+    url: String,
+    token: String,
+    (index, probes): (usize, usize),
+    phases: Arc<Barrier>,
+    sends: Sends,
+) -> Seen {
+    let mut request = url.into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("authorization", format!("Bearer {token}").parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connects");
+    let hello = json!({ "type": "hello", "protocol": 1, "version": "bench", "capacity": 4,
+        "probeTime": chrono::Utc::now(), "spooled": 0 });
+    socket.send(Message::text(hello.to_string())).await.unwrap();
+    let welcome = next(&mut socket).await;
+    let probe_id = welcome["probeId"].as_str().unwrap().to_string();
+    let offset = json!({ "type": "clockOffset", "offsetMicros": 0, "delayMicros": 0 });
+    socket
+        .send(Message::text(offset.to_string()))
+        .await
+        .unwrap();
+    // Answered in order: once the reply is here, the server counts the probe connected.
+    let request = json!({ "type": "timeRequest", "probeSent": chrono::Utc::now() });
+    socket
+        .send(Message::text(request.to_string()))
+        .await
+        .unwrap();
+    while next(&mut socket).await["type"] != "timeReply" {}
+    phases.wait().await;
+
+    let assign = loop {
+        let message = next(&mut socket).await;
+        if message["type"] == "assign" {
+            break message;
+        }
+    };
+    let assigned_at = Instant::now();
+    let assignment = assign["assignmentId"].as_str().unwrap().to_string();
+    let measurement = assign["measurementId"].as_str().unwrap().to_string();
+    let accepted = json!({ "type": "accepted", "assignmentId": assignment });
+    socket
+        .send(Message::text(accepted.to_string()))
+        .await
+        .unwrap();
+    phases.wait().await;
+
+    let result = |n: usize| {
+        json!({ "type": "result", "measurementId": measurement, "probeTime": chrono::Utc::now(),
+            "offsetMicros": 0, "key": { "assignmentId": assignment, "run": 0, "target": target(n) },
+            "result": { "kind": "PING", "protocol": "ICMP", "address": target(n), "port": null,
+                "packets": [{ "seq": 0, "rttMs": 1.5 }], "sent": 1, "received": 1,
+                "lossPercent": 0.0, "minMs": 1.5, "avgMs": 1.5, "maxMs": 1.5 } })
+        .to_string()
+    };
+    phases.wait().await;
+    // Paced: the probes' first results spread over about five seconds.
+    tokio::time::sleep(Duration::from_millis(index as u64 * 5000 / probes as u64)).await;
+    sends
+        .lock()
+        .unwrap()
+        .insert(format!("\"{probe_id}\"/\"{}\"", target(0)), Instant::now());
+    socket.send(Message::text(result(0))).await.unwrap();
+    acks(&mut socket, 1).await;
+    phases.wait().await;
+
+    phases.wait().await;
+    for n in 1..TARGETS {
+        socket.send(Message::text(result(n))).await.unwrap();
+    }
+    acks(&mut socket, TARGETS - 1).await;
+    let ingest_done = Instant::now();
+    Seen {
+        assigned_at,
+        ingest_done,
+    }
+}
+
+async fn next(socket: &mut ws::Socket) -> Value {
+    loop {
+        match socket.next().await.expect("open").expect("a frame") {
+            Message::Text(text) => return serde_json::from_str(&text).unwrap(),
+            Message::Close(frame) => panic!("closed: {frame:?}"),
+            _ => {}
+        }
+    }
+}
+
+/// Waits for `count` acknowledged keys; a rejection is a lost result.
+async fn acks(socket: &mut ws::Socket, count: usize) {
+    let mut acked = 0;
+    while acked < count {
+        let message = next(socket).await;
+        match message["type"].as_str() {
+            Some("ack") => acked += message["keys"].as_array().unwrap().len(),
+            Some("reject") | Some("error") => panic!("refused: {message}"),
+            _ => {}
+        }
+    }
+}
+
+/// Rows per second stored straight into a fresh embedded store, with one writer per
+/// probe as the sessions have, each `CREATE` a row shaped as a result.
+async fn baseline(writers: usize) -> f64 {
+    let directory = tempfile::tempdir().unwrap();
+    let address = StoreAddress {
+        url: format!("surrealkv://{}", directory.path().join("store").display()),
+        namespace: "bench".into(),
+        database: "bench".into(),
+        credentials: None,
+        newest_backup: None,
+    };
+    let store = Store::connect(&address).await.unwrap();
+    store.prepare().await.unwrap();
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for writer in 0..writers {
+        let store = store.clone();
+        tasks.spawn(async move {
+            for n in 1..TARGETS {
+                let row = json!({ "key": format!("w{writer}/0/{n}"), "measurement_id": "m",
+                    "assignment_id": format!("w{writer}"), "probe_id": "p", "target": target(n),
+                    "run": 0, "kind": "PING", "rtt_ms": 1.5,
+                    "result": { "kind": "PING", "sent": 1, "received": 1, "avgMs": 1.5 } });
+                store
+                    .db()
+                    .query("CREATE probe_result CONTENT $row RETURN NONE")
+                    .bind(("row", row))
+                    .await
+                    .unwrap()
+                    .check()
+                    .unwrap();
+            }
+        });
+    }
+    while tasks.join_next().await.is_some() {}
+    (writers * (TARGETS - 1)) as f64 / started.elapsed().as_secs_f64()
+}
+
+fn summary(samples: &mut [Duration]) -> String {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q) as usize];
+    format!(
+        "p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} samples)",
+        at(0.5).as_secs_f64() * 1e3,
+        at(0.99).as_secs_f64() * 1e3,
+        at(1.0).as_secs_f64() * 1e3,
+        samples.len()
+    )
+}

@@ -1,0 +1,198 @@
+//! Results: what probes send back, checked against the assignment it claims (a result
+//! for an assignment the probe does not hold, a target or run it was not asked for,
+//! or another kind is rejected and never stored), stored once per key, counted on its
+//! assignment, then published for `measurementResults`.
+
+pub mod download;
+pub mod graphql;
+mod ingest;
+mod model;
+mod store;
+
+use std::sync::Arc;
+
+pub use model::{ProbeResult, ResultFilter, ResultRow, ResultSummary};
+
+use crate::bus::{Bus, Topic};
+use crate::error::Result;
+use crate::probes::measurements::{AssignmentRow, MeasurementRow, Measurements};
+use crate::probes::protocol::ResultMessage;
+use crate::store::Store;
+
+/// Results as they are stored; shared, not copied, per subscriber.
+impl Topic for Arc<ProbeResult> {
+    const NAME: &'static str = "probe results";
+    const CAPACITY: usize = 4096;
+}
+
+/// What a probe's result is checked against: the assignment it names.
+#[derive(Clone)]
+pub struct Claim {
+    assignment: AssignmentRow,
+    measurement: MeasurementRow,
+    runs: u64,
+}
+
+/// What became of a result.
+pub enum Outcome {
+    /// Stored now, or before: the probe may forget it.
+    Stored,
+    /// Never to be stored, for this reason.
+    Rejected(String),
+}
+
+#[derive(Clone)]
+pub struct Results {
+    store: Store,
+    ingester: ingest::Ingester,
+    bus: Bus,
+    measurements: Measurements,
+}
+
+impl Results {
+    pub fn new(store: Store, bus: Bus, measurements: Measurements) -> Results {
+        Results {
+            ingester: ingest::Ingester::start(store.clone()),
+            store,
+            bus,
+            measurements,
+        }
+    }
+
+    /// What a result naming this assignment is checked against; `None` for an
+    /// assignment that does not exist.
+    pub async fn claim(&self, assignment_id: &str) -> Result<Option<Claim>> {
+        let Some((assignment, measurement)) = self.measurements.claim(assignment_id).await? else {
+            return Ok(None);
+        };
+        let runs = measurement.schedule().map_or(0, |schedule| schedule.runs());
+        Ok(Some(Claim {
+            assignment,
+            measurement,
+            runs,
+        }))
+    }
+
+    /// Checks a result against its claim, then stores it once and acknowledges it.
+    pub async fn ingest(
+        &self,
+        probe_id: &str,
+        claim: Option<&Claim>,
+        message: &ResultMessage,
+    ) -> Result<Outcome> {
+        let claim = match check(probe_id, claim, message) {
+            Ok(claim) => claim,
+            Err(reason) => return Ok(Outcome::Rejected(reason)),
+        };
+        let id = store::record_id(&ulid::Ulid::new().to_string());
+        let row = ResultRow::of(id, probe_id, claim.measurement.kind, message);
+        let published = row.to_result();
+        match self.ingester.store(row).await? {
+            store::Stored::Repeat => {}
+            store::Stored::New(assignment) => {
+                self.bus.publish(Arc::new(published));
+                if let Some(assignment) = assignment {
+                    self.measurements.delivered(&assignment).await?;
+                }
+            }
+        }
+        Ok(Outcome::Stored)
+    }
+
+    pub async fn page(
+        &self,
+        measurement_id: &str,
+        filter: &ResultFilter,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ProbeResult>> {
+        let rows = store::page(&self.store, measurement_id, filter, after, limit).await?;
+        Ok(rows.iter().map(ResultRow::to_result).collect())
+    }
+
+    /// Raw rows, for the NDJSON download.
+    pub async fn rows(
+        &self,
+        measurement_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ResultRow>> {
+        store::page(
+            &self.store,
+            measurement_id,
+            &ResultFilter::default(),
+            after,
+            limit,
+        )
+        .await
+    }
+
+    pub async fn summaries(
+        &self,
+        measurement_id: &str,
+        by_probe: bool,
+    ) -> Result<Vec<ResultSummary>> {
+        let rows = store::summaries(&self.store, measurement_id, by_probe).await?;
+        Ok(rows.iter().map(|row| row.to_summary(by_probe)).collect())
+    }
+
+    pub async fn is_stored(&self, key: &str) -> Result<bool> {
+        store::exists(&self.store, key).await
+    }
+}
+
+/// The claim a result stands on, or why it cannot be this probe's.
+fn check<'a>(
+    probe_id: &str,
+    claim: Option<&'a Claim>,
+    message: &ResultMessage,
+) -> Result<&'a Claim, String> {
+    let Some(claim) = claim else {
+        return Err(format!(
+            "assignment {} does not exist",
+            message.key.assignment_id
+        ));
+    };
+    if claim.assignment.probe_id != probe_id {
+        return Err(format!(
+            "assignment {} is not this probe's",
+            message.key.assignment_id
+        ));
+    }
+    if message.measurement_id != claim.assignment.measurement_id {
+        return Err("the result names another measurement than its assignment".into());
+    }
+    let target = message.key.target.to_string();
+    if !claim.measurement.targets.contains(&target) {
+        return Err(format!("{target} is not a target of this measurement"));
+    }
+    if message.key.run >= claim.runs {
+        return Err(format!(
+            "run {} is past the schedule's {} run(s)",
+            message.key.run, claim.runs
+        ));
+    }
+    if let Some(result) = &message.result
+        && result_kind(result) != claim.measurement.kind
+    {
+        return Err(format!(
+            "a {} result for a {} measurement",
+            result_kind(result).as_str(),
+            claim.measurement.kind.as_str()
+        ));
+    }
+    Ok(claim)
+}
+
+fn result_kind(
+    result: &crate::probes::protocol::MeasurementResult,
+) -> crate::probes::input::MeasurementKind {
+    use crate::probes::input::MeasurementKind;
+    use crate::probes::protocol::MeasurementResult;
+    match result {
+        MeasurementResult::Ping(_) => MeasurementKind::Ping,
+        MeasurementResult::Traceroute(_) => MeasurementKind::Traceroute,
+        MeasurementResult::Dns(_) => MeasurementKind::Dns,
+        MeasurementResult::Http(_) => MeasurementKind::Http,
+    }
+}

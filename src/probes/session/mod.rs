@@ -1,0 +1,436 @@
+//! `/probes/connect`: one websocket per probe. The token is checked in the handshake (a
+//! bad or revoked one is refused there with 401); then `hello`, the clock exchange,
+//! and from the probe's `clockOffset` on it counts as connected: it is sent what it
+//! should hold ([`crate::probes::measurements`]'s dispatch) and its results are checked,
+//! stored once and acknowledged.
+//!
+//! A message that is malformed, oversized or out of bounds, and a result the probe
+//! cannot have (see [`crate::probes::results`]), is refused, logged and counted in
+//! `/metrics`; the connection survives a few ([`Strikes`]), not a flood.
+
+mod strikes;
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use futures::stream::{SplitSink, SplitStream};
+use futures::{SinkExt, StreamExt};
+use tokio::sync::mpsc;
+
+use crate::probes::live::{Connected, OUTBOX};
+use crate::probes::protocol::{
+    MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ProbeMessage, ServerMessage, Wire,
+};
+use crate::probes::registry::{Hello, Probe};
+use crate::state::AppState;
+use strikes::Strikes;
+
+/// How long a probe has for `hello` after the handshake.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
+/// A probe pings every 20 s; one silent this long is gone.
+const SILENCE: Duration = Duration::from_secs(90);
+/// Frames past this end the connection outright; below it, an oversized message is
+/// refused and counted like any bad message.
+const MAX_FRAME_BYTES: usize = 4 * MAX_MESSAGE_BYTES;
+/// A probe's owner earns this many credits per hour it is connected.
+pub const EARNED_PER_HOUR: i64 = 10;
+const HOUR: Duration = Duration::from_secs(3600);
+/// Small buffers: a thousand idle probes should not hold a thousand 128 KiB buffers.
+const SOCKET_BUFFER_BYTES: usize = 8 * 1024;
+
+/// Close codes (RFC 6455 and the private range).
+const POLICY_VIOLATION: u16 = 1008;
+const INTERNAL_ERROR: u16 = 1011;
+const GOING_AWAY: u16 = 1001;
+const CUT_OFF: u16 = 4001;
+
+/// Checks the probe's token, then upgrades.
+pub async fn connect(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim);
+    let probe = match token {
+        None => None,
+        Some(token) => match state.probes.authenticate(token).await {
+            Ok(probe) => probe,
+            Err(error) => {
+                tracing::warn!(%error, "cannot check a probe's token");
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "cannot check the token now",
+                )
+                    .into_response();
+            }
+        },
+    };
+    let Some(probe) = probe else {
+        state.metrics.probe_handshakes_refused.inc();
+        return (
+            StatusCode::UNAUTHORIZED,
+            "a probe connects with `Authorization: Bearer <probe token>`; this token is unknown or revoked",
+        )
+            .into_response();
+    };
+    let websockets = state.websockets.clone();
+    upgrade
+        .read_buffer_size(SOCKET_BUFFER_BYTES)
+        .write_buffer_size(SOCKET_BUFFER_BYTES)
+        .max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .on_upgrade(move |socket| websockets.track_future(serve(state, probe, socket)))
+        .into_response()
+}
+
+type Sink = SplitSink<WebSocket, Message>;
+
+async fn serve(state: AppState, probe: Probe, socket: WebSocket) {
+    let (mut sink, mut stream) = socket.split();
+    let capacity = match hello(&state, &probe, &mut sink, &mut stream).await {
+        Ok(capacity) => capacity,
+        Err((code, reason)) => {
+            tracing::info!(probe = %probe.name, %reason, "refused a probe's session");
+            let _ = sink.send(close(code, &reason)).await;
+            return;
+        }
+    };
+    state.metrics.probe_connections.inc();
+    let (outbox, outgoing) = mpsc::channel(OUTBOX);
+    let connected = Connected::new(probe.id.to_string(), capacity, outbox);
+    let session = Session {
+        state: state.clone(),
+        probe: &probe,
+        connected: connected.clone(),
+        joined: false,
+        strikes: Strikes::default(),
+        claims: Default::default(),
+    };
+    let (code, reason) = session.run(&mut sink, &mut stream, outgoing).await;
+    tracing::info!(probe = %probe.name, %reason, "a probe's session ended");
+    let _ = sink.send(close(code, &reason)).await;
+    state.probes.live().leave(&connected);
+    state.probes.gone(&probe.id).await;
+    state.metrics.probe_connections.dec();
+}
+
+/// Reads `hello`, records it and answers `welcome`; the probe's capacity, or why not.
+async fn hello(
+    state: &AppState,
+    probe: &Probe,
+    sink: &mut Sink,
+    stream: &mut SplitStream<WebSocket>,
+) -> Result<u32, (u16, String)> {
+    let first = tokio::time::timeout(HELLO_TIMEOUT, stream.next())
+        .await
+        .map_err(|_| (POLICY_VIOLATION, "no hello in time".to_string()))?;
+    let Some(Ok(Message::Text(text))) = first else {
+        return Err((POLICY_VIOLATION, "the first message must be hello".into()));
+    };
+    let (version, capacity) = match ProbeMessage::decode(text.as_str()) {
+        Ok(ProbeMessage::Hello {
+            protocol: PROTOCOL_VERSION,
+            version,
+            capacity,
+            ..
+        }) => (version, capacity),
+        Ok(ProbeMessage::Hello { protocol, .. }) => {
+            let message = format!(
+                "this server speaks probe protocol {PROTOCOL_VERSION}, not {protocol}: upgrade the probe"
+            );
+            let _ = sink
+                .send(text_of(&ServerMessage::Error {
+                    message: message.clone(),
+                }))
+                .await;
+            return Err((POLICY_VIOLATION, message));
+        }
+        Ok(_) => return Err((POLICY_VIOLATION, "the first message must be hello".into())),
+        Err(error) => {
+            state.metrics.rejected_probe_message("malformed");
+            return Err((POLICY_VIOLATION, error.to_string()));
+        }
+    };
+    let recorded = Hello {
+        software_version: version,
+        capacity: i64::from(capacity),
+        last_seen_at: Utc::now(),
+    };
+    if let Err(error) = state.probes.hello(&probe.id, recorded).await {
+        tracing::warn!(probe = %probe.name, %error, "cannot record a probe's hello");
+        return Err((INTERNAL_ERROR, "cannot record the probe now".into()));
+    }
+    let welcome = ServerMessage::Welcome {
+        protocol: PROTOCOL_VERSION,
+        probe_id: probe.id.to_string(),
+        server_time: Utc::now(),
+    };
+    sink.send(text_of(&welcome))
+        .await
+        .map_err(|_| (GOING_AWAY, "the probe went away".to_string()))?;
+    Ok(capacity)
+}
+
+struct Session<'a> {
+    state: AppState,
+    probe: &'a Probe,
+    connected: std::sync::Arc<Connected>,
+    /// Whether the probe finished its clock exchange and counts as connected.
+    joined: bool,
+    strikes: Strikes,
+    /// Assignments its results named, as checked (`None`: no such assignment).
+    claims: std::collections::HashMap<String, Option<crate::probes::results::Claim>>,
+}
+
+impl Session<'_> {
+    /// Serves until either side stops; the close code and reason to send.
+    async fn run(
+        mut self,
+        sink: &mut Sink,
+        stream: &mut SplitStream<WebSocket>,
+        mut outgoing: mpsc::Receiver<ServerMessage>,
+    ) -> (u16, String) {
+        let shutdown = self.state.runner.shutdown_token();
+        let cut = self.connected.cut.clone();
+        let mut hours = tokio::time::interval_at(tokio::time::Instant::now() + HOUR, HOUR);
+        loop {
+            let frame = tokio::select! {
+                _ = hours.tick() => {
+                    self.pay_the_owner().await;
+                    continue;
+                }
+                () = shutdown.cancelled() => return (GOING_AWAY, "monitor is shutting down".into()),
+                () = cut.cancelled() => {
+                    return (CUT_OFF, "this probe was revoked, deleted or connected again".into())
+                }
+                Some(message) = outgoing.recv() => {
+                    if sink.send(text_of(&message)).await.is_err() {
+                        return (GOING_AWAY, "the probe went away".into());
+                    }
+                    continue;
+                }
+                frame = tokio::time::timeout(SILENCE, stream.next()) => frame,
+            };
+            let text = match frame {
+                Err(_) => return (GOING_AWAY, format!("silent for {SILENCE:?}")),
+                Ok(None) | Ok(Some(Err(_))) | Ok(Some(Ok(Message::Close(_)))) => {
+                    return (GOING_AWAY, "the probe closed the connection".into());
+                }
+                Ok(Some(Ok(Message::Text(text)))) => text,
+                Ok(Some(Ok(Message::Binary(_)))) => {
+                    let refused = self
+                        .refuse("binary", "messages are JSON text".into(), sink)
+                        .await;
+                    if let Some(end) = refused {
+                        return end;
+                    }
+                    continue;
+                }
+                Ok(Some(Ok(_))) => continue,
+            };
+            let message = match ProbeMessage::decode(text.as_str()) {
+                Ok(message) => message,
+                Err(error) => {
+                    let reason = match error {
+                        crate::probes::protocol::ProtocolError::TooLarge { .. } => "oversized",
+                        _ => "malformed",
+                    };
+                    if let Some(end) = self.refuse(reason, error.to_string(), sink).await {
+                        return end;
+                    }
+                    continue;
+                }
+            };
+            if let Err(end) = self.handle(message, sink).await {
+                return end;
+            }
+        }
+    }
+
+    /// Answers a message; `Err` with the close code and reason ends the session.
+    async fn handle(
+        &mut self,
+        message: ProbeMessage,
+        sink: &mut Sink,
+    ) -> Result<(), (u16, String)> {
+        let received = Utc::now();
+        let probe_id = self.probe.id.to_string();
+        match message {
+            ProbeMessage::TimeRequest { probe_sent } => {
+                let reply = ServerMessage::TimeReply {
+                    probe_sent,
+                    server_received: received,
+                    server_sent: Utc::now(),
+                };
+                self.send(sink, &reply).await?;
+            }
+            ProbeMessage::ClockOffset { offset_micros, .. } => {
+                if let Err(error) = self.state.probes.clock(&probe_id, offset_micros).await {
+                    tracing::warn!(probe = %self.probe.name, %error, "cannot record a probe's clock offset");
+                }
+                if !self.joined {
+                    self.joined = true;
+                    self.state.probes.live().join(self.connected.clone());
+                    self.state.measurements.fill(&probe_id).await;
+                }
+            }
+            ProbeMessage::Accepted { assignment_id } => {
+                self.stored(
+                    self.state
+                        .measurements
+                        .accepted(&probe_id, &assignment_id)
+                        .await,
+                )?;
+                self.state.probes.changed(&probe_id);
+            }
+            ProbeMessage::Refused {
+                assignment_id,
+                reason,
+            } => {
+                self.stored(
+                    self.state
+                        .measurements
+                        .refused(&probe_id, &assignment_id, reason)
+                        .await,
+                )?;
+            }
+            ProbeMessage::Result(result) => self.result(*result, sink).await?,
+            ProbeMessage::Status { .. } => self.state.probes.changed(&probe_id),
+            ProbeMessage::Hello { .. } => {
+                if let Some(end) = self
+                    .refuse("unexpected", "hello comes once, first".into(), sink)
+                    .await
+                {
+                    return Err(end);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn result(
+        &mut self,
+        result: crate::probes::protocol::ResultMessage,
+        sink: &mut Sink,
+    ) -> Result<(), (u16, String)> {
+        let assignment_id = result.key.assignment_id.clone();
+        if !self.claims.contains_key(&assignment_id) {
+            let claim = self.stored(self.state.results.claim(&assignment_id).await)?;
+            self.claims.insert(assignment_id.clone(), claim);
+        }
+        let claim = self.claims.get(&assignment_id).and_then(Option::as_ref);
+        let outcome = self
+            .state
+            .results
+            .ingest(&self.probe.id, claim, &result)
+            .await;
+        match self.stored(outcome)? {
+            crate::probes::results::Outcome::Stored => {
+                self.state.metrics.probe_results_stored.inc();
+                let ack = ServerMessage::Ack {
+                    keys: vec![result.key],
+                };
+                self.send(sink, &ack).await
+            }
+            crate::probes::results::Outcome::Rejected(reason) => {
+                tracing::warn!(probe = %self.probe.name, key = %result.key, %reason, "rejected a probe's result");
+                self.state.metrics.rejected_probe_message("result");
+                let reject = ServerMessage::Reject {
+                    key: result.key,
+                    reason,
+                };
+                self.send(sink, &reject).await?;
+                match self.strikes.strike() {
+                    true => Err((POLICY_VIOLATION, "too many bad messages".into())),
+                    false => Ok(()),
+                }
+            }
+        }
+    }
+
+    /// Pays the probe's owner for an hour connected.
+    async fn pay_the_owner(&self) {
+        let credits = &self.state.credits;
+        if let Err(error) = credits
+            .earn(&self.probe.owner_id, EARNED_PER_HOUR, &self.probe.id)
+            .await
+        {
+            tracing::warn!(probe = %self.probe.name, %error, "cannot pay a probe's owner for an hour connected");
+        }
+    }
+
+    /// Counts and answers a message that cannot be taken; `Some` ends the session (a
+    /// flood of them).
+    async fn refuse(
+        &mut self,
+        reason: &'static str,
+        detail: String,
+        sink: &mut Sink,
+    ) -> Option<(u16, String)> {
+        tracing::warn!(probe = %self.probe.name, reason, %detail, "refused a probe's message");
+        self.state.metrics.rejected_probe_message(reason);
+        let error = ServerMessage::Error {
+            message: truncate(detail),
+        };
+        if let Err(end) = self.send(sink, &error).await {
+            return Some(end);
+        }
+        self.strikes
+            .strike()
+            .then(|| (POLICY_VIOLATION, "too many bad messages".to_string()))
+    }
+
+    async fn send(&self, sink: &mut Sink, message: &ServerMessage) -> Result<(), (u16, String)> {
+        sink.send(text_of(message))
+            .await
+            .map_err(|_| (GOING_AWAY, "the probe went away".to_string()))
+    }
+
+    /// A store call's outcome; a failed store ends the session, so the probe
+    /// reconnects (with backoff) and sends its spooled results again.
+    fn stored<T>(&self, outcome: crate::error::Result<T>) -> Result<T, (u16, String)> {
+        outcome.map_err(|error| {
+            tracing::error!(probe = %self.probe.name, %error, "cannot store what a probe sent");
+            (
+                INTERNAL_ERROR,
+                "the store cannot take results now".to_string(),
+            )
+        })
+    }
+}
+
+fn text_of(message: &ServerMessage) -> Message {
+    Message::Text(message.encode().into())
+}
+
+fn close(code: u16, reason: &str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: truncate(reason.to_string())
+            .chars()
+            .take(100)
+            .collect::<String>()
+            .into(),
+    }))
+}
+
+/// Keeps an error message within the protocol's bound for text.
+fn truncate(mut text: String) -> String {
+    let max = crate::probes::protocol::MAX_TEXT_LEN;
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    text
+}
