@@ -13,6 +13,21 @@ use monitor::probes::protocol::{DnsResult, MeasurementResult};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, UdpSocket};
 
+/// A UDP socket and a TCP listener on the same free port: the port the system picks for
+/// UDP may be taken for TCP by another process, so a clash tries another.
+async fn bind_both() -> (UdpSocket, TcpListener, SocketAddr) {
+    for _ in 0..50 {
+        let udp = UdpSocket::bind("127.0.0.1:0").await.expect("a UDP port");
+        let address = udp.local_addr().expect("its address");
+        match TcpListener::bind(address).await {
+            Ok(tcp) => return (udp, tcp, address),
+            Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => continue,
+            Err(error) => panic!("cannot listen on {address}: {error}"),
+        }
+    }
+    panic!("no port was free for both UDP and TCP")
+}
+
 /// Answers on UDP and TCP at the same port until dropped.
 struct Resolver {
     address: SocketAddr,
@@ -21,9 +36,7 @@ struct Resolver {
 
 impl Resolver {
     async fn start() -> Resolver {
-        let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-        let address = udp.local_addr().unwrap();
-        let tcp = TcpListener::bind(address).await.unwrap();
+        let (udp, tcp, address) = bind_both().await;
         let udp_task = tokio::spawn(async move {
             let mut buffer = vec![0u8; 4096];
             while let Ok((length, from)) = udp.recv_from(&mut buffer).await {
