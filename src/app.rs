@@ -11,12 +11,14 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::apps::grafana::GrafanaSetup;
 use crate::audit::AuditLog;
 use crate::auth::Auth;
 use crate::backup::DownloadTickets;
 use crate::bus::Bus;
 use crate::config::Settings;
 use crate::containers::Containers;
+use crate::kube::{Environment, Kubernetes};
 use crate::metrics::Metrics;
 use crate::operations::Operations;
 use crate::runner::Runner;
@@ -118,6 +120,11 @@ impl Application {
                 },
             );
         }
+        // Neither a missing nor an unreachable cluster or Grafana stops monitor: each
+        // becomes a state that health reports and the apps API answers UNAVAILABLE with.
+        let kubernetes =
+            Kubernetes::from_settings(&settings.kubernetes, &Environment::current()).await;
+        let grafana = GrafanaSetup::from_settings(&settings.grafana);
         let listener = TcpListener::bind(settings.listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
@@ -132,6 +139,8 @@ impl Application {
             shells,
             operations,
             stacks,
+            kubernetes,
+            grafana,
             backup_tickets: DownloadTickets::default(),
             metrics,
             started_at: Utc::now(),

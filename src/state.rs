@@ -10,12 +10,14 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tokio_util::task::TaskTracker;
 
+use crate::apps::grafana::GrafanaSetup;
 use crate::audit::AuditLog;
 use crate::auth::Auth;
 use crate::backup::DownloadTickets;
 use crate::bus::Bus;
 use crate::config::Settings;
 use crate::containers::Containers;
+use crate::kube::Kubernetes;
 use crate::metrics::Metrics;
 use crate::operations::Operations;
 use crate::runner::Runner;
@@ -38,6 +40,10 @@ pub struct AppState {
     pub shells: Shells,
     pub operations: Operations,
     pub stacks: Stacks,
+    /// The cluster apps are deployed to, when one is configured.
+    pub kubernetes: Kubernetes,
+    /// Where deployed apps get their dashboards, when Grafana is configured.
+    pub grafana: GrafanaSetup,
     pub backup_tickets: DownloadTickets,
     pub metrics: Arc<Metrics>,
     pub started_at: DateTime<Utc>,
