@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::apps::Apps;
 use crate::apps::grafana::GrafanaSetup;
 use crate::audit::AuditLog;
 use crate::auth::Auth;
@@ -96,6 +97,20 @@ impl Application {
             configured_registry,
             &settings.data_dir,
         );
+        // Neither a missing nor an unreachable cluster or Grafana stops monitor: each
+        // becomes a state that health reports and the apps API answers UNAVAILABLE with.
+        let kubernetes =
+            Kubernetes::from_settings(&settings.kubernetes, &Environment::current()).await;
+        let grafana = GrafanaSetup::from_settings(&settings.grafana);
+        let apps = Apps::recover(
+            store.clone(),
+            audit.clone(),
+            bus.clone(),
+            operations.clone(),
+            kubernetes.clone(),
+            Duration::from_secs(settings.kubernetes.deploy_timeout_seconds.max(1)),
+        )
+        .await?;
         if let Some(registry) = managed_registry {
             let (stacks, settings) = (stacks.clone(), settings.registry.clone());
             runner.spawn(
@@ -120,11 +135,6 @@ impl Application {
                 },
             );
         }
-        // Neither a missing nor an unreachable cluster or Grafana stops monitor: each
-        // becomes a state that health reports and the apps API answers UNAVAILABLE with.
-        let kubernetes =
-            Kubernetes::from_settings(&settings.kubernetes, &Environment::current()).await;
-        let grafana = GrafanaSetup::from_settings(&settings.grafana);
         let listener = TcpListener::bind(settings.listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
@@ -141,6 +151,7 @@ impl Application {
             stacks,
             kubernetes,
             grafana,
+            apps,
             backup_tickets: DownloadTickets::default(),
             metrics,
             started_at: Utc::now(),

@@ -66,6 +66,9 @@ pub struct KubernetesSettings {
     pub plural: String,
     /// How long one request to the API server may take (watches excepted).
     pub request_timeout_seconds: u64,
+    /// How long a deploy waits for the controller to finish before it fails as timed
+    /// out (the resource stays as applied).
+    pub deploy_timeout_seconds: u64,
 }
 
 impl Default for KubernetesSettings {
@@ -79,6 +82,7 @@ impl Default for KubernetesSettings {
             kind: "RampartGraph".into(),
             plural: "rampartgraphs".into(),
             request_timeout_seconds: 30,
+            deploy_timeout_seconds: 600,
         }
     }
 }

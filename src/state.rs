@@ -10,6 +10,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tokio_util::task::TaskTracker;
 
+use crate::apps::Apps;
 use crate::apps::grafana::GrafanaSetup;
 use crate::audit::AuditLog;
 use crate::auth::Auth;
@@ -40,10 +41,11 @@ pub struct AppState {
     pub shells: Shells,
     pub operations: Operations,
     pub stacks: Stacks,
-    /// The cluster apps are deployed to, when one is configured.
+    /// The Kubernetes cluster apps are deployed to, or why there is none.
     pub kubernetes: Kubernetes,
-    /// Where deployed apps get their dashboards, when Grafana is configured.
+    /// Where deployed apps get their dashboards, or why there is none.
     pub grafana: GrafanaSetup,
+    pub apps: Apps,
     pub backup_tickets: DownloadTickets,
     pub metrics: Arc<Metrics>,
     pub started_at: DateTime<Utc>,

@@ -1,17 +1,31 @@
 //! Apps on Kubernetes: graphs of components and flows with a version history, deployed
 //! as `RampartGraph` resources.
 //!
-//! What is here so far is the pure part, each with its tests beside it: the graph model
+//! [`Apps`] is the service: apps, their numbered versions and deployments ([`model`],
+//! stored by `store`), checked on the way in ([`input`]), and what the cluster tells
+//! about them. Beside it, the pure parts, each with its tests: the graph model
 //! ([`graph`]) and its validation ([`validate`]), the version hash ([`hash`]), the diff
 //! between two graphs ([`diff`]), the mapping between an app and its resource
 //! ([`resource`]), following a deploy through the resource's status ([`follow`]), and
 //! Grafana dashboards ([`dashboard`], [`grafana`]).
 
+pub mod catalog;
 pub mod dashboard;
+mod delete;
+mod deploy;
 pub mod diff;
 pub mod follow;
 pub mod grafana;
 pub mod graph;
+pub mod graphql;
 pub mod hash;
+pub mod input;
+pub mod model;
 pub mod resource;
+mod service;
+mod store;
 pub mod validate;
+
+pub use model::{App, AppStatus, AppStatusChanged, AppVersion};
+pub use service::Apps;
+pub use store::{ListFilter, ListOrder};

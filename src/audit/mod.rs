@@ -155,6 +155,12 @@ impl AuditEvent {
         self
     }
 
+    /// Files the event under an app, for the log's app filter.
+    pub fn on_app(mut self, app_id: &str) -> Self {
+        self.app_id = Some(ID(app_id.to_string()));
+        self
+    }
+
     /// Attaches the object as it was and as it is now.
     pub fn with_diff(
         mut self,

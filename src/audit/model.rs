@@ -51,6 +51,20 @@ pub enum AuditKind {
     NetworksPruned,
     ContainerShellOpened,
     ContainerShellClosed,
+    AppCreated,
+    AppUpdated,
+    AppDeleted,
+    AppGraphSaved,
+    AppGraphChangedInCluster,
+    AppFoundInCluster,
+    AppDeletedInCluster,
+    AppDeployStarted,
+    AppRevertStarted,
+    AppAutoRevertStarted,
+    AppUndeployStarted,
+    ComponentConfigCreated,
+    ComponentConfigUpdated,
+    ComponentConfigDeleted,
 }
 
 impl AuditKind {
@@ -97,6 +111,20 @@ impl AuditKind {
             AuditKind::NetworksPruned => "NETWORKS_PRUNED",
             AuditKind::ContainerShellOpened => "CONTAINER_SHELL_OPENED",
             AuditKind::ContainerShellClosed => "CONTAINER_SHELL_CLOSED",
+            AuditKind::AppCreated => "APP_CREATED",
+            AuditKind::AppUpdated => "APP_UPDATED",
+            AuditKind::AppDeleted => "APP_DELETED",
+            AuditKind::AppGraphSaved => "APP_GRAPH_SAVED",
+            AuditKind::AppGraphChangedInCluster => "APP_GRAPH_CHANGED_IN_CLUSTER",
+            AuditKind::AppFoundInCluster => "APP_FOUND_IN_CLUSTER",
+            AuditKind::AppDeletedInCluster => "APP_DELETED_IN_CLUSTER",
+            AuditKind::AppDeployStarted => "APP_DEPLOY_STARTED",
+            AuditKind::AppRevertStarted => "APP_REVERT_STARTED",
+            AuditKind::AppAutoRevertStarted => "APP_AUTO_REVERT_STARTED",
+            AuditKind::AppUndeployStarted => "APP_UNDEPLOY_STARTED",
+            AuditKind::ComponentConfigCreated => "COMPONENT_CONFIG_CREATED",
+            AuditKind::ComponentConfigUpdated => "COMPONENT_CONFIG_UPDATED",
+            AuditKind::ComponentConfigDeleted => "COMPONENT_CONFIG_DELETED",
         }
     }
 }
@@ -148,6 +176,7 @@ pub enum AuditSubjectType {
     Image,
     Volume,
     Network,
+    ComponentConfig,
 }
 
 /// The thing an event is about.

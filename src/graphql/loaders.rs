@@ -14,6 +14,7 @@ use std::time::Duration;
 use async_graphql::dataloader::{DataLoader, Loader};
 
 use super::batches::Batches;
+use crate::apps::{App, AppVersion, Apps};
 use crate::error::{Error, Result};
 use crate::operations::{Operation, Operations};
 use crate::servers::{Server, Servers};
@@ -52,7 +53,12 @@ pub struct Loaders {
     pub servers: DataLoader<ById<Servers>>,
     pub stacks: DataLoader<ById<Stacks>>,
     pub operations: DataLoader<ById<Operations>>,
+    pub apps: DataLoader<ById<Apps>>,
+    pub app_versions: DataLoader<ById<AppVersions>>,
 }
+
+/// An app's versions, by their key `<app id>-<number>`.
+pub struct AppVersions(Apps);
 
 impl Loaders {
     /// A request's loaders, whose reads wait in `batches` until the request waits.
@@ -62,6 +68,8 @@ impl Loaders {
             servers: loader(state.servers.clone(), batches),
             stacks: loader(state.stacks.clone(), batches),
             operations: loader(state.operations.clone(), batches),
+            apps: loader(state.apps.clone(), batches),
+            app_versions: loader(AppVersions(state.apps.clone()), batches),
         }
     }
 }
@@ -104,3 +112,16 @@ read_many!(Users, User, |user: &User| user.id.to_string());
 read_many!(Servers, Server, |server: &Server| server.id.to_string());
 read_many!(Stacks, Stack, |stack: &Stack| stack.id.to_string());
 read_many!(Operations, Operation, Operation::key);
+read_many!(Apps, App, |app: &App| app.id.to_string());
+
+impl ReadMany for AppVersions {
+    type Record = AppVersion;
+
+    async fn read_many(&self, keys: &[String]) -> Result<Vec<AppVersion>> {
+        self.0.versions_by_key(keys).await
+    }
+
+    fn id_of(version: &AppVersion) -> String {
+        version.id.to_string()
+    }
+}

@@ -10,6 +10,8 @@ pub mod pagination;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
+use crate::apps::catalog::graphql::{CatalogMutation, CatalogQuery};
+use crate::apps::graphql::{AppsMutation, AppsQuery};
 use crate::audit::graphql::{AuditQuery, AuditSubscription};
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::backup::graphql::{BackupMutation, BackupQuery};
@@ -36,6 +38,8 @@ pub struct Query(
     StacksQuery,
     BackupQuery,
     EngineResourcesQuery,
+    AppsQuery,
+    CatalogQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -49,6 +53,8 @@ pub struct Mutation(
     StacksMutation,
     EngineResourcesMutation,
     ShellMutation,
+    AppsMutation,
+    CatalogMutation,
 );
 
 #[derive(MergedSubscription, Default)]

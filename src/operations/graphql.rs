@@ -7,6 +7,7 @@ use futures::{Stream, StreamExt};
 use super::{
     CancelOperationInput, Operation, OperationFilter, OperationOrder, OutputLine, RunCommandInput,
 };
+use crate::apps::App;
 use crate::error::Result;
 use crate::graphql::context::ContextExt;
 use crate::graphql::loaders::related;
@@ -82,6 +83,16 @@ impl Operation {
     /// The stack it works for, if any (and not since deleted).
     async fn stack(&self, ctx: &Context<'_>) -> Result<Option<Stack>> {
         related(&ctx.loaders().stacks, self.subject.stack_id()).await
+    }
+
+    /// The app it deploys or undeploys, if any.
+    async fn app_id(&self) -> Option<ID> {
+        self.subject.app_id().map(|id| ID(id.to_string()))
+    }
+
+    /// The app it deploys or undeploys, if any (and not since deleted).
+    async fn app(&self, ctx: &Context<'_>) -> Result<Option<App>> {
+        related(&ctx.loaders().apps, self.subject.app_id()).await
     }
 
     /// The pipeline run this operation is a step of.

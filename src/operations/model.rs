@@ -28,6 +28,10 @@ pub enum OperationKind {
     Deploy,
     /// A stack's pipeline run; its steps are operations with this one as parent.
     Pipeline,
+    /// Deploying (or reverting to) a version of an app on the cluster.
+    AppDeploy,
+    /// Undeploying an app, keeping its resource.
+    AppUndeploy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, SurrealValue)]

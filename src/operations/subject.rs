@@ -16,6 +16,8 @@ pub enum OperationSubject {
     Server { server_id: String },
     /// A stack, whose actions run on its server.
     Stack { stack_id: String, server_id: String },
+    /// An app on the Kubernetes cluster: a deploy, revert or undeploy.
+    App { app_id: String },
 }
 
 impl OperationSubject {
@@ -25,6 +27,7 @@ impl OperationSubject {
             OperationSubject::Server { server_id } | OperationSubject::Stack { server_id, .. } => {
                 Some(server_id)
             }
+            OperationSubject::App { .. } => None,
         }
     }
 
@@ -32,7 +35,15 @@ impl OperationSubject {
     pub fn stack_id(&self) -> Option<&str> {
         match self {
             OperationSubject::Stack { stack_id, .. } => Some(stack_id),
-            OperationSubject::Server { .. } => None,
+            OperationSubject::Server { .. } | OperationSubject::App { .. } => None,
+        }
+    }
+
+    /// The app the work is for, if any.
+    pub fn app_id(&self) -> Option<&str> {
+        match self {
+            OperationSubject::App { app_id } => Some(app_id),
+            _ => None,
         }
     }
 }
@@ -44,6 +55,8 @@ pub struct SubjectFilter {
     pub server_id: Option<ID>,
     /// The actions of this stack.
     pub stack_id: Option<ID>,
+    /// The deploys, reverts and undeploys of this app.
+    pub app_id: Option<ID>,
 }
 
 /// An id a filter can ask for: its stored name (under `subject`), how a subject
@@ -60,6 +73,9 @@ const ID_FIELDS: &[IdField] = &[
     }),
     ("stack_id", OperationSubject::stack_id, |filter| {
         filter.stack_id.as_ref()
+    }),
+    ("app_id", OperationSubject::app_id, |filter| {
+        filter.app_id.as_ref()
     }),
 ];
 
@@ -100,6 +116,7 @@ mod tests {
         let by_both = SubjectFilter {
             server_id: Some(ID("s1".into())),
             stack_id: Some(ID("web".into())),
+            ..Default::default()
         };
         assert!(by_server.matches(&stack()));
         assert!(by_both.matches(&stack()));

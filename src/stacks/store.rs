@@ -4,7 +4,7 @@ use surrealdb::types::{RecordId, SurrealValue};
 
 use super::model::StackRow;
 use crate::error::Result;
-use crate::store::{CONFLICT_ATTEMPTS, Store, is_conflict, is_duplicate, pause_after_conflict};
+use crate::store::{Store, is_duplicate, retry_conflicts};
 
 pub const TABLE: &str = "stack";
 
@@ -95,24 +95,17 @@ pub async fn record_delivery(store: &Store, stack_id: &str, delivery_id: &str) -
 /// another ends), so a write that conflicts is run again.
 #[tracing::instrument(level = "debug", skip_all, fields(id = key))]
 pub async fn remember(store: &Store, key: &str, facts: impl SurrealValue + Clone) -> Result<()> {
-    let mut attempt = 1;
-    loop {
-        let result = store
+    retry_conflicts(|| async {
+        store
             .db()
             .query("UPDATE ONLY $id MERGE $facts RETURN NONE")
             .bind(("id", record_id(key)))
             .bind(("facts", facts.clone()))
             .await?
-            .check();
-        match result {
-            Err(error) if attempt < CONFLICT_ATTEMPTS && is_conflict(&error) => {
-                pause_after_conflict(attempt).await;
-                attempt += 1;
-            }
-            Err(error) => return Err(error.into()),
-            Ok(_) => return Ok(()),
-        }
-    }
+            .check()
+    })
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

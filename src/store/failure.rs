@@ -37,6 +37,25 @@ pub async fn pause_after_conflict(attempt: u32) {
     tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
 }
 
+/// Runs `write` until it does not conflict with another transaction, at most
+/// [`CONFLICT_ATTEMPTS`] times, pausing between attempts.
+pub async fn retry_conflicts<T, Write, Done>(mut write: Write) -> Result<T, surrealdb::Error>
+where
+    Write: FnMut() -> Done,
+    Done: std::future::Future<Output = Result<T, surrealdb::Error>>,
+{
+    let mut attempt = 1;
+    loop {
+        match write().await {
+            Err(error) if attempt < CONFLICT_ATTEMPTS && is_conflict(&error) => {
+                pause_after_conflict(attempt).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,7 +32,9 @@ use surrealdb::opt::auth::Root;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 
-pub use failure::{CONFLICT_ATTEMPTS, is_conflict, is_duplicate, pause_after_conflict};
+pub use failure::{
+    CONFLICT_ATTEMPTS, is_conflict, is_duplicate, pause_after_conflict, retry_conflicts,
+};
 pub use format::{CURRENT_FORMAT, FormatCheck, META_TABLE};
 pub use gate::Db;
 pub use keys::record_key;

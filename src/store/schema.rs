@@ -49,11 +49,23 @@ REMOVE INDEX IF EXISTS operation_stack ON operation;
 DEFINE INDEX IF NOT EXISTS operation_subject_server ON operation FIELDS subject.server_id;
 DEFINE INDEX IF NOT EXISTS operation_subject_stack ON operation FIELDS subject.stack_id;
 DEFINE INDEX IF NOT EXISTS operation_parent ON operation FIELDS parent_id;
+DEFINE INDEX IF NOT EXISTS operation_subject_app ON operation FIELDS subject.app_id;
 DEFINE TABLE IF NOT EXISTS stack SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS stack_name ON stack FIELDS server_id, name UNIQUE;
 DEFINE TABLE IF NOT EXISTS webhook_delivery SCHEMALESS;
 DEFINE TABLE IF NOT EXISTS operation_output SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS operation_output_order ON operation_output FIELDS operation, first_seq;
+DEFINE TABLE IF NOT EXISTS app SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS app_name ON app FIELDS namespace, name UNIQUE;
+DEFINE TABLE IF NOT EXISTS app_version SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS app_version_number ON app_version FIELDS app, number;
+DEFINE INDEX IF NOT EXISTS app_version_hash ON app_version FIELDS app, hash UNIQUE;
+DEFINE TABLE IF NOT EXISTS app_deployment SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS app_deployment_app ON app_deployment FIELDS app;
+DEFINE INDEX IF NOT EXISTS app_deployment_outcome ON app_deployment FIELDS outcome;
+DEFINE TABLE IF NOT EXISTS component_config SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS component_config_version SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS component_config_version_of ON component_config_version FIELDS config_id, version UNIQUE;
 "#;
 
 /// Record changes older stores need once, each named; `meta:migrations` remembers which

@@ -3,6 +3,7 @@
 //! `grafana` modules drive monitor's Kubernetes and Grafana clients directly against the
 //! fakes in `fake_kube` and `fake_grafana` (no real API server or Grafana runs here).
 
+mod apps_support;
 mod dockerd;
 mod fake_grafana;
 mod fake_kube;
@@ -14,6 +15,9 @@ mod restartable;
 mod ws;
 
 mod agent;
+mod apps_deploy;
+mod apps_faults;
+mod apps_records;
 mod audit;
 mod auth;
 mod backup;

@@ -135,6 +135,16 @@ async fn start(app: &TestApp, token: &str, mutation: &str, id: &str) -> String {
 
 /// Follows an operation's output until a line is `text`.
 async fn wait_for_line(app: &TestApp, token: &str, operation: &str, text: &str) {
+    wait_for_line_where(app, token, operation, |line| line.trim() == text).await;
+}
+
+/// Follows an operation's output until `wanted` accepts a line.
+pub async fn wait_for_line_where(
+    app: &TestApp,
+    token: &str,
+    operation: &str,
+    wanted: impl Fn(&str) -> bool,
+) {
     let mut socket = crate::ws::subscribe(
         &app.ws_url(),
         crate::ws::TRANSPORT_WS,
@@ -146,11 +156,9 @@ async fn wait_for_line(app: &TestApp, token: &str, operation: &str, text: &str) 
     loop {
         let message = crate::ws::next_json(&mut socket).await;
         if message["type"] == "next"
-            && crate::operations::batch(&message).iter().any(|line| {
-                line["text"]
-                    .as_str()
-                    .is_some_and(|line| line.trim() == text)
-            })
+            && crate::operations::batch(&message)
+                .iter()
+                .any(|line| line["text"].as_str().is_some_and(&wanted))
         {
             return;
         }

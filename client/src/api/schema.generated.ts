@@ -57,6 +57,207 @@ export type ApiTokenEdge = {
   cursor: Scalars['String']['output'];
 };
 
+/** An app on Kubernetes: a graph with a version history, deployed as one resource. */
+export type App = {
+  __typename?: 'App';
+  id: Scalars['ID']['output'];
+  /** The namespace of the app's resource. */
+  namespace: Scalars['String']['output'];
+  /** The name of the app's resource. */
+  name: Scalars['String']['output'];
+  description: Scalars['String']['output'];
+  labels: Array<AppLabel>;
+  /** A deploy that ends Failed rolls back to the last version that reached Deployed. */
+  autoRevert: Scalars['Boolean']['output'];
+  /** Whether the resource exists and asks the controller to deploy it. */
+  active: Scalars['Boolean']['output'];
+  /** Whether the resource exists in the cluster (as monitor last saw it). */
+  inCluster: Scalars['Boolean']['output'];
+  versionCount: Scalars['Int']['output'];
+  /** The controller's view, as monitor last saw it; `null` before the first. */
+  status?: Maybe<AppStatus>;
+  createdAt: Scalars['DateTime']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  /** When a version was last saved (by a user or found in the cluster). */
+  lastEditAt: Scalars['DateTime']['output'];
+  /** When a deploy, revert or undeploy last started. */
+  lastDeployAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Whether the graph may be changed through monitor (no read-only label). */
+  readonly: Scalars['Boolean']['output'];
+  /** The version monitor last deployed, reverted to or undeployed. */
+  activeVersion?: Maybe<AppVersion>;
+  /**
+   * The stored version the cluster's resource holds now; `null` when the app has no
+   * resource.
+   */
+  liveVersion?: Maybe<AppVersion>;
+  /** Whether the live resource's graph differs from the version monitor deployed. */
+  drifted: Scalars['Boolean']['output'];
+  /** Each component's URL paths, from the controller's `endpointPaths`. */
+  endpoints: Array<AppEndpoint>;
+  /** The app's versions, newest first. */
+  versions: AppVersionConnection;
+  /** The app's deploys, reverts and undeploys, newest first. */
+  deployments: DeploymentConnection;
+};
+
+
+/** An app on Kubernetes: a graph with a version history, deployed as one resource. */
+export type AppVersionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** An app on Kubernetes: a graph with a version history, deployed as one resource. */
+export type AppDeploymentsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type AppConnection = {
+  __typename?: 'AppConnection';
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** A list of edges. */
+  edges: Array<AppEdge>;
+  /** A list of nodes. */
+  nodes: Array<App>;
+};
+
+/** An edge in a connection. */
+export type AppEdge = {
+  __typename?: 'AppEdge';
+  /** The item at the end of the edge */
+  node: App;
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+};
+
+/** One component's URL paths, from the controller's `endpointPaths`. */
+export type AppEndpoint = {
+  __typename?: 'AppEndpoint';
+  component: Scalars['String']['output'];
+  paths: Array<Scalars['String']['output']>;
+};
+
+/** Narrows `apps`; every given condition must hold. */
+export type AppFilter = {
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  /** Apps whose name contains this text. */
+  nameContains?: InputMaybe<Scalars['String']['input']>;
+  /** Apps carrying this label with this value. */
+  label?: InputMaybe<AppLabelInput>;
+  /** Apps whose controller phase, as last seen, is this one. */
+  phase?: InputMaybe<AppPhase>;
+};
+
+/** What changed between two graphs, per component and per flow. */
+export type AppGraphDiff = {
+  __typename?: 'AppGraphDiff';
+  /** The version the diff starts from. */
+  fromVersion: Scalars['Int']['output'];
+  /** The version it goes to; `null` for what is live in the cluster. */
+  toVersion?: Maybe<Scalars['Int']['output']>;
+  /** The hash of the graph it goes to. */
+  toHash: Scalars['String']['output'];
+  identical: Scalars['Boolean']['output'];
+  components: Array<GraphEntryDiff>;
+  flows: Array<GraphEntryDiff>;
+};
+
+/** A label on an app, as Kubernetes labels are: a key and a value. */
+export type AppLabel = {
+  __typename?: 'AppLabel';
+  key: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+/** A label as a key and a value, as Kubernetes labels are. */
+export type AppLabelInput = {
+  /** An optional DNS prefix and `/`, then 1 to 63 letters, digits, `-`, `_` or `.`. */
+  key: Scalars['String']['input'];
+  /** Up to 63 letters, digits, `-`, `_` or `.`, starting and ending alphanumeric. */
+  value: Scalars['String']['input'];
+};
+
+export type AppOrder = {
+  field: AppOrderField;
+  direction?: InputMaybe<OrderDirection>;
+};
+
+export const AppOrderField = {
+  /** By namespace, then name. */
+  Name: 'NAME',
+  CreatedAt: 'CREATED_AT'
+} as const;
+
+export type AppOrderField = typeof AppOrderField[keyof typeof AppOrderField];
+/** The controller's phase of a graph. */
+export const AppPhase = {
+  Deploying: 'DEPLOYING',
+  Deployed: 'DEPLOYED',
+  Undeploying: 'UNDEPLOYING',
+  Undeployed: 'UNDEPLOYED',
+  Failed: 'FAILED',
+  Deleting: 'DELETING'
+} as const;
+
+export type AppPhase = typeof AppPhase[keyof typeof AppPhase];
+/** The resource's status as the controller wrote it, with the generation it describes. */
+export type AppStatus = {
+  __typename?: 'AppStatus';
+  /** `null` before the controller has seen the resource. */
+  phase?: Maybe<AppPhase>;
+  reason?: Maybe<Scalars['String']['output']>;
+  messages: Array<Scalars['String']['output']>;
+  /** The generation the controller last finished. */
+  observedGeneration?: Maybe<Scalars['Int']['output']>;
+  /**
+   * The resource's current generation: ahead of `observedGeneration` while the
+   * controller works on a change.
+   */
+  generation?: Maybe<Scalars['Int']['output']>;
+  componentNamespaces: Array<Scalars['String']['output']>;
+  /** When monitor read it. */
+  seenAt: Scalars['DateTime']['output'];
+};
+
+/** One saved graph of an app; numbered 1, 2, 3… per app and never renumbered. */
+export type AppVersion = {
+  __typename?: 'AppVersion';
+  id: Scalars['ID']['output'];
+  appId: Scalars['ID']['output'];
+  number: Scalars['Int']['output'];
+  graph: Scalars['JSON']['output'];
+  /** SHA-256 of the graph's canonical JSON (RFC 8785), in hex. */
+  hash: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+  author?: Maybe<AuditActor>;
+  source: VersionSource;
+  fieldManager?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+};
+
+export type AppVersionConnection = {
+  __typename?: 'AppVersionConnection';
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** A list of edges. */
+  edges: Array<AppVersionEdge>;
+  /** A list of nodes. */
+  nodes: Array<AppVersion>;
+};
+
+/** An edge in a connection. */
+export type AppVersionEdge = {
+  __typename?: 'AppVersionEdge';
+  /** The item at the end of the edge */
+  node: AppVersion;
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+};
+
 export type AuditActor = {
   __typename?: 'AuditActor';
   kind: ActorKind;
@@ -183,7 +384,21 @@ export const AuditKind = {
   NetworkRemoved: 'NETWORK_REMOVED',
   NetworksPruned: 'NETWORKS_PRUNED',
   ContainerShellOpened: 'CONTAINER_SHELL_OPENED',
-  ContainerShellClosed: 'CONTAINER_SHELL_CLOSED'
+  ContainerShellClosed: 'CONTAINER_SHELL_CLOSED',
+  AppCreated: 'APP_CREATED',
+  AppUpdated: 'APP_UPDATED',
+  AppDeleted: 'APP_DELETED',
+  AppGraphSaved: 'APP_GRAPH_SAVED',
+  AppGraphChangedInCluster: 'APP_GRAPH_CHANGED_IN_CLUSTER',
+  AppFoundInCluster: 'APP_FOUND_IN_CLUSTER',
+  AppDeletedInCluster: 'APP_DELETED_IN_CLUSTER',
+  AppDeployStarted: 'APP_DEPLOY_STARTED',
+  AppRevertStarted: 'APP_REVERT_STARTED',
+  AppAutoRevertStarted: 'APP_AUTO_REVERT_STARTED',
+  AppUndeployStarted: 'APP_UNDEPLOY_STARTED',
+  ComponentConfigCreated: 'COMPONENT_CONFIG_CREATED',
+  ComponentConfigUpdated: 'COMPONENT_CONFIG_UPDATED',
+  ComponentConfigDeleted: 'COMPONENT_CONFIG_DELETED'
 } as const;
 
 export type AuditKind = typeof AuditKind[keyof typeof AuditKind];
@@ -208,7 +423,8 @@ export const AuditSubjectType = {
   Operation: 'OPERATION',
   Image: 'IMAGE',
   Volume: 'VOLUME',
-  Network: 'NETWORK'
+  Network: 'NETWORK',
+  ComponentConfig: 'COMPONENT_CONFIG'
 } as const;
 
 export type AuditSubjectType = typeof AuditSubjectType[keyof typeof AuditSubjectType];
@@ -246,6 +462,71 @@ export type CloneServerResult = {
 
 export type CloseShellInput = {
   sessionId: Scalars['ID']['input'];
+};
+
+/**
+ * A reusable component in the catalog: a title, a component config to start a graph's
+ * component from, its type and the node type the editor draws it as.
+ */
+export type ComponentConfig = {
+  __typename?: 'ComponentConfig';
+  id: Scalars['ID']['output'];
+  title: Scalars['String']['output'];
+  config: Scalars['JSON']['output'];
+  type: Scalars['String']['output'];
+  nodeType: Scalars['String']['output'];
+  /** What the last change was about. */
+  message: Scalars['String']['output'];
+  /** Counts from 1; each update adds one and keeps the previous versions readable. */
+  version: Scalars['Int']['output'];
+  author: AuditActor;
+  createdAt: Scalars['DateTime']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  /** Every version of this config, newest first (the current one included). */
+  versions: Array<ComponentConfigVersion>;
+  /** The config as it was at `version`. */
+  atVersion?: Maybe<ComponentConfigVersion>;
+};
+
+
+/**
+ * A reusable component in the catalog: a title, a component config to start a graph's
+ * component from, its type and the node type the editor draws it as.
+ */
+export type ComponentConfigAtVersionArgs = {
+  version: Scalars['Int']['input'];
+};
+
+export type ComponentConfigConnection = {
+  __typename?: 'ComponentConfigConnection';
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** A list of edges. */
+  edges: Array<ComponentConfigEdge>;
+  /** A list of nodes. */
+  nodes: Array<ComponentConfig>;
+};
+
+/** An edge in a connection. */
+export type ComponentConfigEdge = {
+  __typename?: 'ComponentConfigEdge';
+  /** The item at the end of the edge */
+  node: ComponentConfig;
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+};
+
+/** A component config as it was at one version. */
+export type ComponentConfigVersion = {
+  __typename?: 'ComponentConfigVersion';
+  version: Scalars['Int']['output'];
+  title: Scalars['String']['output'];
+  config: Scalars['JSON']['output'];
+  type: Scalars['String']['output'];
+  nodeType: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+  author: AuditActor;
+  createdAt: Scalars['DateTime']['output'];
 };
 
 export type ComponentHealth = {
@@ -446,6 +727,33 @@ export type CreateApiTokenInput = {
   expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+export type CreateAppInput = {
+  /** The resource's namespace: a DNS-1123 label. */
+  namespace: Scalars['String']['input'];
+  /** The resource's name: a DNS-1123 label, unique within the namespace. */
+  name: Scalars['String']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  labels?: InputMaybe<Array<AppLabelInput>>;
+  /** `{components: {…}, flows: {…}}`, stored as version 1. */
+  graph: Scalars['JSON']['input'];
+  /** What version 1 is; "created" when absent. */
+  message?: InputMaybe<Scalars['String']['input']>;
+  autoRevert?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type CreateComponentConfigInput = {
+  /** What the catalog shows, 1 to 200 characters. */
+  title: Scalars['String']['input'];
+  /** The component config a graph's component starts from: an object. */
+  config: Scalars['JSON']['input'];
+  /** The component type, e.g. `batch-uploader`. */
+  type: Scalars['String']['input'];
+  /** How the graph editor draws it. */
+  nodeType: Scalars['String']['input'];
+  /** What this version is; "created" when absent. */
+  message?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type CreateServerInput = {
   /** 1 to 64 characters of letters, digits, `.`, `_` and `-`; unique. */
   name: Scalars['String']['input'];
@@ -484,6 +792,14 @@ export type CreatedApiToken = {
   apiToken: ApiToken;
 };
 
+export type DeleteAppInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type DeleteComponentConfigInput = {
+  id: Scalars['ID']['input'];
+};
+
 export type DeleteServerInput = {
   id: Scalars['ID']['input'];
 };
@@ -498,6 +814,91 @@ export type DeleteUserInput = {
   id: Scalars['ID']['input'];
 };
 
+export type DeployAppInput = {
+  appId: Scalars['ID']['input'];
+  /**
+   * The version to deploy; the newest when absent. An older version than the active
+   * one is a revert.
+   */
+  version?: InputMaybe<Scalars['Int']['input']>;
+  /** Why, for the deployment history. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * One deploy, revert or undeploy of an app: who, when, from which version to which,
+ * why, and how it ended.
+ */
+export type Deployment = {
+  __typename?: 'Deployment';
+  action: DeploymentAction;
+  actor: AuditActor;
+  /** The active version before. */
+  fromVersion?: Maybe<Scalars['Int']['output']>;
+  /** The version deployed (for an undeploy, the one undeployed). */
+  toVersion: Scalars['Int']['output'];
+  reason: Scalars['String']['output'];
+  outcome: DeploymentOutcome;
+  /** The last thing the controller or the API server said about it. */
+  message?: Maybe<Scalars['String']['output']>;
+  startedAt: Scalars['DateTime']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  appId: Scalars['ID']['output'];
+  /** The operation that carried it out, with its progress lines. */
+  operation?: Maybe<Operation>;
+};
+
+/** What a deployment asked of the cluster. */
+export const DeploymentAction = {
+  Deploy: 'DEPLOY',
+  /** A deploy of an older version than the active one. */
+  Revert: 'REVERT',
+  /** The rollback monitor started after a deploy of an app with `autoRevert` failed. */
+  AutoRevert: 'AUTO_REVERT',
+  Undeploy: 'UNDEPLOY'
+} as const;
+
+export type DeploymentAction = typeof DeploymentAction[keyof typeof DeploymentAction];
+export type DeploymentConnection = {
+  __typename?: 'DeploymentConnection';
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** A list of edges. */
+  edges: Array<DeploymentEdge>;
+  /** A list of nodes. */
+  nodes: Array<Deployment>;
+};
+
+/** An edge in a connection. */
+export type DeploymentEdge = {
+  __typename?: 'DeploymentEdge';
+  /** The item at the end of the edge */
+  node: Deployment;
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+};
+
+/** How a deployment ended. */
+export const DeploymentOutcome = {
+  /** Still being followed. */
+  Running: 'RUNNING',
+  Deployed: 'DEPLOYED',
+  Undeployed: 'UNDEPLOYED',
+  Failed: 'FAILED',
+  /** The controller did not finish within the timeout. */
+  TimedOut: 'TIMED_OUT',
+  /** Another change to the resource replaced this one before it finished. */
+  Superseded: 'SUPERSEDED',
+  /** The resource was deleted meanwhile. */
+  Deleted: 'DELETED',
+  /** The API server refused or did not answer; nothing changed in the cluster. */
+  Refused: 'REFUSED',
+  /** monitor stopped while following it. */
+  Interrupted: 'INTERRUPTED'
+} as const;
+
+export type DeploymentOutcome = typeof DeploymentOutcome[keyof typeof DeploymentOutcome];
 /** One `NAME=value` of a container's environment. */
 export type EnvironmentVariable = {
   __typename?: 'EnvironmentVariable';
@@ -508,6 +909,34 @@ export type EnvironmentVariable = {
   secret: Scalars['Boolean']['output'];
   /** Whether `value` is masked. */
   masked: Scalars['Boolean']['output'];
+};
+
+/** Whether a component, flow or path is new, gone or different. */
+export const GraphChange = {
+  Added: 'ADDED',
+  Removed: 'REMOVED',
+  Changed: 'CHANGED'
+} as const;
+
+export type GraphChange = typeof GraphChange[keyof typeof GraphChange];
+/** One component or flow that differs. */
+export type GraphEntryDiff = {
+  __typename?: 'GraphEntryDiff';
+  name: Scalars['String']['output'];
+  change: GraphChange;
+  paths: Array<GraphPathChange>;
+};
+
+/**
+ * One JSON Pointer inside a component or flow whose value differs; the path is empty
+ * when the whole entry came or went.
+ */
+export type GraphPathChange = {
+  __typename?: 'GraphPathChange';
+  path: Scalars['String']['output'];
+  change: GraphChange;
+  old?: Maybe<Scalars['JSON']['output']>;
+  new?: Maybe<Scalars['JSON']['output']>;
 };
 
 export type Health = {
@@ -756,6 +1185,28 @@ export type Mutation = {
   resizeShell: ShellSession;
   /** Ends a shell: its terminal hangs up and the command gets SIGHUP. */
   closeShell: ShellSession;
+  /** Stores a new app with its graph as version 1; nothing is deployed yet. */
+  createApp: App;
+  updateApp: App;
+  /**
+   * Deletes the app's resource, waits for the cluster to remove it, then deletes the
+   * app and its history; returns the app as it was.
+   */
+  deleteApp: App;
+  /**
+   * Saves a graph as the app's next version, or returns the stored version with the
+   * same hash.
+   */
+  saveAppGraph: AppVersion;
+  /** Deploys a version of an app (a revert when older than the active one). */
+  deployApp: Operation;
+  /** Sets the resource's `spec.deploy` to false; the resource and its graph stay. */
+  undeployApp: Operation;
+  createComponentConfig: ComponentConfig;
+  /** Saves the changes as the config's next version; earlier versions stay readable. */
+  updateComponentConfig: ComponentConfig;
+  /** Removes a config with its versions; returns it as it was. */
+  deleteComponentConfig: ComponentConfig;
 };
 
 
@@ -961,6 +1412,51 @@ export type MutationCloseShellArgs = {
   input: CloseShellInput;
 };
 
+
+export type MutationCreateAppArgs = {
+  input: CreateAppInput;
+};
+
+
+export type MutationUpdateAppArgs = {
+  input: UpdateAppInput;
+};
+
+
+export type MutationDeleteAppArgs = {
+  input: DeleteAppInput;
+};
+
+
+export type MutationSaveAppGraphArgs = {
+  input: SaveAppGraphInput;
+};
+
+
+export type MutationDeployAppArgs = {
+  input: DeployAppInput;
+};
+
+
+export type MutationUndeployAppArgs = {
+  input: UndeployAppInput;
+};
+
+
+export type MutationCreateComponentConfigArgs = {
+  input: CreateComponentConfigInput;
+};
+
+
+export type MutationUpdateComponentConfigArgs = {
+  input: UpdateComponentConfigInput;
+};
+
+
+export type MutationDeleteComponentConfigArgs = {
+  input: DeleteComponentConfigInput;
+};
+
 export type Network = {
   __typename?: 'Network';
   id: Scalars['ID']['output'];
@@ -1046,6 +1542,10 @@ export type Operation = {
   server?: Maybe<Server>;
   /** The stack it works for, if any (and not since deleted). */
   stack?: Maybe<Stack>;
+  /** The app it deploys or undeploys, if any. */
+  appId?: Maybe<Scalars['ID']['output']>;
+  /** The app it deploys or undeploys, if any (and not since deleted). */
+  app?: Maybe<App>;
   /** The pipeline run this operation is a step of. */
   parent?: Maybe<Operation>;
 };
@@ -1076,6 +1576,8 @@ export type OperationFilter = {
   serverId?: InputMaybe<Scalars['ID']['input']>;
   /** The actions of this stack. */
   stackId?: InputMaybe<Scalars['ID']['input']>;
+  /** The deploys, reverts and undeploys of this app. */
+  appId?: InputMaybe<Scalars['ID']['input']>;
   /** The steps of one pipeline run. */
   parentId?: InputMaybe<Scalars['ID']['input']>;
   /** Only operations that are not a step of a pipeline run (`true`), or only steps. */
@@ -1099,7 +1601,11 @@ export const OperationKind = {
   /** Creating (or replacing) a stack's container. */
   Deploy: 'DEPLOY',
   /** A stack's pipeline run; its steps are operations with this one as parent. */
-  Pipeline: 'PIPELINE'
+  Pipeline: 'PIPELINE',
+  /** Deploying (or reverting to) a version of an app on the cluster. */
+  AppDeploy: 'APP_DEPLOY',
+  /** Undeploying an app, keeping its resource. */
+  AppUndeploy: 'APP_UNDEPLOY'
 } as const;
 
 export type OperationKind = typeof OperationKind[keyof typeof OperationKind];
@@ -1268,6 +1774,18 @@ export type Query = {
   networks: Array<Network>;
   /** One network, by id or name, with the containers attached to it. */
   network: NetworkDetails;
+  /** Every app monitor knows, by namespace and name unless `orderBy` says otherwise. */
+  apps: AppConnection;
+  app?: Maybe<App>;
+  /** Version `version` of an app. */
+  appVersion?: Maybe<AppVersion>;
+  /** What changed from version `from` to version `to` of an app. */
+  appVersionDiff: AppGraphDiff;
+  /** What changed from version `from` of an app to what is live in the cluster now. */
+  appLiveDiff: AppGraphDiff;
+  /** The component catalog, in the order configs were added; `type` keeps one type. */
+  componentConfigs: ComponentConfigConnection;
+  componentConfig?: Maybe<ComponentConfig>;
 };
 
 
@@ -1376,6 +1894,50 @@ export type QueryNetworkArgs = {
   id: Scalars['String']['input'];
 };
 
+
+export type QueryAppsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AppFilter>;
+  orderBy?: InputMaybe<AppOrder>;
+};
+
+
+export type QueryAppArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryAppVersionArgs = {
+  appId: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
+};
+
+
+export type QueryAppVersionDiffArgs = {
+  appId: Scalars['ID']['input'];
+  from: Scalars['Int']['input'];
+  to: Scalars['Int']['input'];
+};
+
+
+export type QueryAppLiveDiffArgs = {
+  appId: Scalars['ID']['input'];
+  from: Scalars['Int']['input'];
+};
+
+
+export type QueryComponentConfigsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryComponentConfigArgs = {
+  id: Scalars['ID']['input'];
+};
+
 export const Reachability = {
   /** Not checked yet since monitor started or the server changed. */
   Connecting: 'CONNECTING',
@@ -1470,6 +2032,13 @@ export type RunContainerInput = {
   /** `no`, `always`, `unless-stopped`, `on-failure` or `on-failure:N`. */
   restartPolicy?: InputMaybe<Scalars['String']['input']>;
   labels?: InputMaybe<Array<LabelInput>>;
+};
+
+export type SaveAppGraphInput = {
+  appId: Scalars['ID']['input'];
+  graph: Scalars['JSON']['input'];
+  /** What changed, for the version history. */
+  message?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** The scheduled backups, and where and how often they are taken. */
@@ -1846,6 +2415,31 @@ export type SubscriptionShellOutputArgs = {
   sessionId: Scalars['ID']['input'];
 };
 
+export type UndeployAppInput = {
+  appId: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Changes to an app; absent fields stay as they are. */
+export type UpdateAppInput = {
+  id: Scalars['ID']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The whole new set of labels. */
+  labels?: InputMaybe<Array<AppLabelInput>>;
+  autoRevert?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Changes to a config; absent fields stay as they are. Each change is a new version. */
+export type UpdateComponentConfigInput = {
+  id: Scalars['ID']['input'];
+  title?: InputMaybe<Scalars['String']['input']>;
+  config?: InputMaybe<Scalars['JSON']['input']>;
+  type?: InputMaybe<Scalars['String']['input']>;
+  nodeType?: InputMaybe<Scalars['String']['input']>;
+  /** What changed; "updated" when absent. */
+  message?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Changes to a server; absent fields stay as they are, `null` clears an optional one. */
 export type UpdateServerInput = {
   id: Scalars['ID']['input'];
@@ -1907,6 +2501,15 @@ export type UserEdge = {
   cursor: Scalars['String']['output'];
 };
 
+/** Where a version came from. */
+export const VersionSource = {
+  /** Saved through monitor. */
+  Monitor: 'MONITOR',
+  /** Found in the cluster: someone changed the resource outside monitor. */
+  Cluster: 'CLUSTER'
+} as const;
+
+export type VersionSource = typeof VersionSource[keyof typeof VersionSource];
 export type Volume = {
   __typename?: 'Volume';
   name: Scalars['String']['output'];

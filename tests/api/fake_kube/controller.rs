@@ -29,6 +29,12 @@ pub enum Outcome {
     Failed(String),
     /// Stays Deploying forever, like a chart whose pods never become ready.
     Stalled,
+    /// Failed, with this message, for a graph with a component at chart `version` (one
+    /// the chart repository does not have); any other graph deploys.
+    FailedChart {
+        version: String,
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -160,14 +166,24 @@ impl Controller {
         {
             return;
         }
-        let status = match config.outcome {
-            Outcome::Failed(message) => json!({
+        let failure = match config.outcome {
+            Outcome::Failed(message) => Some(message),
+            Outcome::FailedChart { version, message }
+                if components(&now["spec"]["graph"])
+                    .any(|(_, component)| component["chart"]["version"] == version.as_str()) =>
+            {
+                Some(message)
+            }
+            _ => None,
+        };
+        let status = match failure {
+            Some(message) => json!({
                 "phase": "Failed",
                 "reason": "GraphDeploymentError",
                 "messages": message,
                 "observedGeneration": generation,
             }),
-            _ => json!({
+            None => json!({
                 "phase": if deploy { "Deployed" } else { "Undeployed" },
                 "observedGeneration": generation,
                 "endpointPaths": endpoint_paths(&key, &now["spec"]["graph"]),
