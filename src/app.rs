@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::apps::Apps;
+use crate::apps::dashboards::AppDashboards;
 use crate::apps::grafana::GrafanaSetup;
 use crate::audit::AuditLog;
 use crate::auth::Auth;
@@ -111,6 +112,9 @@ impl Application {
             Duration::from_secs(settings.kubernetes.deploy_timeout_seconds.max(1)),
         )
         .await?;
+        crate::apps::sync::start(&runner, &apps, &kubernetes);
+        let dashboards = AppDashboards::new(store.clone(), grafana.clone());
+        dashboards.start(&runner, &apps, &bus);
         if let Some(registry) = managed_registry {
             let (stacks, settings) = (stacks.clone(), settings.registry.clone());
             runner.spawn(
@@ -151,6 +155,7 @@ impl Application {
             stacks,
             kubernetes,
             grafana,
+            dashboards,
             apps,
             backup_tickets: DownloadTickets::default(),
             metrics,

@@ -29,8 +29,8 @@
 //!     streamed output, cancellation.
 //!   - [`stacks`]: software from a git repo to a running container: repo, build,
 //!     registry, deploy, pipelines, push webhooks.
-//!   - [`apps`]: apps on Kubernetes: graphs, version hashes, diffs, resources,
-//!     dashboards.
+//!   - [`apps`]: apps on Kubernetes: graphs, version hashes, diffs, resources; the
+//!     cluster sync that follows the resources; each deployed app's Grafana dashboard.
 //!   - [`probes`]: probes and measurements: validated parameters, the probe wire
 //!     protocol.
 //!   - [`backup`]: streaming backup, scheduled backups, restore, nuke.

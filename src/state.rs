@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use tokio_util::task::TaskTracker;
 
 use crate::apps::Apps;
+use crate::apps::dashboards::AppDashboards;
 use crate::apps::grafana::GrafanaSetup;
 use crate::audit::AuditLog;
 use crate::auth::Auth;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub kubernetes: Kubernetes,
     /// Where deployed apps get their dashboards, or why there is none.
     pub grafana: GrafanaSetup,
+    /// Each deployed app's dashboard in Grafana.
+    pub dashboards: AppDashboards,
     pub apps: Apps,
     pub backup_tickets: DownloadTickets,
     pub metrics: Arc<Metrics>,
