@@ -307,13 +307,6 @@ impl Apps {
     pub async fn update(&self, actor: &Actor, id: &str, patch: AppPatch) -> Result<App> {
         self.cluster()?;
         let before = self.existing(id).await?;
-        #[derive(Clone, SurrealValue)]
-        struct Facts {
-            description: String,
-            labels: std::collections::BTreeMap<String, String>,
-            auto_revert: bool,
-            updated_at: DateTime<Utc>,
-        }
         let after = AppRow {
             description: patch
                 .description
@@ -322,12 +315,6 @@ impl Apps {
             auto_revert: patch.auto_revert.unwrap_or(before.auto_revert),
             updated_at: Utc::now(),
             ..before.clone()
-        };
-        let facts = Facts {
-            description: after.description.clone(),
-            labels: after.labels.clone(),
-            auto_revert: after.auto_revert,
-            updated_at: after.updated_at,
         };
         let event = self
             .event(
@@ -340,8 +327,19 @@ impl Apps {
         let stored: Option<AppRow> = self
             .audit
             .write(
-                store::MERGE_APP,
-                ("app_id", before.id.clone(), "app_facts", facts),
+                store::UPDATE_APP,
+                (
+                    "app_id",
+                    before.id.clone(),
+                    "description",
+                    after.description.clone(),
+                    "labels",
+                    after.labels.clone(),
+                    "auto_revert",
+                    after.auto_revert,
+                    "updated_at",
+                    after.updated_at,
+                ),
                 event,
             )
             .await?;

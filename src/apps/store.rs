@@ -36,8 +36,11 @@ pub const CREATE_APP: &str = "CREATE ONLY $app_id CONTENT $app_row; \
 /// A new version, counted on its app, which it returns.
 pub const ADD_VERSION: &str = "UPDATE ONLY $app_id MERGE $app_facts RETURN AFTER; \
      CREATE ONLY $version_id CONTENT $version_row RETURN NONE";
+/// An app's description, labels and auto-revert, replaced whole, returning it.
+pub const UPDATE_APP: &str = "UPDATE ONLY $app_id SET description = $description, \
+     labels = $labels, auto_revert = $auto_revert, updated_at = $updated_at RETURN AFTER";
 /// Changed facts of an app, returning it.
-pub const MERGE_APP: &str = "UPDATE ONLY $app_id MERGE $app_facts RETURN AFTER";
+const MERGE_APP: &str = "UPDATE ONLY $app_id MERGE $app_facts RETURN AFTER";
 /// An app with its versions and deployments, returning it as it was.
 pub const DELETE_APP: &str = "DELETE ONLY $app_id RETURN BEFORE; \
      DELETE app_version WHERE app = $app_key RETURN NONE; \

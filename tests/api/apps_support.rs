@@ -140,6 +140,8 @@ impl AppsFixture {
     /// Writes `ml/demo`'s status through `/status` as the controller does, from a client
     /// of its own.
     pub async fn controller_says(&self, status: Value) {
+        // As monitor's client does: the dependency tree enables two rustls providers.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let kubeconfig =
             kube::config::Kubeconfig::read_from(self.kubeconfig.path().join("kubeconfig"))
                 .expect("kubeconfig");
