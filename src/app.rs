@@ -12,6 +12,8 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::apps::Apps;
+use crate::apps::dashboards::AppDashboards;
+use crate::apps::grafana::GrafanaSetup;
 use crate::audit::AuditLog;
 use crate::auth::Auth;
 use crate::backup::DownloadTickets;
@@ -124,8 +126,11 @@ impl Application {
             configured_registry,
             &settings.data_dir,
         );
+        // Neither a missing nor an unreachable cluster or Grafana stops monitor: each
+        // becomes a state that health reports and the apps API answers UNAVAILABLE with.
         let kubernetes =
             Kubernetes::from_settings(&settings.kubernetes, &Environment::current()).await;
+        let grafana = GrafanaSetup::from_settings(&settings.grafana);
         let apps = Apps::recover(
             store.clone(),
             audit.clone(),
@@ -135,6 +140,9 @@ impl Application {
             Duration::from_secs(settings.kubernetes.deploy_timeout_seconds.max(1)),
         )
         .await?;
+        crate::apps::sync::start(&runner, &apps, &kubernetes);
+        let dashboards = AppDashboards::new(store.clone(), grafana.clone());
+        dashboards.start(&runner, &apps, &bus);
         if let Some(registry) = managed_registry {
             let (stacks, settings) = (stacks.clone(), settings.registry.clone());
             runner.spawn(
@@ -174,6 +182,8 @@ impl Application {
             operations,
             stacks,
             kubernetes,
+            grafana,
+            dashboards,
             apps,
             credits,
             probes,

@@ -33,8 +33,9 @@
 //!     webhooks (`webhook/`), copies to another server, the registry stack.
 //!   - [`registry`]: the image registry stacks push to and deploy from, configured or
 //!     run by monitor itself.
-//!   - [`apps`]: apps on Kubernetes: graphs, version hashes, diffs, resources,
-//!     dashboards.
+//!   - [`apps`]: apps on Kubernetes: records, versions by hash, diffs, deploys and
+//!     reverts; the cluster sync that follows the resources; each deployed app's
+//!     Grafana dashboard.
 //!   - [`probes`]: probes and measurements: the registry, the probes' sessions,
 //!     measurements dispatched within each probe's capacity, results; validated
 //!     parameters, the probe wire protocol.

@@ -11,6 +11,8 @@ use chrono::{DateTime, Utc};
 use tokio_util::task::TaskTracker;
 
 use crate::apps::Apps;
+use crate::apps::dashboards::AppDashboards;
+use crate::apps::grafana::GrafanaSetup;
 use crate::audit::AuditLog;
 use crate::auth::Auth;
 use crate::backup::DownloadTickets;
@@ -46,6 +48,10 @@ pub struct AppState {
     pub stacks: Stacks,
     /// The Kubernetes cluster apps are deployed to, or why there is none.
     pub kubernetes: Kubernetes,
+    /// Where deployed apps get their dashboards, or why there is none.
+    pub grafana: GrafanaSetup,
+    /// Each deployed app's dashboard in Grafana.
+    pub dashboards: AppDashboards,
     pub apps: Apps,
     pub credits: Credits,
     pub probes: Probes,

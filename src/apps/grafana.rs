@@ -5,6 +5,7 @@
 //! the dashboard in Grafana since monitor last did: monitor reads the current version
 //! and saves over it once, and says so ([`SavedDashboard::replaced_edits`]).
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::{StatusCode, Url};
@@ -17,6 +18,50 @@ use crate::error::Error;
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// monitor's view of its Grafana, built once from the settings: dashboards are optional,
+/// and a broken configuration is a state to report, never a reason not to start.
+#[derive(Clone)]
+pub enum GrafanaSetup {
+    /// No `grafana.url`: apps get no dashboards.
+    NotConfigured,
+    /// `grafana.url` is set but unusable (not a URL, no token); the reason says why.
+    Misconfigured {
+        reason: Arc<str>,
+    },
+    Configured(Grafana),
+}
+
+impl GrafanaSetup {
+    /// Reads `grafana.url` and `grafana.token`; never fails.
+    pub fn from_settings(settings: &GrafanaSettings) -> GrafanaSetup {
+        match Grafana::from_settings(settings) {
+            Ok(None) => GrafanaSetup::NotConfigured,
+            Ok(Some(grafana)) => GrafanaSetup::Configured(grafana),
+            Err(reason) => {
+                tracing::warn!(%reason, "the Grafana configuration cannot be used");
+                GrafanaSetup::Misconfigured {
+                    reason: reason.into(),
+                }
+            }
+        }
+    }
+
+    /// The Grafana client, or `UNAVAILABLE` saying why there is none.
+    pub fn grafana(&self) -> Result<&Grafana, Error> {
+        match self {
+            GrafanaSetup::Configured(grafana) => Ok(grafana),
+            GrafanaSetup::NotConfigured => Err(Error::Unavailable {
+                component: "grafana",
+                message: "no Grafana is configured (set grafana.url and grafana.token)".into(),
+            }),
+            GrafanaSetup::Misconfigured { reason } => Err(Error::Unavailable {
+                component: "grafana",
+                message: reason.to_string(),
+            }),
+        }
+    }
+}
 
 /// A configured Grafana.
 #[derive(Clone)]

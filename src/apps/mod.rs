@@ -7,10 +7,12 @@
 //! ([`graph`]) and its validation ([`validate`]), the version hash ([`hash`]), the diff
 //! between two graphs ([`diff`]), the mapping between an app and its resource
 //! ([`resource`]), following a deploy through the resource's status ([`follow`]), and
-//! Grafana dashboards ([`dashboard`], [`grafana`]).
+//! Grafana dashboards ([`dashboard`], [`grafana`]). [`sync`] follows the cluster and
+//! tells the service what changed there.
 
 pub mod catalog;
 pub mod dashboard;
+pub mod dashboards;
 mod delete;
 mod deploy;
 pub mod diff;
@@ -24,6 +26,7 @@ pub mod model;
 pub mod resource;
 mod service;
 mod store;
+pub mod sync;
 pub mod validate;
 
 pub use model::{App, AppStatus, AppStatusChanged, AppVersion};

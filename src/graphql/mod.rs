@@ -11,7 +11,7 @@ pub mod pagination;
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 use crate::apps::catalog::graphql::{CatalogMutation, CatalogQuery};
-use crate::apps::graphql::{AppsMutation, AppsQuery};
+use crate::apps::graphql::{AppsMutation, AppsQuery, AppsSubscription};
 use crate::audit::graphql::{AuditQuery, AuditSubscription};
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::backup::graphql::{BackupMutation, BackupQuery};
@@ -76,6 +76,7 @@ pub struct Subscription(
     ShellSubscription,
     ProbesSubscription,
     MeasurementsSubscription,
+    AppsSubscription,
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

@@ -1,6 +1,8 @@
 //! Health of monitor and everything it depends on, checked when asked, each check
 //! bounded in time so that one hung dependency cannot hang the answer.
 
+mod dependencies;
+
 use std::time::Duration;
 
 use async_graphql::{Context, Enum, Object, SimpleObject};
@@ -12,20 +14,22 @@ use crate::state::AppState;
 use crate::store::Store;
 
 /// How long one component may take to answer before it counts as down.
-const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
+pub(crate) const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 /// Slower than this and a component counts as degraded.
 const SLOW: Duration = Duration::from_millis(500);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 pub enum HealthStatus {
     Up,
     Degraded,
     Down,
+    /// An optional dependency (Kubernetes, Grafana) that is not set up: nothing wrong.
+    NotConfigured,
 }
 
 #[derive(Debug, Clone, SimpleObject)]
 pub struct ComponentHealth {
-    /// `store`, then `docker:<server name>` per server; later `kubernetes`, `grafana`.
+    /// `store`, `kubernetes`, `grafana`, then `docker:<server name>` per server.
     pub name: String,
     pub status: HealthStatus,
     /// What is wrong, when something is.
@@ -44,13 +48,20 @@ pub struct Health {
     pub components: Vec<ComponentHealth>,
 }
 
-/// Checks the store, and reads each server's engine state from its supervisor.
+/// Checks the store, the cluster and Grafana at once, and reads each server's engine
+/// state from its supervisor.
 ///
-/// The overall status is the store's, made no better than DEGRADED while any server is
-/// down: monitor still works then, for every other server, so it must not report
-/// itself DOWN (and be restarted or taken out of service) over one host.
+/// The overall status is the store's, made no better than DEGRADED while any server,
+/// the cluster or Grafana is down: monitor still works then, for everything else, so it
+/// must not report itself DOWN (and be restarted or taken out of service) over one part.
 pub async fn check_all(state: &AppState) -> Health {
-    let store = check_store(&state.store).await;
+    // Boxed: kube-rs's request futures are deep enough to overflow the compiler's layout
+    // query when inlined into every resolver that reaches health.
+    let (store, kubernetes, grafana) = tokio::join!(
+        check_store(&state.store),
+        Box::pin(dependencies::check_kubernetes(&state.kubernetes)),
+        Box::pin(dependencies::check_grafana(&state.grafana)),
+    );
     let mut servers: Vec<ComponentHealth> = state
         .servers
         .connections()
@@ -58,12 +69,15 @@ pub async fn check_all(state: &AppState) -> Health {
         .map(|server| server_health(&server.name, &server.state()))
         .collect();
     servers.sort_by(|a, b| a.name.cmp(&b.name));
-    let any_server_down = servers.iter().any(|s| s.status != HealthStatus::Up);
-    let status = match (store.status, any_server_down) {
+    let any_part_down = servers
+        .iter()
+        .chain([&kubernetes, &grafana])
+        .any(|s| !matches!(s.status, HealthStatus::Up | HealthStatus::NotConfigured));
+    let status = match (store.status, any_part_down) {
         (HealthStatus::Up, true) => HealthStatus::Degraded,
         (status, _) => status,
     };
-    let mut components = vec![store];
+    let mut components = vec![store, kubernetes, grafana];
     components.extend(servers);
     Health {
         status,

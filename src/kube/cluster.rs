@@ -179,16 +179,25 @@ impl Cluster {
     pub fn watch(
         &self,
     ) -> BoxStream<'static, Result<watcher::Event<DynamicObject>, watcher::Error>> {
-        let config = watcher::Config::default();
         if self.namespaces.is_empty() {
-            return watcher(self.api(None), config).default_backoff().boxed();
+            return self.watch_in(None);
         }
-        let streams = self.namespaces.iter().map(|namespace| {
-            watcher(self.api(Some(namespace)), config.clone())
-                .default_backoff()
-                .boxed()
-        });
+        let streams = self
+            .namespaces
+            .iter()
+            .map(|namespace| self.watch_in(Some(namespace)));
         futures::stream::select_all(streams).boxed()
+    }
+
+    /// Like [`Cluster::watch`], for one namespace (every namespace when `None`), so a
+    /// relist's start and end belong to one scope.
+    pub fn watch_in(
+        &self,
+        namespace: Option<&str>,
+    ) -> BoxStream<'static, Result<watcher::Event<DynamicObject>, watcher::Error>> {
+        watcher(self.api(namespace), watcher::Config::default())
+            .default_backoff()
+            .boxed()
     }
 
     /// GETs `path` (its segments, each escaped) from port `port` of the service

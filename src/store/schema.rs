@@ -79,6 +79,7 @@ DEFINE INDEX IF NOT EXISTS app_version_hash ON app_version FIELDS app, hash UNIQ
 DEFINE TABLE IF NOT EXISTS app_deployment SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS app_deployment_app ON app_deployment FIELDS app;
 DEFINE INDEX IF NOT EXISTS app_deployment_outcome ON app_deployment FIELDS outcome;
+DEFINE TABLE IF NOT EXISTS app_dashboard SCHEMALESS;
 DEFINE TABLE IF NOT EXISTS component_config SCHEMALESS;
 DEFINE TABLE IF NOT EXISTS component_config_version SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS component_config_version_of ON component_config_version FIELDS config_id, version UNIQUE;

@@ -21,24 +21,34 @@ pub struct AppsFixture {
 
 /// monitor reaching a fresh fake API server whose controller deploys in 50 ms.
 pub async fn fixture() -> AppsFixture {
+    fixture_with_env(Vec::new()).await
+}
+
+/// [`fixture`], with more settings in monitor's environment.
+pub async fn fixture_with_env(extra_env: Vec<(String, String)>) -> AppsFixture {
     let fake = FakeKube::start().await;
     fake.run_controller(ControllerConfig::default());
     let dir = tempfile::tempdir().expect("temporary directory");
     let kubeconfig = fake.write_kubeconfig(dir.path());
-    let app = TestApp::spawn_with_env(vec![
-        (
-            "MONITOR_KUBERNETES__KUBECONFIG".into(),
-            kubeconfig.display().to_string(),
-        ),
-        (
-            "MONITOR_KUBERNETES__REQUEST_TIMEOUT_SECONDS".into(),
-            "5".into(),
-        ),
-        (
-            "MONITOR_KUBERNETES__DEPLOY_TIMEOUT_SECONDS".into(),
-            "10".into(),
-        ),
-    ])
+    let app = TestApp::spawn_with_env(
+        vec![
+            (
+                "MONITOR_KUBERNETES__KUBECONFIG".into(),
+                kubeconfig.display().to_string(),
+            ),
+            (
+                "MONITOR_KUBERNETES__REQUEST_TIMEOUT_SECONDS".into(),
+                "5".into(),
+            ),
+            (
+                "MONITOR_KUBERNETES__DEPLOY_TIMEOUT_SECONDS".into(),
+                "10".into(),
+            ),
+        ]
+        .into_iter()
+        .chain(extra_env)
+        .collect(),
+    )
     .await;
     let admin = app.admin_token().await;
     AppsFixture {

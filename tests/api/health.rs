@@ -1,6 +1,18 @@
-use serde_json::json;
+use serde_json::{Value, json};
 
+use crate::fake_grafana::FakeGrafana;
+use crate::fake_kube::FakeKube;
 use crate::helpers::TestApp;
+
+const HEALTH: &str = "{ health { status components { name status message } } }";
+
+/// The component called `name` in a health answer.
+fn component<'a>(body: &'a Value, name: &str) -> &'a Value {
+    body["data"]["health"]["components"]
+        .as_array()
+        .and_then(|components| components.iter().find(|c| c["name"] == name))
+        .unwrap_or_else(|| panic!("no {name} component: {body}"))
+}
 
 #[tokio::test]
 async fn health_needs_no_token_and_reports_the_store_up() {
@@ -96,4 +108,81 @@ async fn an_in_memory_store_serves_through_the_same_code_path() {
 
     assert_eq!(body["data"]["viewer"]["username"], "admin");
     assert_eq!(body["data"]["health"]["status"], "UP");
+}
+
+#[tokio::test]
+async fn without_a_cluster_or_grafana_both_are_not_configured_and_monitor_is_up() {
+    let app = TestApp::spawn_with_env(vec![
+        ("KUBECONFIG".into(), String::new()),
+        ("HOME".into(), "/nonexistent-home".into()),
+    ])
+    .await;
+
+    let body = app.graphql(None, HEALTH, json!({})).await;
+
+    assert_eq!(body["data"]["health"]["status"], "UP", "{body}");
+    assert_eq!(component(&body, "kubernetes")["status"], "NOT_CONFIGURED");
+    assert_eq!(component(&body, "grafana")["status"], "NOT_CONFIGURED");
+}
+
+#[tokio::test]
+async fn an_unreachable_cluster_and_a_grafana_without_token_are_down_with_the_reason() {
+    let fake = FakeKube::start().await;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let kubeconfig = fake.write_kubeconfig(dir.path());
+    fake.go_down().await;
+    let app = TestApp::spawn_with_env(vec![
+        (
+            "MONITOR_KUBERNETES__KUBECONFIG".into(),
+            kubeconfig.display().to_string(),
+        ),
+        ("MONITOR_GRAFANA__URL".into(), "http://127.0.0.1:9".into()),
+    ])
+    .await;
+
+    let down = app.graphql(None, HEALTH, json!({})).await;
+    fake.come_back().await;
+    let back = app.graphql(None, HEALTH, json!({})).await;
+
+    assert_eq!(down["data"]["health"]["status"], "DEGRADED", "{down}");
+    let kubernetes = component(&down, "kubernetes");
+    assert_eq!(kubernetes["status"], "DOWN");
+    assert!(
+        kubernetes["message"]
+            .as_str()
+            .is_some_and(|message| message.contains("unreachable")),
+        "{kubernetes}"
+    );
+    let grafana = component(&down, "grafana");
+    assert_eq!(grafana["status"], "DOWN");
+    assert_eq!(
+        grafana["message"],
+        "grafana.url is set but grafana.token is not"
+    );
+    assert_eq!(component(&back, "kubernetes")["status"], "UP", "{back}");
+}
+
+#[tokio::test]
+async fn a_configured_grafana_is_up_then_down_when_it_stops_answering() {
+    let grafana = FakeGrafana::start().await;
+    let app = TestApp::spawn_with_env(vec![
+        ("MONITOR_GRAFANA__URL".into(), grafana.url()),
+        ("MONITOR_GRAFANA__TOKEN".into(), grafana.token.clone()),
+    ])
+    .await;
+
+    let up = app.graphql(None, HEALTH, json!({})).await;
+    grafana.go_down().await;
+    let down = app.graphql(None, HEALTH, json!({})).await;
+
+    assert_eq!(component(&up, "grafana")["status"], "UP", "{up}");
+    let gone = component(&down, "grafana");
+    assert_eq!(gone["status"], "DOWN");
+    assert!(
+        gone["message"]
+            .as_str()
+            .is_some_and(|message| message.starts_with("Grafana is unreachable")),
+        "{gone}"
+    );
+    assert_eq!(down["data"]["health"]["status"], "DEGRADED");
 }

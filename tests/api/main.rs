@@ -15,9 +15,11 @@ mod restartable;
 mod ws;
 
 mod agent;
+mod apps_dashboards;
 mod apps_deploy;
 mod apps_faults;
 mod apps_records;
+mod apps_sync;
 mod audit;
 mod auth;
 mod backup;

@@ -93,6 +93,11 @@ export type App = {
   liveVersion?: Maybe<AppVersion>;
   /** Whether the live resource's graph differs from the version monitor deployed. */
   drifted: Scalars['Boolean']['output'];
+  /**
+   * The app's Grafana dashboard, once deployed; `UNAVAILABLE` while Grafana is not
+   * configured or has not taken it yet (monitor keeps trying).
+   */
+  dashboard?: Maybe<AppDashboard>;
   /** Each component's URL paths, from the controller's `endpointPaths`. */
   endpoints: Array<AppEndpoint>;
   /** The app's versions, newest first. */
@@ -123,6 +128,27 @@ export type AppConnection = {
   edges: Array<AppEdge>;
   /** A list of nodes. */
   nodes: Array<App>;
+};
+
+/** An app's Grafana dashboard, which monitor creates and keeps up to date. */
+export type AppDashboard = {
+  __typename?: 'AppDashboard';
+  /** The dashboard's uid in Grafana, derived from the app's id. */
+  uid: Scalars['String']['output'];
+  /** Grafana's version of the dashboard. */
+  version: Scalars['Int']['output'];
+  /** The dashboard's page in Grafana. */
+  url: Scalars['String']['output'];
+  panels: Array<DashboardPanel>;
+  /** The generation of the app's resource the dashboard was generated for. */
+  generation?: Maybe<Scalars['Int']['output']>;
+  savedAt: Scalars['DateTime']['output'];
+  /**
+   * Whether it matches the resource as monitor last saw it; while false, monitor
+   * keeps trying, and `pendingReason` says why it has not succeeded.
+   */
+  upToDate: Scalars['Boolean']['output'];
+  pendingReason?: Maybe<Scalars['String']['output']>;
 };
 
 /** An edge in a connection. */
@@ -575,7 +601,7 @@ export type ComponentConfigVersion = {
 
 export type ComponentHealth = {
   __typename?: 'ComponentHealth';
-  /** `store`, then `docker:<server name>` per server; later `kubernetes`, `grafana`. */
+  /** `store`, `kubernetes`, `grafana`, then `docker:<server name>` per server. */
   name: Scalars['String']['output'];
   status: HealthStatus;
   /** What is wrong, when something is. */
@@ -912,6 +938,13 @@ export const CreditMovement = {
 } as const;
 
 export type CreditMovement = typeof CreditMovement[keyof typeof CreditMovement];
+/** One panel of a dashboard, with its own page in Grafana. */
+export type DashboardPanel = {
+  __typename?: 'DashboardPanel';
+  title: Scalars['String']['output'];
+  url: Scalars['String']['output'];
+};
+
 export type DeleteAppInput = {
   id: Scalars['ID']['input'];
 };
@@ -1188,7 +1221,9 @@ export type HealthCheck = {
 export const HealthStatus = {
   Up: 'UP',
   Degraded: 'DEGRADED',
-  Down: 'DOWN'
+  Down: 'DOWN',
+  /** An optional dependency (Kubernetes, Grafana) that is not set up: nothing wrong. */
+  NotConfigured: 'NOT_CONFIGURED'
 } as const;
 
 export type HealthStatus = typeof HealthStatus[keyof typeof HealthStatus];
@@ -3221,6 +3256,12 @@ export type Subscription = {
    * gets a `LAGGED` error and goes on (the results query has them all).
    */
   measurementResults: ProbeResult;
+  /**
+   * Each change to an app's status, liveness or drift, as monitor sees it: one app's,
+   * or, without `appId`, every app's. A subscriber that falls too far behind gets one
+   * `LAGGED` error saying how many it missed, then goes on.
+   */
+  appStatusChanged: App;
 };
 
 
@@ -3271,6 +3312,11 @@ export type SubscriptionProbeUpdatedArgs = {
 
 export type SubscriptionMeasurementResultsArgs = {
   measurementId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionAppStatusChangedArgs = {
+  appId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type TracerouteHop = {

@@ -7,12 +7,14 @@
 //! `UNAVAILABLE` with the reason when there is none.
 
 pub mod mutation;
+pub mod subscription;
 pub mod views;
 
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, ID, Object};
 
 use super::App;
+use super::dashboards::AppDashboard;
 use super::diff::diff_graphs;
 use super::hash::version_hash;
 use super::model::{AppEndpoint, AppVersion, Deployment};
@@ -28,6 +30,7 @@ use crate::users::Role;
 use views::{AppCursor, AppFilter, AppGraphDiff, AppOrder};
 
 pub use mutation::AppsMutation;
+pub use subscription::AppsSubscription;
 
 #[derive(Default)]
 pub struct AppsQuery;
@@ -126,6 +129,12 @@ impl App {
     /// Whether the live resource's graph differs from the version monitor deployed.
     async fn drifted(&self) -> bool {
         self.is_drifted()
+    }
+
+    /// The app's Grafana dashboard, once deployed; `UNAVAILABLE` while Grafana is not
+    /// configured or has not taken it yet (monitor keeps trying).
+    async fn dashboard(&self, ctx: &Context<'_>) -> Result<Option<AppDashboard>> {
+        ctx.state().dashboards.of(self).await
     }
 
     /// Each component's URL paths, from the controller's `endpointPaths`.

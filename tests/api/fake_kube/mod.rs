@@ -290,6 +290,42 @@ impl FakeKube {
             .cloned()
     }
 
+    /// A JSON merge patch of `namespace/name`'s spec by `manager` (as `kubectl edit`
+    /// writes), committed straight to the store: it works while the server is down.
+    pub fn edit(&self, namespace: &str, name: &str, patch: &Value, manager: &str) -> Value {
+        let key = (namespace.to_string(), name.to_string());
+        self.shared
+            .store()
+            .merge_patch(&key, patch, manager, fields::Sub::Main)
+            .expect("the edit is committed")
+    }
+
+    /// Server-side applies `spec` to `namespace/name` as `manager` (as `kubectl apply
+    /// --server-side` does), committed straight to the store.
+    pub fn apply_as(&self, namespace: &str, name: &str, spec: &Value, manager: &str) -> Value {
+        let key = (namespace.to_string(), name.to_string());
+        let body = serde_json::json!({
+            "apiVersion": self.shared.resource.api_version(),
+            "kind": self.shared.resource.kind,
+            "metadata": {"name": name, "namespace": namespace},
+            "spec": spec,
+        });
+        self.shared
+            .store()
+            .apply(&key, &body, manager, false, fields::Sub::Main)
+            .expect("the apply is committed")
+            .0
+    }
+
+    /// Deletes `namespace/name` as `kubectl delete` would (finalizers hold it a while).
+    pub fn delete(&self, namespace: &str, name: &str) {
+        let key = (namespace.to_string(), name.to_string());
+        self.shared
+            .store()
+            .delete(&key)
+            .expect("the delete is committed");
+    }
+
     pub fn requests(&self) -> Vec<Recorded> {
         self.shared.requests.lock().expect("requests lock").clone()
     }
