@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use dockerd::{Dockerd, IMAGE, eventually};
+use dockerd::{Dockerd, IMAGE};
 use helpers::TestApp;
 use load::{drive, number, percentile};
 
@@ -54,44 +54,13 @@ async fn main() {
         .expect("a server")
         .to_string();
     for n in 0..STACKS {
-        let body = app
-            .graphql(
-                Some(&admin),
-                "mutation($input: CreateStackInput!) { createStack(input: $input) { id } }",
-                json!({ "input": {
-                    "name": format!("stack-{n:03}"),
-                    "serverId": server,
-                    "deploy": { "image": IMAGE, "network": "host", "restartPolicy": "no",
-                                "command": ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"] },
-                } }),
-            )
+        let deploy = json!({ "image": IMAGE, "network": "host", "restartPolicy": "no",
+                             "command": ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"] });
+        app.create_and_deploy_stack(&admin, &server, &format!("stack-{n:03}"), deploy)
             .await;
-        let id = body["data"]["createStack"]["id"].clone();
-        let deploy = app
-            .graphql(
-                Some(&admin),
-                "mutation($id: ID!) { deployStack(stackId: $id) { id } }",
-                json!({ "id": id }),
-            )
-            .await;
-        assert!(deploy["errors"].is_null(), "{deploy}");
     }
-    eventually(
-        "every deploy to end",
-        Duration::from_secs(300),
-        || async {
-            let body = app
-                .graphql(
-                    Some(&admin),
-                    "{ operations(first: 1, filter: { statuses: [QUEUED, RUNNING] }) { nodes { id } } }",
-                    json!({}),
-                )
-                .await;
-            (body["data"]["operations"]["nodes"].as_array().map(Vec::len) == Some(0))
-                .then_some(())
-        },
-    )
-    .await;
+    app.every_operation_ended(&admin, Duration::from_secs(300))
+        .await;
     let token = app.quiet_token(&admin, "dashboard").await;
 
     // Every stack answers with a running container before anything is measured.

@@ -269,6 +269,49 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no store round trip count in:\n{metrics}"))
     }
 
+    /// Creates a stack named `name` on `server` with this `deploy` part and starts its
+    /// deploy, which must be accepted.
+    pub async fn create_and_deploy_stack(
+        &self,
+        token: &str,
+        server: &str,
+        name: &str,
+        deploy: Value,
+    ) {
+        let body = self
+            .graphql(
+                Some(token),
+                "mutation($input: CreateStackInput!) { createStack(input: $input) { id } }",
+                json!({ "input": { "name": name, "serverId": server, "deploy": deploy } }),
+            )
+            .await;
+        let id = body["data"]["createStack"]["id"].clone();
+        let deploy = self
+            .graphql(
+                Some(token),
+                "mutation($id: ID!) { deployStack(stackId: $id) { id } }",
+                json!({ "id": id }),
+            )
+            .await;
+        assert!(deploy["errors"].is_null(), "{deploy}");
+    }
+
+    /// Waits until no operation is queued or running.
+    pub async fn every_operation_ended(&self, token: &str, within: Duration) {
+        crate::dockerd::eventually("every operation to end", within, || async {
+            let body = self
+                .graphql(
+                    Some(token),
+                    "{ operations(first: 1, filter: { statuses: [QUEUED, RUNNING] }) { nodes { id } } }",
+                    json!({}),
+                )
+                .await;
+            (body["data"]["operations"]["nodes"].as_array().map(Vec::len) == Some(0))
+                .then_some(())
+        })
+        .await;
+    }
+
     /// A new API token named `name` whose first use is already recorded. A token
     /// records its last use at most once a minute, in the background; this one's record
     /// is written before it is returned, so counting round trips with it counts none.

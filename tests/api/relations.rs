@@ -3,7 +3,6 @@
 
 use serde_json::{Value, json};
 
-use crate::dockerd::eventually;
 use crate::helpers::TestApp;
 use crate::servers::add_server;
 
@@ -40,43 +39,12 @@ async fn a_page_of_a_hundred_stacks_costs_the_round_trips_of_a_page_of_ten() {
     // An engine nobody listens on: each deploy fails at once, and is still an operation.
     let server = add_server(&app, &admin, "nowhere", "tcp://127.0.0.1:9", None).await;
     for n in 0..100 {
-        let body = app
-            .graphql(
-                Some(&admin),
-                "mutation($input: CreateStackInput!) { createStack(input: $input) { id } }",
-                json!({ "input": {
-                    "name": format!("stack-{n:03}"),
-                    "serverId": server,
-                    "deploy": { "image": "127.0.0.1:5055/app:1", "network": "host" },
-                } }),
-            )
+        let deploy = json!({ "image": "127.0.0.1:5055/app:1", "network": "host" });
+        app.create_and_deploy_stack(&admin, &server, &format!("stack-{n:03}"), deploy)
             .await;
-        let id = body["data"]["createStack"]["id"].clone();
-        let deploy = app
-            .graphql(
-                Some(&admin),
-                "mutation($id: ID!) { deployStack(stackId: $id) { id } }",
-                json!({ "id": id }),
-            )
-            .await;
-        assert!(deploy["errors"].is_null(), "{deploy}");
     }
-    eventually(
-        "every deploy to end",
-        std::time::Duration::from_secs(60),
-        || async {
-            let body = app
-                .graphql(
-                    Some(&admin),
-                    "{ operations(first: 1, filter: { statuses: [QUEUED, RUNNING] }) { nodes { id } } }",
-                    json!({}),
-                )
-                .await;
-            (body["data"]["operations"]["nodes"].as_array().map(Vec::len) == Some(0))
-                .then_some(())
-        },
-    )
-    .await;
+    app.every_operation_ended(&admin, std::time::Duration::from_secs(60))
+        .await;
     let token = app.quiet_token(&admin, "pages").await;
 
     let (ten, small) = page(&app, &token, STACKS, "stacks", 10).await;
