@@ -1,5 +1,6 @@
 // Shared by the browser tests: one real server and one Chromium per test file, signing in
 // through the UI, GraphQL from node, and screenshots into test-results/.
+import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before } from 'node:test';
 import { join, resolve } from 'node:path';
@@ -127,4 +128,25 @@ export async function within(ms, promise, what) {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The statuses of an operation that has ended. */
+export const FINISHED = /SUCCEEDED|FAILED|CANCELLED|INTERRUPTED/;
+
+/**
+ * Runs `start`, a click that starts an operation and puts its id in the page's URL
+ * (`?operation=…`), waits for the operation to end and for it to have succeeded;
+ * returns its detail.
+ */
+export async function followOperation(page, start, what) {
+  const before = page.url();
+  await start();
+  await page.waitForURL((url) => url.href !== before);
+  const id = new URL(page.url()).searchParams.get('operation');
+  const detail = page.locator(`[data-testid="operation-detail"][data-operation-id="${id}"]`);
+  const status = detail.getByTestId('operation-status').filter({ hasText: FINISHED });
+  await status.waitFor({ timeout: 60_000 });
+  const output = await detail.locator('.log-text').allInnerTexts();
+  assert.equal(await status.innerText(), 'SUCCEEDED', `${what}:\n${output.join('\n')}`);
+  return detail;
 }

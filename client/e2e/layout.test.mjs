@@ -7,9 +7,11 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { IMAGE, useDockerd } from './dockerd.mjs';
+import { useFakeKube } from './fakekube.mjs';
 import { addServer, signIn, useMonitor } from './helpers.mjs';
 
-const monitor = useMonitor();
+const kube = useFakeKube();
+const monitor = useMonitor({ env: kube.env });
 const dockerd = useDockerd();
 const SHOTS = resolve(import.meta.dirname, '../test-results/layout');
 const SIZES = [
@@ -20,9 +22,11 @@ const SIZES = [
 const TALKER = 'trap "exit 0" TERM; while true; do echo "$(seq -s , 1 80)"; sleep 0.5; done';
 const RUN_COMMAND = 'mutation($input: RunCommandInput!) { runCommand(input: $input) { id } }';
 const CREATE_STACK = 'mutation($input: CreateStackInput!) { createStack(input: $input) { id } }';
+const CREATE_APP = 'mutation($input: CreateAppInput!) { createApp(input: $input) { id } }';
+const CREATE_CONFIG = 'mutation($input: CreateComponentConfigInput!) { createComponentConfig(input: $input) { id } }';
 
 /** What each page shows once it has loaded, by the path that opens it. */
-function pages({ serverId, containerId, operationId, stackId }) {
+function pages({ serverId, containerId, operationId, stackId, appId }) {
   return [
     ['overview', '/overview', '[data-testid="overview-server-engine"] [data-testid="count-running"][data-value="1"]'],
     ['health', '/health', '[data-testid="health-row-store"]'],
@@ -39,6 +43,9 @@ function pages({ serverId, containerId, operationId, stackId }) {
     ['operation', `/operations/view?id=${operationId}`, '[data-testid="operation-detail"] [data-testid="log-line"]'],
     ['stacks', '/stacks', '[data-testid="stack-row-layout-stack"]'],
     ['stack', `/stacks/${stackId}`, '[data-testid="stack-webhook"]'],
+    ['apps', '/apps', '[data-testid="app-row-a-rather-long-application-name"]'],
+    ['app', `/apps/${appId}`, '[data-testid="app-version-1"]'],
+    ['catalog', '/catalog', '[data-testid="catalog-row-batch-uploader"]'],
     ['tokens', '/tokens', '[data-testid="tokens-table"]'],
     ['users', '/admin/users', '[data-testid="user-row-admin"]'],
     ['backup', '/admin/backup', '[data-testid="backup-download"]'],
@@ -64,7 +71,13 @@ async function arrange() {
     pipeline: [{ kind: 'PULL' }, { kind: 'BUILD' }, { kind: 'DEPLOY' }],
   };
   const { createStack } = await monitor.data(CREATE_STACK, { input: stack }, token);
-  return { serverId, containerId, operationId: runCommand.id, stackId: createStack.id };
+  const chart = { repo: 'https://charts.example.com/a-chart-repository', name: 'batch-uploader', version: '1.0.0' };
+  const config = { title: 'Batch uploader', type: 'batch-uploader', nodeType: 'source', config: { chart } };
+  await monitor.data(CREATE_CONFIG, { input: config }, token);
+  const graph = { components: { uploader: { type: 'batch-uploader', chart } }, flows: {} };
+  const app = { namespace: 'machine-learning', name: 'a-rather-long-application-name', description: 'layout', graph };
+  const { createApp } = await monitor.data(CREATE_APP, { input: app }, token);
+  return { serverId, containerId, operationId: runCommand.id, stackId: createStack.id, appId: createApp.id };
 }
 
 test('no page scrolls sideways at 1280×800 or at 390×844; screenshots in test-results/layout/', async () => {

@@ -10,7 +10,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { IMAGE, useDockerd } from './dockerd.mjs';
 import { createRepo } from './gitrepo.mjs';
-import { addServer, screenshot, signIn, useMonitor } from './helpers.mjs';
+import { FINISHED, addServer, followOperation, screenshot, signIn, useMonitor } from './helpers.mjs';
 import { useRegistry } from './registry.mjs';
 
 const registry = useRegistry();
@@ -21,7 +21,6 @@ const DOCKERFILE = `FROM ${IMAGE}
 RUN echo ${MARKER}
 CMD ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
 `;
-const FINISHED = /SUCCEEDED|FAILED|CANCELLED|INTERRUPTED/;
 const STACK_NAMES = '{ stacks(first: 100) { nodes { name } } }';
 
 // Added by the first test that needs it: root-level before() hooks run side by side.
@@ -41,21 +40,7 @@ async function openStacks() {
   return page;
 }
 
-/** Runs `start`, a click that starts an operation, and waits for it to end; returns its detail. */
-async function follow(page, start, what) {
-  const before = page.url();
-  await start();
-  await page.waitForURL((url) => url.href !== before);
-  const id = new URL(page.url()).searchParams.get('operation');
-  const detail = page.locator(`[data-testid="operation-detail"][data-operation-id="${id}"]`);
-  const status = detail.getByTestId('operation-status').filter({ hasText: FINISHED });
-  await status.waitFor({ timeout: 60_000 });
-  const output = await detail.locator('.log-text').allInnerTexts();
-  assert.equal(await status.innerText(), 'SUCCEEDED', `${what}:\n${output.join('\n')}`);
-  return detail;
-}
-
-const act = (page, action) => follow(page, () => page.getByTestId(`stack-action-${action}`).click(), action);
+const act = (page, action) => followOperation(page, () => page.getByTestId(`stack-action-${action}`).click(), action);
 
 test('a bad port shows its error under that port entry and creates no stack', async () => {
   const page = await openStacks();
@@ -133,7 +118,7 @@ test('a stack made in the UI goes clone → build → push → deploy from its p
 
   const latest = images.getByTestId('stack-image-latest');
   await latest.getByTestId('stack-image-rollback').click();
-  const rollback = await follow(page, () => latest.getByTestId('stack-image-rollback-confirm').click(), 'rollback');
+  const rollback = await followOperation(page, () => latest.getByTestId('stack-image-rollback-confirm').click(), 'rollback');
   // Replacing the running container says what it waits for, and for how long at most.
   const lines = await rollback.locator('.log-text').allInnerTexts();
   const waited = 'stopping the old container web: up to 10 s for it to exit before SIGKILL, then removing it';

@@ -2,8 +2,11 @@
 // entry here: the router and the navigation both read this list.
 import type { FunctionComponent } from 'preact';
 import type { Role } from '../api/types';
+import { APP_ROUTE, AppPage } from '../apps/AppPage';
+import { AppsPage } from '../apps/AppsPage';
 import { AuditPage } from '../audit/AuditPage';
 import { BackupPage } from '../backup/BackupPage';
+import { CatalogPage } from '../catalog/CatalogPage';
 import { CONTAINER_ROUTE, ContainerPage } from '../container/ContainerPage';
 import { ContainersPage } from '../containers/ContainersPage';
 import { HealthPage } from '../health/HealthPage';
@@ -71,6 +74,14 @@ export const NAV: NavGroup[] = [
     pages: [
       { id: 'stacks', path: '/stacks', title: 'Stacks', component: StacksPage },
       { id: 'stack', path: STACK_ROUTE, title: 'Stack', component: StackPage, hidden: true },
+    ],
+  },
+  {
+    title: 'Kubernetes',
+    pages: [
+      { id: 'apps', path: '/apps', title: 'Apps', component: AppsPage },
+      { id: 'app', path: APP_ROUTE, title: 'App', component: AppPage, hidden: true },
+      { id: 'catalog', path: '/catalog', title: 'Component catalog', component: CatalogPage },
     ],
   },
   {

@@ -1,4 +1,5 @@
-// A destructive action asked twice: the button turns into "Sure? Yes / No" before acting.
+// An action asked twice: the button turns into "Sure? Yes / No" before acting. Red for
+// what destroys; `primary` for what changes a running system (a deploy, say).
 import { useState } from 'preact/hooks';
 
 interface ConfirmButtonProps {
@@ -6,14 +7,16 @@ interface ConfirmButtonProps {
   question: string;
   onConfirm: () => void;
   disabled?: boolean;
+  primary?: boolean;
   testid: string;
 }
 
-export function ConfirmButton({ label, question, onConfirm, disabled, testid }: ConfirmButtonProps) {
+export function ConfirmButton({ label, question, onConfirm, disabled, primary, testid }: ConfirmButtonProps) {
   const [asking, setAsking] = useState(false);
+  const tone = primary ? 'primary' : 'danger';
   if (!asking) {
     return (
-      <button type="button" class="danger" disabled={disabled} onClick={() => setAsking(true)} data-testid={testid}>
+      <button type="button" class={tone} disabled={disabled} onClick={() => setAsking(true)} data-testid={testid}>
         {label}
       </button>
     );
@@ -23,7 +26,7 @@ export function ConfirmButton({ label, question, onConfirm, disabled, testid }: 
       <span>{question}</span>
       <button
         type="button"
-        class="danger"
+        class={tone}
         onClick={() => {
           setAsking(false);
           onConfirm();
