@@ -6,6 +6,10 @@
 //! free loopback port), prints `{"url": …, "kubeconfig": …}` on one line once it serves,
 //! and runs until its standard input closes or it gets SIGTERM. The controller takes
 //! `delay-ms` (default 500) to deploy or undeploy a graph, so progress can be watched.
+//!
+//! Each line on its standard input is a change made behind monitor's back, as `kubectl
+//! edit` makes it: `{"namespace": …, "name": …, "patch": <JSON merge patch>, "manager":
+//! …}`; the fake answers `{"generation": …}` once it is committed, or `{"error": …}`.
 
 #[allow(dead_code)]
 #[path = "../tests/api/fake_kube/mod.rs"]
@@ -17,7 +21,9 @@ mod restartable;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use tokio::io::AsyncReadExt;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::signal::unix::{SignalKind, signal};
 
 use fake_kube::{ControllerConfig, FakeKube, Outcome};
@@ -38,15 +44,38 @@ async fn main() -> Result<(), String> {
         outcome: Outcome::Deployed,
     });
     let kubeconfig = fake.write_kubeconfig(&dir);
-    let ready = serde_json::json!({"url": fake.url(), "kubeconfig": kubeconfig});
-    println!("{ready}");
+    println!("{}", json!({"url": fake.url(), "kubeconfig": kubeconfig}));
 
     let mut terminate = signal(SignalKind::terminate()).map_err(|error| error.to_string())?;
-    let mut stdin = tokio::io::stdin();
-    let mut sink = Vec::new();
-    tokio::select! {
-        _ = terminate.recv() => {}
-        _ = stdin.read_to_end(&mut sink) => {}
+    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    loop {
+        tokio::select! {
+            _ = terminate.recv() => return Ok(()),
+            line = lines.next_line() => match line {
+                Ok(Some(line)) => println!("{}", edit(&fake, &line)),
+                Ok(None) | Err(_) => return Ok(()),
+            },
+        }
     }
-    Ok(())
+}
+
+/// An out-of-band edit, as one line of standard input asks for it.
+#[derive(Deserialize)]
+struct Edit {
+    namespace: String,
+    name: String,
+    patch: Value,
+    manager: String,
+}
+
+fn edit(fake: &FakeKube, line: &str) -> Value {
+    let edit: Edit = match serde_json::from_str(line) {
+        Ok(edit) => edit,
+        Err(error) => return json!({"error": error.to_string()}),
+    };
+    if fake.object(&edit.namespace, &edit.name).is_none() {
+        return json!({"error": format!("no resource {}/{}", edit.namespace, edit.name)});
+    }
+    let object = fake.edit(&edit.namespace, &edit.name, &edit.patch, &edit.manager);
+    json!({"generation": object["metadata"]["generation"]})
 }

@@ -2,9 +2,10 @@
 // the catalog takes a component config and keeps its old version readable; an app made
 // in the UI refuses a bad namespace at its field; a graph with problems is marked at
 // their lines as it is typed and cannot be saved; a valid version, with a component
-// taken from the catalog, is saved, deployed with
-// its progress live until the controller says Deployed, compared with the first side by
-// side, and reverted; the list shows the app's phase and filters by it.
+// taken from the catalog, is saved, deployed with its progress live until the controller
+// says Deployed, compared with the first side by side, and reverted; an edit made in the
+// cluster shows as drift, live, with what differs; the list shows the app's phase and
+// drift and filters by phase; the app is undeployed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useFakeKube } from './fakekube.mjs';
@@ -71,7 +72,7 @@ test('a component config added in the catalog gets a next version, and the first
   await screenshot(page, 'catalog');
 });
 
-test('an app is created, a bad graph is refused as typed, and a good one is deployed live, compared and reverted', async () => {
+test('an app is created, a bad graph is refused as typed, a good one is deployed live, compared and reverted, drift shows, and it is undeployed', async () => {
   const token = await monitor.tokenFor('admin', monitor.adminPassword);
   const uploader = { chart: UPLOADER.chart, config: { replicas: 1 } };
   await monitor.data(CREATE_CONFIG, { input: { title: 'Uploader', type: 'uploader', nodeType: 'source', config: uploader } }, token);
@@ -156,13 +157,30 @@ test('an app is created, a bad graph is refused as typed, and a good one is depl
   await page.getByTestId('app-active-version').filter({ hasText: 'v1' }).waitFor();
   assert.equal((await monitor.data(APP_STATE, { id: appId }, token)).app.activeVersion.number, 1);
 
-  // The list shows it deployed, and its phase filter keeps or hides it.
+  // An edit behind monitor's back: the open page says it drifted, and shows what differs.
+  await kube.edit('ml', 'demo', { spec: { graph: { components: { uploader: { config: { replicas: 3 } } } } } });
+  await page.locator('[data-testid="app-summary"] [data-testid="app-drifted"]').waitFor();
+  await page.getByTestId('app-diff-live').click();
+  const drift = page.getByTestId('app-diff-row').filter({ hasText: 'uploader/config/replicas' });
+  await drift.waitFor();
+  assert.equal(await drift.locator('.diff-old').innerText(), '1');
+  assert.equal(await drift.locator('.diff-new').innerText(), '3');
+  await page.getByTestId('app-version-3').filter({ hasText: 'kubectl-edit' }).waitFor();
+
+  // The list shows it deployed and drifted, and its phase filter keeps or hides it.
   await page.getByTestId('nav-apps').click();
   const row = page.getByTestId('app-row-demo');
-  await row.locator('[data-testid="app-phase"][data-phase="DEPLOYED"]').waitFor();
+  await row.locator('[data-testid="app-phase"][data-phase="DEPLOYED"] [data-testid="app-drifted"]').waitFor();
   assert.equal(await row.getByTestId('app-running-version').innerText(), 'v1');
   await page.getByTestId('filter-phase').selectOption('FAILED');
   await page.getByTestId('apps-empty').waitFor();
   await page.getByTestId('filter-phase').selectOption('DEPLOYED');
   await row.waitFor();
+
+  // Undeploy, asked twice: the resource stays, the controller tears the graph down.
+  await row.getByTestId('app-link').click();
+  await page.getByTestId('app-undeploy').click();
+  await followOperation(page, () => page.getByTestId('app-undeploy-confirm').click(), 'undeploy');
+  await page.locator('[data-testid="app-summary"] [data-testid="app-phase"][data-phase="UNDEPLOYED"]').waitFor();
+  await page.locator('[data-testid="app-deployment"][data-action="UNDEPLOY"][data-outcome="UNDEPLOYED"]').waitFor();
 });

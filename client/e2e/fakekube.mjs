@@ -2,8 +2,10 @@
 // test monitor: the API tests' own fake (tests/api/fake_kube, the wire format kube-rs
 // speaks for the RampartGraph resource, with a fake Rampart controller that deploys a
 // graph in half a second), run as a program by `cargo build --example fake_kube`.
-// monitor reaches it through an ordinary kubeconfig file.
+// monitor reaches it through an ordinary kubeconfig file; `edit()` changes a resource
+// behind monitor's back, as `kubectl edit` would.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,6 +29,8 @@ export function useFakeKube() {
   return {
     /** The environment that points monitor at the fake. */
     env: async () => ({ MONITOR_KUBERNETES__KUBECONFIG: (await start()).kubeconfig }),
+    /** Merge-patches `namespace/name` as field manager `manager`; resolves to its new generation. */
+    edit: async (namespace, name, patch, manager = 'kubectl-edit') => (await start()).edit({ namespace, name, patch, manager }),
   };
 }
 
@@ -34,31 +38,46 @@ async function startFakeKube() {
   const dir = await mkdtemp(join(tmpdir(), 'fake-kube-e2e-'));
   // It runs until its standard input closes: it cannot outlive this process.
   const child = spawn(FAKE_KUBE_BIN, [dir], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise((done) => child.once('exit', (code, signal) => done(code ?? signal)));
+  // A program that could not start fails with 'error' and may never send 'exit'.
+  const exited = new Promise((done) => {
+    child.once('exit', (code, signal) => done(code ?? signal));
+    child.once('error', done);
+  });
   const stop = async () => {
     child.stdin.end();
     await exited;
     await rm(dir, { recursive: true, force: true });
   };
+  // Its first line says where it serves; each later one answers an edit, in order.
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const nextLine = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error(`${FAKE_KUBE_BIN} stopped (${await exited})`);
+    return JSON.parse(value);
+  };
+  let timer;
   try {
-    const ready = await new Promise((found, fail) => {
-      const timer = setTimeout(() => fail(new Error(`${FAKE_KUBE_BIN} did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
-      createInterface({ input: child.stdout }).once('line', (line) => {
-        clearTimeout(timer);
-        found(JSON.parse(line));
-      });
-      child.once('error', (error) => {
-        clearTimeout(timer);
-        fail(error);
-      });
-      exited.then((status) => {
-        clearTimeout(timer);
-        fail(new Error(`${FAKE_KUBE_BIN} exited (${status}) before serving`));
-      });
+    const timeout = new Promise((_, fail) => {
+      timer = setTimeout(() => fail(new Error(`${FAKE_KUBE_BIN} did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
     });
-    return { kubeconfig: ready.kubeconfig, stop };
+    const failed = once(child, 'error').then(([error]) => Promise.reject(error));
+    const ready = await Promise.race([nextLine(), timeout, failed]);
+    let queue = Promise.resolve();
+    const edit = (request) => {
+      const answer = queue.then(async () => {
+        child.stdin.write(`${JSON.stringify(request)}\n`);
+        const reply = await nextLine();
+        if (reply.error) throw new Error(`the fake refused the edit: ${reply.error}`);
+        return reply.generation;
+      });
+      queue = answer.catch(() => {});
+      return answer;
+    };
+    return { kubeconfig: ready.kubeconfig, edit, stop };
   } catch (error) {
     await stop();
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }
