@@ -1,18 +1,19 @@
-// Apps on Kubernetes, against the fake API server and its fake controller (fakekube.mjs):
-// the catalog takes a component config and keeps its old version readable; an app made
-// in the UI refuses a bad namespace at its field; a graph with problems is marked at
-// their lines as it is typed and cannot be saved; a valid version, with a component
-// taken from the catalog, is saved, deployed with its progress live until the controller
-// says Deployed, compared with the first side by side, and reverted; an edit made in the
-// cluster shows as drift, live, with what differs; the list shows the app's phase and
-// drift and filters by phase; the app is undeployed.
+// Apps on Kubernetes, against the fake API server with its fake controller and the fake
+// Grafana (fakes.mjs): the catalog takes a component config and keeps its old version
+// readable; an app made in the UI refuses a bad namespace at its field; a graph with
+// problems is marked at their lines as it is typed and cannot be saved; a valid version,
+// with a component taken from the catalog, is saved, deployed with its progress live
+// until the controller says Deployed (and its Grafana dashboard linked), compared with
+// the first side by side, and reverted; an edit made in the cluster shows as drift, live,
+// with what differs; the list shows the app's phase and drift and filters by phase; the
+// app is undeployed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { useFakeKube } from './fakekube.mjs';
+import { useFakes } from './fakes.mjs';
 import { followOperation, screenshot, signIn, useMonitor } from './helpers.mjs';
 
-const kube = useFakeKube();
-const monitor = useMonitor({ env: kube.env });
+const fakes = useFakes();
+const monitor = useMonitor({ env: fakes.env });
 
 const CREATE_CONFIG = 'mutation($input: CreateComponentConfigInput!) { createComponentConfig(input: $input) { id } }';
 const APP_STATE = 'query($id: ID!) { app(id: $id) { versionCount activeVersion { number } } }';
@@ -135,6 +136,11 @@ test('an app is created, a bad graph is refused as typed, a good one is deployed
   await page.getByTestId('app-active-version').filter({ hasText: 'v2' }).waitFor();
   await page.getByTestId('app-endpoint').filter({ hasText: '/ml/demo/uploader/' }).waitFor();
   await page.locator('[data-testid="app-deployment"][data-action="DEPLOY"][data-outcome="DEPLOYED"]').waitFor();
+  const grafana = await fakes.grafanaUrl();
+  const dashboard = page.getByTestId('app-dashboard');
+  await dashboard.waitFor();
+  assert.ok((await dashboard.getByRole('link').first().getAttribute('href')).startsWith(`${grafana}/d/`));
+  assert.ok((await dashboard.getByTestId('app-dashboard-panel').count()) > 0, 'each panel has its link');
 
   // v1 → v2 side by side: the chart's new version, and the trainer that came.
   await page.getByTestId('app-version-2').getByTestId('app-version-diff').click();
@@ -158,7 +164,7 @@ test('an app is created, a bad graph is refused as typed, a good one is deployed
   assert.equal((await monitor.data(APP_STATE, { id: appId }, token)).app.activeVersion.number, 1);
 
   // An edit behind monitor's back: the open page says it drifted, and shows what differs.
-  await kube.edit('ml', 'demo', { spec: { graph: { components: { uploader: { config: { replicas: 3 } } } } } });
+  await fakes.edit('ml', 'demo', { spec: { graph: { components: { uploader: { config: { replicas: 3 } } } } } });
   await page.locator('[data-testid="app-summary"] [data-testid="app-drifted"]').waitFor();
   await page.getByTestId('app-diff-live').click();
   const drift = page.getByTestId('app-diff-row').filter({ hasText: 'uploader/config/replicas' });

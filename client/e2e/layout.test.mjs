@@ -7,11 +7,11 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { IMAGE, useDockerd } from './dockerd.mjs';
-import { useFakeKube } from './fakekube.mjs';
+import { useFakes } from './fakes.mjs';
 import { addServer, signIn, useMonitor } from './helpers.mjs';
 
-const kube = useFakeKube();
-const monitor = useMonitor({ env: kube.env });
+const fakes = useFakes();
+const monitor = useMonitor({ env: fakes.env });
 const dockerd = useDockerd();
 const SHOTS = resolve(import.meta.dirname, '../test-results/layout');
 const SIZES = [

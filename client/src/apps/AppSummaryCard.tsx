@@ -3,6 +3,7 @@
 // one the cluster holds (with drift, and a diff against what is live), its endpoints and
 // its Grafana dashboard (asked for on its own: Grafana missing answers for that part only).
 import { useQuery } from '@urql/preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { hasCode, messageOf } from '../api/errors';
 import { Time } from '../ui/Time';
@@ -83,15 +84,40 @@ export function AppSummaryCard({ app, live, onDiffLive }: AppSummaryCardProps) {
         </dd>
         <dt>Dashboard</dt>
         <dd>
-          <Dashboard id={app.id} />
+          <Dashboard id={app.id} changed={`${app.active}:${app.status?.seenAt}`} />
         </dd>
       </dl>
     </div>
   );
 }
 
-function Dashboard({ id }: { id: string }) {
-  const [{ data, error }] = useQuery({ query: APP_DASHBOARD, variables: { id } });
+// monitor saves a dashboard after the app's status changes, and says nothing when it is
+// done: after each change, ask again a few times, further apart each time, while it is
+// still being made.
+const DASHBOARD_RETRIES_MS = [1000, 2000, 4000, 8000, 16000];
+
+/** `changed` is what, when it changes, may have led monitor to save the dashboard again. */
+function Dashboard({ id, changed }: { id: string; changed: string }) {
+  const [{ data, error, fetching }, reask] = useQuery({ query: APP_DASHBOARD, variables: { id }, requestPolicy: 'network-only' });
+  const [tries, setTries] = useState<number | null>(null);
+  const pending = hasCode(error, 'UNAVAILABLE') || data?.app?.dashboard?.upToDate === false;
+  const latestReask = useRef(reask);
+  latestReask.current = reask;
+  const mounted = useRef(false);
+  useEffect(() => {
+    if (mounted.current) latestReask.current({ requestPolicy: 'network-only' });
+    mounted.current = true;
+    setTries(0);
+  }, [changed]);
+  useEffect(() => {
+    if (tries === null || fetching || !pending || tries >= DASHBOARD_RETRIES_MS.length) return;
+    const timer = setTimeout(() => {
+      setTries(tries + 1);
+      latestReask.current({ requestPolicy: 'network-only' });
+    }, DASHBOARD_RETRIES_MS[tries]);
+    return () => clearTimeout(timer);
+  }, [tries, fetching, pending]);
+
   if (error) {
     return <span class="muted" data-testid="app-dashboard-unavailable">{hasCode(error, 'UNAVAILABLE') ? messageOf(error) : `cannot read it: ${messageOf(error)}`}</span>;
   }

@@ -5,7 +5,6 @@
 import { useQuery } from '@urql/preact';
 import type { ComponentChildren } from 'preact';
 import { useCallback, useMemo, useState } from 'preact/hooks';
-import { hasCode } from '../api/errors';
 import { roleAllows } from '../api/types';
 import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session/session';
@@ -69,7 +68,7 @@ export function AppsPage() {
 
   return (
     <div class="stack">
-      {roleAllows(viewer.role, 'OPERATOR') && !hasCode(error, 'UNAVAILABLE') && <CreateAppForm />}
+      {roleAllows(viewer.role, 'OPERATOR') && <CreateAppForm />}
       <AppFilters filter={filter} live={<LiveMark error={liveError} onReload={reload} testid="apps-live" />} />
       <ErrorNote error={error} />
       {data && (

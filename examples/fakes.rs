@@ -1,16 +1,21 @@
-//! The fake Kubernetes API server of the API tests (`tests/api/fake_kube`), with its fake
-//! Rampart controller, as a program: the web client's browser tests run it next to a real
-//! monitor, since no real API server can run on the machines that test monitor.
+//! The fakes of the API tests as one program: the Kubernetes API server
+//! (`tests/api/fake_kube`) with its fake Rampart controller, and Grafana's dashboard API
+//! (`tests/api/fake_grafana.rs`). The web client's browser tests run it next to a real
+//! monitor, since neither can run on the machines that test monitor.
 //!
-//! `fake_kube <dir> [delay-ms]` writes `<dir>/kubeconfig` (bearer token, plain HTTP on a
-//! free loopback port), prints `{"url": …, "kubeconfig": …}` on one line once it serves,
-//! and runs until its standard input closes or it gets SIGTERM. The controller takes
-//! `delay-ms` (default 500) to deploy or undeploy a graph, so progress can be watched.
+//! `fakes <dir> [delay-ms]` writes `<dir>/kubeconfig` (bearer token, plain HTTP on a free
+//! loopback port), prints `{"kubeconfig": …, "grafanaUrl": …, "grafanaToken": …}` on one
+//! line once both serve, and runs until its standard input closes or it gets SIGTERM.
+//! The controller takes `delay-ms` (default 500) to deploy or undeploy a graph, so
+//! progress can be watched.
 //!
 //! Each line on its standard input is a change made behind monitor's back, as `kubectl
 //! edit` makes it: `{"namespace": …, "name": …, "patch": <JSON merge patch>, "manager":
 //! …}`; the fake answers `{"generation": …}` once it is committed, or `{"error": …}`.
 
+#[allow(dead_code)]
+#[path = "../tests/api/fake_grafana.rs"]
+mod fake_grafana;
 #[allow(dead_code)]
 #[path = "../tests/api/fake_kube/mod.rs"]
 mod fake_kube;
@@ -26,9 +31,10 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::signal::unix::{SignalKind, signal};
 
+use fake_grafana::FakeGrafana;
 use fake_kube::{ControllerConfig, FakeKube, Outcome};
 
-const USAGE: &str = "usage: fake_kube <kubeconfig dir> [controller delay in ms]";
+const USAGE: &str = "usage: fakes <kubeconfig dir> [controller delay in ms]";
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), String> {
@@ -44,7 +50,9 @@ async fn main() -> Result<(), String> {
         outcome: Outcome::Deployed,
     });
     let kubeconfig = fake.write_kubeconfig(&dir);
-    println!("{}", json!({"url": fake.url(), "kubeconfig": kubeconfig}));
+    let grafana = FakeGrafana::start().await;
+    let ready = json!({"kubeconfig": kubeconfig, "grafanaUrl": grafana.url(), "grafanaToken": grafana.token});
+    println!("{ready}");
 
     let mut terminate = signal(SignalKind::terminate()).map_err(|error| error.to_string())?;
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
