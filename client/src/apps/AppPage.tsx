@@ -45,14 +45,16 @@ function AppView({ id, operationId }: { id: string; operationId: string | null }
   const [live, setLive] = useState<AppSummary | null>(null);
   const [reloads, setReloads] = useState(0);
   // A change may come with a new version (an edit in the cluster): read the rest again too.
-  const liveError = useAppFeed(
-    id,
-    (app) => {
-      setLive(app);
-      reread();
-    },
-    reloads,
-  );
+  const onApp = (app: AppSummary) => {
+    setLive(app);
+    reread();
+  };
+  // The feed dropped changes: what it brought before may be stale.
+  const readAgain = () => {
+    setLive(null);
+    reread();
+  };
+  const liveError = useAppFeed(id, { onApp, onMissed: readAgain }, reloads);
   const filter = useMemo(() => ({ appId: id }), [id]);
   useOperations(filter, {
     onUpdated: (operation) => {
@@ -81,7 +83,7 @@ function AppView({ id, operationId }: { id: string; operationId: string | null }
                 error={liveError}
                 onReload={() => {
                   setReloads((n) => n + 1);
-                  reread();
+                  readAgain();
                 }}
                 testid="app-live"
               />

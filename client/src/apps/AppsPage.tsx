@@ -55,15 +55,18 @@ export function AppsPage() {
     },
     [filter, listed, refresh],
   );
-  const liveError = useAppFeed(null, onApp, reloads);
+  const reread = useCallback(() => {
+    setChanged(new Map());
+    refresh({ requestPolicy: 'network-only' });
+  }, [refresh]);
+  const liveError = useAppFeed(null, { onApp, onMissed: reread }, reloads);
   const apps = (listed ?? [])
     .map((app) => changed.get(app.id) ?? app)
     .filter((app) => matches(filter, app));
 
   const reload = () => {
-    setChanged(new Map());
     setReloads((n) => n + 1);
-    refresh({ requestPolicy: 'network-only' });
+    reread();
   };
 
   return (
