@@ -6,7 +6,8 @@
 // until the controller says Deployed (and its Grafana dashboard linked), compared with
 // the first side by side, and reverted; an edit made in the cluster shows as drift, live,
 // with what differs; the list shows the app's phase and drift and filters by phase; the
-// app is undeployed.
+// app is undeployed. Settings refuse a bad label at its entry, a read-only label stops
+// new versions and deletion, and a deleted app leaves the list.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useFakes } from './fakes.mjs';
@@ -17,6 +18,8 @@ const monitor = useMonitor({ env: fakes.env });
 
 const CREATE_CONFIG = 'mutation($input: CreateComponentConfigInput!) { createComponentConfig(input: $input) { id } }';
 const APP_STATE = 'query($id: ID!) { app(id: $id) { versionCount activeVersion { number } } }';
+const CREATE_APP = 'mutation($input: CreateAppInput!) { createApp(input: $input) { id } }';
+const DEPLOY_APP = 'mutation($input: DeployAppInput!) { deployApp(input: $input) { id } }';
 
 const chart = (name, version) => ({ repo: 'rampart-repo', name, version });
 const UPLOADER = {
@@ -189,4 +192,41 @@ test('an app is created, a bad graph is refused as typed, a good one is deployed
   await followOperation(page, () => page.getByTestId('app-undeploy-confirm').click(), 'undeploy');
   await page.locator('[data-testid="app-summary"] [data-testid="app-phase"][data-phase="UNDEPLOYED"]').waitFor();
   await page.locator('[data-testid="app-deployment"][data-action="UNDEPLOY"][data-outcome="UNDEPLOYED"]').waitFor();
+});
+
+test("an app's settings refuse a bad label at its entry, a read-only label stops new versions and deletion, and a deleted app leaves the list", async () => {
+  const token = await monitor.tokenFor('admin', monitor.adminPassword);
+  const graph = { components: { uploader: { chart: UPLOADER.chart } }, flows: {} };
+  const { createApp } = await monitor.data(CREATE_APP, { input: { namespace: 'ml', name: 'settings', graph } }, token);
+  await monitor.data(DEPLOY_APP, { input: { appId: createApp.id } }, token);
+  const page = await adminPage();
+  await page.goto(`/apps/${createApp.id}`);
+  await page.locator('[data-testid="app-summary"] [data-testid="app-phase"][data-phase="DEPLOYED"]').waitFor();
+
+  await page.getByTestId('app-settings-labels-add').click();
+  await page.getByTestId('app-settings-labels-0-key').fill('not a key!');
+  await page.getByTestId('app-settings-labels-0-value').fill('x');
+  await page.getByTestId('app-settings-save').click();
+  await page.getByTestId('app-settings-labels-0-error').filter({ hasText: 'not a label key' }).waitFor();
+  await page.getByTestId('app-settings-labels-0-key').fill('rampart-graph-readonly');
+  await page.getByTestId('app-settings-labels-0-value').fill('true');
+  await page.getByTestId('app-settings-save').click();
+  await page.getByTestId('app-labels').filter({ hasText: 'rampart-graph-readonly=true' }).waitFor();
+  assert.equal(await page.getByTestId('new-version-open').count(), 0, 'a read-only app offers no new version');
+
+  // A read-only app is not deleted either; without the label, the delete waits for the
+  // cluster to remove the resource (the controller's finalizer holds it a while).
+  await page.getByTestId('app-delete').click();
+  await page.getByTestId('app-delete-confirm').click();
+  await page.getByTestId('app-delete-error').filter({ hasText: 'read-only' }).waitFor();
+  await page.getByTestId('app-settings-labels-0-remove').click();
+  await page.getByTestId('app-settings-save').click();
+  await page.getByTestId('app-labels').filter({ hasText: 'none' }).waitFor();
+  await page.getByTestId('new-version-open').waitFor();
+  await page.getByTestId('app-delete').click();
+  await page.getByTestId('app-delete-confirm').click();
+  await page.waitForURL((url) => url.pathname === '/apps');
+  await page.getByTestId('apps-table').waitFor();
+  assert.equal(await page.getByTestId('app-row-settings').count(), 0);
+  assert.equal((await monitor.data(APP_STATE, { id: createApp.id }, token)).app, null);
 });

@@ -2,8 +2,8 @@
 // dashboard, deploy and undeploy (OPERATOR) with the live progress of the one started
 // last (its operation in the URL, ?operation=…, so a reload shows the same run), its
 // versions (deploy or revert to any, pick two to compare), the side-by-side diff, a new
-// version in the checked graph editor, and its deployments. A deploy or undeploy that
-// ends (started here or elsewhere) reads the app again.
+// version in the checked graph editor, its deployments, and its settings (OPERATOR). A
+// deploy or undeploy that ends (started here or elsewhere) reads the app again.
 import { useQuery } from '@urql/preact';
 import { useMemo, useState } from 'preact/hooks';
 import { roleAllows } from '../api/types';
@@ -17,6 +17,7 @@ import { LiveMark } from '../ui/LiveMark';
 import { AppActions } from './AppActions';
 import { AppDeployments } from './AppDeployments';
 import { AppDiff, type DiffChoice } from './AppDiff';
+import { AppSettings } from './AppSettings';
 import { AppSummaryCard } from './AppSummaryCard';
 import { AppVersions } from './AppVersions';
 import { NewVersionForm } from './NewVersionForm';
@@ -96,6 +97,7 @@ function AppView({ id, operationId }: { id: string; operationId: string | null }
           <AppVersions app={app} canOperate={canOperate} onStarted={started} onCompare={setDiff} />
           {canOperate && !app.readonly && <NewVersionForm app={app} onSaved={reread} />}
           <AppDeployments deployments={app.deployments.nodes} />
+          {canOperate && <AppSettings app={app} />}
         </>
       )}
     </div>

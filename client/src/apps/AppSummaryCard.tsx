@@ -30,7 +30,7 @@ export function AppSummaryCard({ app, live, onDiffLive }: AppSummaryCardProps) {
       {app.description && <p>{app.description}</p>}
       <dl class="facts">
         <dt>Labels</dt>
-        <dd class="mono">{app.labels.length > 0 ? app.labels.map((l) => `${l.key}=${l.value}`).join(', ') : <span class="muted">none</span>}</dd>
+        <dd class="mono" data-testid="app-labels">{app.labels.length > 0 ? app.labels.map((l) => `${l.key}=${l.value}`).join(', ') : <span class="muted">none</span>}</dd>
         <dt>Deployed by monitor</dt>
         <dd class="mono" data-testid="app-active-version">
           {app.activeVersion ? `v${app.activeVersion.number}${app.active ? '' : ' (undeployed)'}` : <span class="muted">never</span>}

@@ -344,3 +344,33 @@ export const UNDEPLOY_APP = gql<{ undeployApp: { id: string } }, { input: { appI
     }
   }
 `;
+
+export interface UpdateAppInput {
+  id: string;
+  description: string;
+  labels: { key: string; value: string }[];
+  autoRevert: boolean;
+}
+
+export const UPDATE_APP = gql<{ updateApp: { id: string } }, { input: UpdateAppInput }>`
+  mutation UpdateApp($input: UpdateAppInput!) {
+    updateApp(input: $input) {
+      id
+      description
+      labels {
+        key
+        value
+      }
+      autoRevert
+      readonly
+    }
+  }
+`;
+
+export const DELETE_APP = gql<{ deleteApp: { id: string } }, { input: { id: string } }>`
+  mutation DeleteApp($input: DeleteAppInput!) {
+    deleteApp(input: $input) {
+      id
+    }
+  }
+`;
