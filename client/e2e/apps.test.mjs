@@ -7,7 +7,7 @@
 // the first side by side, and reverted; an edit made in the cluster shows as drift, live,
 // with what differs; the list shows the app's phase and drift and filters by phase; the
 // app is undeployed. Settings refuse a bad label at its entry, a read-only label stops
-// new versions and deletion, and a deleted app leaves the list.
+// new versions, deploys and deletion, and a deleted app leaves the list.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useFakes } from './fakes.mjs';
@@ -194,7 +194,7 @@ test('an app is created, a bad graph is refused as typed, a good one is deployed
   await page.locator('[data-testid="app-deployment"][data-action="UNDEPLOY"][data-outcome="UNDEPLOYED"]').waitFor();
 });
 
-test("an app's settings refuse a bad label at its entry, a read-only label stops new versions and deletion, and a deleted app leaves the list", async () => {
+test("an app's settings refuse a bad label at its entry, a read-only label stops new versions, deploys and deletion, and a deleted app leaves the list", async () => {
   const token = await monitor.tokenFor('admin', monitor.adminPassword);
   const graph = { components: { uploader: { chart: UPLOADER.chart } }, flows: {} };
   const { createApp } = await monitor.data(CREATE_APP, { input: { namespace: 'ml', name: 'settings', graph } }, token);
@@ -212,17 +212,16 @@ test("an app's settings refuse a bad label at its entry, a read-only label stops
   await page.getByTestId('app-settings-labels-0-value').fill('true');
   await page.getByTestId('app-settings-save').click();
   await page.getByTestId('app-labels').filter({ hasText: 'rampart-graph-readonly=true' }).waitFor();
-  assert.equal(await page.getByTestId('new-version-open').count(), 0, 'a read-only app offers no new version');
+  await page.getByTestId('app-readonly').waitFor();
+  for (const control of ['new-version-open', 'app-deploy', 'app-delete']) {
+    assert.equal(await page.getByTestId(control).count(), 0, `a read-only app offers no ${control}`);
+  }
 
-  // A read-only app is not deleted either; without the label, the delete waits for the
-  // cluster to remove the resource (the controller's finalizer holds it a while).
-  await page.getByTestId('app-delete').click();
-  await page.getByTestId('app-delete-confirm').click();
-  await page.getByTestId('app-delete-error').filter({ hasText: 'read-only' }).waitFor();
+  // Without the label, the delete waits for the cluster to remove the resource (the
+  // controller's finalizer holds it a while).
   await page.getByTestId('app-settings-labels-0-remove').click();
   await page.getByTestId('app-settings-save').click();
   await page.getByTestId('app-labels').filter({ hasText: 'none' }).waitFor();
-  await page.getByTestId('new-version-open').waitFor();
   await page.getByTestId('app-delete').click();
   await page.getByTestId('app-delete-confirm').click();
   await page.waitForURL((url) => url.pathname === '/apps');

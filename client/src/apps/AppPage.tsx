@@ -91,10 +91,16 @@ function AppView({ id, operationId }: { id: string; operationId: string | null }
             }
             onDiffLive={() => app.activeVersion && setDiff({ from: app.activeVersion.number, to: 'live' })}
           />
-          {canOperate && <AppActions app={app} onStarted={started} />}
+          {canOperate && !app.readonly && <AppActions app={app} onStarted={started} />}
+          {canOperate && app.readonly && (
+            <p class="warning-note" data-testid="app-readonly">
+              Read-only (label rampart-graph-readonly: "true"): monitor neither saves, deploys nor deletes it until the label
+              is removed in its settings.
+            </p>
+          )}
           {operationId && <OperationDetail key={operationId} id={operationId} onEnd={reread} />}
           {diff && <AppDiff app={app} choice={diff} onChoice={setDiff} />}
-          <AppVersions app={app} canOperate={canOperate} onStarted={started} onCompare={setDiff} />
+          <AppVersions app={app} canOperate={canOperate && !app.readonly} onStarted={started} onCompare={setDiff} />
           {canOperate && !app.readonly && <NewVersionForm app={app} onSaved={reread} />}
           <AppDeployments deployments={app.deployments.nodes} />
           {canOperate && <AppSettings app={app} />}

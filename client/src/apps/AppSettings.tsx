@@ -78,13 +78,15 @@ export function AppSettings({ app }: { app: App }) {
           {saving.fetching ? 'Saving…' : 'Save settings'}
         </button>
         {saved && <span class="ok-note">Saved.</span>}
-        <ConfirmButton
-          label="Delete app"
-          question={`Delete ${app.namespace}/${app.name}, its resource in the cluster and its history?`}
-          disabled={deleting.fetching}
-          onConfirm={confirmDelete}
-          testid="app-delete"
-        />
+        {!app.readonly && (
+          <ConfirmButton
+            label="Delete app"
+            question={`Delete ${app.namespace}/${app.name}, its resource in the cluster and its history?`}
+            disabled={deleting.fetching}
+            onConfirm={confirmDelete}
+            testid="app-delete"
+          />
+        )}
         {deleting.fetching && <Waiting what="deleting: until the cluster has removed the resource" testid="app-delete-waiting" />}
       </div>
       <ErrorNote message={errors.general} testid="app-settings-error" />
