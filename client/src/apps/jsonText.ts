@@ -118,7 +118,8 @@ export function parseJson(text: string): Parsed {
       const child = `${path}${pointerOf([key])}`;
       skip();
       expect(':');
-      out[key] = value(child);
+      // As JSON.parse does: `__proto__` is a key like any other, not the prototype.
+      Object.defineProperty(out, key, { value: value(child), enumerable: true, writable: true, configurable: true });
       // A field's errors point at its key, where a reader looks for it.
       places.set(child, placeOf(keyAt));
       skip();
