@@ -1,0 +1,107 @@
+// Probes and measurements in the browser, against the real server and real `monitor probe`
+// processes measuring real sockets on this machine: probes on the map and in the list with
+// their live state, the measurement builder (its checks, its quote, a server error at its
+// field), live results with their chart, and the credits a measurement takes.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { screenshot, signIn, useMonitor } from './helpers.mjs';
+import { registerProbe, runProbe, startProbe } from './probe.mjs';
+
+const monitor = useMonitor();
+const probes = [];
+after(async () => {
+  await Promise.all(probes.map((probe) => probe.stop()));
+});
+
+const FRANKFURT = { latitude: 50.11, longitude: 8.68 };
+const SYDNEY = { latitude: -33.87, longitude: 151.21 };
+
+test('a connected probe shows on the map and in the list, and turns disconnected live when its process dies', async () => {
+  const frankfurt = await startProbe(monitor, 'fra-1', FRANKFURT, ['eu']);
+  probes.push(frankfurt);
+  await registerProbe(monitor, 'syd-1', SYDNEY, ['au']);
+  const page = await monitor.newPage();
+  await signIn(page, 'admin', monitor.adminPassword);
+
+  await page.getByTestId('nav-probes').click();
+  const row = page.getByTestId('probe-row-fra-1');
+  await row.getByTestId('probe-state').filter({ hasText: 'CONNECTED' }).waitFor();
+  await page.locator('[data-testid="probe-dot-fra-1"][data-state="connected"]').waitFor();
+  await page.locator('[data-testid="probe-map"][data-land="drawn"]').waitFor();
+  assert.match(await row.getByTestId('probe-version').textContent(), /\d+\.\d+/);
+  assert.equal(await page.getByTestId('probe-row-syd-1').getByTestId('probe-state').textContent(), 'NEVER CONNECTED');
+
+  // Sydney lies east of and south of Frankfurt: its dot is right of and below Frankfurt's.
+  const fra = await page.getByTestId('probe-dot-fra-1').boundingBox();
+  const syd = await page.getByTestId('probe-dot-syd-1').boundingBox();
+  assert.ok(syd.x > fra.x + 100 && syd.y > fra.y + 50, `Frankfurt at ${JSON.stringify(fra)}, Sydney at ${JSON.stringify(syd)}`);
+  await screenshot(page, 'probes-connected');
+
+  await frankfurt.stop();
+  await row.getByTestId('probe-state').filter({ hasText: 'DISCONNECTED' }).waitFor();
+  await page.locator('[data-testid="probe-dot-fra-1"][data-state="disconnected"]').waitFor();
+  assert.notEqual(await row.getByTestId('probe-last-seen').textContent(), 'never');
+  await page.close();
+});
+
+const GRANT = 'mutation($input: GrantCreditsInput!) { grantCredits(input: $input) { balance } }';
+const MEASUREMENTS = '{ measurements { nodes { id } } credits { balance } }';
+const GRANTED = 1000;
+
+test('a ping built in the browser: a bad target is refused at its field, a good one streams its result live and takes its quote from the credits', async () => {
+  const admin = await monitor.tokenFor('admin', monitor.adminPassword);
+  const { viewer } = await monitor.data('{ viewer { id } }', {}, admin);
+  await monitor.data(GRANT, { input: { userId: viewer.id, amount: GRANTED, note: 'for the browser test' } }, admin);
+  // Registered, not yet running: its part waits until it connects, so the result comes
+  // while the measurement's page is open.
+  const lab = { name: 'lab-1', ...(await registerProbe(monitor, 'lab-1', FRANKFURT, ['lab'])) };
+  const page = await monitor.newPage();
+  await signIn(page, 'admin', monitor.adminPassword);
+  await page.getByTestId('nav-measurements').click();
+  const builder = page.getByTestId('measurement-builder');
+  await builder.getByTestId('probe-choice-lab-1').locator('input').check();
+
+  // A target that is neither an address nor a name: the server says so at the field, as it is typed.
+  await builder.getByTestId('measurement-targets').fill('not a_host!');
+  await builder.getByTestId('measurement-targets-error').filter({ hasText: 'neither an IP address nor a hostname' }).waitFor();
+  await builder.getByTestId('measurement-submit').click();
+  await builder.getByTestId('measurement-targets-error').filter({ hasText: 'neither an IP address nor a hostname' }).waitFor();
+  assert.deepEqual(await monitor.data(MEASUREMENTS, {}, admin), { measurements: { nodes: [] }, credits: { balance: GRANTED } });
+
+  // Out of bounds is said before anything is asked; back in bounds, the quote shows.
+  await builder.getByTestId('measurement-targets').fill('127.0.0.1');
+  await builder.getByTestId('param-packets').fill('17');
+  await builder.getByTestId('param-packets-error').filter({ hasText: '1 to 16' }).waitFor();
+  await builder.getByTestId('param-packets').fill('2');
+  await builder.getByTestId('param-intervalMs').fill('200');
+  const quote = builder.locator('[data-testid="measurement-quote"][data-total="2"]');
+  await quote.waitFor();
+  assert.equal(await quote.getAttribute('data-enough'), 'true');
+  assert.equal(await builder.getByTestId('param-packets-error').count(), 0);
+  await screenshot(page, 'measurement-builder');
+
+  await builder.getByTestId('measurement-submit').click();
+  await page.waitForURL(/\/measurements\/[^/]+$/);
+  await page.getByTestId('assignment-row-lab-1').getByTestId('assignment-status').filter({ hasText: 'WAITING' }).waitFor();
+  assert.equal(await page.getByTestId('results-count').textContent(), '0 received');
+
+  probes.push(await runProbe(monitor, lab));
+  const row = page.locator('[data-testid="result-row"][data-probe="lab-1"]');
+  await row.waitFor({ timeout: 30_000 });
+  assert.match(await row.getByTestId('result-rtt').textContent(), /^\d+\.\d\d ms$/);
+  assert.match(await row.getByTestId('result-details').textContent(), /^2\/2 replies, 0% loss, 127\.0\.0\.1$/);
+  // One point draws no area: it is in the chart, not "visible" to Playwright.
+  await page.locator('[data-testid="rtt-series-lab-1"][data-points="1"]').waitFor({ state: 'attached' });
+  await page.getByTestId('measurement-status').filter({ hasText: 'FINISHED' }).waitFor();
+  assert.equal(await page.getByTestId('measurement-credits').textContent(), '2 used of 2 reserved (2 a result)');
+  await screenshot(page, 'measurement-results');
+
+  await page.getByTestId('nav-credits').click();
+  const reservation = page.locator('[data-testid="ledger-row"][data-movement="RESERVATION"]');
+  await reservation.waitFor();
+  assert.equal(await reservation.getByTestId('ledger-amount').textContent(), '-2');
+  assert.equal(await page.getByTestId('credits-balance').textContent(), String(GRANTED - 2));
+  assert.equal(await page.getByTestId('ledger-row').first().getByTestId('ledger-balance-after').textContent(), String(GRANTED - 2));
+  await screenshot(page, 'credits');
+  await page.close();
+});
