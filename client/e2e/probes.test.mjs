@@ -3,6 +3,7 @@
 // their live state, the measurement builder (its checks, its quote, a server error at its
 // field), live results with their chart, and the credits a measurement takes.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, test } from 'node:test';
 import { screenshot, signIn, useMonitor } from './helpers.mjs';
 import { registerProbe, runProbe, startProbe } from './probe.mjs';
@@ -44,11 +45,39 @@ test('a connected probe shows on the map and in the list, and turns disconnected
   await page.close();
 });
 
+test('a probe registered in the browser shows its token once and joins the list; a latitude out of range is refused at its field; Revoke takes it out', async () => {
+  const page = await monitor.newPage();
+  await signIn(page, 'admin', monitor.adminPassword);
+  await page.goto('/probes');
+  const form = page.getByTestId('register-probe-form');
+  await form.getByTestId('register-probe-name').fill('par-1');
+  await form.getByTestId('register-probe-latitude').fill('91');
+  await form.getByTestId('register-probe-longitude').fill('2.35');
+  await form.getByTestId('register-probe-submit').click();
+  await form.getByTestId('register-probe-latitude-error').waitFor();
+  assert.equal(await page.getByTestId('probe-row-par-1').count(), 0);
+
+  await form.getByTestId('register-probe-latitude').fill('48.85');
+  await form.getByTestId('register-probe-tags').fill('eu, fr');
+  await form.getByTestId('register-probe-submit').click();
+  assert.match(await page.getByTestId('new-probe-token-value').textContent(), /^\S{20,}$/);
+  const row = page.getByTestId('probe-row-par-1');
+  assert.equal(await row.getByTestId('probe-state').textContent(), 'NEVER CONNECTED');
+  await page.getByTestId('new-probe-token-dismiss').click();
+  await page.getByTestId('new-probe-token').waitFor({ state: 'detached' });
+
+  await row.getByTestId('probe-revoke').click();
+  await row.getByTestId('probe-revoke-confirm').click();
+  await row.waitFor({ state: 'detached' });
+  await page.getByTestId('probe-dot-par-1').waitFor({ state: 'detached' });
+  await page.close();
+});
+
 const GRANT = 'mutation($input: GrantCreditsInput!) { grantCredits(input: $input) { balance } }';
 const MEASUREMENTS = '{ measurements { nodes { id } } credits { balance } }';
 const GRANTED = 1000;
 
-test('a ping built in the browser: a bad target is refused at its field, a good one streams its result live and takes its quote from the credits', async () => {
+test('a ping built in the browser: bad input is refused at its field; a good one streams its result live, downloads as NDJSON and takes its quote from the credits', async () => {
   const admin = await monitor.tokenFor('admin', monitor.adminPassword);
   const { viewer } = await monitor.data('{ viewer { id } }', {}, admin);
   await monitor.data(GRANT, { input: { userId: viewer.id, amount: GRANTED, note: 'for the browser test' } }, admin);
@@ -66,10 +95,17 @@ test('a ping built in the browser: a bad target is refused at its field, a good 
   await builder.getByTestId('measurement-targets-error').filter({ hasText: 'neither an IP address nor a hostname' }).waitFor();
   await builder.getByTestId('measurement-submit').click();
   await builder.getByTestId('measurement-targets-error').filter({ hasText: 'neither an IP address nor a hostname' }).waitFor();
+
+  // More probes than are connected: refused at the count when submitted.
+  await builder.getByTestId('measurement-targets').fill('127.0.0.1');
+  await builder.getByTestId('probe-selection-count').check();
+  await builder.getByTestId('probe-count').fill('5');
+  await builder.getByTestId('measurement-submit').click();
+  await builder.getByTestId('probe-count-error').filter({ hasText: 'too few eligible probes' }).waitFor();
   assert.deepEqual(await monitor.data(MEASUREMENTS, {}, admin), { measurements: { nodes: [] }, credits: { balance: GRANTED } });
+  await builder.getByTestId('probe-selection-ids').check();
 
   // Out of bounds is said before anything is asked; back in bounds, the quote shows.
-  await builder.getByTestId('measurement-targets').fill('127.0.0.1');
   await builder.getByTestId('param-packets').fill('17');
   await builder.getByTestId('param-packets-error').filter({ hasText: '1 to 16' }).waitFor();
   await builder.getByTestId('param-packets').fill('2');
@@ -95,6 +131,9 @@ test('a ping built in the browser: a bad target is refused at its field, a good 
   await page.getByTestId('measurement-status').filter({ hasText: 'FINISHED' }).waitFor();
   assert.equal(await page.getByTestId('measurement-credits').textContent(), '2 used of 2 reserved (2 a result)');
   await screenshot(page, 'measurement-results');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('measurement-download').click()]);
+  const lines = (await readFile(await download.path(), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+  assert.deepEqual(lines.map((result) => [result.target, result.result?.received]), [['127.0.0.1', 2]]);
 
   await page.getByTestId('nav-credits').click();
   const reservation = page.locator('[data-testid="ledger-row"][data-movement="RESERVATION"]');

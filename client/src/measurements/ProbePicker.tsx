@@ -1,10 +1,17 @@
 // Which probes measure: chosen by name from the live list (a disconnected one measures
 // when it comes back), or a count the server picks among the connected probes carrying
-// the tags, least busy first.
+// the tags and standing in the area, least busy first.
 import type { Probe } from '../probes/queries';
 import { Field } from '../ui/Field';
 import type { MeasurementDraft } from './draft';
 import { errorAt } from './ParamFields';
+
+// Optional: a circle the counted probes must stand in.
+const AREA = [
+  { key: 'latitude', label: 'Within: latitude' },
+  { key: 'longitude', label: 'longitude' },
+  { key: 'radiusKm', label: 'radius (km)' },
+] as const;
 
 interface ProbePickerProps {
   draft: MeasurementDraft;
@@ -69,6 +76,16 @@ export function ProbePicker({ draft, onChange, probes, errors }: ProbePickerProp
           <Field label="Carrying the tags (optional)" error={errorAt(errors, 'probes.tags')} testid="probe-tags">
             <input value={draft.tags} placeholder="eu isp-a" onInput={(e) => onChange({ ...draft, tags: e.currentTarget.value })} data-testid="probe-tags" />
           </Field>
+          {AREA.map(({ key, label }) => (
+            <Field key={key} label={label} error={errors[`probes.area.${key}`] ?? (key === 'radiusKm' ? errors['probes.area'] : undefined)} testid={`probe-area-${key}`}>
+              <input
+                inputMode="decimal"
+                value={draft.area[key]}
+                onInput={(e) => onChange({ ...draft, area: { ...draft.area, [key]: e.currentTarget.value } })}
+                data-testid={`probe-area-${key}`}
+              />
+            </Field>
+          ))}
         </div>
       )}
     </fieldset>

@@ -16,12 +16,20 @@ export interface MeasurementDraft {
   probeIds: string[];
   count: string;
   tags: string;
+  /** Where the counted probes stand: all three blank for anywhere. */
+  area: Area;
   repeat: boolean;
   everySeconds: string;
   /** `datetime-local` values. */
   start: string;
   stop: string;
   description: string;
+}
+
+export interface Area {
+  latitude: string;
+  longitude: string;
+  radiusKm: string;
 }
 
 const MAX_TARGETS = 100;
@@ -46,6 +54,7 @@ export const EMPTY_DRAFT: MeasurementDraft = {
   probeIds: [],
   count: '1',
   tags: '',
+  area: { latitude: '', longitude: '', radiusKm: '' },
   repeat: false,
   everySeconds: '300',
   start: '',
@@ -60,18 +69,30 @@ export function parseTargets(text: string): string[] {
 export interface MeasurementInput {
   kind: MeasurementKind;
   targets: string[];
-  probes: { ids: string[] } | { count: number; tags?: string[] };
+  probes: { ids: string[] } | { count: number; tags?: string[]; area?: { latitude: number; longitude: number; radiusKm: number } };
   schedule?: { everySeconds: number; start: string | null; stop: string | null };
   params: Record<string, Record<string, unknown>>;
   description: string | null;
 }
 
-export function inputOf(draft: MeasurementDraft): MeasurementInput {
+const areaGiven = ({ latitude, longitude, radiusKm }: Area) => [latitude, longitude, radiusKm].some((v) => v.trim() !== '');
+
+function probesInput(draft: MeasurementDraft): MeasurementInput['probes'] {
+  if (draft.selection === 'ids') return { ids: draft.probeIds };
   const tags = parseTags(draft.tags);
+  const { latitude, longitude, radiusKm } = draft.area;
+  return {
+    count: Number(draft.count),
+    ...(tags.length > 0 ? { tags } : {}),
+    ...(areaGiven(draft.area) ? { area: { latitude: Number(latitude), longitude: Number(longitude), radiusKm: Number(radiusKm) } } : {}),
+  };
+}
+
+export function inputOf(draft: MeasurementDraft): MeasurementInput {
   return {
     kind: draft.kind,
     targets: parseTargets(draft.targets),
-    probes: draft.selection === 'ids' ? { ids: draft.probeIds } : { count: Number(draft.count), ...(tags.length > 0 ? { tags } : {}) },
+    probes: probesInput(draft),
     ...(draft.repeat
       ? { schedule: { everySeconds: Number(draft.everySeconds), start: localInputToIso(draft.start), stop: localInputToIso(draft.stop) } }
       : {}),
@@ -105,6 +126,11 @@ export function check(draft: MeasurementDraft): Record<string, string> {
   if (draft.selection === 'count') {
     const problem = draft.count.trim() === '' ? 'how many probes?' : intProblem({ min: 1, max: MAX_PROBES }, draft.count);
     if (problem) errors['probes.count'] = problem;
+    if (areaGiven(draft.area)) {
+      for (const [key, value] of Object.entries(draft.area)) {
+        if (value.trim() === '' || !Number.isFinite(Number(value))) errors[`probes.area.${key}`] = 'a number (or leave all three blank)';
+      }
+    }
   }
 
   if (draft.repeat) {
