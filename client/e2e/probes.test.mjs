@@ -125,9 +125,11 @@ test('a ping built in the browser: bad input is refused at its field; a good one
   const row = page.locator('[data-testid="result-row"][data-probe="lab-1"]');
   await row.waitFor({ timeout: 30_000 });
   assert.match(await row.getByTestId('result-rtt').textContent(), /^\d+\.\d\d ms$/);
-  assert.match(await row.getByTestId('result-details').textContent(), /^2\/2 replies, 0% loss, 127\.0\.0\.1$/);
+  assert.match(await row.getByTestId('result-summary').textContent(), /^2\/2 replies, 0% loss, 127\.0\.0\.1$/);
   // One point draws no area: it is in the chart, not "visible" to Playwright.
   await page.locator('[data-testid="rtt-series-lab-1"][data-points="1"]').waitFor({ state: 'attached' });
+  await row.getByTestId('result-toggle').click();
+  assert.match(await page.getByTestId('ping-packets').textContent(), /^#0 \d+\.\d\d ms · #1 \d+\.\d\d ms$/);
   await page.getByTestId('measurement-status').filter({ hasText: 'FINISHED' }).waitFor();
   assert.equal(await page.getByTestId('measurement-credits').textContent(), '2 used of 2 reserved (2 a result)');
   await screenshot(page, 'measurement-results');

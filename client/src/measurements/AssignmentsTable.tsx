@@ -1,10 +1,8 @@
 // Each probe's part of a measurement: where it stands, what it delivered, and the times
 // it measured (min / avg / max over its results).
-import { Time } from '../ui/Time';
 import type { Measurement } from './queries';
 import { AssignmentStatusBadge } from './StatusBadges';
-
-const ms = (value: number | null) => (value === null ? '—' : value.toFixed(2));
+import { SummaryCells, SummaryHeaders } from './SummaryCells';
 
 export function AssignmentsTable({ measurement }: { measurement: Measurement }) {
   const summaries = new Map(measurement.probeSummaries.map((s) => [s.probeId, s]));
@@ -15,9 +13,7 @@ export function AssignmentsTable({ measurement }: { measurement: Measurement }) 
           <th>Probe</th>
           <th>Part</th>
           <th class="num">Results</th>
-          <th class="num">Errors</th>
-          <th class="num">Min / avg / max ms</th>
-          <th>Last result</th>
+          <SummaryHeaders />
         </tr>
       </thead>
       <tbody>
@@ -33,13 +29,7 @@ export function AssignmentsTable({ measurement }: { measurement: Measurement }) 
               <td class="num mono" data-testid="assignment-delivered">
                 {assignment.resultsDelivered} / {assignment.resultsExpected}
               </td>
-              <td class="num mono">{summary?.errors ?? 0}</td>
-              <td class="num mono">
-                {summary ? `${ms(summary.minRttMs)} / ${ms(summary.avgRttMs)} / ${ms(summary.maxRttMs)}` : '—'}
-              </td>
-              <td>
-                <Time value={summary?.lastMeasuredAt} empty="none yet" />
-              </td>
+              <SummaryCells summary={summary} />
             </tr>
           );
         })}

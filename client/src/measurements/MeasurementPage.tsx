@@ -1,7 +1,7 @@
 // One measurement (/measurements/:id): what it is and how far it got, each probe's part,
-// the time each probe measured over time, and the results as they arrive. The
-// measurement itself is read again when a result comes in or its operation changes, so
-// progress and credits keep up with the results.
+// each target's summary, the time each probe measured over time, and the results as they
+// arrive. The measurement itself is read again when a result comes in or its operation
+// changes, so progress and credits keep up with the results.
 import { useQuery } from '@urql/preact';
 import { Link, matchPath, useLocation } from '../router';
 import { ErrorNote } from '../ui/ErrorNote';
@@ -11,6 +11,7 @@ import { MeasurementFacts } from './MeasurementFacts';
 import { MEASUREMENT } from './queries';
 import { ResultsTable, SHOWN_ROWS } from './ResultsTable';
 import { RttChart } from './RttChart';
+import { TargetsTable } from './TargetsTable';
 import { useReread } from './useReread';
 import { MAX_RESULTS, useResults } from './useResults';
 import './measurements.css';
@@ -39,6 +40,7 @@ function Measurement({ id }: { id: string }) {
     <div class="stack" data-testid="measurement-page">
       <MeasurementFacts measurement={measurement} />
       <AssignmentsTable measurement={measurement} />
+      {measurement.targetSummaries.length > 0 && <TargetsTable summaries={measurement.targetSummaries} />}
       <div class="toolbar">
         <h2>Results</h2>
         <span class="muted" data-testid="results-count">

@@ -50,7 +50,8 @@ export function RttChart({ results }: { results: ProbeResult[] }) {
   }
   const first = Math.min(...points.map((p) => p.at));
   const last = Math.max(...points.map((p) => p.at));
-  const top = roundUp(Math.max(...points.map((p) => p.ms), 0.01));
+  // Headroom above the slowest, so its dot is not cut by the top edge.
+  const top = roundUp(Math.max(...points.map((p) => p.ms), 0.01) * 1.1);
   // A single instant sits in the middle.
   const x = (at: number) => (last === first ? WIDTH / 2 : ((at - first) / (last - first)) * WIDTH);
   const y = (ms: number) => HEIGHT - (ms / top) * HEIGHT;

@@ -57,12 +57,53 @@ export interface ProbeResult {
   target: string;
   run: number;
   measuredAt: DateTime;
+  clockOffsetMs: number;
   error: string | null;
   rttMs: number | null;
-  ping: { sent: number; received: number; lossPercent: number; address: string } | null;
-  traceroute: { reached: boolean; hops: { ttl: number }[]; address: string } | null;
-  dns: { rcode: string; answers: { data: string }[] } | null;
-  http: { status: number; statusMatches: boolean | null } | null;
+  ping: {
+    protocol: string;
+    port: number | null;
+    packets: { seq: number; rttMs: number | null }[];
+    sent: number;
+    received: number;
+    lossPercent: number;
+    minMs: number | null;
+    avgMs: number | null;
+    maxMs: number | null;
+    address: string;
+  } | null;
+  traceroute: {
+    protocol: string;
+    port: number | null;
+    parisId: number;
+    reached: boolean;
+    hops: { ttl: number; replies: { rttMs: number | null; from: string | null }[] }[];
+    address: string;
+  } | null;
+  dns: {
+    transport: string;
+    name: string;
+    recordType: string;
+    class: string;
+    rcode: string;
+    flags: { authoritative: boolean; truncated: boolean; recursionAvailable: boolean; authenticData: boolean };
+    answers: { name: string; recordType: string; ttl: number; data: string }[];
+    timeMs: number;
+    attempts: number;
+    resolver: string;
+  } | null;
+  http: {
+    url: string;
+    method: string;
+    status: number;
+    statusMatches: boolean | null;
+    httpVersion: string;
+    bodyBytes: number;
+    truncated: boolean;
+    address: string;
+    timings: { dnsMs: number | null; connectMs: number; tlsMs: number | null; firstByteMs: number; totalMs: number };
+    tls: { protocol: string; cipher: string; authorized: boolean; error: string | null; subject: string; issuer: string; expires: DateTime } | null;
+  } | null;
   probe: { name: string } | null;
 }
 
@@ -146,30 +187,85 @@ const RESULT_FIELDS = gql`
     target
     run
     measuredAt
+    clockOffsetMs
     error
     rttMs
     ping {
+      protocol
+      port
+      packets {
+        seq
+        rttMs
+      }
       sent
       received
       lossPercent
+      minMs
+      avgMs
+      maxMs
       address
     }
     traceroute {
+      protocol
+      port
+      parisId
       reached
       hops {
         ttl
+        replies {
+          rttMs
+          from
+        }
       }
       address
     }
     dns {
+      transport
+      name
+      recordType
+      class
       rcode
+      flags {
+        authoritative
+        truncated
+        recursionAvailable
+        authenticData
+      }
       answers {
+        name
+        recordType
+        ttl
         data
       }
+      timeMs
+      attempts
+      resolver
     }
     http {
+      url
+      method
       status
       statusMatches
+      httpVersion
+      bodyBytes
+      truncated
+      address
+      timings {
+        dnsMs
+        connectMs
+        tlsMs
+        firstByteMs
+        totalMs
+      }
+      tls {
+        protocol
+        cipher
+        authorized
+        error
+        subject
+        issuer
+        expires
+      }
     }
     probe {
       name
