@@ -77,7 +77,7 @@ const GRANT = 'mutation($input: GrantCreditsInput!) { grantCredits(input: $input
 const MEASUREMENTS = '{ measurements { nodes { id } } credits { balance } }';
 const GRANTED = 1000;
 
-test('a ping built in the browser: bad input is refused at its field; a good one streams its result live, downloads as NDJSON and takes its quote from the credits', async () => {
+test('a ping built in the browser: bad input is refused at its field; a good one streams its result live, downloads as NDJSON and takes its quote from the credits, which an admin tops up', async () => {
   const admin = await monitor.tokenFor('admin', monitor.adminPassword);
   const { viewer } = await monitor.data('{ viewer { id } }', {}, admin);
   await monitor.data(GRANT, { input: { userId: viewer.id, amount: GRANTED, note: 'for the browser test' } }, admin);
@@ -143,6 +143,15 @@ test('a ping built in the browser: bad input is refused at its field; a good one
   assert.equal(await reservation.getByTestId('ledger-amount').textContent(), '-2');
   assert.equal(await page.getByTestId('credits-balance').textContent(), String(GRANTED - 2));
   assert.equal(await page.getByTestId('ledger-row').first().getByTestId('ledger-balance-after').textContent(), String(GRANTED - 2));
+
+  // An admin's grant shows at once, in the balance and at the top of the ledger.
+  await page.getByTestId('grant-credits-amount').fill('50');
+  await page.getByTestId('grant-credits-note').fill('top-up');
+  await page.getByTestId('grant-credits-submit').click();
+  await page.getByTestId('credits-balance').filter({ hasText: String(GRANTED - 2 + 50) }).waitFor();
+  const latest = page.getByTestId('ledger-row').first();
+  assert.equal(await latest.getAttribute('data-movement'), 'GRANT');
+  assert.equal(await latest.getByTestId('ledger-amount').textContent(), '+50');
   await screenshot(page, 'credits');
   await page.close();
 });
