@@ -1,7 +1,8 @@
 // A measurement's results as they arrive: the live feed is opened first, then the stored
 // results are read page by page, so none falls between the two; each is kept once (by
 // id), in the order they were measured. A feed that lagged or reconnected may have
-// missed some, so they are read again. At most MAX_RESULTS are kept (the newest).
+// missed some, so they are read again (results never change: what is shown stays, and
+// the missed ones join it). At most MAX_RESULTS are kept (the newest).
 import type { CombinedError } from '@urql/core';
 import { useClient } from '@urql/preact';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'preact/hooks';
@@ -20,6 +21,7 @@ interface State {
 
 type Action =
   | { type: 'reset' }
+  | { type: 'reading' }
   | { type: 'add'; results: ProbeResult[] }
   | { type: 'loaded' }
   | { type: 'failed'; error: CombinedError }
@@ -33,6 +35,8 @@ function reduce(state: State, action: Action): State {
   switch (action.type) {
     case 'reset':
       return INITIAL;
+    case 'reading':
+      return { ...state, error: undefined, liveError: null };
     case 'add': {
       const known = new Set(state.results.map((r) => r.id));
       const added = action.results.filter((r) => !known.has(r.id));
@@ -58,9 +62,11 @@ export function useResults(measurementId: string, onResult: () => void) {
   const latestOnResult = useRef(onResult);
   latestOnResult.current = onResult;
 
+  useEffect(() => dispatch({ type: 'reset' }), [measurementId]);
+
   useEffect(() => {
     let current = true;
-    dispatch({ type: 'reset' });
+    dispatch({ type: 'reading' });
     const stop = openLiveFeed(streams, RESULT_ADDED, { id: measurementId }, {
       item: ({ measurementResults }) => {
         dispatch({ type: 'add', results: [measurementResults] });

@@ -1,8 +1,8 @@
 // Every probe not revoked, kept live by probeUpdated: a probe registered, connecting,
 // disconnecting or changing load takes its new state in place; a revoked or deleted one
-// leaves the list. The feed is opened before the list is read, so no change falls
-// between the two; a feed that lagged or reconnected may have missed some, so the list
-// is read again.
+// leaves the list. The feed is opened before the list is read, and the changes that come
+// while it is read are replayed on it, so none is lost; a feed that lagged or reconnected
+// may have missed some, so the list is read again (and shown as it was meanwhile).
 import type { CombinedError } from '@urql/core';
 import { useClient } from '@urql/preact';
 import { useCallback, useEffect, useReducer, useState } from 'preact/hooks';
@@ -15,18 +15,18 @@ interface State {
   error: CombinedError | undefined;
   /** Why the live feed stopped, if it did. */
   liveError: string | null;
-  /** Changes that came before the list, applied to it once it is read. */
-  early: Map<string, Probe | null>;
+  /** While the list is being read: the changes since, replayed on it once it comes. */
+  pending: Map<string, Probe | null> | null;
 }
 
 type Action =
-  | { type: 'reset' }
+  | { type: 'reading' }
   | { type: 'list'; probes: Probe[]; more: boolean }
   | { type: 'failed'; error: CombinedError }
   | { type: 'liveFailed'; message: string }
   | { type: 'changed'; probeId: string; probe: Probe | null };
 
-const INITIAL: State = { probes: null, more: false, error: undefined, liveError: null, early: new Map() };
+const INITIAL: State = { probes: null, more: false, error: undefined, liveError: null, pending: null };
 
 const byRegistration = (a: Probe, b: Probe) => Date.parse(a.createdAt) - Date.parse(b.createdAt);
 
@@ -38,21 +38,22 @@ function apply(probes: Probe[], probeId: string, probe: Probe | null): Probe[] {
 
 function reduce(state: State, action: Action): State {
   switch (action.type) {
-    case 'reset':
-      return INITIAL;
+    case 'reading':
+      // What is shown stays until the new list replaces it.
+      return { ...state, liveError: null, pending: new Map() };
     case 'list': {
       let probes = action.probes;
-      for (const [probeId, probe] of state.early) probes = apply(probes, probeId, probe);
-      return { ...state, probes, more: action.more, error: undefined, early: new Map() };
+      for (const [probeId, probe] of state.pending ?? []) probes = apply(probes, probeId, probe);
+      return { ...state, probes, more: action.more, error: undefined, pending: null };
     }
     case 'failed':
-      return { ...state, error: action.error };
+      return { ...state, error: action.error, pending: null };
     case 'liveFailed':
       return { ...state, liveError: action.message };
     case 'changed': {
       const { probeId, probe } = action;
-      if (!state.probes) return { ...state, early: new Map(state.early).set(probeId, probe) };
-      return { ...state, probes: apply(state.probes, probeId, probe) };
+      const pending = state.pending && new Map(state.pending).set(probeId, probe);
+      return { ...state, pending, probes: state.probes && apply(state.probes, probeId, probe) };
     }
   }
 }
@@ -66,7 +67,7 @@ export function useProbes() {
 
   useEffect(() => {
     let current = true;
-    dispatch({ type: 'reset' });
+    dispatch({ type: 'reading' });
     const stop = openLiveFeed(streams, PROBE_UPDATED, {}, {
       item: ({ probeUpdated }) => dispatch({ type: 'changed', probeId: probeUpdated.probeId, probe: probeUpdated.probe }),
       resync: reload,
