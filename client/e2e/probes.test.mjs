@@ -103,6 +103,13 @@ test('a ping built in the browser: bad input is refused at its field; a good one
   await builder.getByTestId('measurement-submit').click();
   await builder.getByTestId('probe-count-error').filter({ hasText: 'too few eligible probes' }).waitFor();
   assert.deepEqual(await monitor.data(MEASUREMENTS, {}, admin), { measurements: { nodes: [] }, credits: { balance: GRANTED } });
+  // A click on the map centres the area there: on the dot of a probe in Frankfurt, Frankfurt.
+  await builder.getByTestId('probe-dot-lab-1').click();
+  const latitude = Number(await builder.getByTestId('probe-area-latitude').inputValue());
+  const longitude = Number(await builder.getByTestId('probe-area-longitude').inputValue());
+  assert.ok(Math.abs(latitude - FRANKFURT.latitude) < 1 && Math.abs(longitude - FRANKFURT.longitude) < 1, `${latitude}, ${longitude}`);
+  assert.equal(await builder.getByTestId('probe-area-radiusKm').inputValue(), '500');
+  await builder.getByTestId('probe-map-area').waitFor({ state: 'attached' });
   await builder.getByTestId('probe-selection-ids').check();
 
   // Out of bounds is said before anything is asked; back in bounds, the quote shows.

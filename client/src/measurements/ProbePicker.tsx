@@ -1,6 +1,7 @@
 // Which probes measure: chosen by name from the live list (a disconnected one measures
 // when it comes back), or a count the server picks among the connected probes carrying
 // the tags and standing in the area, least busy first.
+import { ProbeMap } from '../probes/ProbeMap';
 import type { Probe } from '../probes/queries';
 import { Field } from '../ui/Field';
 import type { MeasurementDraft } from './draft';
@@ -12,6 +13,15 @@ const AREA = [
   { key: 'longitude', label: 'longitude' },
   { key: 'radiusKm', label: 'radius (km)' },
 ] as const;
+
+/** A radius a click on the map starts with. */
+const PICKED_RADIUS_KM = '500';
+
+/** The area to draw, once all three numbers make one. */
+function drawnArea({ area }: MeasurementDraft) {
+  const [latitude, longitude, radiusKm] = [area.latitude, area.longitude, area.radiusKm].map((v) => (v.trim() === '' ? Number.NaN : Number(v)));
+  return [latitude, longitude, radiusKm].every(Number.isFinite) && radiusKm > 0 ? { latitude, longitude, radiusKm } : null;
+}
 
 interface ProbePickerProps {
   draft: MeasurementDraft;
@@ -86,6 +96,19 @@ export function ProbePicker({ draft, onChange, probes, errors }: ProbePickerProp
               />
             </Field>
           ))}
+          <div class="area-map">
+            <ProbeMap
+              probes={probes}
+              area={drawnArea(draft)}
+              onPick={({ latitude, longitude }) =>
+                onChange({
+                  ...draft,
+                  area: { latitude: String(latitude), longitude: String(longitude), radiusKm: draft.area.radiusKm || PICKED_RADIUS_KM },
+                })
+              }
+            />
+            <p class="muted">Click the map to centre the area there.</p>
+          </div>
         </div>
       )}
     </fieldset>

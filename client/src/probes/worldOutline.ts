@@ -19,6 +19,21 @@ export function mapPosition(latitude: number, longitude: number): { x: number; y
   return { x: clamp((longitude - west) / (east - west)), y: clamp((north - latitude) / (north - south)) };
 }
 
+/** The point at fractions `x` and `y` of the map's width and height (the inverse of mapPosition). */
+export function mapPoint(x: number, y: number): { latitude: number; longitude: number } {
+  const { west, east, north, south } = MAP_BOUNDS;
+  return { latitude: north - y * (north - south), longitude: west + x * (east - west) };
+}
+
+const KM_PER_DEGREE = 111.32;
+
+/** A circle on Earth as an ellipse in the map's coordinates (degrees; wider towards the poles). */
+export function mapEllipse(latitude: number, longitude: number, radiusKm: number) {
+  const ry = radiusKm / KM_PER_DEGREE;
+  const rx = ry / Math.max(Math.cos((latitude * Math.PI) / 180), 0.01);
+  return { cx: longitude, cy: -latitude, rx, ry };
+}
+
 const ring = (points: Position[], shift: number) =>
   `M${points.map(([longitude, latitude]) => `${(longitude + shift).toFixed(1)},${(-latitude).toFixed(1)}`).join('L')}Z`;
 
