@@ -11,7 +11,7 @@ import { ErrorNote } from '../ui/ErrorNote';
 import { Field } from '../ui/Field';
 import { EMPTY_DRAFT, type MeasurementDraft, check, inputOf, missing } from './draft';
 import { measurementPath } from './MeasurementPage';
-import { KINDS } from './params';
+import { KINDS, shownParams } from './params';
 import { ParamFields, errorAt } from './ParamFields';
 import { ProbePicker } from './ProbePicker';
 import { CREATE_MEASUREMENT, type MeasurementKind } from './queries';
@@ -19,11 +19,23 @@ import { QuoteNote } from './QuoteNote';
 import { ScheduleFields } from './ScheduleFields';
 import { useQuote } from './useQuote';
 
-/** Whether an error at `key` has a field of the form to show at. */
+/** Whether an error at `key` has a field of the form on screen to show at. */
 function placed(key: string, draft: MeasurementDraft): boolean {
-  const [head, kind] = key.split('.');
-  if (head === 'params') return kind === draft.kind.toLowerCase();
-  return ['kind', 'targets', 'probes', 'schedule', 'description'].includes(head);
+  const [head, part, field] = key.split('.');
+  switch (head) {
+    case 'kind':
+    case 'targets':
+    case 'description':
+      return true;
+    case 'params':
+      return part === draft.kind.toLowerCase() && shownParams(draft.kind, draft.params[draft.kind]).some((spec) => spec.key === field);
+    case 'probes':
+      return part === undefined || (draft.selection === 'ids' ? part === 'ids' : ['count', 'tags', 'area'].includes(part));
+    case 'schedule':
+      return draft.repeat;
+    default:
+      return false;
+  }
 }
 
 export function MeasurementBuilder({ probes }: { probes: Probe[] }) {

@@ -38,6 +38,11 @@ export function ProbePicker({ draft, onChange, probes, errors }: ProbePickerProp
   return (
     <fieldset class="probe-picker" data-testid="probe-picker">
       <legend>Probes</legend>
+      {errors.probes && (
+        <span class="field-error" role="alert" data-testid="probes-error">
+          {errors.probes}
+        </span>
+      )}
       <div class="row">
         <label class="inline">
           <input
