@@ -77,10 +77,16 @@ const GRANT = 'mutation($input: GrantCreditsInput!) { grantCredits(input: $input
 const MEASUREMENTS = '{ measurements { nodes { id } } credits { balance } }';
 const GRANTED = 1000;
 
-test('a ping built in the browser: bad input is refused at its field; a good one streams its result live, downloads as NDJSON and takes its quote from the credits, which an admin tops up', async () => {
+/** Grants the admin `GRANTED` credits; resolves to the admin's token. */
+async function grantAdmin(note) {
   const admin = await monitor.tokenFor('admin', monitor.adminPassword);
   const { viewer } = await monitor.data('{ viewer { id } }', {}, admin);
-  await monitor.data(GRANT, { input: { userId: viewer.id, amount: GRANTED, note: 'for the browser test' } }, admin);
+  await monitor.data(GRANT, { input: { userId: viewer.id, amount: GRANTED, note } }, admin);
+  return admin;
+}
+
+test('a ping built in the browser: bad input is refused at its field; a good one streams its result live, downloads as NDJSON and takes its quote from the credits, which an admin tops up', async () => {
+  const admin = await grantAdmin('for the browser test');
   // Registered, not yet running: its part waits until it connects, so the result comes
   // while the measurement's page is open.
   const lab = { name: 'lab-1', ...(await registerProbe(monitor, 'lab-1', FRANKFURT, ['lab'])) };
@@ -160,5 +166,47 @@ test('a ping built in the browser: bad input is refused at its field; a good one
   assert.equal(await latest.getAttribute('data-movement'), 'GRANT');
   assert.equal(await latest.getByTestId('ledger-amount').textContent(), '+50');
   await screenshot(page, 'credits');
+  await page.close();
+});
+
+test('a repeated ping runs its first round at once; Cancel stops it and gives back the credits it did not use', async () => {
+  await grantAdmin('for the repeated ping');
+  probes.push(await startProbe(monitor, 'rep-1', SYDNEY, ['lab']));
+  const page = await monitor.newPage();
+  await signIn(page, 'admin', monitor.adminPassword);
+  await page.goto('/measurements');
+  const builder = page.getByTestId('measurement-builder');
+  await builder.getByTestId('probe-choice-rep-1').locator('input').check();
+  await builder.getByTestId('measurement-targets').fill('127.0.0.1');
+  await builder.getByTestId('param-intervalMs').fill('200');
+  await builder.getByTestId('schedule-repeat').check();
+  await builder.getByTestId('schedule-every').fill('59');
+  await builder.getByTestId('schedule-every-error').filter({ hasText: '60 to 86,400 seconds' }).waitFor();
+  await builder.getByTestId('schedule-every').fill('60');
+  // An hour from now, as the browser's datetime-local field reads it (local time).
+  const inAnHour = await page.evaluate(() => {
+    const at = new Date(Date.now() + 3_600_000);
+    at.setMinutes(at.getMinutes() - at.getTimezoneOffset());
+    return at.toISOString().slice(0, 16);
+  });
+  await builder.getByTestId('schedule-stop').fill(inAnHour);
+  // Every minute for an hour: 60 or 61 rounds of one result at 3 credits.
+  const quote = builder.locator('[data-testid="measurement-quote"][data-total]:not(.stale)').filter({ hasText: 'results' });
+  await quote.waitFor();
+  const reserved = Number(await quote.getAttribute('data-total'));
+  assert.ok(reserved === 180 || reserved === 183, `quoted ${reserved}`);
+
+  await builder.getByTestId('measurement-submit').click();
+  await page.waitForURL(/\/measurements\/[^/]+$/);
+  await page.locator('[data-testid="result-row"][data-probe="rep-1"]').waitFor({ timeout: 30_000 });
+  await page.getByTestId('measurement-cancel').click();
+  await page.getByTestId('measurement-cancel-confirm').click();
+  await page.getByTestId('measurement-status').filter({ hasText: 'CANCELLED' }).waitFor();
+  assert.equal(await page.getByTestId('measurement-credits').textContent(), `3 used of ${reserved} reserved (3 a result)`);
+
+  await page.getByTestId('nav-credits').click();
+  const release = page.locator('[data-testid="ledger-row"][data-movement="RELEASE"]');
+  await release.waitFor();
+  assert.equal(await release.getByTestId('ledger-amount').textContent(), `+${reserved - 3}`);
   await page.close();
 });
