@@ -169,7 +169,7 @@ test('a ping built in the browser: bad input is refused at its field; a good one
   await page.close();
 });
 
-test('a repeated ping runs its first round at once; Cancel stops it and gives back the credits it did not use', async () => {
+test('a repeated ping runs its first round at once; Cancel stops it, gives back the credits it did not use, and files it under cancelled', async () => {
   await grantAdmin('for the repeated ping');
   probes.push(await startProbe(monitor, 'rep-1', SYDNEY, ['lab']));
   const page = await monitor.newPage();
@@ -208,5 +208,14 @@ test('a repeated ping runs its first round at once; Cancel stops it and gives ba
   const release = page.locator('[data-testid="ledger-row"][data-movement="RELEASE"]');
   await release.waitFor();
   assert.equal(await release.getByTestId('ledger-amount').textContent(), `+${reserved - 3}`);
+
+  // The list shows it among the cancelled ones, and none is running.
+  await page.getByTestId('nav-measurements').click();
+  await page.getByTestId('filter-status').selectOption('CANCELLED');
+  await page.waitForURL(/status=CANCELLED/);
+  await page.getByTestId('measurement-row').filter({ hasText: 'CANCELLED' }).waitFor();
+  assert.equal(await page.getByTestId('measurement-row').count(), 1);
+  await page.getByTestId('filter-status').selectOption('RUNNING');
+  await page.getByText('No measurements match.').waitFor();
   await page.close();
 });

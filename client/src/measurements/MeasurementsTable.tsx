@@ -13,7 +13,7 @@ function targets(list: string[]): string {
   return list.length > TARGETS_SHOWN ? `${shown} and ${list.length - TARGETS_SHOWN} more` : shown;
 }
 
-export function MeasurementsTable({ measurements }: { measurements: MeasurementSummary[] }) {
+export function MeasurementsTable({ measurements, filtered }: { measurements: MeasurementSummary[]; filtered: boolean }) {
   return (
     <table class="grid measurements" data-testid="measurements-table">
       <thead>
@@ -32,7 +32,7 @@ export function MeasurementsTable({ measurements }: { measurements: MeasurementS
         {measurements.length === 0 && (
           <tr>
             <td colSpan={8} class="muted">
-              No measurements yet.
+              {filtered ? 'No measurements match.' : 'No measurements yet.'}
             </td>
           </tr>
         )}

@@ -273,9 +273,17 @@ const RESULT_FIELDS = gql`
   }
 `;
 
-export const MEASUREMENTS = gql<{ measurements: Connection<MeasurementSummary> }, { first: number; after: string | null }>`
-  query Measurements($first: Int, $after: String) {
-    measurements(first: $first, after: $after) {
+export interface MeasurementFilter {
+  ownerId?: string;
+  status?: MeasurementStatus;
+}
+
+export const MEASUREMENTS = gql<
+  { measurements: Connection<MeasurementSummary> },
+  { first: number; after: string | null; filter: MeasurementFilter }
+>`
+  query Measurements($first: Int, $after: String, $filter: MeasurementFilter) {
+    measurements(first: $first, after: $after, filter: $filter) {
       nodes {
         ...MeasurementSummaryFields
       }
