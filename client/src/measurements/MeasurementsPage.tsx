@@ -50,7 +50,7 @@ export function MeasurementsPage() {
   return (
     <div class="stack">
       {roleAllows(viewer.role, 'OPERATOR') && <Builder />}
-      <div class="row filters" data-testid="measurement-filters">
+      <div class="row" data-testid="measurement-filters">
         <label class="inline">
           <input
             type="checkbox"
