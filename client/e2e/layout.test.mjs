@@ -5,14 +5,17 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { IMAGE, useDockerd } from './dockerd.mjs';
 import { useFakes } from './fakes.mjs';
 import { addServer, signIn, useMonitor } from './helpers.mjs';
+import { startProbe } from './probe.mjs';
 
 const fakes = useFakes();
 const monitor = useMonitor({ env: fakes.env });
 const dockerd = useDockerd();
+const probes = [];
+after(() => Promise.all(probes.map((probe) => probe.stop())));
 const SHOTS = resolve(import.meta.dirname, '../test-results/layout');
 const SIZES = [
   { name: 'desktop', width: 1280, height: 800 },
@@ -24,9 +27,11 @@ const RUN_COMMAND = 'mutation($input: RunCommandInput!) { runCommand(input: $inp
 const CREATE_STACK = 'mutation($input: CreateStackInput!) { createStack(input: $input) { id } }';
 const CREATE_APP = 'mutation($input: CreateAppInput!) { createApp(input: $input) { id } }';
 const CREATE_CONFIG = 'mutation($input: CreateComponentConfigInput!) { createComponentConfig(input: $input) { id } }';
+const GRANT = 'mutation($input: GrantCreditsInput!) { grantCredits(input: $input) { balance } }';
+const MEASURE = 'mutation($input: CreateMeasurementInput!) { createMeasurement(input: $input) { id } }';
 
 /** What each page shows once it has loaded, by the path that opens it. */
-function pages({ serverId, containerId, operationId, stackId, appId }) {
+function pages({ serverId, containerId, operationId, stackId, appId, measurementId }) {
   return [
     ['overview', '/overview', '[data-testid="overview-server-engine"] [data-testid="count-running"][data-value="1"]'],
     ['health', '/health', '[data-testid="health-row-store"]'],
@@ -46,6 +51,10 @@ function pages({ serverId, containerId, operationId, stackId, appId }) {
     ['apps', '/apps', '[data-testid="app-row-a-rather-long-application-name"]'],
     ['app', `/apps/${appId}`, '[data-testid="app-version-1"]'],
     ['catalog', '/catalog', '[data-testid="catalog-row-batch-uploader"]'],
+    ['probes', '/probes', '[data-testid="probe-dot-layout-probe"][data-state="connected"]'],
+    ['measurements', '/measurements', '[data-testid="measurement-row"]'],
+    ['measurement', `/measurements/${measurementId}`, '[data-testid="result-row"]'],
+    ['credits', '/credits', '[data-testid="ledger-row"]'],
     ['tokens', '/tokens', '[data-testid="tokens-table"]'],
     ['users', '/admin/users', '[data-testid="user-row-admin"]'],
     ['backup', '/admin/backup', '[data-testid="backup-download"]'],
@@ -77,7 +86,27 @@ async function arrange() {
   const graph = { components: { uploader: { type: 'batch-uploader', chart } }, flows: {} };
   const app = { namespace: 'machine-learning', name: 'a-rather-long-application-name', description: 'layout', graph };
   const { createApp } = await monitor.data(CREATE_APP, { input: app }, token);
-  return { serverId, containerId, operationId: runCommand.id, stackId: createStack.id, appId: createApp.id };
+  // A probe measuring, so the probes, measurement and credits pages have all their parts.
+  const probe = await startProbe(monitor, 'layout-probe', { latitude: -33.87, longitude: 151.21 }, ['layout']);
+  probes.push(probe);
+  const { viewer } = await monitor.data('{ viewer { id } }', {}, token);
+  await monitor.data(GRANT, { input: { userId: viewer.id, amount: 100, note: 'layout' } }, token);
+  const ping = {
+    kind: 'PING',
+    targets: ['127.0.0.1', 'localhost'],
+    probes: { ids: [probe.id] },
+    params: { ping: { packets: 2, intervalMs: 200 } },
+    description: 'a ping of both loopback names, for the layout',
+  };
+  const { createMeasurement } = await monitor.data(MEASURE, { input: ping }, token);
+  return {
+    serverId,
+    containerId,
+    operationId: runCommand.id,
+    stackId: createStack.id,
+    appId: createApp.id,
+    measurementId: createMeasurement.id,
+  };
 }
 
 test('no page scrolls sideways at 1280×800 or at 390×844; screenshots in test-results/layout/', async () => {

@@ -68,3 +68,39 @@ function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   return 'the connection failed';
 }
+
+export interface LiveListHandlers<Data> {
+  item(data: Data): void;
+  /** The feed may have missed items (it lagged, or the socket reconnected): read the list again. */
+  resync(): void;
+  /** The feed stopped, and why. */
+  stopped(message: string): void;
+}
+
+/**
+ * Opens the feed that keeps a list live; returns the function that closes it. Open it
+ * before reading the list, so that nothing falls between the two.
+ */
+export function openLiveFeed<Data, Variables extends AnyVariables>(
+  streams: WsClient,
+  document: TypedDocumentNode<Data, Variables>,
+  variables: Variables,
+  { item, resync, stopped }: LiveListHandlers<Data>,
+): () => void {
+  const stop = openStream(streams, document, variables, {
+    item,
+    itemError: (error) => {
+      if (error.extensions?.code === 'LAGGED') resync();
+      else stopped(error.message);
+    },
+    failed: stopped,
+    done: () => stopped('the server ended the feed'),
+  });
+  const stopWatchingSocket = streams.on('connected', (_socket, _payload, wasRetry) => {
+    if (wasRetry) resync();
+  });
+  return () => {
+    stopWatchingSocket();
+    stop();
+  };
+}

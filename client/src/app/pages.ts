@@ -11,13 +11,17 @@ import { CONTAINER_ROUTE, ContainerPage } from '../container/ContainerPage';
 import { ContainersPage } from '../containers/ContainersPage';
 import { HealthPage } from '../health/HealthPage';
 import { LogsPage } from '../logs/LogsPage';
+import { MEASUREMENT_ROUTE, MeasurementPage } from '../measurements/MeasurementPage';
+import { MeasurementsPage } from '../measurements/MeasurementsPage';
 import { ImagesPage } from '../engine/ImagesPage';
 import { NetworksPage } from '../engine/NetworksPage';
 import { VolumesPage } from '../engine/VolumesPage';
+import { CreditsPage } from '../credits/CreditsPage';
 import { CommandsPage } from '../operations/CommandsPage';
 import { OperationPage } from '../operations/OperationPage';
 import { OperationsPage } from '../operations/OperationsPage';
 import { OverviewPage } from '../overview/OverviewPage';
+import { ProbesPage } from '../probes/ProbesPage';
 import { matchPath } from '../router';
 import { ServersPage } from '../servers/ServersPage';
 import { STACK_ROUTE, StackPage } from '../stacks/StackPage';
@@ -43,8 +47,9 @@ export interface NavGroup {
   pages: Page[];
 }
 
-// The server owns /graphql, /graphiql, /backup, /hooks, /healthz and /metrics: keep page
-// paths clear of those.
+// The server owns /graphql, /graphiql, /backup, /hooks, /healthz, /readyz, /metrics and
+// what is under /probes/ (the probes' websocket, results downloads): keep page paths
+// clear of those.
 export const NAV: NavGroup[] = [
   {
     title: 'Monitor',
@@ -85,8 +90,19 @@ export const NAV: NavGroup[] = [
     ],
   },
   {
+    title: 'Measure',
+    pages: [
+      { id: 'probes', path: '/probes', title: 'Probes', component: ProbesPage },
+      { id: 'measurements', path: '/measurements', title: 'Measurements', component: MeasurementsPage },
+      { id: 'measurement', path: MEASUREMENT_ROUTE, title: 'Measurement', component: MeasurementPage, hidden: true },
+    ],
+  },
+  {
     title: 'Account',
-    pages: [{ id: 'tokens', path: '/tokens', title: 'API tokens', component: TokensPage }],
+    pages: [
+      { id: 'credits', path: '/credits', title: 'Credits', component: CreditsPage },
+      { id: 'tokens', path: '/tokens', title: 'API tokens', component: TokensPage },
+    ],
   },
   {
     title: 'Admin',

@@ -6,7 +6,7 @@
 import type { CombinedError } from '@urql/core';
 import { useClient } from '@urql/preact';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'preact/hooks';
-import { openStream, useStreams } from '../api/stream';
+import { openLiveFeed, useStreams } from '../api/stream';
 import type { Connection, PageInfo } from '../api/types';
 import { OPERATIONS, OPERATION_UPDATED, type Operation, type OperationFilter, type OperationOrder } from './queries';
 
@@ -106,26 +106,16 @@ export function useOperations(filter: OperationFilter, { orderBy = NEWEST_FIRST,
     // Statuses are matched here, so that an operation leaving them is seen and dropped.
     const { statuses, ...watched } = filter;
     // Subscribe before loading so nothing falls between the page and the live feed.
-    const stop = openStream(streams, OPERATION_UPDATED, { filter: watched }, {
+    const stop = openLiveFeed(streams, OPERATION_UPDATED, { filter: watched }, {
       item: ({ operationUpdated: operation }) => {
         dispatch({ type: 'live', operation, wanted: !statuses || statuses.includes(operation.status), order: orderBy });
         latestOnUpdated.current?.(operation);
       },
-      itemError: (error) => {
-        if (error.extensions?.code === 'LAGGED') reload();
-        else dispatch({ type: 'liveFailed', message: error.message });
-      },
-      failed: (message) => dispatch({ type: 'liveFailed', message }),
-      done: () => dispatch({ type: 'liveFailed', message: 'the server ended the feed' }),
-    });
-    const stopWatchingSocket = streams.on('connected', (_socket, _payload, wasRetry) => {
-      if (wasRetry) reload();
+      resync: reload,
+      stopped: (message) => dispatch({ type: 'liveFailed', message }),
     });
     fetchPage(null);
-    return () => {
-      stopWatchingSocket();
-      stop();
-    };
+    return stop;
   }, [streams, fetchPage, filter, orderBy, reload, reloads]);
 
   const endCursor = state.pageInfo?.endCursor;

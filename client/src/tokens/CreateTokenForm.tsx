@@ -2,9 +2,9 @@
 import { useMutation } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { formErrors } from '../api/errors';
-import { CopyButton } from '../ui/CopyButton';
 import { ErrorNote } from '../ui/ErrorNote';
 import { Field } from '../ui/Field';
+import { OneTimeSecret } from '../ui/OneTimeSecret';
 import { localInputToIso } from '../ui/Time';
 import { CREATE_API_TOKEN } from './queries';
 
@@ -58,19 +58,10 @@ export function CreateTokenForm() {
 
 function NewToken({ name, token, onDismiss }: { name: string; token: string; onDismiss: () => void }) {
   return (
-    <div class="card notice" data-testid="new-token">
+    <OneTimeSecret secret={token} onDismiss={onDismiss} testid="new-token">
       <p>
         Token <span class="mono">{name}</span> created. Copy it now: it is not shown again.
       </p>
-      <div class="row">
-        <code class="secret" data-testid="new-token-value">
-          {token}
-        </code>
-        <CopyButton text={token} testid="new-token-copy" />
-        <button type="button" onClick={onDismiss} data-testid="new-token-dismiss">
-          Done
-        </button>
-      </div>
-    </div>
+    </OneTimeSecret>
   );
 }
