@@ -183,9 +183,11 @@ test('a repeated ping runs its first round at once; Cancel stops it, gives back 
   await builder.getByTestId('schedule-every').fill('59');
   await builder.getByTestId('schedule-every-error').filter({ hasText: '60 to 86,400 seconds' }).waitFor();
   await builder.getByTestId('schedule-every').fill('60');
-  // An hour from now, as the browser's datetime-local field reads it (local time).
+  // An hour and half a minute from now, as the browser's datetime-local field reads it
+  // (local time, to the minute): whichever second it is, the stop stays over 59 minutes
+  // ahead until the quote is asked, so the count below holds.
   const inAnHour = await page.evaluate(() => {
-    const at = new Date(Date.now() + 3_600_000);
+    const at = new Date(Date.now() + 3_630_000);
     at.setMinutes(at.getMinutes() - at.getTimezoneOffset());
     return at.toISOString().slice(0, 16);
   });
