@@ -49,6 +49,14 @@ pub struct Metrics {
     pub probe_handshakes_refused: Counter,
     pub probe_results_stored: Counter,
     pub probe_messages_rejected: Family<RejectLabels, Counter>,
+    pub apps_sync: SyncMetrics,
+}
+
+/// What the cluster sync counts.
+#[derive(Clone, Debug, Default)]
+pub struct SyncMetrics {
+    /// Lists of the cluster's resources taken in whole (at start, and after a 410).
+    pub relists: Counter,
 }
 
 impl Metrics {
@@ -106,6 +114,13 @@ impl Metrics {
             "Messages from probes refused and never stored, by reason",
             probe_messages_rejected.clone(),
         );
+        let apps_sync = SyncMetrics::default();
+        registry.register(
+            "apps_sync_relists",
+            "Lists of the cluster's graph resources the sync has taken in whole (at start, \
+             after 410 Gone)",
+            apps_sync.relists.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -116,6 +131,7 @@ impl Metrics {
             probe_handshakes_refused,
             probe_results_stored,
             probe_messages_rejected,
+            apps_sync,
         }
     }
 

@@ -6,13 +6,16 @@
 
 use std::collections::{HashMap, HashSet};
 
+use futures::stream::BoxStream;
 use kube::api::DynamicObject;
 use kube::runtime::watcher;
+use prometheus_client::metrics::counter::Counter;
 
 use crate::apps::resource::LiveGraph;
 use crate::apps::{Apps, ListFilter, ListOrder};
 use crate::error::{Error, Result};
 use crate::kube::Cluster;
+use crate::metrics::SyncMetrics;
 
 /// How many apps one page of the end-of-relist check reads.
 const PAGE: usize = 500;
@@ -29,6 +32,7 @@ pub struct Follower {
     relisted: Option<HashSet<Key>>,
     /// Whether the watch is failing: said once, then again when it is back.
     failing: bool,
+    relists: Counter,
 }
 
 fn key_of(object: &DynamicObject) -> Key {
@@ -39,7 +43,12 @@ fn key_of(object: &DynamicObject) -> Key {
 }
 
 impl Follower {
-    pub fn new(apps: Apps, cluster: Cluster, namespace: Option<String>) -> Follower {
+    pub fn new(
+        apps: Apps,
+        cluster: Cluster,
+        namespace: Option<String>,
+        metrics: &SyncMetrics,
+    ) -> Follower {
         Follower {
             apps,
             cluster,
@@ -47,7 +56,15 @@ impl Follower {
             handled: HashMap::new(),
             relisted: None,
             failing: false,
+            relists: metrics.relists.clone(),
         }
+    }
+
+    /// The events of this follower's scope, from a fresh list.
+    pub fn watch(
+        &self,
+    ) -> BoxStream<'static, Result<watcher::Event<DynamicObject>, watcher::Error>> {
+        self.cluster.watch_in(self.namespace.as_deref())
     }
 
     /// Takes one event in; an error means the store could not record it.
@@ -68,6 +85,7 @@ impl Follower {
                 let seen = self.relisted.take().unwrap_or_default();
                 self.handled.retain(|key, _| seen.contains(key));
                 self.notice_missing(&seen).await?;
+                self.relists.inc();
             }
             watcher::Event::Apply(object) => self.observe(&object).await?,
             watcher::Event::Delete(object) => {
