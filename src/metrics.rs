@@ -57,6 +57,8 @@ pub struct Metrics {
 pub struct SyncMetrics {
     /// Lists of the cluster's resources taken in whole (at start, and after a 410).
     pub relists: Counter,
+    /// Errors of the watch (each retried with backoff) and ends of it.
+    pub watch_failures: Counter,
 }
 
 impl Metrics {
@@ -120,6 +122,12 @@ impl Metrics {
             "Lists of the cluster's graph resources the sync has taken in whole (at start, \
              after 410 Gone)",
             apps_sync.relists.clone(),
+        );
+        registry.register(
+            "apps_sync_watch_failures",
+            "Errors of the cluster sync's watch of graph resources (each retried with \
+             backoff) and ends of it",
+            apps_sync.watch_failures.clone(),
         );
         Metrics {
             registry,

@@ -138,7 +138,12 @@ impl App {
     /// The app's Grafana dashboard, once deployed; `UNAVAILABLE` while Grafana is not
     /// configured or has not taken it yet (monitor keeps trying).
     async fn dashboard(&self, ctx: &Context<'_>) -> Result<Option<AppDashboard>> {
-        ctx.state().dashboards.of(self).await
+        let dashboards = &ctx.state().dashboards;
+        let row = match dashboards.needs_record(self)? {
+            true => related(&ctx.loaders().app_dashboards, Some(self.id.as_str())).await?,
+            false => None,
+        };
+        dashboards.of(self, row)
     }
 
     /// The flows of the graph live in the cluster (of the newest version while the app

@@ -17,6 +17,8 @@ use crate::error::{Error, Result};
 use crate::kube::Cluster;
 use crate::metrics::SyncMetrics;
 
+use super::health::SyncHealth;
+
 /// How many apps one page of the end-of-relist check reads.
 const PAGE: usize = 500;
 
@@ -32,7 +34,9 @@ pub struct Follower {
     relisted: Option<HashSet<Key>>,
     /// Whether the watch is failing: said once, then again when it is back.
     failing: bool,
+    health: SyncHealth,
     relists: Counter,
+    failures: Counter,
 }
 
 fn key_of(object: &DynamicObject) -> Key {
@@ -48,6 +52,7 @@ impl Follower {
         cluster: Cluster,
         namespace: Option<String>,
         metrics: &SyncMetrics,
+        health: SyncHealth,
     ) -> Follower {
         Follower {
             apps,
@@ -56,7 +61,9 @@ impl Follower {
             handled: HashMap::new(),
             relisted: None,
             failing: false,
+            health,
             relists: metrics.relists.clone(),
+            failures: metrics.watch_failures.clone(),
         }
     }
 
@@ -71,6 +78,7 @@ impl Follower {
     pub async fn handle(&mut self, event: watcher::Event<DynamicObject>) -> Result<()> {
         if self.failing {
             self.failing = false;
+            self.health.working(&self.scope_name());
             tracing::info!(namespace = self.scope(), "the watch of the cluster is back");
         }
         match event {
@@ -97,8 +105,11 @@ impl Follower {
         Ok(())
     }
 
-    /// The watcher retries by itself with backoff; say so once, not on every retry.
+    /// The watcher retries by itself with backoff; say so once, not on every retry, and
+    /// count every one.
     pub fn watch_failed(&mut self, error: &watcher::Error) {
+        self.failures.inc();
+        self.health.failing(&self.scope_name(), error.to_string());
         if self.failing {
             tracing::debug!(namespace = self.scope(), %error, "the watch of the cluster still fails");
         } else {
@@ -107,8 +118,26 @@ impl Follower {
         }
     }
 
+    /// The watch ended (the stream closed): the loop starts it again with a fresh list.
+    pub fn watch_ended(&mut self) {
+        self.failures.inc();
+        self.failing = true;
+        self.health.failing(
+            &self.scope_name(),
+            "the watch ended; starting it again".into(),
+        );
+    }
+
     fn scope(&self) -> &str {
         self.namespace.as_deref().unwrap_or("*")
+    }
+
+    /// The scope as `health` names it.
+    fn scope_name(&self) -> String {
+        match &self.namespace {
+            Some(namespace) => format!("namespace {namespace}"),
+            None => "every namespace".into(),
+        }
     }
 
     /// Records a resource's graph (a version, matched by hash) and its status.

@@ -12,6 +12,7 @@
 //! went missing while monitor was not watching.
 
 mod follower;
+mod health;
 
 use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
@@ -21,12 +22,20 @@ use crate::kube::Kubernetes;
 use crate::metrics::SyncMetrics;
 use crate::runner::Runner;
 use follower::Follower;
+pub use health::SyncHealth;
 
 /// Starts following the cluster, when one is configured: one loop per watched
-/// namespace, or one for every namespace monitor may read.
-pub fn start(runner: &Runner, apps: &Apps, kubernetes: &Kubernetes, metrics: &SyncMetrics) {
+/// namespace, or one for every namespace monitor may read. Returns how the watches
+/// fare, for `health`.
+pub fn start(
+    runner: &Runner,
+    apps: &Apps,
+    kubernetes: &Kubernetes,
+    metrics: &SyncMetrics,
+) -> SyncHealth {
+    let health = SyncHealth::default();
     let Kubernetes::Configured { cluster, .. } = kubernetes else {
-        return;
+        return health;
     };
     let scopes: Vec<Option<String>> = match cluster.watched_namespaces() {
         [] => vec![None],
@@ -35,11 +44,19 @@ pub fn start(runner: &Runner, apps: &Apps, kubernetes: &Kubernetes, metrics: &Sy
     for scope in scopes {
         let name = scope.clone().unwrap_or_else(|| "all namespaces".into());
         let (apps, cluster, metrics) = (apps.clone(), (**cluster).clone(), metrics.clone());
+        let health = health.clone();
         runner.spawn("apps_sync", name, runner.task_token(), move |stop| {
-            let follower = Follower::new(apps.clone(), cluster.clone(), scope.clone(), &metrics);
+            let follower = Follower::new(
+                apps.clone(),
+                cluster.clone(),
+                scope.clone(),
+                &metrics,
+                health.clone(),
+            );
             follow(follower, stop)
         });
     }
+    health
 }
 
 /// Follows the resources of one scope until `stop`; an error (the store refusing a
@@ -54,7 +71,10 @@ async fn follow(mut follower: Follower, stop: CancellationToken) -> anyhow::Resu
         match event {
             Some(Ok(event)) => follower.handle(event).await?,
             Some(Err(error)) => follower.watch_failed(&error),
-            None => anyhow::bail!("the watch ended"),
+            None => {
+                follower.watch_ended();
+                anyhow::bail!("the watch ended")
+            }
         }
     }
 }
