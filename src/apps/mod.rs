@@ -24,6 +24,7 @@ pub mod graphql;
 pub mod hash;
 pub mod input;
 pub mod model;
+mod observe;
 pub mod resource;
 mod service;
 mod store;

@@ -149,20 +149,7 @@ impl Follower {
         {
             return Ok(());
         }
-        if let Some(graph) = &live.graph {
-            let manager = live.spec_manager.as_ref().map(|m| m.manager.as_str());
-            let recorded = self
-                .apps
-                .record_cluster_graph(&live.namespace, &live.name, graph, manager)
-                .await;
-            refused_or_done(recorded.map(drop), &live)?;
-        }
-        refused_or_done(
-            self.apps
-                .set_status(&live.namespace, &live.name, &live)
-                .await,
-            &live,
-        )?;
+        refused_or_done(self.apps.observe(&live).await, &live)?;
         if let Some(version) = live.resource_version {
             self.handled.insert(key, version);
         }
