@@ -76,9 +76,12 @@ impl Follower {
 
     /// Takes one event in; an error means the store could not record it.
     pub async fn handle(&mut self, event: watcher::Event<DynamicObject>) -> Result<()> {
+        // A fresh list (a restarted loop's first event) also proves the watch works.
+        if self.failing || matches!(event, watcher::Event::Init) {
+            self.health.working(&self.scope_name());
+        }
         if self.failing {
             self.failing = false;
-            self.health.working(&self.scope_name());
             tracing::info!(namespace = self.scope(), "the watch of the cluster is back");
         }
         match event {
@@ -118,10 +121,10 @@ impl Follower {
         }
     }
 
-    /// The watch ended (the stream closed): the loop starts it again with a fresh list.
-    pub fn watch_ended(&mut self) {
+    /// The watch ended (the stream closed): the loop starts it again with a fresh list,
+    /// whose first event says it works again.
+    pub fn watch_ended(&self) {
         self.failures.inc();
-        self.failing = true;
         self.health.failing(
             &self.scope_name(),
             "the watch ended; starting it again".into(),
