@@ -27,7 +27,7 @@ use serde_json::json;
 
 use dockerd::{Dockerd, IMAGE};
 use helpers::TestApp;
-use load::{drive, number, percentile};
+use load::{compare, number};
 
 const STACKS: usize = 100;
 const DASHBOARD: &str = "query($first: Int) { stacks(first: $first) { nodes { id name server { name state { reachability } } containers { name status health } lastOperation { kind status finishedAt } } } }";
@@ -84,9 +84,6 @@ async fn main() {
     println!("| {STACKS} | {hundred} |");
     println!();
 
-    println!("{clients} clients, {seconds} s per shape, over HTTP\n");
-    println!("| shape | requests | req/s | ratio to baseline | p50 | p99 |");
-    println!("|---|---|---|---|---|---|");
     let shapes = [
         ("`{ __typename }` (baseline)", "{ __typename }", json!({})),
         (
@@ -100,27 +97,7 @@ async fn main() {
             json!({ "first": STACKS }),
         ),
     ];
-    let mut baseline = None;
-    for (name, query, variables) in shapes {
-        let (count, per_second, mut latencies) = drive(
-            &app.address,
-            &token,
-            query,
-            &variables,
-            clients,
-            Duration::from_secs(seconds),
-        )
-        .await;
-        latencies.sort_by(f64::total_cmp);
-        let pct = |p: f64| percentile(&latencies, p);
-        let base = *baseline.get_or_insert(per_second);
-        println!(
-            "| {name} | {count} | {per_second:.0} | {:.3} | {:.1} ms | {:.1} ms |",
-            per_second / base,
-            pct(0.50),
-            pct(0.99)
-        );
-    }
+    compare(&app.address, &token, &shapes, clients, seconds).await;
 }
 
 /// The store round trips one dashboard query for `first` stacks costs.

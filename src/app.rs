@@ -140,7 +140,7 @@ impl Application {
             Duration::from_secs(settings.kubernetes.deploy_timeout_seconds.max(1)),
         )
         .await?;
-        crate::apps::sync::start(&runner, &apps, &kubernetes);
+        let sync = crate::apps::sync::start(&runner, &apps, &kubernetes, &metrics.apps_sync);
         let dashboards = AppDashboards::new(store.clone(), grafana.clone());
         dashboards.start(&runner, &apps, &bus);
         if let Some(registry) = managed_registry {
@@ -182,6 +182,7 @@ impl Application {
             operations,
             stacks,
             kubernetes,
+            sync,
             grafana,
             dashboards,
             apps,

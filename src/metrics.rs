@@ -49,6 +49,16 @@ pub struct Metrics {
     pub probe_handshakes_refused: Counter,
     pub probe_results_stored: Counter,
     pub probe_messages_rejected: Family<RejectLabels, Counter>,
+    pub apps_sync: SyncMetrics,
+}
+
+/// What the cluster sync counts.
+#[derive(Clone, Debug, Default)]
+pub struct SyncMetrics {
+    /// Lists of the cluster's resources taken in whole (at start, and after a 410).
+    pub relists: Counter,
+    /// Errors of the watch (each retried with backoff) and ends of it.
+    pub watch_failures: Counter,
 }
 
 impl Metrics {
@@ -106,6 +116,19 @@ impl Metrics {
             "Messages from probes refused and never stored, by reason",
             probe_messages_rejected.clone(),
         );
+        let apps_sync = SyncMetrics::default();
+        registry.register(
+            "apps_sync_relists",
+            "Lists of the cluster's graph resources the sync has taken in whole (at start, \
+             after 410 Gone)",
+            apps_sync.relists.clone(),
+        );
+        registry.register(
+            "apps_sync_watch_failures",
+            "Errors of the cluster sync's watch of graph resources (each retried with \
+             backoff) and ends of it",
+            apps_sync.watch_failures.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -116,6 +139,7 @@ impl Metrics {
             probe_handshakes_refused,
             probe_results_stored,
             probe_messages_rejected,
+            apps_sync,
         }
     }
 

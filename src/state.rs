@@ -13,6 +13,7 @@ use tokio_util::task::TaskTracker;
 use crate::apps::Apps;
 use crate::apps::dashboards::AppDashboards;
 use crate::apps::grafana::GrafanaSetup;
+use crate::apps::sync::SyncHealth;
 use crate::audit::AuditLog;
 use crate::auth::Auth;
 use crate::backup::DownloadTickets;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub stacks: Stacks,
     /// The Kubernetes cluster apps are deployed to, or why there is none.
     pub kubernetes: Kubernetes,
+    /// Whether the cluster sync's watches work.
+    pub sync: SyncHealth,
     /// Where deployed apps get their dashboards, or why there is none.
     pub grafana: GrafanaSetup,
     /// Each deployed app's dashboard in Grafana.

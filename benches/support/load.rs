@@ -74,6 +74,41 @@ pub async fn drive(
     (latencies.len(), latencies.len() as f64 / elapsed, latencies)
 }
 
+/// Prints, as a Markdown table, the throughput and latency of each of `shapes` (name,
+/// query, variables) sent by `clients` clients for `seconds` each; the first shape is
+/// the baseline the others are a ratio of.
+pub async fn compare(
+    address: &str,
+    token: &str,
+    shapes: &[(&str, &str, Value)],
+    clients: usize,
+    seconds: u64,
+) {
+    println!("{clients} clients, {seconds} s per shape, over HTTP\n");
+    println!("| shape | requests | req/s | ratio to baseline | p50 | p99 |");
+    println!("|---|---|---|---|---|---|");
+    let mut baseline = None;
+    for (name, query, variables) in shapes {
+        let (count, per_second, mut latencies) = drive(
+            address,
+            token,
+            query,
+            variables,
+            clients,
+            Duration::from_secs(seconds),
+        )
+        .await;
+        latencies.sort_by(f64::total_cmp);
+        let base = *baseline.get_or_insert(per_second);
+        println!(
+            "| {name} | {count} | {per_second:.0} | {:.3} | {:.1} ms | {:.1} ms |",
+            per_second / base,
+            percentile(&latencies, 0.50),
+            percentile(&latencies, 0.99)
+        );
+    }
+}
+
 /// The `p` quantile (0 to 1) of latencies sorted in ascending order.
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]

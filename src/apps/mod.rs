@@ -6,9 +6,9 @@
 //! about them. Beside it, the pure parts, each with its tests: the graph model
 //! ([`graph`]) and its validation ([`validate`]), the version hash ([`hash`]), the diff
 //! between two graphs ([`diff`]), the mapping between an app and its resource
-//! ([`resource`]), following a deploy through the resource's status ([`follow`]), and
-//! Grafana dashboards ([`dashboard`], [`grafana`]). [`sync`] follows the cluster and
-//! tells the service what changed there.
+//! ([`resource`]), following a deploy through the resource's status ([`follow`]),
+//! Grafana dashboards ([`dashboard`], [`grafana`]), and a graph's flows with their files
+//! ([`flows`]). [`sync`] follows the cluster and tells the service what changed there.
 
 pub mod catalog;
 pub mod dashboard;
@@ -16,6 +16,7 @@ pub mod dashboards;
 mod delete;
 mod deploy;
 pub mod diff;
+pub mod flows;
 pub mod follow;
 pub mod grafana;
 pub mod graph;
@@ -23,6 +24,7 @@ pub mod graphql;
 pub mod hash;
 pub mod input;
 pub mod model;
+mod observe;
 pub mod resource;
 mod service;
 mod store;

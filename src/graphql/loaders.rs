@@ -17,6 +17,7 @@ use std::time::Duration;
 use async_graphql::dataloader::{DataLoader, Loader};
 
 use super::batches::Batches;
+use crate::apps::dashboards::{AppDashboards, DashboardRow};
 use crate::apps::{App, AppVersion, Apps};
 use crate::containers::{Container, ContainerFilter, Containers};
 use crate::error::{Error, Result};
@@ -91,6 +92,7 @@ pub struct Loaders {
     pub operations: DataLoader<ById<Operations>>,
     pub apps: DataLoader<ById<Apps>>,
     pub app_versions: DataLoader<ById<AppVersions>>,
+    pub app_dashboards: DataLoader<ById<AppDashboards>>,
     pub containers: DataLoader<ServerContainers>,
     pub probes: DataLoader<ById<Probes>>,
 }
@@ -108,6 +110,7 @@ impl Loaders {
             operations: loader(state.operations.clone(), batches),
             apps: loader(state.apps.clone(), batches),
             app_versions: loader(AppVersions(state.apps.clone()), batches),
+            app_dashboards: loader(state.dashboards.clone(), batches),
             containers: DataLoader::new(
                 ServerContainers {
                     servers: state.servers.clone(),
@@ -190,3 +193,15 @@ impl ReadMany for AppVersions {
     }
 }
 read_many!(Probes, Probe, |probe: &Probe| probe.id.to_string());
+
+impl ReadMany for AppDashboards {
+    type Record = DashboardRow;
+
+    async fn read_many(&self, apps: &[String]) -> Result<Vec<DashboardRow>> {
+        self.records(apps).await
+    }
+
+    fn id_of(row: &DashboardRow) -> String {
+        row.app.clone()
+    }
+}

@@ -1,7 +1,7 @@
 //! The optional dependencies: the Kubernetes cluster apps are deployed to and the
 //! Grafana their dashboards live in. Each is NOT_CONFIGURED when its settings are
 //! absent, UP when it answers, DOWN with the reason when it is misconfigured or does
-//! not answer.
+//! not answer; the cluster is DEGRADED while it answers but the sync's watch fails.
 
 use std::time::Duration;
 
@@ -9,10 +9,13 @@ use chrono::Utc;
 
 use super::{CHECK_TIMEOUT, ComponentHealth, HealthStatus};
 use crate::apps::grafana::GrafanaSetup;
+use crate::apps::sync::SyncHealth;
 use crate::kube::{ClusterHealth, Kubernetes};
 
-/// `kubernetes`: lists one graph resource (address, credentials, RBAC and CRD at once).
-pub async fn check_kubernetes(kubernetes: &Kubernetes) -> ComponentHealth {
+/// `kubernetes`: lists one graph resource (address, credentials, RBAC and CRD at once);
+/// DEGRADED when it answers but the sync's watch fails (changes made outside monitor
+/// then go unseen), with the watch's error.
+pub async fn check_kubernetes(kubernetes: &Kubernetes, sync: &SyncHealth) -> ComponentHealth {
     let checked_at = Utc::now();
     let (status, message, latency) = match kubernetes.health().await {
         ClusterHealth::NotConfigured => (
@@ -20,8 +23,17 @@ pub async fn check_kubernetes(kubernetes: &Kubernetes) -> ComponentHealth {
             Some("no cluster is configured".to_string()),
             None,
         ),
-        ClusterHealth::Up { latency } => (HealthStatus::Up, None, Some(latency)),
-        ClusterHealth::Down { reason } => (HealthStatus::Down, Some(reason), None),
+        ClusterHealth::Up { latency } => match sync.trouble() {
+            None => (HealthStatus::Up, None, Some(latency)),
+            Some(trouble) => (HealthStatus::Degraded, Some(trouble), Some(latency)),
+        },
+        ClusterHealth::Down { reason } => {
+            let reason = match sync.trouble() {
+                Some(trouble) => format!("{reason}; {trouble}"),
+                None => reason,
+            };
+            (HealthStatus::Down, Some(reason), None)
+        }
     };
     component("kubernetes", status, message, latency, checked_at)
 }

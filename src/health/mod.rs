@@ -59,7 +59,10 @@ pub async fn check_all(state: &AppState) -> Health {
     // query when inlined into every resolver that reaches health.
     let (store, kubernetes, grafana) = tokio::join!(
         check_store(&state.store),
-        Box::pin(dependencies::check_kubernetes(&state.kubernetes)),
+        Box::pin(dependencies::check_kubernetes(
+            &state.kubernetes,
+            &state.sync
+        )),
         Box::pin(dependencies::check_grafana(&state.grafana)),
     );
     let mut servers: Vec<ComponentHealth> = state

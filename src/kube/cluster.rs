@@ -1,5 +1,6 @@
 //! The graph resource in one cluster, through kube-rs: read, list a page, server-side
-//! apply as field manager `monitor`, delete, watch, and read through a service proxy.
+//! apply as field manager `monitor`, delete, watch; reading through the service proxy is
+//! in [`super::proxy`].
 //!
 //! The resource is a [`DynamicObject`] described by an [`ApiResource`] built from the
 //! settings, so no discovery request is needed and a renamed group or version is a
@@ -9,14 +10,12 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::AsyncReadExt;
 use futures::stream::{BoxStream, StreamExt};
 use kube::api::{
     Api, ApiResource, DeleteParams, DynamicObject, ListParams, ObjectList, Patch, PatchParams,
 };
 use kube::core::GroupVersionKind;
 use kube::runtime::{WatchStreamExt, watcher};
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::Value;
 
 use super::error::ClusterError;
@@ -25,27 +24,16 @@ use crate::config::KubernetesSettings;
 /// The field manager monitor applies as: `managedFields` shows which fields it set.
 pub const FIELD_MANAGER: &str = "monitor";
 
-/// Characters escaped in one path segment of a proxied path.
-const SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'/')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}');
-
 /// One cluster, reached and ready to use.
 #[derive(Clone)]
 pub struct Cluster {
     client: kube::Client,
+    /// The same cluster without kube-rs's retries of 503: through the service proxy a
+    /// 503 means the service is not listening, which a retry does not change.
+    pub(super) proxy_client: kube::Client,
     resource: ApiResource,
     namespaces: Vec<String>,
-    timeout: Duration,
+    pub(super) timeout: Duration,
     server: String,
 }
 
@@ -67,10 +55,15 @@ impl Cluster {
         // cannot be picked implicitly while the dependency tree enables two of them. An
         // error only means a provider is installed already.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut proxy_config = config.clone();
+        proxy_config.default_retry = false;
         let client = kube::Client::try_from(config).map_err(|error| error.to_string())?;
+        let proxy_client =
+            kube::Client::try_from(proxy_config).map_err(|error| error.to_string())?;
         let kind = GroupVersionKind::gvk(&settings.group, &settings.version, &settings.kind);
         Ok(Cluster {
             client,
+            proxy_client,
             resource: ApiResource::from_gvk_with_plural(&kind, &settings.plural),
             namespaces: settings.namespaces.clone(),
             timeout: Duration::from_secs(settings.request_timeout_seconds.max(1)),
@@ -100,7 +93,7 @@ impl Cluster {
         }
     }
 
-    async fn bounded<T>(
+    pub(super) async fn bounded<T>(
         &self,
         request: impl Future<Output = Result<T, kube::Error>>,
     ) -> Result<T, ClusterError> {
@@ -198,56 +191,5 @@ impl Cluster {
         watcher(self.api(namespace), watcher::Config::default())
             .default_backoff()
             .boxed()
-    }
-
-    /// GETs `path` (its segments, each escaped) from port `port` of the service
-    /// `namespace/service`, through the API server's service proxy; at most `max_bytes`.
-    pub async fn proxy_get(
-        &self,
-        namespace: &str,
-        service: &str,
-        port: &str,
-        path: &[&str],
-        max_bytes: u64,
-    ) -> Result<Vec<u8>, ClusterError> {
-        if let Some(segment) = path
-            .iter()
-            .find(|segment| matches!(**segment, "" | "." | ".."))
-        {
-            return Err(ClusterError::unanswered(format!(
-                "refused to proxy a path with the segment `{segment}`"
-            )));
-        }
-        let encoded: Vec<String> = path
-            .iter()
-            .map(|segment| utf8_percent_encode(segment, SEGMENT).to_string())
-            .collect();
-        let uri = format!(
-            "/api/v1/namespaces/{}/services/{}:{}/proxy/{}",
-            utf8_percent_encode(namespace, SEGMENT),
-            utf8_percent_encode(service, SEGMENT),
-            utf8_percent_encode(port, SEGMENT),
-            encoded.join("/")
-        );
-        let request = http::Request::get(uri)
-            .body(Vec::new())
-            .map_err(|error| ClusterError::unanswered(error.to_string()))?;
-        let read = async {
-            let reader = self.client.request_stream(request).await?;
-            let mut body = Vec::new();
-            reader
-                .take(max_bytes + 1)
-                .read_to_end(&mut body)
-                .await
-                .map_err(kube::Error::ReadEvents)?;
-            Ok(body)
-        };
-        let body = self.bounded(read).await?;
-        if body.len() as u64 > max_bytes {
-            return Err(ClusterError::unanswered(format!(
-                "the proxied answer is larger than {max_bytes} bytes"
-            )));
-        }
-        Ok(body)
     }
 }

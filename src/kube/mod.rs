@@ -1,6 +1,7 @@
 //! The Kubernetes cluster apps are deployed to, seen through kube-rs: where its
-//! configuration comes from, the graph resource in it, and its health. No rules about
-//! apps live here; `apps` decides what to apply and when.
+//! configuration comes from, the graph resource in it, reading from its services
+//! through the API server's proxy, and its health. No rules about apps live here;
+//! `apps` decides what to apply and when.
 //!
 //! A cluster is optional. With none configured, or one whose configuration is broken,
 //! monitor starts and serves everything else, and what needs the cluster answers
@@ -10,6 +11,7 @@ mod cluster;
 mod config;
 mod error;
 mod health;
+mod proxy;
 
 use std::sync::Arc;
 
@@ -17,6 +19,7 @@ pub use cluster::{Cluster, Deletion, FIELD_MANAGER};
 pub use config::{Environment, Source, find_source};
 pub use error::ClusterError;
 pub use health::ClusterHealth;
+pub use proxy::{ProxyAnswer, ServicePort};
 
 use crate::config::KubernetesSettings;
 use crate::error::{Error, Result};

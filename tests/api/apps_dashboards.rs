@@ -1,7 +1,8 @@
 //! Grafana dashboards of deployed apps, against the fake Grafana: Grafana down never
 //! blocks a deploy (`app.dashboard` answers UNAVAILABLE) and monitor catches up when it
 //! returns; a deploy that grows the generation regenerates the dashboard, over edits
-//! made in Grafana (its 412 version-mismatch).
+//! made in Grafana (its 412 version-mismatch); a page of apps reads their dashboards from
+//! the store in one round trip.
 
 use std::time::Duration;
 
@@ -144,5 +145,58 @@ async fn a_new_generation_regenerates_the_dashboard_over_edits_made_in_grafana()
         grafana.save_statuses().contains(&412),
         "{:?}",
         grafana.save_statuses()
+    );
+}
+
+#[tokio::test]
+async fn a_page_of_apps_with_their_dashboards_costs_the_store_round_trips_of_a_page_of_one() {
+    let grafana = FakeGrafana::start().await;
+    let (fixture, demo) = demo_with(&grafana).await;
+    let mut ids = vec![demo];
+    for name in ["demo-b", "demo-c", "demo-d", "demo-e"] {
+        let app = fixture.create(name, "1.0.0").await;
+        ids.push(app["id"].as_str().expect("an id").to_string());
+    }
+    for id in &ids {
+        deploy(&fixture, id, 1).await;
+    }
+    for id in &ids {
+        dashboard_until(&fixture, id, |body| {
+            body["data"]["app"]["dashboard"]["upToDate"] == true
+        })
+        .await;
+    }
+    let token = fixture.app.quiet_token(&fixture.admin, "pages").await;
+    let page = |first: usize| {
+        let (app, token) = (&fixture.app, &token);
+        async move {
+            let before = app.store_round_trips().await;
+            let body = app
+                .graphql(
+                    Some(token),
+                    "query($first: Int) { apps(first: $first) { nodes { name dashboard { uid upToDate } } } }",
+                    json!({"first": first}),
+                )
+                .await;
+            let after = app.store_round_trips().await;
+            (after - before, body)
+        }
+    };
+    let saves_before = grafana.save_statuses().len();
+
+    let (one, _) = page(1).await;
+    let (five, body) = page(5).await;
+
+    assert!(body["errors"].is_null(), "{body}");
+    let nodes = body["data"]["apps"]["nodes"].as_array().expect("apps");
+    assert_eq!(nodes.len(), 5);
+    for node in nodes {
+        assert_eq!(node["dashboard"]["upToDate"], true, "{node}");
+    }
+    assert_eq!(one, five, "a page of 5 costs what a page of 1 costs");
+    assert_eq!(
+        grafana.save_statuses().len(),
+        saves_before,
+        "reading dashboards never writes to Grafana"
     );
 }

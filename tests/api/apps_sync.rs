@@ -1,7 +1,8 @@
 //! Cluster sync: monitor follows the graph resources, so an edit made behind its back
 //! becomes a CLUSTER version (with the field manager that made it) and drift, reaching
 //! `appStatusChanged` subscribers; a 410 relist stores no version twice; an API server
-//! that goes away and comes back is followed again from where monitor left off.
+//! that goes away and comes back is followed again from where monitor left off; a refused
+//! watch shows in `health` and in `monitor_apps_sync_watch_failures_total`.
 
 use std::time::Duration;
 
@@ -207,4 +208,75 @@ async fn a_resource_deleted_in_the_cluster_marks_its_app_undeployed_and_keeps_hi
     let now = fixture.get(&id).await;
     assert_eq!(now["active"], false, "{now}");
     assert_eq!(now["inCluster"], false);
+}
+
+/// The `kubernetes` component of `health`.
+async fn kubernetes_health(fixture: &AppsFixture) -> Value {
+    let body = fixture
+        .graphql(
+            "{ health { components { name status message } } }",
+            json!({}),
+        )
+        .await;
+    body["data"]["health"]["components"]
+        .as_array()
+        .and_then(|components| components.iter().find(|c| c["name"] == "kubernetes"))
+        .cloned()
+        .unwrap_or_else(|| panic!("a kubernetes component: {body}"))
+}
+
+/// `monitor_apps_sync_watch_failures_total` on `/metrics`, once it is at least `least`.
+/// Nothing announces a failure, so this reads the count as Prometheus would.
+async fn watch_failures(fixture: &AppsFixture, least: u64) -> u64 {
+    let url = format!("{}/metrics", fixture.app.address);
+    crate::dockerd::eventually("the watch failures to be counted", WAIT, || async {
+        let text = reqwest::get(&url).await.ok()?.text().await.ok()?;
+        let count: u64 = text
+            .lines()
+            .find_map(|line| line.strip_prefix("monitor_apps_sync_watch_failures_total "))?
+            .trim()
+            .parse()
+            .ok()?;
+        (count >= least).then_some(count)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_refused_watch_is_told_by_health_and_counted_until_it_delivers_again() {
+    let fixture = fixture().await;
+    let mut changes = subscribe(&fixture, None).await;
+    let before = kubernetes_health(&fixture).await;
+    let failures_before = watch_failures(&fixture, 0).await;
+
+    // As an RBAC grant without `watch` would: lists work, watches are refused. The
+    // expired watch (410) is relisted, then its new watch refused twice, then allowed.
+    fixture.fake.refuse(403, 2, Some("watch"), None);
+    fixture.fake.expire_watches();
+    watch_failures(&fixture, failures_before + 3).await;
+    let refused = kubernetes_health(&fixture).await;
+    fixture.fake.apply_as(
+        "ml",
+        "later",
+        &json!({"graph": graph("1.0.0"), "deploy": true}),
+        "kubectl",
+    );
+    until(
+        &mut changes,
+        "a resource made once watches are allowed",
+        |change| change["name"] == "later",
+    )
+    .await;
+    let delivering = kubernetes_health(&fixture).await;
+
+    assert_eq!(before["status"], "UP", "{before}");
+    assert_eq!(refused["status"], "DEGRADED", "{refused}");
+    let message = refused["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("the watch of graph resources in every namespace fails since")
+            && message.contains("forbidden"),
+        "{message}"
+    );
+    assert_eq!(delivering["status"], "UP", "{delivering}");
+    assert!(delivering["message"].is_null(), "{delivering}");
 }

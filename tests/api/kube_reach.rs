@@ -1,9 +1,10 @@
 //! Reaching the cluster: what health says when there is none, when it answers and when
 //! it does not, and reading a flow service through the API server's service proxy.
 
+use axum::http::StatusCode;
 use axum::routing::get;
 use monitor::config::KubernetesSettings;
-use monitor::kube::{ClusterHealth, Environment, Kubernetes};
+use monitor::kube::{ClusterHealth, Environment, Kubernetes, ServicePort};
 
 use crate::fake_kube::FakeKube;
 use crate::kube_support::{cluster, connect, settings};
@@ -49,16 +50,21 @@ async fn health_is_not_configured_up_or_down_with_the_reason() {
 }
 
 #[tokio::test]
-async fn the_service_proxy_reads_a_flow_service_and_traversal_is_refused() {
+async fn the_service_proxy_reads_a_service_tells_its_answers_from_the_api_servers_and_refuses_traversal()
+ {
     let upstream = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let address = upstream.local_addr().expect("an address");
     let flow_service = axum::Router::new().route(
-        "/flows/events/files/{file}",
+        "/flows/{flow}/file",
         get(
-            |axum::extract::Path(file): axum::extract::Path<String>| async move {
-                format!("contents of {file}")
+            |axum::extract::Path(flow): axum::extract::Path<String>,
+             axum::extract::Query(query): axum::extract::Query<Vec<(String, String)>>| async move {
+                if flow == "missing" {
+                    return (StatusCode::NOT_FOUND, "no such flow".to_string());
+                }
+                (StatusCode::OK, format!("{flow}: {query:?}"))
             },
         ),
     );
@@ -67,45 +73,70 @@ async fn the_service_proxy_reads_a_flow_service_and_traversal_is_refused() {
     fake.add_service("ml", "demo-flows", "8080", address);
     let (_dir, kubernetes) = connect(&fake).await;
     let cluster = cluster(&kubernetes);
+    let service = |name: &str| ServicePort {
+        namespace: "ml".into(),
+        name: name.into(),
+        port: "8080".into(),
+    };
+    let query = [("path", "runs/a b.txt")];
 
     let file = cluster
         .proxy_get(
-            "ml",
-            "demo-flows",
-            "8080",
-            &["flows", "events", "files", "a b.txt"],
+            &service("demo-flows"),
+            &["flows", "my events", "file"],
+            &query,
             1024,
         )
         .await
         .expect("read through the proxy");
+    let refused_by_service = cluster
+        .proxy_get(
+            &service("demo-flows"),
+            &["flows", "missing", "file"],
+            &[],
+            1024,
+        )
+        .await
+        .expect("the service's own answer");
+    let truncated = cluster
+        .proxy_get(
+            &service("demo-flows"),
+            &["flows", "events", "file"],
+            &query,
+            4,
+        )
+        .await
+        .expect("the first bytes");
     let traversal = cluster
         .proxy_get(
-            "ml",
-            "demo-flows",
-            "8080",
+            &service("demo-flows"),
             &["flows", "..", "secrets"],
+            &[],
             1024,
         )
         .await
         .expect_err("traversal");
     let no_service = cluster
-        .proxy_get("ml", "nope", "8080", &["flows"], 1024)
+        .proxy_get(&service("nope"), &["flows"], &[], 1024)
         .await
         .expect_err("no such service");
-    let too_large = cluster
+    server.abort();
+    let _ = server.await;
+    let not_listening = cluster
         .proxy_get(
-            "ml",
-            "demo-flows",
-            "8080",
-            &["flows", "events", "files", "a b.txt"],
-            4,
+            &service("demo-flows"),
+            &["flows", "events", "file"],
+            &[],
+            1024,
         )
         .await
-        .expect_err("too large");
+        .expect_err("nothing listens");
 
+    assert_eq!(file.code, 200);
+    assert!(!file.truncated);
     assert_eq!(
-        String::from_utf8(file).expect("UTF-8"),
-        "contents of a b.txt"
+        String::from_utf8(file.body).expect("UTF-8"),
+        r#"my events: [("path", "runs/a b.txt")]"#
     );
     let proxied = fake
         .requests()
@@ -114,15 +145,23 @@ async fn the_service_proxy_reads_a_flow_service_and_traversal_is_refused() {
         .expect("a proxied request");
     assert_eq!(
         proxied.uri,
-        "/api/v1/namespaces/ml/services/demo-flows:8080/proxy/flows/events/files/a%20b.txt"
+        "/api/v1/namespaces/ml/services/demo-flows:8080/proxy/flows/my%20events/file?path=runs%2Fa+b.txt"
     );
+    assert_eq!(
+        (refused_by_service.code, refused_by_service.body.as_slice()),
+        (404, b"no such flow".as_slice())
+    );
+    assert!(truncated.truncated);
+    assert_eq!(truncated.body, b"even");
     assert!(traversal.message.contains("`..`"), "{}", traversal.message);
     assert_eq!(no_service.code, Some(404));
     assert_eq!(no_service.message, "services \"nope\" not found");
+    assert_eq!(not_listening.code, Some(503));
     assert!(
-        too_large.message.contains("larger than 4 bytes"),
+        not_listening
+            .message
+            .contains("error trying to reach service"),
         "{}",
-        too_large.message
+        not_listening.message
     );
-    server.abort();
 }

@@ -5,6 +5,7 @@
 
 mod apps_support;
 mod dockerd;
+mod fake_flows;
 mod fake_grafana;
 mod fake_kube;
 mod gitrepo;
@@ -18,6 +19,7 @@ mod agent;
 mod apps_dashboards;
 mod apps_deploy;
 mod apps_faults;
+mod apps_flows;
 mod apps_records;
 mod apps_sync;
 mod audit;

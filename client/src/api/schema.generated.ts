@@ -98,6 +98,11 @@ export type App = {
    * configured or has not taken it yet (monitor keeps trying).
    */
   dashboard?: Maybe<AppDashboard>;
+  /**
+   * The flows of the graph live in the cluster (of the newest version while the app
+   * has no resource), with their directories and files.
+   */
+  flows: Array<AppFlow>;
   /** Each component's URL paths, from the controller's `endpointPaths`. */
   endpoints: Array<AppEndpoint>;
   /** The app's versions, newest first. */
@@ -176,6 +181,86 @@ export type AppFilter = {
   label?: InputMaybe<AppLabelInput>;
   /** Apps whose controller phase, as last seen, is this one. */
   phase?: InputMaybe<AppPhase>;
+};
+
+/** One flow of an app's graph: a volume, a stream or a repository its components share. */
+export type AppFlow = {
+  __typename?: 'AppFlow';
+  name: Scalars['String']['output'];
+  /** The flow's type as the graph says: `volume`, `repository`, `pulsar`… */
+  type?: Maybe<Scalars['String']['output']>;
+  config?: Maybe<Scalars['JSON']['output']>;
+  /** The components reading from it (an input edge). */
+  readBy: Array<Scalars['String']['output']>;
+  /** The components writing to it (an output edge). */
+  writtenBy: Array<Scalars['String']['output']>;
+  /**
+   * Whether it holds files to read (volume and repository flows); its flow service
+   * serves them while the app is deployed.
+   */
+  hasFiles: Scalars['Boolean']['output'];
+  /**
+   * A directory of the flow (its root by default), read from the flow service. For a
+   * repository flow, at `revision` (a branch, tag or commit; the repository's HEAD by
+   * default).
+   */
+  directory: AppFlowDirectory;
+  /**
+   * A file of the flow, up to 1 MiB, read from the flow service; for a repository
+   * flow, at `revision` as in `directory`.
+   */
+  file: AppFlowFile;
+};
+
+
+/** One flow of an app's graph: a volume, a stream or a repository its components share. */
+export type AppFlowDirectoryArgs = {
+  path?: Scalars['String']['input'];
+  revision?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** One flow of an app's graph: a volume, a stream or a repository its components share. */
+export type AppFlowFileArgs = {
+  path: Scalars['String']['input'];
+  revision?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A directory of a flow. */
+export type AppFlowDirectory = {
+  __typename?: 'AppFlowDirectory';
+  /** Its path from the flow's root (`""` for the root). */
+  path: Scalars['String']['output'];
+  entries: Array<AppFlowEntry>;
+};
+
+/** One entry of a flow's directory. */
+export type AppFlowEntry = {
+  __typename?: 'AppFlowEntry';
+  name: Scalars['String']['output'];
+  /** Its path from the flow's root, to pass to `directory` or `file`. */
+  path: Scalars['String']['output'];
+  kind: AppFlowEntryKind;
+};
+
+/** Whether an entry of a flow's directory is a file or a directory. */
+export const AppFlowEntryKind = {
+  File: 'FILE',
+  Directory: 'DIRECTORY'
+} as const;
+
+export type AppFlowEntryKind = typeof AppFlowEntryKind[keyof typeof AppFlowEntryKind];
+/** A file of a flow, as its flow service sent it. */
+export type AppFlowFile = {
+  __typename?: 'AppFlowFile';
+  /** Its path from the flow's root. */
+  path: Scalars['String']['output'];
+  /** Its size in bytes. */
+  size: Scalars['Int']['output'];
+  /** Its content as text; `null` when it is not UTF-8 (read `base64` then). */
+  text?: Maybe<Scalars['String']['output']>;
+  /** Its content, base64-encoded. */
+  base64: Scalars['String']['output'];
 };
 
 /** What changed between two graphs, per component and per flow. */

@@ -6,6 +6,9 @@
 //! Grafana is down or refusing, the loop keeps the apps it owes a dashboard and tries
 //! again with a growing pause; `app.dashboard` answers `UNAVAILABLE` with Grafana's
 //! answer until the first save succeeds. A periodic sweep catches anything missed.
+//!
+//! `app.dashboard` never asks Grafana: it reads what the loop stored, each app's record
+//! through a DataLoader, so a list of apps costs one read of them all.
 
 mod model;
 mod store;
@@ -24,8 +27,8 @@ use crate::bus::{Bus, Received};
 use crate::error::{Error, Result};
 use crate::runner::Runner;
 use crate::store::Store;
-pub use model::{AppDashboard, DashboardPanel};
-use model::{DashboardRow, SavedRow};
+use model::SavedRow;
+pub use model::{AppDashboard, DashboardPanel, DashboardRow};
 
 /// The first pause after Grafana refused, doubled up to [`MAX_RETRY`].
 const FIRST_RETRY: Duration = Duration::from_secs(1);
@@ -72,14 +75,29 @@ impl AppDashboards {
         AppDashboards { store, grafana }
     }
 
-    /// `app.dashboard`: `None` for an app that is not deployed; `UNAVAILABLE` while
-    /// Grafana is not configured or has not accepted the app's first dashboard.
-    pub async fn of(&self, app: &App) -> Result<Option<AppDashboard>> {
+    /// Whether `app.dashboard` needs the app's stored record: only for a deployed app
+    /// while Grafana is configured; otherwise the answer, without reading anything.
+    pub fn needs_record(&self, app: &App) -> Result<bool> {
+        if target(app).is_none() {
+            return Ok(false);
+        }
+        self.grafana.grafana()?;
+        Ok(true)
+    }
+
+    /// The stored records of these apps' dashboards, in one store round trip.
+    pub async fn records(&self, apps: &[String]) -> Result<Vec<DashboardRow>> {
+        store::find_many(&self.store, apps).await
+    }
+
+    /// `app.dashboard` from its stored record: `None` for an app that is not deployed;
+    /// `UNAVAILABLE` while Grafana is not configured or has not accepted the app's
+    /// first dashboard.
+    pub fn of(&self, app: &App, row: Option<DashboardRow>) -> Result<Option<AppDashboard>> {
         let Some(target) = target(app) else {
             return Ok(None);
         };
         self.grafana.grafana()?;
-        let row = store::find(&self.store, &app.id).await?;
         let last_error = row.as_ref().and_then(|row| row.last_error.clone());
         let Some(saved) = row.and_then(|row| row.saved) else {
             return Err(Error::Unavailable {

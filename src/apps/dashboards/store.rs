@@ -19,6 +19,14 @@ pub async fn find(store: &Store, app: &str) -> Result<Option<DashboardRow>> {
     store.find(record_id(app)).await
 }
 
+/// The records of these apps that exist, in one store round trip.
+#[tracing::instrument(level = "debug", skip_all, fields(apps = apps.len()))]
+pub async fn find_many(store: &Store, apps: &[String]) -> Result<Vec<DashboardRow>> {
+    store
+        .find_many(apps.iter().map(|app| record_id(app)).collect())
+        .await
+}
+
 /// Writes an app's record whole.
 #[tracing::instrument(level = "debug", skip_all, fields(app = %row.app))]
 pub async fn put(store: &Store, row: DashboardRow) -> Result<()> {

@@ -1,11 +1,13 @@
-//! Apps in GraphQL: the list and each app with its versions, deployments, status and
-//! drift; diffs; and (in [`mutation`]) the changes, deploys and the component catalog.
+//! Apps in GraphQL: the list and each app with its versions, deployments, status,
+//! drift and flows ([`flows`]); diffs; and (in [`mutation`]) the changes, deploys and
+//! the component catalog.
 //!
 //! Reading apps needs only the store: an app's history stays readable while the
 //! cluster is unreachable or unconfigured, which is when it is needed most. Whatever
 //! changes an app, or reads the live resource, needs the cluster and answers
 //! `UNAVAILABLE` with the reason when there is none.
 
+pub mod flows;
 pub mod mutation;
 pub mod subscription;
 pub mod views;
@@ -16,6 +18,7 @@ use async_graphql::{ComplexObject, Context, ID, Object};
 use super::App;
 use super::dashboards::AppDashboard;
 use super::diff::diff_graphs;
+use super::flows::flows_of;
 use super::hash::version_hash;
 use super::model::{AppEndpoint, AppVersion, Deployment};
 use super::store::version_key;
@@ -27,6 +30,7 @@ use crate::operations::Operation;
 use crate::store::page::PageRequest;
 use crate::store::record_key;
 use crate::users::Role;
+use flows::AppFlow;
 use views::{AppCursor, AppFilter, AppGraphDiff, AppOrder};
 
 pub use mutation::AppsMutation;
@@ -134,7 +138,28 @@ impl App {
     /// The app's Grafana dashboard, once deployed; `UNAVAILABLE` while Grafana is not
     /// configured or has not taken it yet (monitor keeps trying).
     async fn dashboard(&self, ctx: &Context<'_>) -> Result<Option<AppDashboard>> {
-        ctx.state().dashboards.of(self).await
+        let dashboards = &ctx.state().dashboards;
+        let row = match dashboards.needs_record(self)? {
+            true => related(&ctx.loaders().app_dashboards, Some(self.id.as_str())).await?,
+            false => None,
+        };
+        dashboards.of(self, row)
+    }
+
+    /// The flows of the graph live in the cluster (of the newest version while the app
+    /// has no resource), with their directories and files.
+    async fn flows(&self, ctx: &Context<'_>) -> Result<Vec<AppFlow>> {
+        let number = self
+            .live_version_number
+            .or((self.version_count > 0).then_some(self.version_count));
+        let key = number.map(|n| version_key(&self.id, n));
+        let version = related(&ctx.loaders().app_versions, key.as_deref()).await?;
+        Ok(version
+            .map(|version| flows_of(&self.namespace, &self.name, &version.graph))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|flow| AppFlow::new(self, flow))
+            .collect())
     }
 
     /// Each component's URL paths, from the controller's `endpointPaths`.

@@ -6,13 +6,18 @@
 
 use std::collections::{HashMap, HashSet};
 
+use futures::stream::BoxStream;
 use kube::api::DynamicObject;
 use kube::runtime::watcher;
+use prometheus_client::metrics::counter::Counter;
 
 use crate::apps::resource::LiveGraph;
 use crate::apps::{Apps, ListFilter, ListOrder};
 use crate::error::{Error, Result};
 use crate::kube::Cluster;
+use crate::metrics::SyncMetrics;
+
+use super::health::SyncHealth;
 
 /// How many apps one page of the end-of-relist check reads.
 const PAGE: usize = 500;
@@ -29,6 +34,9 @@ pub struct Follower {
     relisted: Option<HashSet<Key>>,
     /// Whether the watch is failing: said once, then again when it is back.
     failing: bool,
+    health: SyncHealth,
+    relists: Counter,
+    failures: Counter,
 }
 
 fn key_of(object: &DynamicObject) -> Key {
@@ -39,7 +47,13 @@ fn key_of(object: &DynamicObject) -> Key {
 }
 
 impl Follower {
-    pub fn new(apps: Apps, cluster: Cluster, namespace: Option<String>) -> Follower {
+    pub fn new(
+        apps: Apps,
+        cluster: Cluster,
+        namespace: Option<String>,
+        metrics: &SyncMetrics,
+        health: SyncHealth,
+    ) -> Follower {
         Follower {
             apps,
             cluster,
@@ -47,11 +61,25 @@ impl Follower {
             handled: HashMap::new(),
             relisted: None,
             failing: false,
+            health,
+            relists: metrics.relists.clone(),
+            failures: metrics.watch_failures.clone(),
         }
+    }
+
+    /// The events of this follower's scope, from a fresh list.
+    pub fn watch(
+        &self,
+    ) -> BoxStream<'static, Result<watcher::Event<DynamicObject>, watcher::Error>> {
+        self.cluster.watch_in(self.namespace.as_deref())
     }
 
     /// Takes one event in; an error means the store could not record it.
     pub async fn handle(&mut self, event: watcher::Event<DynamicObject>) -> Result<()> {
+        // A fresh list (a restarted loop's first event) also proves the watch works.
+        if self.failing || matches!(event, watcher::Event::Init) {
+            self.health.working(&self.scope_name());
+        }
         if self.failing {
             self.failing = false;
             tracing::info!(namespace = self.scope(), "the watch of the cluster is back");
@@ -68,6 +96,7 @@ impl Follower {
                 let seen = self.relisted.take().unwrap_or_default();
                 self.handled.retain(|key, _| seen.contains(key));
                 self.notice_missing(&seen).await?;
+                self.relists.inc();
             }
             watcher::Event::Apply(object) => self.observe(&object).await?,
             watcher::Event::Delete(object) => {
@@ -79,8 +108,11 @@ impl Follower {
         Ok(())
     }
 
-    /// The watcher retries by itself with backoff; say so once, not on every retry.
+    /// The watcher retries by itself with backoff; say so once, not on every retry, and
+    /// count every one.
     pub fn watch_failed(&mut self, error: &watcher::Error) {
+        self.failures.inc();
+        self.health.failing(&self.scope_name(), error.to_string());
         if self.failing {
             tracing::debug!(namespace = self.scope(), %error, "the watch of the cluster still fails");
         } else {
@@ -89,8 +121,26 @@ impl Follower {
         }
     }
 
+    /// The watch ended (the stream closed): the loop starts it again with a fresh list,
+    /// whose first event says it works again.
+    pub fn watch_ended(&self) {
+        self.failures.inc();
+        self.health.failing(
+            &self.scope_name(),
+            "the watch ended; starting it again".into(),
+        );
+    }
+
     fn scope(&self) -> &str {
         self.namespace.as_deref().unwrap_or("*")
+    }
+
+    /// The scope as `health` names it.
+    fn scope_name(&self) -> String {
+        match &self.namespace {
+            Some(namespace) => format!("namespace {namespace}"),
+            None => "every namespace".into(),
+        }
     }
 
     /// Records a resource's graph (a version, matched by hash) and its status.
@@ -102,20 +152,7 @@ impl Follower {
         {
             return Ok(());
         }
-        if let Some(graph) = &live.graph {
-            let manager = live.spec_manager.as_ref().map(|m| m.manager.as_str());
-            let recorded = self
-                .apps
-                .record_cluster_graph(&live.namespace, &live.name, graph, manager)
-                .await;
-            refused_or_done(recorded.map(drop), &live)?;
-        }
-        refused_or_done(
-            self.apps
-                .set_status(&live.namespace, &live.name, &live)
-                .await,
-            &live,
-        )?;
+        refused_or_done(self.apps.observe(&live).await, &live)?;
         if let Some(version) = live.resource_version {
             self.handled.insert(key, version);
         }

@@ -12,20 +12,30 @@
 //! went missing while monitor was not watching.
 
 mod follower;
+mod health;
 
 use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use super::Apps;
-use crate::kube::{Cluster, Kubernetes};
+use crate::kube::Kubernetes;
+use crate::metrics::SyncMetrics;
 use crate::runner::Runner;
 use follower::Follower;
+pub use health::SyncHealth;
 
 /// Starts following the cluster, when one is configured: one loop per watched
-/// namespace, or one for every namespace monitor may read.
-pub fn start(runner: &Runner, apps: &Apps, kubernetes: &Kubernetes) {
+/// namespace, or one for every namespace monitor may read. Returns how the watches
+/// fare, for `health`.
+pub fn start(
+    runner: &Runner,
+    apps: &Apps,
+    kubernetes: &Kubernetes,
+    metrics: &SyncMetrics,
+) -> SyncHealth {
+    let health = SyncHealth::default();
     let Kubernetes::Configured { cluster, .. } = kubernetes else {
-        return;
+        return health;
     };
     let scopes: Vec<Option<String>> = match cluster.watched_namespaces() {
         [] => vec![None],
@@ -33,23 +43,26 @@ pub fn start(runner: &Runner, apps: &Apps, kubernetes: &Kubernetes) {
     };
     for scope in scopes {
         let name = scope.clone().unwrap_or_else(|| "all namespaces".into());
-        let (apps, cluster) = (apps.clone(), (**cluster).clone());
+        let (apps, cluster, metrics) = (apps.clone(), (**cluster).clone(), metrics.clone());
+        let health = health.clone();
         runner.spawn("apps_sync", name, runner.task_token(), move |stop| {
-            follow(apps.clone(), cluster.clone(), scope.clone(), stop)
+            let follower = Follower::new(
+                apps.clone(),
+                cluster.clone(),
+                scope.clone(),
+                &metrics,
+                health.clone(),
+            );
+            follow(follower, stop)
         });
     }
+    health
 }
 
 /// Follows the resources of one scope until `stop`; an error (the store refusing a
 /// write) ends the run, and the runner starts it again with a fresh list.
-async fn follow(
-    apps: Apps,
-    cluster: Cluster,
-    namespace: Option<String>,
-    stop: CancellationToken,
-) -> anyhow::Result<()> {
-    let mut events = cluster.watch_in(namespace.as_deref());
-    let mut follower = Follower::new(apps, cluster, namespace);
+async fn follow(mut follower: Follower, stop: CancellationToken) -> anyhow::Result<()> {
+    let mut events = follower.watch();
     loop {
         let event = tokio::select! {
             _ = stop.cancelled() => return Ok(()),
@@ -58,7 +71,10 @@ async fn follow(
         match event {
             Some(Ok(event)) => follower.handle(event).await?,
             Some(Err(error)) => follower.watch_failed(&error),
-            None => anyhow::bail!("the watch ended"),
+            None => {
+                follower.watch_ended();
+                anyhow::bail!("the watch ended")
+            }
         }
     }
 }

@@ -32,6 +32,7 @@ use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
 
 use axum::http::{HeaderMap, Method, Uri, header};
 use serde_json::Value;
@@ -69,6 +70,8 @@ pub struct Shared {
     forbidden: Mutex<Vec<(String, Option<String>)>>,
     requests: Mutex<Vec<Recorded>>,
     services: Mutex<HashMap<(String, String, String), SocketAddr>>,
+    /// When a watch first sent the change of each resourceVersion.
+    emitted: Mutex<HashMap<u64, Instant>>,
     http: reqwest::Client,
 }
 
@@ -82,6 +85,15 @@ fn services_resource() -> GroupResource {
 impl Shared {
     pub fn store(&self) -> MutexGuard<'_, Store> {
         self.store.lock().expect("store lock")
+    }
+
+    /// Notes that a watch is sending the change of `revision` now.
+    fn emitting(&self, revision: u64) {
+        self.emitted
+            .lock()
+            .expect("emitted lock")
+            .entry(revision)
+            .or_insert_with(Instant::now);
     }
 
     fn record(&self, method: &Method, uri: &Uri, headers: &HeaderMap) {
@@ -202,6 +214,7 @@ impl FakeKube {
             forbidden: Mutex::new(Vec::new()),
             requests: Mutex::new(Vec::new()),
             services: Mutex::new(HashMap::new()),
+            emitted: Mutex::new(HashMap::new()),
             http: reqwest::Client::new(),
         });
         let router = axum::Router::new()
@@ -324,6 +337,17 @@ impl FakeKube {
             .store()
             .delete(&key)
             .expect("the delete is committed");
+    }
+
+    /// When a watch first sent the change that made `resourceVersion` `revision`.
+    #[allow(dead_code, reason = "the apps benchmark times events from here")]
+    pub fn emitted_at(&self, revision: u64) -> Option<Instant> {
+        self.shared
+            .emitted
+            .lock()
+            .expect("emitted lock")
+            .get(&revision)
+            .copied()
     }
 
     pub fn requests(&self) -> Vec<Recorded> {

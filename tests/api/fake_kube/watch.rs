@@ -79,7 +79,10 @@ pub fn events(
                 }
                 item = receiver.recv() => match item {
                     Ok(item) => match &*item {
-                        WatchItem::Change(change) if wanted(change) => yield change_event(change),
+                        WatchItem::Change(change) if wanted(change) => {
+                            shared.emitting(change.revision);
+                            yield change_event(change);
+                        }
                         WatchItem::Change(_) => {}
                         WatchItem::Bookmark(revision) if bookmarks => yield bookmark_event(&shared, *revision),
                         WatchItem::Bookmark(_) => {}
