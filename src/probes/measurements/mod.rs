@@ -147,7 +147,7 @@ impl Measurements {
 
     /// Validates the request, chooses its probes, stores it with its assignments, starts
     /// its operation, and sends each connected probe its part.
-    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.kind))]
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = input.kind.as_str()))]
     pub async fn create(
         &self,
         actor: &Actor,

@@ -216,13 +216,17 @@ async fn a_measurement_runs_on_a_real_probe_and_its_results_stream_store_and_dow
         assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
         assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
     }
+    // The kind is an enum: the schema itself refuses an unknown one, at its field.
     let mut unknown_kind = tcp_ping(&["127.0.0.1"], by_id.clone(), port, 1);
     unknown_kind["input"]["kind"] = json!("SMTP");
     let body = create(&app, &admin, unknown_kind).await;
+    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
     assert_eq!(
         body["errors"][0]["extensions"]["field"],
         json!(["input", "kind"])
     );
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("MeasurementKind"), "{message}");
     let mut backwards = tcp_ping(&["127.0.0.1"], by_id.clone(), port, 1);
     backwards["input"]["schedule"] = json!({
         "everySeconds": 60,
