@@ -287,20 +287,22 @@ impl Measurements {
     }
 
     /// Ends a running measurement: its open assignments are cancelled on their probes
-    /// (or done, when it finished), its operation ends. `None` if it was not running.
+    /// (or done, when it finished), what it did not use goes back to its owner with the
+    /// end's write, its operation ends. `None` if it was not running.
     async fn end(&self, id: &str, status: MeasurementStatus) -> Result<Option<MeasurementRow>> {
         let assignment_status = match status {
             MeasurementStatus::Cancelled => AssignmentStatus::Cancelled,
             _ => AssignmentStatus::Done,
         };
-        let open = store::assignments_of(&self.store, id).await?;
-        let Some(ended) = store::end(&self.store, id, status, assignment_status).await? else {
+        let Some(row) = store::find(&self.store, id).await? else {
             return Ok(None);
         };
-        let unused = ended.credits_reserved - ended.credits_used;
-        if let Err(error) = self.credits.release(&ended.owner_id, unused, id).await {
-            tracing::error!(measurement = %id, %error, unused, "cannot give back a measurement's unused credits");
-        }
+        let open = store::assignments_of(&self.store, id).await?;
+        let release = self.credits.unused_release(&row.owner_id, id);
+        let Some(ended) = store::end(&self.store, id, status, assignment_status, &release).await?
+        else {
+            return Ok(None);
+        };
         let waiting = self.lock_ends().remove(id);
         if status == MeasurementStatus::Cancelled
             && let Some(operation_id) = &ended.operation_id
@@ -432,22 +434,26 @@ pub fn not_found(id: &str) -> Error {
     }
 }
 
-/// How often repeated measurements are checked for a schedule that is over.
-const SCHEDULE_CHECK: std::time::Duration = std::time::Duration::from_secs(30);
+/// How often running measurements are checked for being over.
+const OVER_CHECK: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Finishes repeated measurements as their schedules end, until `stop`.
-pub async fn finish_schedules(
+/// Finishes running measurements as they are over (see [`Measurements::finish_over`]),
+/// until `stop`.
+pub async fn finish_over(
     measurements: Measurements,
     stop: CancellationToken,
 ) -> anyhow::Result<()> {
-    let mut every = tokio::time::interval(SCHEDULE_CHECK);
+    let mut every = tokio::time::interval(OVER_CHECK);
     loop {
         tokio::select! {
             _ = every.tick() => {}
             () = stop.cancelled() => return Ok(()),
         }
-        if let Err(error) = measurements.finish_schedules_over().await {
-            tracing::warn!(%error, "cannot finish the measurements whose schedule is over");
+        if let Err(error) = measurements.finish_over().await {
+            tracing::warn!(%error, "cannot finish the measurements that are over");
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::model::{AssignmentRow, AssignmentStatus, MeasurementRow, MeasurementStatus};
+use crate::credits::UnusedRelease;
 use crate::error::Result;
 use crate::store::Store;
 
@@ -89,35 +90,48 @@ pub async fn set_operation(store: &Store, key: &str, operation_id: &str) -> Resu
 }
 
 /// Ends a running measurement and its open assignments, counting what its delivered
-/// results cost; `None` if it was not running.
+/// results cost and giving back the rest of its reserve in the same transaction;
+/// `None` if it was not running.
 #[tracing::instrument(level = "debug", skip_all, fields(id = key))]
 pub async fn end(
     store: &Store,
     key: &str,
     status: MeasurementStatus,
     assignments: AssignmentStatus,
+    release: &UnusedRelease,
 ) -> Result<Option<MeasurementRow>> {
-    let mut response = store
-        .db()
-        .query(
-            "BEGIN TRANSACTION; \
-             UPDATE assignment SET status = $assignments, updated_at = time::now() \
-               WHERE measurement_id = $key AND status IN $open RETURN NONE; \
-             UPDATE ONLY $id SET status = $status, finished_at = time::now(), \
-               credits_used = cost_per_result * math::sum(( \
-                 SELECT VALUE results_delivered FROM assignment WHERE measurement_id = $key)) \
-               WHERE status = $running RETURN AFTER; \
-             COMMIT TRANSACTION;",
+    let release_statements = UnusedRelease::statements();
+    let (mut response, errors) = store
+        .transaction(
+            &[
+                "UPDATE assignment SET status = $assignments, updated_at = time::now() \
+                   WHERE measurement_id = $key AND status IN $open RETURN NONE",
+                "LET $ended = UPDATE ONLY $id SET status = $status, finished_at = time::now(), \
+                   credits_used = cost_per_result * math::sum(( \
+                     SELECT VALUE results_delivered FROM assignment WHERE measurement_id = $key)) \
+                   WHERE status = $running RETURN AFTER",
+                &release_statements,
+                "$ended",
+            ],
+            |query| {
+                release.bind(
+                    query
+                        .bind(("id", record_id(key)))
+                        .bind(("key", key.to_string()))
+                        .bind(("status", status))
+                        .bind(("assignments", assignments))
+                        .bind(("open", open_statuses()))
+                        .bind(("running", MeasurementStatus::Running)),
+                )
+            },
         )
-        .bind(("id", record_id(key)))
-        .bind(("key", key.to_string()))
-        .bind(("status", status))
-        .bind(("assignments", assignments))
-        .bind(("open", open_statuses()))
-        .bind(("running", MeasurementStatus::Running))
         .await?;
-    // Statement 0 is BEGIN, 1 the assignments' update, 2 the measurement's.
-    Ok(response.take(2)?)
+    if let Some(error) = errors.into_values().next() {
+        return Err(error.into());
+    }
+    // The last statement is COMMIT; the one before it reads `$ended`.
+    let ended = response.statements() - 2;
+    Ok(response.take(ended)?)
 }
 
 pub fn open_statuses() -> Vec<AssignmentStatus> {
