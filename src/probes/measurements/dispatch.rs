@@ -53,7 +53,7 @@ impl Measurements {
             }
             let message = measurements
                 .get(&assignment.measurement_id)
-                .and_then(|measurement| measurement.assignment(&key));
+                .and_then(|measurement| measurement.assignment(&assignment));
             let Some(message) = message else {
                 let reason = "its measurement cannot be read by this version of monitor";
                 store::set_status(

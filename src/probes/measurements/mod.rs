@@ -200,6 +200,8 @@ impl Measurements {
                 status: AssignmentStatus::Waiting,
                 results_delivered: 0,
                 results_expected: results_per_probe,
+                last_run: None,
+                last_run_targets: None,
                 reason: None,
                 created_at: now,
                 updated_at: now,

@@ -50,6 +50,8 @@ async fn running(store: &Store, credits: &Credits, key: &str, ended: bool) {
         },
         results_delivered: 1,
         results_expected: 3,
+        last_run: Some(0),
+        last_run_targets: Some(vec!["192.0.2.1".into()]),
         reason: None,
         created_at: now,
         updated_at: now,

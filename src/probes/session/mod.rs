@@ -398,7 +398,7 @@ impl Session<'_> {
     /// reconnects (with backoff) and sends its spooled results again.
     fn stored<T>(&self, outcome: crate::error::Result<T>) -> Result<T, (u16, String)> {
         outcome.map_err(|error| {
-            tracing::error!(probe = %self.probe.name, %error, "cannot store what a probe sent");
+            tracing::error!(probe = %self.probe.name, error = %format!("{error:#}"), "cannot store what a probe sent");
             (
                 INTERNAL_ERROR,
                 "the store cannot take results now".to_string(),
