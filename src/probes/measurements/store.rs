@@ -6,7 +6,7 @@ use surrealdb::types::{RecordId, SurrealValue};
 use super::model::{AssignmentRow, AssignmentStatus, MeasurementRow, MeasurementStatus};
 use crate::credits::UnusedRelease;
 use crate::error::Result;
-use crate::store::Store;
+use crate::store::{Store, retry_conflicts};
 
 pub fn record_id(key: &str) -> RecordId {
     RecordId::new("measurement", key.to_string())
@@ -175,14 +175,15 @@ pub async fn open_for(store: &Store, probe: &str) -> Result<Vec<AssignmentRow>> 
     Ok(rows)
 }
 
-#[derive(SurrealValue)]
+#[derive(Clone, SurrealValue)]
 struct StatusChange {
     status: AssignmentStatus,
     reason: Option<String>,
     updated_at: DateTime<Utc>,
 }
 
-/// Moves an open assignment to `status`; `None` when it was no longer open.
+/// Moves an open assignment to `status`; `None` when it was no longer open. The results
+/// writer counts results on the same record, so a write that conflicts is run again.
 #[tracing::instrument(level = "debug", skip_all, fields(id = key))]
 pub async fn set_status(
     store: &Store,
@@ -190,31 +191,34 @@ pub async fn set_status(
     status: AssignmentStatus,
     reason: Option<String>,
 ) -> Result<Option<AssignmentRow>> {
-    let mut response = store
-        .db()
-        .query("UPDATE ONLY $id MERGE $change WHERE status IN $open RETURN AFTER")
-        .bind(("id", assignment_id(key)))
-        .bind((
-            "change",
-            StatusChange {
-                status,
-                reason,
-                updated_at: Utc::now(),
-            },
-        ))
-        .bind(("open", open_statuses()))
-        .await?;
+    let change = StatusChange {
+        status,
+        reason,
+        updated_at: Utc::now(),
+    };
+    let mut response = retry_conflicts(|| async {
+        store
+            .db()
+            .query("UPDATE ONLY $id MERGE $change WHERE status IN $open RETURN AFTER")
+            .bind(("id", assignment_id(key)))
+            .bind(("change", change.clone()))
+            .bind(("open", open_statuses()))
+            .await?
+            .check()
+    })
+    .await?;
     Ok(response.take(0)?)
 }
 
-/// How many of a measurement's assignments are still open.
+/// How many of a measurement's assignments are still open and owe results (one that
+/// has every result is over, even if marking it done failed).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn count_open(store: &Store, measurement: &str) -> Result<i64> {
     let mut response = store
         .db()
         .query(
-            "SELECT VALUE count() FROM assignment \
-             WHERE measurement_id = $measurement AND status IN $open GROUP ALL",
+            "SELECT VALUE count() FROM assignment WHERE measurement_id = $measurement \
+             AND status IN $open AND results_delivered < results_expected GROUP ALL",
         )
         .bind(("measurement", measurement.to_string()))
         .bind(("open", open_statuses()))
