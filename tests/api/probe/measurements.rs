@@ -167,9 +167,9 @@ pub(super) async fn grant(app: &TestApp, admin: &str, amount: i64) {
 const CREDITS: &str =
     "{ credits { balance } creditLedger(first: 20) { nodes { movement amount } } }";
 
-/// The admin's balance, and its ledger's entries as `MOVEMENT amount`, newest first;
+/// The caller's balance, and its ledger's entries as `MOVEMENT amount`, newest first;
 /// checks the balance is the ledger's sum.
-async fn credits(app: &TestApp, admin: &str) -> (i64, Vec<String>) {
+pub(super) async fn credits(app: &TestApp, admin: &str) -> (i64, Vec<String>) {
     let body = app.graphql(Some(admin), CREDITS, json!({})).await;
     let balance = body["data"]["credits"]["balance"]
         .as_i64()
