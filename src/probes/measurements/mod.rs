@@ -12,6 +12,7 @@ mod dispatch;
 pub mod graphql;
 mod input;
 mod model;
+mod operation;
 mod select;
 mod store;
 
@@ -32,9 +33,7 @@ pub use model::{
 use crate::audit::{Actor, AuditKind, AuditLog, AuditSubjectType};
 use crate::credits::Credits;
 use crate::error::{Error, Result};
-use crate::operations::{
-    Ending, OperationKind, OperationSpec, OperationSubject, OperationTrigger, Operations,
-};
+use crate::operations::{OperationTrigger, Operations};
 use crate::probes::protocol::ServerMessage;
 use crate::probes::registry::{Probes, Requester};
 use crate::store::Store;
@@ -325,73 +324,6 @@ impl Measurements {
             }
         }
         Ok(Some(ended))
-    }
-
-    /// Records the operation a measurement runs under, and starts it: it ends when the
-    /// measurement does, and cancelling it cancels the measurement.
-    async fn start_operation(
-        &self,
-        actor: &Actor,
-        key: &str,
-        target: String,
-        trigger: OperationTrigger,
-    ) -> Result<String> {
-        let (ended, mut wait) = watch::channel(false);
-        self.lock_ends().insert(key.to_string(), ended);
-        let guard = CancelOnDrop {
-            measurements: self.clone(),
-            key: key.to_string(),
-        };
-        let spec = OperationSpec {
-            kind: OperationKind::Measurement,
-            trigger,
-            subject: OperationSubject::Measurement {
-                measurement_id: key.to_string(),
-            },
-            parent_id: None,
-            target,
-            working_directory: None,
-            queued: false,
-        };
-        let launched = self
-            .operations
-            .launch(actor, spec, None, move |progress| async move {
-                let _guard = guard;
-                progress.note("measuring: the probes' results are the measurement's results");
-                let _ = wait.wait_for(|ended| *ended).await;
-                Ending::succeeded()
-            })
-            .await?;
-        let operation_id = launched.operation.key();
-        store::set_operation(&self.store, key, &operation_id).await?;
-        Ok(operation_id)
-    }
-
-    fn lock_ends(&self) -> std::sync::MutexGuard<'_, HashMap<String, watch::Sender<bool>>> {
-        // Each change is one insert or remove: a poisoned lock still holds a whole map.
-        self.ends.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-/// Cancels its measurement when its operation is dropped while the measurement still
-/// runs (the operation was cancelled), unless monitor is shutting down.
-struct CancelOnDrop {
-    measurements: Measurements,
-    key: String,
-}
-
-impl Drop for CancelOnDrop {
-    fn drop(&mut self) {
-        let running = self.measurements.lock_ends().contains_key(&self.key);
-        if !running || self.measurements.shutdown.is_cancelled() {
-            return;
-        }
-        let (measurements, key) = (self.measurements.clone(), self.key.clone());
-        tokio::spawn(async move {
-            if let Err(error) = measurements.end(&key, MeasurementStatus::Cancelled).await {
-                tracing::error!(measurement = %key, %error, "cannot cancel a measurement");
-            }
-        });
     }
 }
 
