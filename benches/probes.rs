@@ -97,7 +97,12 @@ async fn main() {
         let (url, phases, sends) = (url.clone(), phases.clone(), sends.clone());
         generators.spawn(generate(url, token, (index, probes), phases, sends));
     }
-    phases.wait().await; // every probe connected
+    let mut run = Run {
+        app: &app,
+        phases: &phases,
+        generators: &mut generators,
+    };
+    run.phase("every probe connected").await;
     let after = app.rss_kib();
     let per_probe = (after.saturating_sub(before)) as f64 / probes as f64;
 
@@ -116,7 +121,7 @@ async fn main() {
         .as_str()
         .expect("created")
         .to_string();
-    phases.wait().await; // every probe holds its assignment
+    run.phase("every probe holds its assignment").await;
 
     let mut subscriber = ws::subscribe(
         &app.ws_url(),
@@ -142,14 +147,17 @@ async fn main() {
             latencies
         }
     });
-    phases.wait().await; // start the paced results
-    let mut latencies = receiving.await.unwrap();
-    phases.wait().await; // every paced result acknowledged
+    run.phase("start the paced results").await;
+    let mut latencies = run.unless_failed(receiving).await.unwrap();
+    run.phase("every paced result acknowledged").await;
     let ingest_started = Instant::now();
-    phases.wait().await; // start the burst
+    run.phase("start the burst").await;
     let mut seen = Vec::with_capacity(probes);
     while let Some(outcome) = generators.join_next().await {
-        seen.push(outcome.unwrap());
+        match outcome {
+            Ok(one) => seen.push(one),
+            Err(failed) => server_errors(&app, "the burst", failed),
+        }
     }
     let ingest_end = seen.iter().map(|s| s.ingest_done).max().unwrap();
     let ingested = probes * (TARGETS - 1);
@@ -186,6 +194,60 @@ async fn main() {
         "ingestion: {ingested} results in {ingest_seconds:.2} s = {rate:.0} results/s; \
          straight store inserts {baseline:.0} rows/s; ratio {:.2}",
         rate / baseline
+    );
+}
+
+/// The phases of a run, stopped (with monitor's errors shown) as soon as one generated
+/// probe fails: the others would otherwise wait at the next phase for good.
+struct Run<'a> {
+    app: &'a TestApp,
+    phases: &'a Barrier,
+    generators: &'a mut tokio::task::JoinSet<Seen>,
+}
+
+impl Run<'_> {
+    async fn phase(&mut self, name: &str) {
+        let phases = self.phases;
+        self.unless_failed(async { phases.wait().await }).await;
+        println!("phase: {name}");
+    }
+
+    async fn unless_failed<T>(&mut self, work: impl std::future::Future<Output = T>) -> T {
+        tokio::pin!(work);
+        loop {
+            tokio::select! {
+                done = &mut work => return done,
+                Some(outcome) = self.generators.join_next() => {
+                    if let Err(failed) = outcome {
+                        server_errors(self.app, "a phase", failed);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Keeps monitor's log and shows its last warnings and errors, then stops the run.
+fn server_errors(app: &TestApp, during: &str, failed: tokio::task::JoinError) -> ! {
+    let logs = app
+        .logs
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let kept = std::env::temp_dir().join("probes-bench-monitor.log");
+    std::fs::write(&kept, logs.join("\n")).unwrap();
+    let noted: Vec<&String> = logs
+        .iter()
+        .filter(|line| line.contains("WARN") || line.contains("ERROR"))
+        .collect();
+    let shown = noted[noted.len().saturating_sub(20)..]
+        .iter()
+        .map(|line| line.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    panic!(
+        "a generated probe failed during {during}: {failed}\nmonitor's log is in {}; its last \
+         warnings and errors:\n{shown}",
+        kept.display()
     );
 }
 

@@ -107,9 +107,7 @@ impl Application {
                 "measurement_schedules",
                 "measurements",
                 runner.task_token(),
-                move |stop| {
-                    crate::probes::measurements::finish_schedules(measurements.clone(), stop)
-                },
+                move |stop| crate::probes::measurements::finish_over(measurements.clone(), stop),
             );
         }
         let configured_registry = Registry::from_settings(&settings.registry)?;

@@ -47,6 +47,27 @@ pub struct Settings {
     pub grafana: GrafanaSettings,
     /// Backups monitor takes by itself.
     pub backup: BackupSettings,
+    /// What probe owners earn.
+    pub probes: ProbeSettings,
+}
+
+/// Probe owners earn credits for the time their probes are connected, not per result,
+/// so nobody farms credits measuring from their own probe.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ProbeSettings {
+    /// Credits a probe's owner earns for each full period it is connected.
+    pub earned_credits: i64,
+    /// The period, in seconds: an hour.
+    pub earning_seconds: u64,
+}
+
+impl Default for ProbeSettings {
+    fn default() -> Self {
+        ProbeSettings {
+            earned_credits: 10,
+            earning_seconds: 3600,
+        }
+    }
 }
 
 /// The Kubernetes cluster: its kubeconfig (else `KUBECONFIG`, `~/.kube/config`, then the
@@ -215,6 +236,7 @@ impl Default for Settings {
             kubernetes: KubernetesSettings::default(),
             grafana: GrafanaSettings::default(),
             backup: BackupSettings::default(),
+            probes: ProbeSettings::default(),
         }
     }
 }

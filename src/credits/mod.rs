@@ -129,6 +129,13 @@ impl Credits {
         self.apply(movement).await.map(drop)
     }
 
+    /// What gives back a measurement's unused credits in the transaction that ends it.
+    pub fn unused_release(&self, user_id: &str, measurement_id: &str) -> UnusedRelease {
+        let mut movement = Movement::new(user_id, CreditMovement::Release, 0);
+        movement.measurement_id = Some(measurement_id.to_string());
+        UnusedRelease { movement }
+    }
+
     /// Pays a probe's owner for time connected.
     pub async fn earn(&self, owner_id: &str, amount: i64, probe_id: &str) -> Result<()> {
         let mut movement = Movement::new(owner_id, CreditMovement::Earning, amount);
@@ -139,6 +146,26 @@ impl Credits {
     /// The sum of a user's ledger, which the balance always equals.
     pub async fn ledger_sum(&self, user_id: &str) -> Result<i64> {
         store::ledger_sum(&self.store, user_id).await
+    }
+}
+
+/// The release of what a measurement did not use, written in the transaction that ends
+/// it: the end and the release are stored together or not at all, so a failed end
+/// leaves the reservation whole for the next attempt, and a written end has always
+/// given the rest back.
+pub struct UnusedRelease {
+    movement: Movement,
+}
+
+impl UnusedRelease {
+    /// Statements to run after one that sets `$ended` to the ended measurement's row
+    /// (NONE when it had ended before): they give back its reserve minus its use.
+    pub fn statements() -> String {
+        store::release_unused()
+    }
+
+    pub fn bind(&self, query: crate::store::Query) -> crate::store::Query {
+        query.bind(("release", self.movement.clone()))
     }
 }
 

@@ -59,6 +59,19 @@ pub const APPLY: &str = "\
         probe_id: $credit.probe_id, note: $credit.note, at: time::now() \
     } RETURN NONE";
 
+/// Gives back, inside the caller's transaction, what the measurement row in `$ended`
+/// did not use, as the movement `$release` with its amount filled in; nothing when
+/// `$ended` is NONE (the measurement had ended before) or used all it reserved.
+pub fn release_unused() -> String {
+    format!(
+        "LET $credit = {{ account: $release.account, entry: $release.entry, \
+           user_id: $release.user_id, movement: $release.movement, \
+           amount: ($ended.credits_reserved ?? 0) - ($ended.credits_used ?? 0), \
+           measurement_id: $release.measurement_id, probe_id: NONE, note: NONE }}; \
+         IF $credit.amount > 0 {{ {APPLY} }}"
+    )
+}
+
 /// Whether a movement was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applied {

@@ -245,7 +245,7 @@ fn present(mut response: Response) -> Response {
         .into_iter()
         .map(|error| {
             if failed_validation {
-                with_code(error, VALIDATION_FAILED)
+                with_code(with_argument_field(error), VALIDATION_FAILED)
             } else {
                 present_error(error)
             }
@@ -258,6 +258,24 @@ fn with_code(mut error: ServerError, code: &str) -> ServerError {
     let extensions = error.extensions.get_or_insert_with(Default::default);
     if extensions.get("code").is_none() {
         extensions.set("code", code);
+    }
+    error
+}
+
+/// async-graphql names the argument whose value the schema refuses in its message
+/// (`Invalid value for argument "input.kind", enumeration type …`): that path becomes
+/// `extensions.field`, where a client looks for it on monitor's own input errors.
+fn with_argument_field(mut error: ServerError) -> ServerError {
+    let path = error
+        .message
+        .strip_prefix("Invalid value for argument \"")
+        .and_then(|rest| rest.split_once('"'))
+        .map(|(path, _)| path.split('.').map(str::to_string).collect::<Vec<_>>());
+    if let Some(path) = path {
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("field", path);
     }
     error
 }
@@ -294,7 +312,7 @@ pub fn is_request_error(error: &ServerError) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::needs_sign_in;
+    use super::{needs_sign_in, present};
 
     fn needs(query: &str, operation: Option<&str>) -> bool {
         let document = async_graphql::parser::parse_query(query).expect("a valid query");
@@ -337,5 +355,43 @@ mod tests {
         assert!(!needs(document, Some("Open")));
         assert!(needs(document, Some("Closed")));
         assert!(needs(document, None));
+    }
+
+    #[tokio::test]
+    async fn a_value_the_schema_refuses_names_its_argument_as_the_field() {
+        #[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+        enum Kind {
+            Ping,
+        }
+        #[derive(async_graphql::InputObject)]
+        struct Input {
+            kind: Kind,
+        }
+        struct Query;
+        #[async_graphql::Object]
+        impl Query {
+            async fn take(&self, input: Input) -> bool {
+                input.kind == Kind::Ping
+            }
+        }
+        let schema = async_graphql::Schema::new(
+            Query,
+            async_graphql::EmptyMutation,
+            async_graphql::EmptySubscription,
+        );
+        let request = async_graphql::Request::new("query($input: Input!) { take(input: $input) }")
+            .variables(async_graphql::Variables::from_json(
+                serde_json::json!({ "input": { "kind": "SMTP" } }),
+            ));
+        let response = present(schema.execute(request).await);
+        let extensions = response.errors[0].extensions.as_ref().expect("extensions");
+        assert_eq!(
+            extensions.get("field"),
+            Some(&async_graphql::Value::from(vec!["input", "kind"]))
+        );
+        assert_eq!(
+            extensions.get("code"),
+            Some(&async_graphql::Value::from(super::VALIDATION_FAILED))
+        );
     }
 }

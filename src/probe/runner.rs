@@ -3,8 +3,9 @@
 //!
 //! A run's due time is on the server's clock, read through the measured offset. A run
 //! whose slot has passed (the probe was offline, or busy) is skipped, not run late. A
-//! result already in the spool is not measured again: an assignment re-sent after a
-//! reconnect or a restart resumes where the probe stood.
+//! result already in the spool, or one the server says it holds, is not measured
+//! again: an assignment re-sent after a reconnect or a restart resumes where the probe
+//! stood.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -132,6 +133,9 @@ impl Runner {
                 }
             }
             for target in &assignment.targets {
+                if run == assignment.first_run && assignment.measured.contains(target) {
+                    continue;
+                }
                 let key = ResultKey {
                     assignment_id: assignment.assignment_id.clone(),
                     run,

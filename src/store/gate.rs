@@ -141,6 +141,11 @@ impl Response {
             .map_err(|error| self.store.observe(error))
     }
 
+    /// How many statements the query ran.
+    pub fn statements(&self) -> usize {
+        self.results.num_statements()
+    }
+
     /// Every statement's error, by statement, as the engine's `take_errors`.
     pub fn take_errors(&mut self) -> HashMap<usize, surrealdb::Error> {
         std::mem::take(&mut self.errors)

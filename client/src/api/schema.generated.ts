@@ -910,8 +910,8 @@ export type CreateComponentConfigInput = {
 };
 
 export type CreateMeasurementInput = {
-  /** `PING`, `TRACEROUTE`, `DNS` or `HTTP`. */
-  kind: Scalars['String']['input'];
+  /** What the probes measure. */
+  kind: MeasurementKind;
   /**
    * 1 to 100 IP addresses or hostnames; an HTTP measurement without targets asks
    * its URL's host.

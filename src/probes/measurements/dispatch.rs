@@ -53,7 +53,7 @@ impl Measurements {
             }
             let message = measurements
                 .get(&assignment.measurement_id)
-                .and_then(|measurement| measurement.assignment(&key));
+                .and_then(|measurement| measurement.assignment(&assignment));
             let Some(message) = message else {
                 let reason = "its measurement cannot be read by this version of monitor";
                 store::set_status(
@@ -137,15 +137,21 @@ impl Measurements {
         Ok(())
     }
 
-    /// Finishes the repeated measurements whose schedule is over (their probes owe no
-    /// more runs; a probe that was offline skipped the runs it missed).
-    pub async fn finish_schedules_over(&self) -> Result<()> {
+    /// Finishes the running measurements that are over: a repeated schedule past its
+    /// stop (its probes owe no more runs; a probe that was offline skipped the runs it
+    /// missed), or every assignment ended (the end was not written when the last one
+    /// did: the store refused it, or monitor stopped in between). Ending gives back
+    /// what the measurement did not use.
+    pub async fn finish_over(&self) -> Result<()> {
         let now = Utc::now();
         for row in store::running(&self.store).await? {
-            if let Some(Schedule::Every { stop, .. }) = row.schedule()
-                && stop + Duration::seconds(LATE_RESULTS) < now
-            {
-                self.end(&row.key(), MeasurementStatus::Finished).await?;
+            let schedule_over = matches!(
+                row.schedule(),
+                Some(Schedule::Every { stop, .. }) if stop + Duration::seconds(LATE_RESULTS) < now
+            );
+            let key = row.key();
+            if schedule_over || store::count_open(&self.store, &key).await? == 0 {
+                self.end(&key, MeasurementStatus::Finished).await?;
             }
         }
         Ok(())

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 
 use crate::error::{Error, Result};
 use crate::probes::input::{
-    DnsInput, HttpInput, MeasurementInput, MeasurementSpec, ParamsInput, PingInput, ScheduleInput,
-    TracerouteInput,
+    DnsInput, HttpInput, MeasurementInput, MeasurementKind, MeasurementSpec, ParamsInput,
+    PingInput, ScheduleInput, TracerouteInput,
 };
 use crate::probes::registry::{Location, parse_location, parse_tags};
 
@@ -20,8 +20,8 @@ const MAX_RADIUS_KM: f64 = 20_038.0;
 
 #[derive(Debug, Clone, InputObject)]
 pub struct CreateMeasurementInput {
-    /// `PING`, `TRACEROUTE`, `DNS` or `HTTP`.
-    pub kind: String,
+    /// What the probes measure.
+    pub kind: MeasurementKind,
     /// 1 to 100 IP addresses or hostnames; an HTTP measurement without targets asks
     /// its URL's host.
     #[graphql(default)]
@@ -279,7 +279,7 @@ mod tests {
 
     fn input(probes: ProbeSelectionInput) -> CreateMeasurementInput {
         CreateMeasurementInput {
-            kind: "PING".into(),
+            kind: MeasurementKind::Ping,
             targets: vec!["127.0.0.1".into()],
             probes,
             schedule: None,

@@ -12,6 +12,7 @@ mod dispatch;
 pub mod graphql;
 mod input;
 mod model;
+mod operation;
 mod select;
 mod store;
 
@@ -32,9 +33,7 @@ pub use model::{
 use crate::audit::{Actor, AuditKind, AuditLog, AuditSubjectType};
 use crate::credits::Credits;
 use crate::error::{Error, Result};
-use crate::operations::{
-    Ending, OperationKind, OperationSpec, OperationSubject, OperationTrigger, Operations,
-};
+use crate::operations::{OperationTrigger, Operations};
 use crate::probes::protocol::ServerMessage;
 use crate::probes::registry::{Probes, Requester};
 use crate::store::Store;
@@ -147,7 +146,7 @@ impl Measurements {
 
     /// Validates the request, chooses its probes, stores it with its assignments, starts
     /// its operation, and sends each connected probe its part.
-    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.kind))]
+    #[tracing::instrument(skip_all, fields(actor = %actor.name, target = input.kind.as_str()))]
     pub async fn create(
         &self,
         actor: &Actor,
@@ -200,6 +199,8 @@ impl Measurements {
                 status: AssignmentStatus::Waiting,
                 results_delivered: 0,
                 results_expected: results_per_probe,
+                last_run: None,
+                last_run_targets: None,
                 reason: None,
                 created_at: now,
                 updated_at: now,
@@ -287,20 +288,22 @@ impl Measurements {
     }
 
     /// Ends a running measurement: its open assignments are cancelled on their probes
-    /// (or done, when it finished), its operation ends. `None` if it was not running.
+    /// (or done, when it finished), what it did not use goes back to its owner with the
+    /// end's write, its operation ends. `None` if it was not running.
     async fn end(&self, id: &str, status: MeasurementStatus) -> Result<Option<MeasurementRow>> {
         let assignment_status = match status {
             MeasurementStatus::Cancelled => AssignmentStatus::Cancelled,
             _ => AssignmentStatus::Done,
         };
-        let open = store::assignments_of(&self.store, id).await?;
-        let Some(ended) = store::end(&self.store, id, status, assignment_status).await? else {
+        let Some(row) = store::find(&self.store, id).await? else {
             return Ok(None);
         };
-        let unused = ended.credits_reserved - ended.credits_used;
-        if let Err(error) = self.credits.release(&ended.owner_id, unused, id).await {
-            tracing::error!(measurement = %id, %error, unused, "cannot give back a measurement's unused credits");
-        }
+        let open = store::assignments_of(&self.store, id).await?;
+        let release = self.credits.unused_release(&row.owner_id, id);
+        let Some(ended) = store::end(&self.store, id, status, assignment_status, &release).await?
+        else {
+            return Ok(None);
+        };
         let waiting = self.lock_ends().remove(id);
         if status == MeasurementStatus::Cancelled
             && let Some(operation_id) = &ended.operation_id
@@ -321,73 +324,6 @@ impl Measurements {
             }
         }
         Ok(Some(ended))
-    }
-
-    /// Records the operation a measurement runs under, and starts it: it ends when the
-    /// measurement does, and cancelling it cancels the measurement.
-    async fn start_operation(
-        &self,
-        actor: &Actor,
-        key: &str,
-        target: String,
-        trigger: OperationTrigger,
-    ) -> Result<String> {
-        let (ended, mut wait) = watch::channel(false);
-        self.lock_ends().insert(key.to_string(), ended);
-        let guard = CancelOnDrop {
-            measurements: self.clone(),
-            key: key.to_string(),
-        };
-        let spec = OperationSpec {
-            kind: OperationKind::Measurement,
-            trigger,
-            subject: OperationSubject::Measurement {
-                measurement_id: key.to_string(),
-            },
-            parent_id: None,
-            target,
-            working_directory: None,
-            queued: false,
-        };
-        let launched = self
-            .operations
-            .launch(actor, spec, None, move |progress| async move {
-                let _guard = guard;
-                progress.note("measuring: the probes' results are the measurement's results");
-                let _ = wait.wait_for(|ended| *ended).await;
-                Ending::succeeded()
-            })
-            .await?;
-        let operation_id = launched.operation.key();
-        store::set_operation(&self.store, key, &operation_id).await?;
-        Ok(operation_id)
-    }
-
-    fn lock_ends(&self) -> std::sync::MutexGuard<'_, HashMap<String, watch::Sender<bool>>> {
-        // Each change is one insert or remove: a poisoned lock still holds a whole map.
-        self.ends.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-/// Cancels its measurement when its operation is dropped while the measurement still
-/// runs (the operation was cancelled), unless monitor is shutting down.
-struct CancelOnDrop {
-    measurements: Measurements,
-    key: String,
-}
-
-impl Drop for CancelOnDrop {
-    fn drop(&mut self) {
-        let running = self.measurements.lock_ends().contains_key(&self.key);
-        if !running || self.measurements.shutdown.is_cancelled() {
-            return;
-        }
-        let (measurements, key) = (self.measurements.clone(), self.key.clone());
-        tokio::spawn(async move {
-            if let Err(error) = measurements.end(&key, MeasurementStatus::Cancelled).await {
-                tracing::error!(measurement = %key, %error, "cannot cancel a measurement");
-            }
-        });
     }
 }
 
@@ -432,22 +368,26 @@ pub fn not_found(id: &str) -> Error {
     }
 }
 
-/// How often repeated measurements are checked for a schedule that is over.
-const SCHEDULE_CHECK: std::time::Duration = std::time::Duration::from_secs(30);
+/// How often running measurements are checked for being over.
+const OVER_CHECK: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Finishes repeated measurements as their schedules end, until `stop`.
-pub async fn finish_schedules(
+/// Finishes running measurements as they are over (see [`Measurements::finish_over`]),
+/// until `stop`.
+pub async fn finish_over(
     measurements: Measurements,
     stop: CancellationToken,
 ) -> anyhow::Result<()> {
-    let mut every = tokio::time::interval(SCHEDULE_CHECK);
+    let mut every = tokio::time::interval(OVER_CHECK);
     loop {
         tokio::select! {
             _ = every.tick() => {}
             () = stop.cancelled() => return Ok(()),
         }
-        if let Err(error) = measurements.finish_schedules_over().await {
-            tracing::warn!(%error, "cannot finish the measurements whose schedule is over");
+        if let Err(error) = measurements.finish_over().await {
+            tracing::warn!(%error, "cannot finish the measurements that are over");
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

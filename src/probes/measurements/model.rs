@@ -82,21 +82,23 @@ impl MeasurementRow {
         serde_json::from_value(self.schedule.clone()).ok()
     }
 
-    /// The assignment a probe is sent; `None` if the stored request no longer reads
-    /// (a store written by a later version).
-    pub fn assignment(&self, assignment_id: &str) -> Option<Assignment> {
-        let targets = self
-            .targets
-            .iter()
-            .map(|target| Target::parse(target).ok())
-            .collect::<Option<Vec<Target>>>()?;
+    /// The assignment a probe is sent, from where its stored results stand; `None` if
+    /// the stored request no longer reads (a store written by a later version).
+    pub fn assignment(&self, row: &AssignmentRow) -> Option<Assignment> {
+        let parse = |targets: &[String]| {
+            targets
+                .iter()
+                .map(|target| Target::parse(target).ok())
+                .collect::<Option<Vec<Target>>>()
+        };
         Some(Assignment {
-            assignment_id: assignment_id.to_string(),
+            assignment_id: row.key(),
             measurement_id: self.key(),
             params: self.params()?,
-            targets,
+            targets: parse(&self.targets)?,
             schedule: self.schedule()?,
-            first_run: 0,
+            first_run: row.last_run.map_or(0, |run| run.max(0) as u64),
+            measured: parse(row.last_run_targets.as_deref().unwrap_or_default())?,
         })
     }
 
@@ -131,6 +133,10 @@ pub struct AssignmentRow {
     pub status: AssignmentStatus,
     pub results_delivered: i64,
     pub results_expected: i64,
+    /// The latest run with a stored result, and the targets of that run stored so far:
+    /// where the probe resumes when it is sent the assignment again.
+    pub last_run: Option<i64>,
+    pub last_run_targets: Option<Vec<String>>,
     pub reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::model::{AssignmentRow, AssignmentStatus, MeasurementRow, MeasurementStatus};
+use crate::credits::UnusedRelease;
 use crate::error::Result;
-use crate::store::Store;
+use crate::store::{Store, retry_conflicts};
 
 pub fn record_id(key: &str) -> RecordId {
     RecordId::new("measurement", key.to_string())
@@ -89,35 +90,48 @@ pub async fn set_operation(store: &Store, key: &str, operation_id: &str) -> Resu
 }
 
 /// Ends a running measurement and its open assignments, counting what its delivered
-/// results cost; `None` if it was not running.
+/// results cost and giving back the rest of its reserve in the same transaction;
+/// `None` if it was not running.
 #[tracing::instrument(level = "debug", skip_all, fields(id = key))]
 pub async fn end(
     store: &Store,
     key: &str,
     status: MeasurementStatus,
     assignments: AssignmentStatus,
+    release: &UnusedRelease,
 ) -> Result<Option<MeasurementRow>> {
-    let mut response = store
-        .db()
-        .query(
-            "BEGIN TRANSACTION; \
-             UPDATE assignment SET status = $assignments, updated_at = time::now() \
-               WHERE measurement_id = $key AND status IN $open RETURN NONE; \
-             UPDATE ONLY $id SET status = $status, finished_at = time::now(), \
-               credits_used = cost_per_result * math::sum(( \
-                 SELECT VALUE results_delivered FROM assignment WHERE measurement_id = $key)) \
-               WHERE status = $running RETURN AFTER; \
-             COMMIT TRANSACTION;",
+    let release_statements = UnusedRelease::statements();
+    let (mut response, errors) = store
+        .transaction(
+            &[
+                "UPDATE assignment SET status = $assignments, updated_at = time::now() \
+                   WHERE measurement_id = $key AND status IN $open RETURN NONE",
+                "LET $ended = UPDATE ONLY $id SET status = $status, finished_at = time::now(), \
+                   credits_used = cost_per_result * math::sum(( \
+                     SELECT VALUE results_delivered FROM assignment WHERE measurement_id = $key)) \
+                   WHERE status = $running RETURN AFTER",
+                &release_statements,
+                "$ended",
+            ],
+            |query| {
+                release.bind(
+                    query
+                        .bind(("id", record_id(key)))
+                        .bind(("key", key.to_string()))
+                        .bind(("status", status))
+                        .bind(("assignments", assignments))
+                        .bind(("open", open_statuses()))
+                        .bind(("running", MeasurementStatus::Running)),
+                )
+            },
         )
-        .bind(("id", record_id(key)))
-        .bind(("key", key.to_string()))
-        .bind(("status", status))
-        .bind(("assignments", assignments))
-        .bind(("open", open_statuses()))
-        .bind(("running", MeasurementStatus::Running))
         .await?;
-    // Statement 0 is BEGIN, 1 the assignments' update, 2 the measurement's.
-    Ok(response.take(2)?)
+    if let Some(error) = errors.into_values().next() {
+        return Err(error.into());
+    }
+    // The last statement is COMMIT; the one before it reads `$ended`.
+    let ended = response.statements() - 2;
+    Ok(response.take(ended)?)
 }
 
 pub fn open_statuses() -> Vec<AssignmentStatus> {
@@ -161,14 +175,15 @@ pub async fn open_for(store: &Store, probe: &str) -> Result<Vec<AssignmentRow>> 
     Ok(rows)
 }
 
-#[derive(SurrealValue)]
+#[derive(Clone, SurrealValue)]
 struct StatusChange {
     status: AssignmentStatus,
     reason: Option<String>,
     updated_at: DateTime<Utc>,
 }
 
-/// Moves an open assignment to `status`; `None` when it was no longer open.
+/// Moves an open assignment to `status`; `None` when it was no longer open. The results
+/// writer counts results on the same record, so a write that conflicts is run again.
 #[tracing::instrument(level = "debug", skip_all, fields(id = key))]
 pub async fn set_status(
     store: &Store,
@@ -176,31 +191,34 @@ pub async fn set_status(
     status: AssignmentStatus,
     reason: Option<String>,
 ) -> Result<Option<AssignmentRow>> {
-    let mut response = store
-        .db()
-        .query("UPDATE ONLY $id MERGE $change WHERE status IN $open RETURN AFTER")
-        .bind(("id", assignment_id(key)))
-        .bind((
-            "change",
-            StatusChange {
-                status,
-                reason,
-                updated_at: Utc::now(),
-            },
-        ))
-        .bind(("open", open_statuses()))
-        .await?;
+    let change = StatusChange {
+        status,
+        reason,
+        updated_at: Utc::now(),
+    };
+    let mut response = retry_conflicts(|| async {
+        store
+            .db()
+            .query("UPDATE ONLY $id MERGE $change WHERE status IN $open RETURN AFTER")
+            .bind(("id", assignment_id(key)))
+            .bind(("change", change.clone()))
+            .bind(("open", open_statuses()))
+            .await?
+            .check()
+    })
+    .await?;
     Ok(response.take(0)?)
 }
 
-/// How many of a measurement's assignments are still open.
+/// How many of a measurement's assignments are still open and owe results (one that
+/// has every result is over, even if marking it done failed).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn count_open(store: &Store, measurement: &str) -> Result<i64> {
     let mut response = store
         .db()
         .query(
-            "SELECT VALUE count() FROM assignment \
-             WHERE measurement_id = $measurement AND status IN $open GROUP ALL",
+            "SELECT VALUE count() FROM assignment WHERE measurement_id = $measurement \
+             AND status IN $open AND results_delivered < results_expected GROUP ALL",
         )
         .bind(("measurement", measurement.to_string()))
         .bind(("open", open_statuses()))

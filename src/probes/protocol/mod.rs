@@ -71,6 +71,10 @@ pub struct Assignment {
     /// The first run the probe should make: the server already holds the earlier ones.
     #[serde(default)]
     pub first_run: u64,
+    /// Targets of `first_run` whose results the server already holds: the probe does
+    /// not measure them again (after a reconnect or a restart, it had forgotten them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measured: Vec<Target>,
 }
 
 /// One run's outcome for one target: a result, or why there is none.
@@ -244,6 +248,9 @@ impl Wire for ServerMessage {
                 check_id(&assignment.measurement_id)?;
                 if assignment.targets.is_empty() || assignment.targets.len() > MAX_TARGETS {
                     return invalid(format!("an assignment has 1 to {MAX_TARGETS} targets"));
+                }
+                if assignment.measured.len() > MAX_TARGETS {
+                    return invalid(format!("at most {MAX_TARGETS} targets are measured"));
                 }
                 let at = &["assign", "params"];
                 assignment

@@ -21,6 +21,7 @@ fn assignment() -> Assignment {
         targets: vec![Target::parse("example.com").unwrap()],
         schedule: Schedule::Once,
         first_run: 0,
+        measured: Vec::new(),
     }
 }
 

@@ -64,7 +64,7 @@ async fn write(store: Store, mut pending: mpsc::Receiver<Pending>) {
                 }
             }
             Err(error) => {
-                let message = error.to_string();
+                let message = format!("{error:#}");
                 tracing::error!(%message, "cannot store a batch of results");
                 for waiting in batch.drain(..) {
                     let _ = waiting.stored.send(Err(Error::Unavailable {
@@ -83,6 +83,38 @@ struct Count {
     n: i64,
 }
 
+/// An assignment's new results in a batch: how many, and the latest run among them
+/// with its targets, which move the assignment's resume point.
+#[derive(Debug, Clone, SurrealValue)]
+struct Delivered {
+    id: RecordId,
+    n: i64,
+    run: i64,
+    targets: Vec<String>,
+}
+
+impl Delivered {
+    fn add(&mut self, row: &ResultRow) {
+        self.n += 1;
+        if row.run > self.run {
+            self.run = row.run;
+            self.targets.clear();
+        }
+        if row.run == self.run {
+            self.targets.push(row.target.clone());
+        }
+    }
+}
+
+/// Counts a batch's results on their assignments and moves each one's resume point
+/// (`last_run`, `last_run_targets`) to the latest run it has results of.
+const DELIVERED: &str = "FOR $c IN $assignments { \
+    UPDATE $c.id SET results_delivered += $c.n, \
+      last_run_targets = IF last_run = $c.run { array::union(last_run_targets ?? [], $c.targets) } \
+        ELSE IF (last_run ?? -1) < $c.run { $c.targets } ELSE { last_run_targets }, \
+      last_run = math::max([last_run ?? -1, $c.run]) \
+    RETURN NONE; }";
+
 /// Writes the rows whose key is not stored yet, counts them on their assignments and
 /// probes, and returns each row's outcome in order.
 async fn write_batch(store: &Store, rows: Vec<ResultRow>) -> Result<Vec<Stored>> {
@@ -100,7 +132,15 @@ async fn write_batch(store: &Store, rows: Vec<ResultRow>) -> Result<Vec<Stored>>
         let new = taken.insert(row.key.clone());
         is_new.push(new.then(|| row.assignment_id.clone()));
         if new {
-            *assignments.entry(row.assignment_id.clone()).or_insert(0) += 1;
+            assignments
+                .entry(row.assignment_id.clone())
+                .or_insert_with(|| Delivered {
+                    id: RecordId::new("assignment", row.assignment_id.clone()),
+                    n: 0,
+                    run: row.run,
+                    targets: Vec::new(),
+                })
+                .add(&row);
             *probes.entry(row.probe_id.clone()).or_insert(0) += 1;
             fresh.push(row);
         }
@@ -114,14 +154,14 @@ async fn write_batch(store: &Store, rows: Vec<ResultRow>) -> Result<Vec<Stored>>
             })
             .collect()
     };
-    let assignment_counts = counts("assignment", assignments);
+    let assignment_counts: Vec<Delivered> = assignments.into_values().collect();
     let assignment_ids: Vec<RecordId> = assignment_counts.iter().map(|c| c.id.clone()).collect();
     let probe_counts = counts("probe", probes);
     let (mut response, errors) = store
         .transaction(
             &[
                 "INSERT INTO probe_result $rows RETURN NONE",
-                "FOR $c IN $assignments { UPDATE $c.id SET results_delivered += $c.n RETURN NONE; }",
+                DELIVERED,
                 "FOR $c IN $probes { UPDATE $c.id SET results_delivered += $c.n RETURN NONE; }",
                 "SELECT * FROM $assignment_ids",
             ],
@@ -145,8 +185,83 @@ async fn write_batch(store: &Store, rows: Vec<ResultRow>) -> Result<Vec<Stored>>
     Ok(is_new
         .into_iter()
         .map(|new| match new {
-            Some(assignment) => Stored::New(after.get(&assignment).cloned()),
+            Some(assignment) => Stored::New(after.get(&assignment).cloned().map(Box::new)),
             None => Stored::Repeat,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probes::input::{MeasurementKind, Target};
+    use crate::probes::protocol::{ResultKey, ResultMessage};
+
+    fn row(run: u64, target: &str) -> ResultRow {
+        let message = ResultMessage {
+            key: ResultKey {
+                assignment_id: "a1".into(),
+                run,
+                target: Target::parse(target).unwrap(),
+            },
+            measurement_id: "m1".into(),
+            probe_time: chrono::Utc::now(),
+            offset_micros: 0,
+            result: None,
+            error: Some("unreachable".into()),
+        };
+        let id = super::super::store::record_id(&ulid::Ulid::new().to_string());
+        ResultRow::of(id, "p1", MeasurementKind::Ping, &message)
+    }
+
+    /// Stores `rows` at once (so they make one batch), and reads where their
+    /// assignment resumes.
+    async fn resume_point(ingester: &Ingester, rows: Vec<ResultRow>) -> (i64, Vec<String>) {
+        let stored = futures::future::join_all(rows.into_iter().map(|row| ingester.store(row)));
+        let assignment = stored
+            .await
+            .into_iter()
+            .find_map(|stored| match stored.unwrap() {
+                Stored::New(assignment) => assignment.map(|row| *row),
+                Stored::Repeat => None,
+            })
+            .expect("a new result returns its assignment");
+        let mut targets = assignment.last_run_targets.unwrap_or_default();
+        targets.sort();
+        (assignment.last_run.unwrap(), targets)
+    }
+
+    #[tokio::test]
+    async fn an_assignment_remembers_the_targets_of_its_latest_run_with_results() {
+        let store = Store::in_memory().await;
+        store
+            .db()
+            .query(
+                "CREATE assignment:a1 CONTENT { measurement_id: 'm1', probe_id: 'p1', \
+                    status: 'HELD', results_delivered: 0, results_expected: 6, \
+                    created_at: time::now(), updated_at: time::now() }",
+            )
+            .await
+            .unwrap()
+            .check()
+            .unwrap();
+        let ingester = Ingester::start(store);
+
+        let first = vec![row(0, "192.0.2.1"), row(0, "192.0.2.2")];
+        assert_eq!(
+            resume_point(&ingester, first).await,
+            (0, vec!["192.0.2.1".into(), "192.0.2.2".into()])
+        );
+        let next_run = vec![row(1, "192.0.2.2"), row(0, "192.0.2.3")];
+        assert_eq!(
+            resume_point(&ingester, next_run).await,
+            (1, vec!["192.0.2.2".into()]),
+            "a late result of an earlier run does not move it back"
+        );
+        let repeat_and_more = vec![row(1, "192.0.2.2"), row(1, "192.0.2.1")];
+        assert_eq!(
+            resume_point(&ingester, repeat_and_more).await,
+            (1, vec!["192.0.2.1".into(), "192.0.2.2".into()])
+        );
+    }
 }

@@ -91,8 +91,13 @@ impl Results {
             store::Stored::Repeat => {}
             store::Stored::New(assignment) => {
                 self.bus.publish(Arc::new(published));
-                if let Some(assignment) = assignment {
-                    self.measurements.delivered(&assignment).await?;
+                // The result is stored, so the probe may forget it: bookkeeping that
+                // fails now is caught up by the check for measurements that are over.
+                if let Some(assignment) = assignment
+                    && let Err(error) = self.measurements.delivered(&assignment).await
+                {
+                    tracing::warn!(assignment = %assignment.key(), error = %format!("{error:#}"),
+                        "cannot record that an assignment has all its results");
                 }
             }
         }

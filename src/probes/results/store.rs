@@ -14,7 +14,7 @@ pub fn record_id(key: &str) -> RecordId {
 /// What storing a result did.
 pub enum Stored {
     /// It is new; its assignment now counts it.
-    New(Option<AssignmentRow>),
+    New(Option<Box<AssignmentRow>>),
     /// A result with its key was stored before.
     Repeat,
 }

@@ -36,9 +36,6 @@ const SILENCE: Duration = Duration::from_secs(90);
 /// Frames past this end the connection outright; below it, an oversized message is
 /// refused and counted like any bad message.
 const MAX_FRAME_BYTES: usize = 4 * MAX_MESSAGE_BYTES;
-/// A probe's owner earns this many credits per hour it is connected.
-pub const EARNED_PER_HOUR: i64 = 10;
-const HOUR: Duration = Duration::from_secs(3600);
 /// Small buffers: a thousand idle probes should not hold a thousand 128 KiB buffers.
 const SOCKET_BUFFER_BYTES: usize = 8 * 1024;
 
@@ -200,10 +197,12 @@ impl Session<'_> {
     ) -> (u16, String) {
         let shutdown = self.state.runner.shutdown_token();
         let cut = self.connected.cut.clone();
-        let mut hours = tokio::time::interval_at(tokio::time::Instant::now() + HOUR, HOUR);
+        let earning = &self.state.settings.probes;
+        let period = Duration::from_secs(earning.earning_seconds.max(1));
+        let mut periods = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         loop {
             let frame = tokio::select! {
-                _ = hours.tick() => {
+                _ = periods.tick() => {
                     self.pay_the_owner().await;
                     continue;
                 }
@@ -249,7 +248,9 @@ impl Session<'_> {
                     continue;
                 }
             };
-            if let Err(end) = self.handle(message, sink).await {
+            // Boxed: what handling a message needs is held only while it is handled, so
+            // an idle session's state is only what waiting needs.
+            if let Err(end) = Box::pin(self.handle(message, sink)).await {
                 return end;
             }
         }
@@ -356,14 +357,18 @@ impl Session<'_> {
         }
     }
 
-    /// Pays the probe's owner for an hour connected.
+    /// Pays the probe's owner for a period connected.
     async fn pay_the_owner(&self) {
         let credits = &self.state.credits;
         if let Err(error) = credits
-            .earn(&self.probe.owner_id, EARNED_PER_HOUR, &self.probe.id)
+            .earn(
+                &self.probe.owner_id,
+                self.state.settings.probes.earned_credits,
+                &self.probe.id,
+            )
             .await
         {
-            tracing::warn!(probe = %self.probe.name, %error, "cannot pay a probe's owner for an hour connected");
+            tracing::warn!(probe = %self.probe.name, %error, "cannot pay a probe's owner for its time connected");
         }
     }
 
@@ -398,7 +403,7 @@ impl Session<'_> {
     /// reconnects (with backoff) and sends its spooled results again.
     fn stored<T>(&self, outcome: crate::error::Result<T>) -> Result<T, (u16, String)> {
         outcome.map_err(|error| {
-            tracing::error!(probe = %self.probe.name, %error, "cannot store what a probe sent");
+            tracing::error!(probe = %self.probe.name, error = %format!("{error:#}"), "cannot store what a probe sent");
             (
                 INTERNAL_ERROR,
                 "the store cannot take results now".to_string(),

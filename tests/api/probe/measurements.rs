@@ -3,11 +3,17 @@
 //! the NDJSON download and the probe's connection (acknowledged, so exactly once even
 //! across `kill -9`); bad input refused with its field path, nothing stored or sent.
 
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
 use super::program::Program;
 use super::registry::{follow, register, token_file, until};
+use crate::dockerd::eventually;
 use crate::helpers::{TestApp, error_code};
 use crate::ws::{self, Socket, TRANSPORT_WS};
 
@@ -36,6 +42,36 @@ pub(super) async fn open_port() -> u16 {
         }
     });
     port
+}
+
+/// Connections accepted, by the loopback address they were made to.
+type Dialled = Arc<Mutex<HashMap<IpAddr, usize>>>;
+
+/// One port open on each of `addresses` (loopback), counting the connections made to
+/// each: a TCP ping's targets, and how often each was measured.
+async fn counting_port(addresses: &[&str]) -> (u16, Dialled) {
+    let dialled = Dialled::default();
+    'ports: loop {
+        let first = TcpListener::bind((addresses[0], 0)).await.unwrap();
+        let port = first.local_addr().unwrap().port();
+        let mut listeners = vec![first];
+        for address in &addresses[1..] {
+            match TcpListener::bind((*address, port)).await {
+                Ok(listener) => listeners.push(listener),
+                Err(_) => continue 'ports,
+            }
+        }
+        for listener in listeners {
+            let dialled = dialled.clone();
+            tokio::spawn(async move {
+                while let Ok((connection, _)) = listener.accept().await {
+                    let address = connection.local_addr().unwrap().ip();
+                    *dialled.lock().unwrap().entry(address).or_default() += 1;
+                }
+            });
+        }
+        return (port, dialled);
+    }
 }
 
 pub(super) fn tcp_ping(targets: &[&str], probes: Value, port: u16, packets: u32) -> Value {
@@ -131,9 +167,9 @@ pub(super) async fn grant(app: &TestApp, admin: &str, amount: i64) {
 const CREDITS: &str =
     "{ credits { balance } creditLedger(first: 20) { nodes { movement amount } } }";
 
-/// The admin's balance, and its ledger's entries as `MOVEMENT amount`, newest first;
+/// The caller's balance, and its ledger's entries as `MOVEMENT amount`, newest first;
 /// checks the balance is the ledger's sum.
-async fn credits(app: &TestApp, admin: &str) -> (i64, Vec<String>) {
+pub(super) async fn credits(app: &TestApp, admin: &str) -> (i64, Vec<String>) {
     let body = app.graphql(Some(admin), CREDITS, json!({})).await;
     let balance = body["data"]["credits"]["balance"]
         .as_i64()
@@ -216,13 +252,17 @@ async fn a_measurement_runs_on_a_real_probe_and_its_results_stream_store_and_dow
         assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
         assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
     }
+    // The kind is an enum: the schema itself refuses an unknown one, at its field.
     let mut unknown_kind = tcp_ping(&["127.0.0.1"], by_id.clone(), port, 1);
     unknown_kind["input"]["kind"] = json!("SMTP");
     let body = create(&app, &admin, unknown_kind).await;
+    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
     assert_eq!(
         body["errors"][0]["extensions"]["field"],
         json!(["input", "kind"])
     );
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("MeasurementKind"), "{message}");
     let mut backwards = tcp_ping(&["127.0.0.1"], by_id.clone(), port, 1);
     backwards["input"]["schedule"] = json!({
         "everySeconds": 60,
@@ -403,11 +443,11 @@ async fn a_probe_killed_mid_measurement_delivers_every_result_exactly_once_after
     let admin = app.admin_token().await;
     let mut probe = RunningProbe::start(&app, &admin, "killed", &[], 1).await;
     let probe_id = probe.id.clone();
-    let port = open_port().await;
+    let targets = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
+    let (port, dialled) = counting_port(&targets).await;
 
     grant(&app, &admin, 100).await;
     // Capacity 1 and two packets a second apart: the targets are measured one by one.
-    let targets = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
     let body = create(
         &app,
         &admin,
@@ -420,6 +460,18 @@ async fn a_probe_killed_mid_measurement_delivers_every_result_exactly_once_after
         .to_string();
     let (mut streamed, mut ended) = watch(&app, &admin, &id).await;
     let first = results(&mut streamed, 1).await;
+    // Killed once it has forgotten its first result (the server acknowledged it): the
+    // server's word is then all that keeps that target from being measured again.
+    let spool = probe.spool.clone();
+    eventually(
+        "the acknowledged result to leave the spool",
+        Duration::from_secs(30),
+        || {
+            let spool = spool.clone();
+            async move { spool_is_empty(&spool).then_some(()) }
+        },
+    )
+    .await;
     probe.program.kill().await;
     until(&mut probe.updates, |probe| probe["connected"] == false).await;
 
@@ -446,5 +498,23 @@ async fn a_probe_killed_mid_measurement_delivers_every_result_exactly_once_after
     );
     assert_eq!(measurement["assignments"][0]["resultsDelivered"], 3);
     assert_eq!(measurement["status"], "FINISHED");
+    let target: IpAddr = first[0]["target"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        dialled.lock().unwrap().get(&target).copied(),
+        Some(2),
+        "the acknowledged target was measured once (two packets), not again after the restart"
+    );
     probe.program.kill().await;
+}
+
+/// Whether the spool holds no result.
+fn spool_is_empty(spool: &std::path::Path) -> bool {
+    std::fs::read_dir(spool).is_ok_and(|entries| {
+        entries.flatten().all(|entry| {
+            entry
+                .path()
+                .extension()
+                .is_none_or(|extension| extension != "json")
+        })
+    })
 }

@@ -5,6 +5,7 @@
 //! the session's faults.
 
 mod dns;
+mod earnings;
 mod http;
 mod measurements;
 mod netns;

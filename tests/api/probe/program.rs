@@ -211,6 +211,12 @@ fn token_file(directory: &Path) -> PathBuf {
 }
 
 fn ping_assignment(targets: &[&str]) -> ServerMessage {
+    resumed_ping_assignment(targets, &[])
+}
+
+/// An assignment whose first run's `measured` targets the server already holds.
+fn resumed_ping_assignment(targets: &[&str], measured: &[&str]) -> ServerMessage {
+    let parse = |targets: &[&str]| targets.iter().map(|t| Target::parse(t).unwrap()).collect();
     ServerMessage::Assign(Box::new(Assignment {
         assignment_id: "asg-1".into(),
         measurement_id: "msm-1".into(),
@@ -220,9 +226,10 @@ fn ping_assignment(targets: &[&str]) -> ServerMessage {
             interval_ms: 200,
             ..PingParams::default()
         }),
-        targets: targets.iter().map(|t| Target::parse(t).unwrap()).collect(),
+        targets: parse(targets),
         schedule: Schedule::Once,
         first_run: 0,
+        measured: parse(measured),
     }))
 }
 
@@ -307,6 +314,44 @@ async fn a_killed_probe_delivers_what_was_not_acknowledged_exactly_once_after_a_
         0,
         "nothing is left to deliver"
     );
+    program.kill().await;
+}
+
+#[tokio::test]
+async fn targets_the_server_already_holds_are_not_measured_again() {
+    let directory = tempfile::tempdir().unwrap();
+    let (token, spool) = (token_file(directory.path()), directory.path().join("spool"));
+    let peer = Peer::start().await;
+    let mut program = Program::start(&peer.url(), &token, &spool, 1);
+    let mut socket = peer.accept(false).await.unwrap();
+    welcome(&mut socket, 1).await;
+
+    let targets = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
+    let resumed = resumed_ping_assignment(&targets, &["127.0.0.1", "127.0.0.3"]);
+    send(&mut socket, resumed).await;
+    // Every measurement is queued as the run starts: once none runs or waits, and
+    // the spool has what was measured, the run is over; its results follow.
+    let mut seen = Vec::new();
+    loop {
+        let message = next(&mut socket).await;
+        let idle = matches!(
+            message,
+            Some(ProbeMessage::Status { running: 0, queued: 0, spooled }) if spooled > 0
+        );
+        seen.extend(message);
+        if idle {
+            break;
+        }
+    }
+    seen.extend(until_pong(&mut socket).await);
+    let measured: Vec<String> = seen
+        .iter()
+        .filter_map(|message| match message {
+            ProbeMessage::Result(result) => Some(result.key.target.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(measured, ["127.0.0.2"], "only the target the server lacks");
     program.kill().await;
 }
 

@@ -1,0 +1,168 @@
+//! Ending a measurement against a real (in-memory) store: its end and the release of
+//! what it did not use are written together, and a measurement whose end was not
+//! written is finished later by the check for measurements that are over.
+
+use chrono::Utc;
+use tokio_util::sync::CancellationToken;
+
+use super::model::{AssignmentRow, AssignmentStatus, MeasurementRow, MeasurementStatus};
+use super::{Measurements, store};
+use crate::audit::AuditLog;
+use crate::bus::Bus;
+use crate::credits::{CreditMovement, Credits};
+use crate::operations::Operations;
+use crate::probes::input::{MeasurementKind, MeasurementParams, PingParams, Schedule};
+use crate::probes::registry::Probes;
+use crate::store::Store;
+
+const OWNER: &str = "alice";
+
+/// A running measurement of `OWNER` that reserved 30 credits at 10 a result, and its
+/// one assignment: delivered one result of three, still held (or ended, if `ended`).
+async fn running(store: &Store, credits: &Credits, key: &str, ended: bool) {
+    credits.reserve(OWNER, 30, key).await.unwrap();
+    let now = Utc::now();
+    let row = MeasurementRow {
+        id: store::record_id(key),
+        owner_id: OWNER.into(),
+        kind: MeasurementKind::Ping,
+        description: None,
+        targets: vec!["192.0.2.1".into(), "192.0.2.2".into(), "192.0.2.3".into()],
+        params: serde_json::to_value(MeasurementParams::Ping(PingParams::default())).unwrap(),
+        schedule: serde_json::to_value(Schedule::Once).unwrap(),
+        status: MeasurementStatus::Running,
+        operation_id: None,
+        probe_count: 1,
+        results_per_probe: 3,
+        cost_per_result: 10,
+        credits_reserved: 30,
+        credits_used: 0,
+        created_at: now,
+        finished_at: None,
+    };
+    let assignment = AssignmentRow {
+        id: store::assignment_id(&format!("{key}-probe")),
+        measurement_id: key.into(),
+        probe_id: "probe-1".into(),
+        status: match ended {
+            true => AssignmentStatus::Refused,
+            false => AssignmentStatus::Held,
+        },
+        results_delivered: 1,
+        results_expected: 3,
+        last_run: Some(0),
+        last_run_targets: Some(vec!["192.0.2.1".into()]),
+        reason: None,
+        created_at: now,
+        updated_at: now,
+    };
+    store
+        .db()
+        .query(store::CREATE)
+        .bind(("measurement_id", row.id.clone()))
+        .bind(("measurement_row", row))
+        .bind(("assignment_rows", vec![assignment]))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+}
+
+async fn setting_up() -> (Store, Credits) {
+    let store = Store::in_memory().await;
+    let credits = Credits::new(store.clone(), AuditLog::new(store.clone(), Bus::new()));
+    credits.earn(OWNER, 100, "probe-1").await.unwrap();
+    (store, credits)
+}
+
+async fn balance(credits: &Credits) -> i64 {
+    let balance = credits.balance(OWNER).await.unwrap().balance;
+    assert_eq!(balance, credits.ledger_sum(OWNER).await.unwrap());
+    balance
+}
+
+async fn releases(credits: &Credits) -> Vec<i64> {
+    let entries = credits.ledger(OWNER, None, 50).await.unwrap();
+    entries
+        .iter()
+        .filter(|entry| entry.movement == CreditMovement::Release)
+        .map(|entry| entry.amount)
+        .collect()
+}
+
+#[tokio::test]
+async fn an_end_the_store_refuses_keeps_the_reserve_and_the_next_end_gives_back_the_rest_once() {
+    let (store, credits) = setting_up().await;
+    running(&store, &credits, "m1", false).await;
+    assert_eq!(balance(&credits).await, 70);
+    let release = credits.unused_release(OWNER, "m1");
+    let end = || {
+        store::end(
+            &store,
+            "m1",
+            MeasurementStatus::Cancelled,
+            AssignmentStatus::Cancelled,
+            &release,
+        )
+    };
+    // The store refuses the end's write (as it would a full disk's): nothing of it stays.
+    let refuse = "DEFINE FIELD finished_at ON measurement ASSERT $value = NONE";
+    store.db().query(refuse).await.unwrap().check().unwrap();
+
+    assert!(end().await.is_err(), "the end is refused");
+    let row = store::find(&store, "m1").await.unwrap().unwrap();
+    assert_eq!(row.status, MeasurementStatus::Running);
+    assert_eq!(store::count_open(&store, "m1").await.unwrap(), 1);
+    assert_eq!(balance(&credits).await, 70, "the reserve is whole");
+    assert_eq!(releases(&credits).await, Vec::<i64>::new());
+
+    let accept = "REMOVE FIELD finished_at ON measurement";
+    store.db().query(accept).await.unwrap().check().unwrap();
+    let ended = end().await.unwrap().expect("it was running");
+    assert_eq!(ended.status, MeasurementStatus::Cancelled);
+    assert_eq!(ended.credits_used, 10, "one result delivered");
+    assert_eq!(balance(&credits).await, 90, "the 20 not used came back");
+    assert_eq!(releases(&credits).await, [20]);
+
+    assert!(end().await.unwrap().is_none(), "it had ended");
+    assert_eq!(balance(&credits).await, 90, "given back once");
+}
+
+#[tokio::test]
+async fn a_running_measurement_whose_assignments_all_ended_is_finished_and_gives_back_the_rest() {
+    let (store, credits) = setting_up().await;
+    running(&store, &credits, "over", true).await;
+    running(&store, &credits, "still-measuring", false).await;
+    let audit = AuditLog::new(store.clone(), Bus::new());
+    let operations = Operations::recover(store.clone(), audit.clone(), Bus::new())
+        .await
+        .unwrap();
+    let probes = Probes::new(store.clone(), audit.clone(), Bus::new());
+    let measurements = Measurements::load(
+        store.clone(),
+        audit,
+        operations,
+        probes,
+        credits.clone(),
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(balance(&credits).await, 40);
+
+    measurements.finish_over().await.unwrap();
+
+    let over = store::find(&store, "over").await.unwrap().unwrap();
+    assert_eq!(
+        (over.status, over.credits_used),
+        (MeasurementStatus::Finished, 10)
+    );
+    let measuring = store::find(&store, "still-measuring")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(measuring.status, MeasurementStatus::Running);
+    assert_eq!(balance(&credits).await, 60, "the finished one gave back 20");
+    measurements.finish_over().await.unwrap();
+    assert_eq!(releases(&credits).await, [20], "once");
+}
