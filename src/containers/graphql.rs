@@ -64,6 +64,24 @@ impl ContainerDetails {
     }
 }
 
+/// The containers on `server_id` labelled `key=value`, for the fields that show a
+/// stack's containers: `null` with an `UNAVAILABLE` error while the server cannot be
+/// reached.
+pub async fn labelled_containers(
+    ctx: &Context<'_>,
+    server_id: &str,
+    key: &str,
+    value: &str,
+) -> Result<Option<Vec<Container>>> {
+    let state = ctx.state();
+    let server = state.servers.connection(server_id)?;
+    state
+        .containers
+        .labelled(&server, key, value)
+        .await
+        .map(Some)
+}
+
 #[derive(Default)]
 pub struct ContainersQuery;
 

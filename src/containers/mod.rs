@@ -2,10 +2,12 @@
 //! events and their live logs. Nothing here is stored: the engine is the truth, and
 //! every action is written to the audit log with its server and container.
 
+mod engine;
 mod env;
 mod feeds;
 pub mod graphql;
 mod input;
+mod live;
 mod logs;
 mod model;
 mod stats;
@@ -15,8 +17,8 @@ use std::time::Duration;
 
 use bollard::auth::DockerCredentials;
 use bollard::query_parameters::{
-    CreateContainerOptions, CreateImageOptions, ListContainersOptions, RemoveContainerOptions,
-    RestartContainerOptions, StopContainerOptions,
+    CreateContainerOptions, CreateImageOptions, RemoveContainerOptions, RestartContainerOptions,
+    StopContainerOptions,
 };
 use futures::StreamExt;
 
@@ -24,6 +26,7 @@ pub use env::{EnvironmentVariable, MASK};
 pub use input::{
     ContainerSettings, LabelInput, RunContainerInput, RunSpec, container_reference, image_reference,
 };
+pub use live::{Listing, LiveList};
 pub use logs::{LogHub, LogLine, LogStream};
 pub use model::{
     Container, ContainerDetails, ContainerEvent, ContainerFilter, ContainerHealth, ContainerStatus,
@@ -32,9 +35,9 @@ pub use model::{
 pub use stats::{ContainerStats, StatsHub};
 
 use crate::audit::{Actor, AuditKind, AuditLog, AuditSubjectType};
-use crate::docker::call_error;
 use crate::error::{Error, Result};
 use crate::servers::ServerConnection;
+use engine::{bounded, changing, engine_error, listed, not_found, remove_labelled};
 
 /// How long a container gets to stop before it is killed.
 pub const STOP_GRACE_SECONDS: i32 = 10;
@@ -67,25 +70,43 @@ impl Containers {
         }
     }
 
+    /// The server's containers that `filter` lets through, sorted by name.
     pub async fn list(
         &self,
         server: &ServerConnection,
         filter: &ContainerFilter,
     ) -> Result<Vec<Container>> {
-        server.ensure_reachable()?;
-        let options = ListContainersOptions {
-            all: true,
-            ..Default::default()
-        };
-        let summaries =
-            bounded(server, server.engine.docker.list_containers(Some(options))).await?;
-        let mut containers: Vec<Container> = summaries
-            .into_iter()
-            .map(|summary| Container::from_summary(&server.id, summary))
+        Ok(self
+            .all_on(server)
+            .await?
+            .all()
+            .iter()
             .filter(|container| filter.matches(container))
-            .collect();
-        containers.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(containers)
+            .cloned()
+            .collect())
+    }
+
+    /// The server's containers labelled `key=value`, sorted by name.
+    pub async fn labelled(
+        &self,
+        server: &ServerConnection,
+        key: &str,
+        value: &str,
+    ) -> Result<Vec<Container>> {
+        Ok(self
+            .all_on(server)
+            .await?
+            .labelled(key, value)
+            .cloned()
+            .collect())
+    }
+
+    /// Every container of the server: the list kept current by the server's events
+    /// (see [`LiveList`]), or the engine's answer when none is kept. `UNAVAILABLE`
+    /// while the server is unreachable, never an old list.
+    async fn all_on(&self, server: &ServerConnection) -> Result<Arc<Listing>> {
+        server.ensure_reachable()?;
+        server.containers.get_or_list(listed(server)).await
     }
 
     pub async fn inspect(&self, server: &ServerConnection, id: &str) -> Result<ContainerDetails> {
@@ -136,6 +157,14 @@ impl Containers {
 
     /// Creates and starts a checked container (no audit: the caller records why).
     pub async fn launch(
+        &self,
+        server: &ServerConnection,
+        spec: RunSpec,
+    ) -> Result<ContainerDetails> {
+        changing(server, self.create_and_start(server, spec)).await
+    }
+
+    async fn create_and_start(
         &self,
         server: &ServerConnection,
         spec: RunSpec,
@@ -226,47 +255,9 @@ impl Containers {
         server: &ServerConnection,
         key: &str,
         value: &str,
-        mut on_remove: impl FnMut(&str),
+        on_remove: impl FnMut(&str),
     ) -> Result<()> {
-        server.ensure_reachable()?;
-        let docker = &server.engine.docker;
-        let options = ListContainersOptions {
-            all: true,
-            filters: Some(
-                [("label".to_string(), vec![format!("{key}={value}")])]
-                    .into_iter()
-                    .collect(),
-            ),
-            ..Default::default()
-        };
-        let containers = docker
-            .list_containers(Some(options))
-            .await
-            .map_err(|error| engine_error(server, "", error))?;
-        for container in containers {
-            let Some(id) = container.id else { continue };
-            let name = container
-                .names
-                .and_then(|names| names.first().cloned())
-                .unwrap_or_else(|| id.clone());
-            on_remove(name.trim_start_matches('/'));
-            let stop = StopContainerOptions {
-                t: Some(STOP_GRACE_SECONDS),
-                ..Default::default()
-            };
-            // A container that is already stopped answers 304; removal below still runs.
-            let _ = docker.stop_container(&id, Some(stop)).await;
-            let remove = RemoveContainerOptions {
-                force: true,
-                v: false,
-                ..Default::default()
-            };
-            docker
-                .remove_container(&id, Some(remove))
-                .await
-                .map_err(|error| engine_error(server, "", error))?;
-        }
-        Ok(())
+        changing(server, remove_labelled(server, key, value, on_remove)).await
     }
 
     /// Starts, stops, restarts or removes a container, and records who did it.
@@ -305,6 +296,7 @@ impl Containers {
                 docker.remove_container(&full_id, Some(options)).await
             }
         };
+        server.containers.changed();
         match result {
             Ok(()) => {}
             // Starting a running container or stopping a stopped one is already done.
@@ -348,39 +340,5 @@ impl Containers {
         follow: bool,
     ) -> impl futures::Stream<Item = Result<LogLine>> + Send + 'static + use<> {
         self.logs.lines(server, container_id, tail, since, follow)
-    }
-}
-
-/// Runs a read against an engine with [`READ_TIMEOUT`]; a failure to reach the engine
-/// is also reported to the server's state so other calls fail fast. An answer from the
-/// engine, whatever its status, shows the engine is reachable: a refusal of one
-/// request (often a client's bad input) never marks the server down.
-async fn bounded<T>(
-    server: &ServerConnection,
-    call: impl std::future::Future<Output = std::result::Result<T, bollard::errors::Error>>,
-) -> Result<T> {
-    let result = match tokio::time::timeout(READ_TIMEOUT, call).await {
-        Ok(Ok(value)) => return Ok(value),
-        Ok(Err(error @ bollard::errors::Error::DockerResponseServerError { .. })) => {
-            return Err(engine_error(server, "", error));
-        }
-        Ok(Err(error)) => engine_error(server, "", error),
-        Err(_) => crate::docker::unreachable_engine(
-            &server.name,
-            &format!("no answer within {} s", READ_TIMEOUT.as_secs()),
-        ),
-    };
-    server.report_failure(&result);
-    Err(result)
-}
-
-fn engine_error(server: &ServerConnection, id: &str, error: bollard::errors::Error) -> Error {
-    call_error(&server.name, "container", id, error)
-}
-
-fn not_found(id: &str) -> Error {
-    Error::NotFound {
-        what: "container",
-        id: id.to_string(),
     }
 }

@@ -6,8 +6,9 @@
 //! Each request (and each subscription) has its own loaders, and they cache nothing,
 //! so a loader never serves a record as it was before a change.
 //!
-//! Containers are not stored: [`ServerContainers`] lists each server's containers from
-//! its engine once per read, however many stacks on that server ask.
+//! Containers are not stored and need no loader: each server's list is kept current by
+//! its supervisor from the engine's events ([`crate::containers::LiveList`]), so a
+//! page of stacks reads it without an engine call, however many stacks ask.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -19,7 +20,6 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use super::batches::Batches;
 use crate::apps::dashboards::{AppDashboards, DashboardRow};
 use crate::apps::{App, AppVersion, Apps};
-use crate::containers::{Container, ContainerFilter, Containers};
 use crate::error::{Error, Result};
 use crate::operations::{Operation, Operations};
 use crate::probes::registry::{Probe, Probes};
@@ -53,37 +53,6 @@ impl<S: ReadMany> Loader<String> for ById<S> {
     }
 }
 
-/// A server's containers, or why its engine could not list them: one server's failure
-/// is its own, the others' lists still load.
-pub type ContainerList = std::result::Result<Arc<Vec<Container>>, Arc<Error>>;
-
-/// The loader of every container of a server, by server id.
-pub struct ServerContainers {
-    servers: Servers,
-    containers: Containers,
-}
-
-impl Loader<String> for ServerContainers {
-    type Value = ContainerList;
-    type Error = Arc<Error>;
-
-    async fn load(&self, ids: &[String]) -> Result<HashMap<String, ContainerList>, Arc<Error>> {
-        let lists = ids.iter().map(|id| async move {
-            let list = match self.servers.connection(id) {
-                Ok(server) => self
-                    .containers
-                    .list(&server, &ContainerFilter::default())
-                    .await
-                    .map(Arc::new)
-                    .map_err(Arc::new),
-                Err(error) => Err(Arc::new(error)),
-            };
-            (id.clone(), list)
-        });
-        Ok(futures::future::join_all(lists).await.into_iter().collect())
-    }
-}
-
 /// One loader per kind of related record, for one request.
 pub struct Loaders {
     pub users: DataLoader<ById<Users>>,
@@ -93,7 +62,6 @@ pub struct Loaders {
     pub apps: DataLoader<ById<Apps>>,
     pub app_versions: DataLoader<ById<AppVersions>>,
     pub app_dashboards: DataLoader<ById<AppDashboards>>,
-    pub containers: DataLoader<ServerContainers>,
     pub probes: DataLoader<ById<Probes>>,
 }
 
@@ -111,14 +79,6 @@ impl Loaders {
             apps: loader(state.apps.clone(), batches),
             app_versions: loader(AppVersions(state.apps.clone()), batches),
             app_dashboards: loader(state.dashboards.clone(), batches),
-            containers: DataLoader::new(
-                ServerContainers {
-                    servers: state.servers.clone(),
-                    containers: state.containers.clone(),
-                },
-                batches.spawner(),
-            )
-            .delay(Duration::ZERO),
             probes: loader(state.probes.clone(), batches),
         }
     }
@@ -127,23 +87,6 @@ impl Loaders {
 fn loader<S: ReadMany>(service: S, batches: &Batches) -> DataLoader<ById<S>> {
     // No delay: `Batches` starts the read once every field has asked.
     DataLoader::new(ById(service), batches.spawner()).delay(Duration::ZERO)
-}
-
-/// The containers on `server_id` that `filter` lets through, listed once per read.
-pub async fn containers_on(
-    loader: &DataLoader<ServerContainers>,
-    server_id: &str,
-    filter: &ContainerFilter,
-) -> Result<Vec<Container>> {
-    let Some(list) = loader.load_one(server_id.to_string()).await? else {
-        return Ok(Vec::new());
-    };
-    let all = list.map_err(Error::from)?;
-    Ok(all
-        .iter()
-        .filter(|container| filter.matches(container))
-        .cloned()
-        .collect())
 }
 
 /// Loads the record a relation field names, if it names one; `None` when there is none

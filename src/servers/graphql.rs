@@ -7,7 +7,6 @@ use super::{CreateServerInput, DeleteServerInput, Server, ServerState, UpdateSer
 use crate::containers::{Container, ContainerFilter};
 use crate::error::Result;
 use crate::graphql::context::ContextExt;
-use crate::graphql::loaders::containers_on;
 use crate::graphql::pagination;
 use crate::store::page::PageRequest;
 use crate::users::Role;
@@ -52,20 +51,25 @@ impl Server {
             .unwrap_or_else(ServerState::connecting)
     }
 
-    /// This server's containers, straight from its engine. `null` with an `UNAVAILABLE`
-    /// error when the engine cannot be reached; other servers still answer.
+    /// This server's containers. While monitor follows the engine's container events,
+    /// the list is kept from one read to the next and renewed by each event, by each
+    /// change made through monitor (seen at once, even before its event) and by each
+    /// server check (so `statusText` is at most one check old); otherwise it is read
+    /// from the engine. `null` with an `UNAVAILABLE` error while the server cannot be
+    /// reached (never a list from before): its `state` says since when and why, and
+    /// other servers still answer.
     async fn containers(
         &self,
         ctx: &Context<'_>,
         filter: Option<ContainerFilter>,
     ) -> Result<Option<Vec<Container>>> {
-        containers_on(
-            &ctx.loaders().containers,
-            &self.id,
-            &filter.unwrap_or_default(),
-        )
-        .await
-        .map(Some)
+        let state = ctx.state();
+        let server = state.servers.connection(&self.id)?;
+        state
+            .containers
+            .list(&server, &filter.unwrap_or_default())
+            .await
+            .map(Some)
     }
 }
 

@@ -1,5 +1,6 @@
 //! One background supervisor per server: checks its engine on a timer, follows its
-//! Docker events, and keeps [`ServerState`] current.
+//! Docker events, and keeps [`ServerState`] and the server's container list
+//! ([`LiveList`]) current.
 //!
 //! Each server has its own task, clients and timeouts, so a dead daemon or a hung agent
 //! only ever delays calls to that server. When an engine comes back, the next check
@@ -9,14 +10,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bollard::query_parameters::EventsOptions;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::model::{ContainerCounts, HostStats, Reachability, ServerState};
 use crate::bus::Bus;
-use crate::containers::ContainerEvent;
+use crate::containers::{ContainerEvent, LiveList};
 use crate::docker::{Endpoint, Engine, unreachable_engine};
 use crate::error::{Error, Result};
 use crate::host::protocol::HostSample;
@@ -34,6 +35,8 @@ pub struct ServerConnection {
     pub root_directory: Option<String>,
     pub engine: Engine,
     state: watch::Sender<ServerState>,
+    /// The containers as last listed, kept current by the engine's events.
+    pub containers: LiveList,
     /// Where the engine's container events go.
     bus: Bus,
     stop: CancellationToken,
@@ -67,6 +70,7 @@ impl ServerConnection {
             root_directory,
             engine,
             state: watch::channel(ServerState::connecting()).0,
+            containers: LiveList::default(),
             bus: supervision.bus.clone(),
             stop: stop.clone(),
         });
@@ -110,6 +114,7 @@ impl ServerConnection {
     /// fail fast until the next check succeeds.
     pub fn report_failure(&self, error: &Error) {
         if let Error::Unavailable { message, .. } = error {
+            self.containers.changed();
             self.state.send_modify(|state| {
                 state.reachability = Reachability::Unreachable;
                 state.last_error = Some(message.clone());
@@ -147,11 +152,15 @@ async fn supervise(
             }
             Err(error) => Err(format!("the check failed unexpectedly: {error}")),
         };
+        let engine_time = checked.as_ref().ok().and_then(|(_, time)| *time);
         let reachable = checked.is_ok();
+        // The engine's words for a container's age (`Up 2 hours`) move on without an
+        // event: a list kept from before this check is renewed on its next read.
+        connection.containers.changed();
         connection.state.send_modify(|state| {
             state.checked_at = Some(Utc::now());
             match checked {
-                Ok(update) => {
+                Ok((update, _)) => {
                     *state = ServerState {
                         reachability: Reachability::Reachable,
                         last_contact_at: state.checked_at,
@@ -169,8 +178,14 @@ async fn supervise(
                 }
             }
         });
+        if !reachable && let Some(task) = events.take() {
+            // A stream from an engine that stopped answering may hang rather than end;
+            // the next reachable check opens a new one.
+            task.abort();
+            connection.containers.follow(false);
+        }
         if reachable && events.as_ref().is_none_or(|task| task.is_finished()) {
-            events = Some(tokio::spawn(follow_events(connection.clone())));
+            events = Some(tokio::spawn(follow_events(connection.clone(), engine_time)));
         }
         let events_ended = async {
             match events.as_mut() {
@@ -190,14 +205,19 @@ async fn supervise(
     if let Some(task) = events {
         task.abort();
     }
+    connection.containers.follow(false);
     Ok(())
 }
+
+/// What one check found: the server's state, and the time on the engine's clock when it
+/// answered (if it said).
+type Checked = std::result::Result<(ServerState, Option<DateTime<Utc>>), String>;
 
 /// One bounded check; returns the host sample to compare the next one with.
 async fn checked(
     connection: Arc<ServerConnection>,
     mut previous_sample: Option<HostSample>,
-) -> (std::result::Result<ServerState, String>, Option<HostSample>) {
+) -> (Checked, Option<HostSample>) {
     let result = tokio::time::timeout(CHECK_TIMEOUT, check(&connection, &mut previous_sample))
         .await
         .unwrap_or_else(|_| Err(format!("no answer within {} s", CHECK_TIMEOUT.as_secs())));
@@ -205,14 +225,16 @@ async fn checked(
 }
 
 /// One check: version, container counts and host figures.
-async fn check(
-    connection: &ServerConnection,
-    previous_sample: &mut Option<HostSample>,
-) -> std::result::Result<ServerState, String> {
+async fn check(connection: &ServerConnection, previous_sample: &mut Option<HostSample>) -> Checked {
     let docker = &connection.engine.docker;
     let started = Instant::now();
     let version = docker.version().await.map_err(describe)?;
     let info = docker.info().await.map_err(describe)?;
+    let engine_time = info
+        .system_time
+        .as_deref()
+        .and_then(|time| DateTime::parse_from_rfc3339(time).ok())
+        .map(|time| time.with_timezone(&Utc));
     tracing::debug!(server = %connection.name, took = ?started.elapsed(), "checked");
     let count = |n: Option<i64>| n.and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
     let containers = ContainerCounts {
@@ -248,7 +270,7 @@ async fn check(
             memory_available_bytes: None,
         }),
     };
-    Ok(ServerState {
+    let state = ServerState {
         reachability: Reachability::Reachable,
         docker_version: version.version,
         docker_api_version: version.api_version,
@@ -258,7 +280,8 @@ async fn check(
         last_contact_at: None,
         last_error: None,
         checked_at: None,
-    })
+    };
+    Ok((state, engine_time))
 }
 
 /// Says what a failed check means; a 401 can only come from an agent.
@@ -272,21 +295,33 @@ fn describe(error: bollard::errors::Error) -> String {
 }
 
 /// Publishes the engine's container events until its stream ends; returns why it ended.
-async fn follow_events(connection: Arc<ServerConnection>) -> String {
+///
+/// With `since` (the engine's clock at the check before), the engine first replays
+/// what happened since then, so no change between that check and the moment the
+/// stream is open goes unseen, and the container list can be kept from that check on.
+/// Without it, that moment is unknown, and nothing is kept.
+async fn follow_events(connection: Arc<ServerConnection>, since: Option<DateTime<Utc>>) -> String {
     let options = EventsOptions {
+        since: since.map(|at| format!("{}.{:09}", at.timestamp(), at.timestamp_subsec_nanos())),
         filters: Some([("type".to_string(), vec!["container".to_string()])].into()),
         ..Default::default()
     };
     let mut stream = connection.engine.docker.events(Some(options));
-    while let Some(message) = stream.next().await {
-        match message {
-            Ok(message) => {
+    connection.containers.follow(since.is_some());
+    let reason = loop {
+        match stream.next().await {
+            Some(Ok(message)) => {
+                // Marked before it is published: whoever hears of the change and then
+                // lists the containers sees it.
+                connection.containers.changed();
                 if let Some(event) = ContainerEvent::from_docker(&connection.id, message) {
                     connection.bus.publish(event);
                 }
             }
-            Err(error) => return error.to_string(),
+            Some(Err(error)) => break error.to_string(),
+            None => break "the engine closed the stream".to_string(),
         }
-    }
-    "the engine closed the stream".to_string()
+    };
+    connection.containers.follow(false);
+    reason
 }

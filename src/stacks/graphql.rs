@@ -6,10 +6,11 @@ use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 use super::actions::Step;
 use super::model::{StackAction, StackDeploy};
 use super::{CreateStackInput, DeleteStackInput, Stack, UpdateStackInput};
-use crate::containers::{Container, ContainerFilter};
+use crate::containers::Container;
+use crate::containers::graphql::labelled_containers;
 use crate::error::{Error, Result};
 use crate::graphql::context::ContextExt;
-use crate::graphql::loaders::{containers_on, related};
+use crate::graphql::loaders::related;
 use crate::graphql::pagination;
 use crate::operations::{Operation, OperationTrigger};
 use crate::registry::StackImage;
@@ -82,20 +83,12 @@ impl Stack {
         ctx.state().stacks.available_actions(self)
     }
 
-    /// The stack's containers, live from its server's engine; `null` with an
-    /// `UNAVAILABLE` error when the engine cannot be reached.
+    /// The stack's containers on its server, as the server's engine events keep them
+    /// (see `Server.containers`); `null` with an `UNAVAILABLE` error while the server
+    /// cannot be reached.
     async fn containers(&self, ctx: &Context<'_>) -> Result<Option<Vec<Container>>> {
-        let filter = ContainerFilter {
-            label: Some(format!(
-                "{}={}",
-                super::actions::deploy::STACK_LABEL,
-                self.id.0
-            )),
-            ..Default::default()
-        };
-        containers_on(&ctx.loaders().containers, &self.server_id, &filter)
-            .await
-            .map(Some)
+        let label = super::actions::deploy::STACK_LABEL;
+        labelled_containers(ctx, &self.server_id, label, &self.id).await
     }
 
     /// The stack's images in the registry, to deploy or roll back to; `null` with an

@@ -47,7 +47,7 @@ pub async fn run_container(
     body["data"]["runContainer"].clone()
 }
 
-async fn next_event_for(socket: &mut ws::Socket, container: &str, action: &str) -> Value {
+pub async fn next_event_for(socket: &mut ws::Socket, container: &str, action: &str) -> Value {
     loop {
         let payload = ws::next_payload(socket).await;
         let event = &payload["data"]["containerEvents"];

@@ -28,6 +28,7 @@ mod backup;
 mod container_page;
 mod containers;
 mod damage;
+mod dashboard;
 mod disk;
 mod durability;
 mod engine_resources;

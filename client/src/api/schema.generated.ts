@@ -3023,8 +3023,13 @@ export type Server = {
   /** What monitor last saw of this server (refreshed in the background). */
   state: ServerState;
   /**
-   * This server's containers, straight from its engine. `null` with an `UNAVAILABLE`
-   * error when the engine cannot be reached; other servers still answer.
+   * This server's containers. While monitor follows the engine's container events,
+   * the list is kept from one read to the next and renewed by each event, by each
+   * change made through monitor (seen at once, even before its event) and by each
+   * server check (so `statusText` is at most one check old); otherwise it is read
+   * from the engine. `null` with an `UNAVAILABLE` error while the server cannot be
+   * reached (never a list from before): its `state` says since when and why, and
+   * other servers still answer.
    */
   containers?: Maybe<Array<Container>>;
 };
@@ -3129,8 +3134,9 @@ export type Stack = {
   /** What can be done with this stack now; the client shows only these. */
   availableActions: Array<StackAction>;
   /**
-   * The stack's containers, live from its server's engine; `null` with an
-   * `UNAVAILABLE` error when the engine cannot be reached.
+   * The stack's containers on its server, as the server's engine events keep them
+   * (see `Server.containers`); `null` with an `UNAVAILABLE` error while the server
+   * cannot be reached.
    */
   containers?: Maybe<Array<Container>>;
   /**

@@ -1,0 +1,99 @@
+//! The dashboard (stacks with their server, containers' states and last operation)
+//! answers from the state monitor keeps, and that state follows the engine: changes
+//! made behind monitor's back show once their event arrives, changes made through
+//! monitor show at once, and an unreachable server says so instead of answering with
+//! the containers it last saw.
+
+use serde_json::{Value, json};
+
+use crate::containers::{UNTIL_STOPPED, next_event_for};
+use crate::dockerd::{Dockerd, IMAGE};
+use crate::helpers::{TestApp, error_code};
+use crate::servers::{add_server, fast_checks, wait_for_reachability};
+use crate::ws::{self, TRANSPORT_WS};
+
+const DASHBOARD: &str = "{ stacks { nodes { name server { state { reachability } } containers { id name status } lastOperation { kind status } } } }";
+
+/// The dashboard's one stack.
+async fn dashboard(app: &TestApp, token: &str) -> Value {
+    let body = app.graphql(Some(token), DASHBOARD, json!({})).await;
+    body["data"]["stacks"]["nodes"][0].clone()
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_container_changes_made_behind_monitors_back_and_through_it() {
+    let mut engine = Dockerd::start().await;
+    let mut env = fast_checks();
+    env.push(("MONITOR_REGISTRY__MANAGED".into(), "false".into()));
+    let app = TestApp::spawn_with_env(env).await;
+    let admin = app.admin_token().await;
+    let server = add_server(&app, &admin, "local", &engine.host, None).await;
+    wait_for_reachability(&app, &admin, &server, "REACHABLE").await;
+    let deploy = json!({ "image": IMAGE, "network": "host", "restartPolicy": "no", "command": UNTIL_STOPPED });
+    app.create_and_deploy_stack(&admin, &server, "web", deploy)
+        .await;
+    app.every_operation_ended(&admin, std::time::Duration::from_secs(60))
+        .await;
+    let mut events = ws::subscribe(
+        &app.ws_url(),
+        TRANSPORT_WS,
+        &admin,
+        "subscription($s: ID!) { containerEvents(serverId: $s) { containerId action } }",
+        json!({ "s": server }),
+    )
+    .await;
+
+    let running = dashboard(&app, &admin).await;
+    assert_eq!(running["lastOperation"]["status"], "SUCCEEDED", "{running}");
+    assert_eq!(running["containers"][0]["name"], "web", "{running}");
+    assert_eq!(running["containers"][0]["status"], "RUNNING", "{running}");
+    let id = running["containers"][0]["id"]
+        .as_str()
+        .expect("a container id")
+        .to_string();
+
+    let (stopped, _) = engine.docker(&["stop", "web"]).await;
+    assert!(stopped, "docker stop web");
+    next_event_for(&mut events, &id, "die").await;
+    let after_stop = dashboard(&app, &admin).await;
+    assert_eq!(
+        after_stop["containers"][0]["status"], "EXITED",
+        "{after_stop}"
+    );
+
+    let (started, _) = engine.docker(&["start", "web"]).await;
+    assert!(started, "docker start web");
+    next_event_for(&mut events, &id, "start").await;
+    let after_start = dashboard(&app, &admin).await;
+    assert_eq!(
+        after_start["containers"][0]["status"], "RUNNING",
+        "{after_start}"
+    );
+
+    // Through monitor, the next read shows the change without waiting for its event.
+    let stop = app
+        .graphql(
+            Some(&admin),
+            "mutation($i: ContainerInput!) { stopContainer(input: $i) { status } }",
+            json!({ "i": { "serverId": server, "id": id } }),
+        )
+        .await;
+    assert_eq!(stop["data"]["stopContainer"]["status"], "EXITED", "{stop}");
+    let after_mutation = dashboard(&app, &admin).await;
+    assert_eq!(
+        after_mutation["containers"][0]["status"], "EXITED",
+        "{after_mutation}"
+    );
+
+    engine.stop().await;
+    wait_for_reachability(&app, &admin, &server, "UNREACHABLE").await;
+    let body = app.graphql(Some(&admin), DASHBOARD, json!({})).await;
+    let stack = &body["data"]["stacks"]["nodes"][0];
+    assert!(stack["containers"].is_null(), "no old list: {body}");
+    assert_eq!(stack["server"]["state"]["reachability"], "UNREACHABLE");
+    assert_eq!(error_code(&body), "UNAVAILABLE", "{body}");
+    assert_eq!(
+        body["errors"][0]["path"],
+        json!(["stacks", "nodes", 0, "containers"])
+    );
+}
