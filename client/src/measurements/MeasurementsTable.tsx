@@ -37,7 +37,7 @@ export function MeasurementsTable({ measurements, filtered }: { measurements: Me
           </tr>
         )}
         {measurements.map((m) => (
-          <tr key={m.id} data-testid="measurement-row">
+          <tr key={m.id} data-testid="measurement-row" data-status={m.status}>
             <td>
               <Link href={measurementPath(m.id)}>
                 <Time value={m.createdAt} />
