@@ -25,12 +25,14 @@ async fn monitor_runs_its_own_registry_where_the_image_exists_and_builds_push_to
 
     let stacks = "{ stacks { edges { node { id name owner { kind } deployedImage containers { status } } } } }";
     let managed = crate::dockerd::eventually(
-        "the managed registry to run",
+        "the managed registry to run and its deploy to be recorded",
         std::time::Duration::from_secs(30),
         || async {
             let body = app.graphql(Some(&admin), stacks, json!({})).await;
             let node = body["data"]["stacks"]["edges"][0]["node"].clone();
-            (node["containers"][0]["status"] == "RUNNING").then_some(node)
+            // The container runs a moment before its deploy is recorded: wait for both.
+            (node["containers"][0]["status"] == "RUNNING" && !node["deployedImage"].is_null())
+                .then_some(node)
         },
     )
     .await;
