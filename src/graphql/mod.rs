@@ -19,7 +19,7 @@ use crate::config::Limits;
 use crate::containers::graphql::{ContainersMutation, ContainersQuery, ContainersSubscription};
 use crate::credits::graphql::{CreditsMutation, CreditsQuery};
 use crate::engine_resources::{EngineResourcesMutation, EngineResourcesQuery};
-use crate::health::HealthQuery;
+use crate::health::graphql::HealthQuery;
 use crate::operations::graphql::{OperationsMutation, OperationsQuery, OperationsSubscription};
 use crate::probes::measurements::graphql::{
     MeasurementsMutation, MeasurementsQuery, MeasurementsSubscription,

@@ -2,13 +2,13 @@
 //! bounded in time so that one hung dependency cannot hang the answer.
 
 mod dependencies;
+pub mod graphql;
 
 use std::time::Duration;
 
-use async_graphql::{Context, Enum, Object, SimpleObject};
+use async_graphql::{Enum, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use crate::graphql::context::ContextExt;
 use crate::servers::{Reachability, ServerState};
 use crate::state::AppState;
 use crate::store::Store;
@@ -141,17 +141,5 @@ async fn check_store(store: &Store) -> ComponentHealth {
         message,
         checked_at,
         latency_ms: latency.map(|latency| latency.as_secs_f64() * 1000.0),
-    }
-}
-
-#[derive(Default)]
-pub struct HealthQuery;
-
-#[Object]
-impl HealthQuery {
-    /// Overall status and one entry per component. Needs no token, so that monitoring
-    /// can watch monitor.
-    async fn health(&self, ctx: &Context<'_>) -> Health {
-        check_all(ctx.state()).await
     }
 }
