@@ -19,9 +19,9 @@ pub enum Command {
     /// Run the server: GraphQL API, web client and background work (the default).
     Serve(ServeArgs),
     /// Download a full backup from a running server.
-    Backup(BackupArgs),
+    Backup(crate::backup::BackupArgs),
     /// Restore a backup file into an empty store.
-    Restore(RestoreArgs),
+    Restore(crate::backup::RestoreArgs),
     /// Print the GraphQL schema (SDL).
     Schema,
     /// Store administration.
@@ -76,34 +76,6 @@ impl ServeArgs {
             log_format: self.log_format,
         }
     }
-}
-
-#[derive(Debug, Args)]
-pub struct BackupArgs {
-    /// Base URL of the server, e.g. http://127.0.0.1:8080.
-    #[arg(long)]
-    pub server: String,
-    /// An ADMIN API token.
-    #[arg(long, env = "MONITOR_TOKEN", hide_env_values = true)]
-    pub token: String,
-    /// File to write; `-` for standard output.
-    #[arg(long)]
-    pub out: PathBuf,
-}
-
-#[derive(Debug, Args)]
-pub struct RestoreArgs {
-    /// Data directory of the store to restore into.
-    #[arg(long, default_value = "./data")]
-    pub data_dir: PathBuf,
-    /// Store URL, when not the embedded store in the data directory.
-    #[arg(long)]
-    pub db: Option<String>,
-    /// Restore even into a store that already holds data (it is wiped first).
-    #[arg(long)]
-    pub force: bool,
-    /// The backup file written by `monitor backup` or `GET /backup`.
-    pub file: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

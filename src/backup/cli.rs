@@ -1,14 +1,42 @@
 //! The backup commands: `monitor backup`, `monitor restore`, `monitor db nuke`.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use clap::Args;
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio::io::AsyncWriteExt;
 
-use crate::cli::{BackupArgs, RestoreArgs};
 use crate::store::{DataDirLock, Store, StoreAddress};
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Base URL of the server, e.g. http://127.0.0.1:8080.
+    #[arg(long)]
+    pub server: String,
+    /// An ADMIN API token.
+    #[arg(long, env = "MONITOR_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// File to write; `-` for standard output.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// Data directory of the store to restore into.
+    #[arg(long, default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Store URL, when not the embedded store in the data directory.
+    #[arg(long)]
+    pub db: Option<String>,
+    /// Restore even into a store that already holds data (it is wiped first).
+    #[arg(long)]
+    pub force: bool,
+    /// The backup file written by `monitor backup` or `GET /backup`.
+    pub file: PathBuf,
+}
 
 fn address(data_dir: &Path, db: Option<&str>) -> StoreAddress {
     let settings = crate::config::Settings {

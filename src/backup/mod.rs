@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-pub use cli::{download, nuke, restore_file};
+pub use cli::{BackupArgs, RestoreArgs, download, nuke, restore_file};
 
 use crate::auth::Principal;
 
