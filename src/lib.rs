@@ -85,6 +85,7 @@ pub mod probes;
 pub mod registry;
 pub mod resident;
 pub mod runner;
+pub mod secret;
 pub mod servers;
 pub mod shell;
 pub mod stacks;

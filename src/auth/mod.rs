@@ -16,7 +16,7 @@ use chrono::{DateTime, Duration, Utc};
 
 pub use live::{LiveSessions, OpenSocket, SocketCredentials};
 pub use password::ChangePasswordInput;
-pub use tokens::{ApiToken, hash as hash_token, random_secret};
+pub use tokens::{ApiToken, hash as hash_token};
 
 use crate::audit::{Actor, ActorKind, AuditKind, AuditLog, AuditSubjectType};
 use crate::error::{Error, Result};

@@ -4,13 +4,11 @@
 //! (argon2 is for guessable passwords); a fast hash also keeps every request cheap.
 
 use async_graphql::{Enum, ID, SimpleObject};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use rand::RngCore;
 use sha2::{Digest, Sha256};
 use surrealdb::types::{RecordId, SurrealValue};
 
+use crate::secret::random_secret;
 use crate::store::record_key;
 use crate::users::Role;
 
@@ -26,13 +24,6 @@ pub enum TokenKind {
     Session,
     /// Made by `createApiToken` for scripts; expires when its owner says.
     Api,
-}
-
-/// Random bytes as URL-safe text.
-pub fn random_secret(bytes: usize) -> String {
-    let mut buffer = vec![0u8; bytes];
-    rand::rng().fill_bytes(&mut buffer);
-    URL_SAFE_NO_PAD.encode(buffer)
 }
 
 /// A new token's text, shown to its owner once.

@@ -34,7 +34,7 @@ impl DownloadTickets {
     /// A new ticket for `principal`, valid for [`TICKET_LIFETIME`].
     #[tracing::instrument(skip_all, fields(actor = %principal.username))]
     pub fn issue(&self, principal: &Principal) -> String {
-        let ticket = crate::auth::random_secret(24);
+        let ticket = crate::secret::random_secret(24);
         if let Ok(mut tickets) = self.tickets.lock() {
             tickets.retain(|_, (expires, _)| *expires > Instant::now());
             tickets.insert(

@@ -234,7 +234,7 @@ impl Users {
                 (given.clone(), None)
             }
             None => {
-                let generated = crate::auth::random_secret(18);
+                let generated = crate::secret::random_secret(18);
                 (SecretString::from(generated.clone()), Some(generated))
             }
         };

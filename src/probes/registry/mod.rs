@@ -18,9 +18,9 @@ pub use store::Hello;
 
 use super::live::LiveProbes;
 use crate::audit::{Actor, AuditEvent, AuditKind, AuditLog, AuditSubjectType};
-use crate::auth::random_secret;
 use crate::bus::{Bus, Topic};
 use crate::error::{Error, Result};
+use crate::secret::random_secret;
 use crate::store::Store;
 use crate::users::Role;
 
