@@ -5,6 +5,7 @@ pub mod graphql;
 mod limiter;
 mod live;
 mod password;
+mod principal;
 mod store;
 mod tokens;
 
@@ -16,6 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 
 pub use live::{LiveSessions, OpenSocket, SocketCredentials};
 pub use password::ChangePasswordInput;
+pub use principal::{Authentication, Principal, require};
 pub use tokens::{ApiToken, hash as hash_token};
 
 use crate::audit::{Actor, ActorKind, AuditKind, AuditLog, AuditSubjectType};
@@ -24,40 +26,6 @@ use crate::store::Store;
 use crate::users::{Role, User, Users};
 use limiter::LoginLimiter;
 use tokens::{TokenKind, TokenRow};
-
-/// Who is making a request, established from its bearer token.
-#[derive(Debug, Clone)]
-pub struct Principal {
-    pub user_id: String,
-    pub username: String,
-    pub role: Role,
-    pub token_id: String,
-    /// When the token stops working, if it ever does.
-    pub expires_at: Option<DateTime<Utc>>,
-}
-
-impl Principal {
-    /// The principal as the audit log names it.
-    pub fn actor(&self) -> Actor {
-        Actor {
-            kind: ActorKind::User,
-            name: self.username.clone(),
-            user_id: Some(ID(self.user_id.clone())),
-        }
-    }
-}
-
-/// The outcome of checking a request's credentials.
-#[derive(Debug, Clone)]
-pub enum Authentication {
-    /// No token was presented.
-    Anonymous,
-    Authenticated(Principal),
-    /// A token was presented and refused, for the given reason.
-    Rejected(&'static str),
-    /// A token was presented but could not be checked: the store did not answer.
-    Unavailable(String),
-}
 
 #[derive(InputObject)]
 pub struct LoginInput {

@@ -73,5 +73,5 @@ async fn authorised_admin(state: &AppState, headers: &HeaderMap) -> Result<Princ
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok());
     let authentication = state.auth.authenticate(header).await?;
-    crate::graphql::context::require(Some(&authentication), Role::Admin).cloned()
+    crate::auth::require(Some(&authentication), Role::Admin).cloned()
 }

@@ -4,8 +4,8 @@ use std::net::IpAddr;
 
 use async_graphql::Context;
 
-use crate::auth::{Authentication, Principal};
-use crate::error::{Error, Result};
+use crate::auth::{Authentication, Principal, require};
+use crate::error::Result;
 use crate::graphql::loaders::Loaders;
 use crate::state::AppState;
 use crate::users::Role;
@@ -40,24 +40,5 @@ impl ContextExt for Context<'_> {
 
     fn require(&self, role: Role) -> Result<&Principal> {
         require(self.data_opt::<Authentication>(), role)
-    }
-}
-
-/// The role check behind [`ContextExt::require`], shared with the websocket handshake.
-pub fn require(authentication: Option<&Authentication>, role: Role) -> Result<&Principal> {
-    match authentication {
-        Some(Authentication::Authenticated(principal)) if principal.role >= role => Ok(principal),
-        Some(Authentication::Authenticated(principal)) => Err(Error::Forbidden(format!(
-            "this needs the {role:?} role; {} is {:?}",
-            principal.username, principal.role
-        ))),
-        Some(Authentication::Rejected(reason)) => Err(Error::Unauthenticated(reason)),
-        Some(Authentication::Unavailable(message)) => Err(Error::Unavailable {
-            component: "store",
-            message: format!("cannot check the token: {message}"),
-        }),
-        Some(Authentication::Anonymous) | None => Err(Error::Unauthenticated(
-            "authentication required: send `Authorization: Bearer <token>`; get a token with the login mutation",
-        )),
     }
 }

@@ -167,7 +167,7 @@ fn refusal(
         )));
     }
     let at = needs_sign_in(document, operation_name.as_deref())?;
-    crate::graphql::context::require(authentication.as_ref(), Role::Viewer)
+    crate::auth::require(authentication.as_ref(), Role::Viewer)
         .err()
         .map(|error| Response::from_errors(vec![error.extend().into_server_error(at)]))
 }

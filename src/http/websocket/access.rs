@@ -9,8 +9,8 @@ use async_graphql::Data;
 use axum::extract::ws::Message;
 
 use super::{FORBIDDEN, RouterState, close};
-use crate::auth::{Authentication, OpenSocket, SocketCredentials};
-use crate::graphql::context::{ClientAddress, require};
+use crate::auth::{Authentication, OpenSocket, SocketCredentials, require};
+use crate::graphql::context::ClientAddress;
 use crate::users::Role;
 
 /// The user a socket was accepted for, and the role it had when last checked.

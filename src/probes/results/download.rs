@@ -24,7 +24,7 @@ pub async fn download(
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok());
     let authentication = state.auth.authenticate(header).await?;
-    crate::graphql::context::require(Some(&authentication), Role::Viewer)?;
+    crate::auth::require(Some(&authentication), Role::Viewer)?;
     if state.measurements.get(&id).await?.is_none() {
         return Err(crate::probes::measurements::not_found(&id));
     }
