@@ -4,8 +4,12 @@
 //! only), rules and GraphQL resolvers (`graphql.rs`) together; other domains call its
 //! service, never its tables. Listed top down: a domain's service imports other
 //! services and what is listed below the domains, never `state`, `graphql` or `http`;
-//! its resolvers and HTTP handlers (`stacks::webhook`, `backup::http`) belong with
-//! `graphql` and `http`, and reach every service through `state`.
+//! its resolvers and HTTP handlers (`stacks::webhook`, `backup::http`,
+//! `probes::session`, `probes::results::download`) belong with `graphql` and `http`,
+//! and reach every service through `state`. `scripts/import-circles` lists the import
+//! circles between these modules; one remains, `containers` ↔ `servers`: each server's
+//! supervisor keeps its containers' list current and publishes their events, with
+//! types of `containers` that import nothing of `servers`.
 //!
 //! - [`cli`]: the command line.
 //! - [`app`]: wiring: builds the store and every service once; runs the server.
@@ -18,7 +22,8 @@
 //! - [`health`]: health of each component.
 //! - [`state`]: [`state::AppState`], the services every handler and resolver reaches.
 //! - Domains:
-//!   - [`users`], [`auth`]: users and roles; sessions and API tokens.
+//!   - [`users`], [`auth`]: users and roles; sessions, API tokens and the role check
+//!     every resolver and HTTP handler makes.
 //!   - [`audit`]: the audit log every change writes to, paged and live.
 //!   - [`servers`]: hosts and their live state, each watched by a supervisor.
 //!   - [`containers`]: containers on any server, their events, live logs and stats;
@@ -54,6 +59,7 @@
 //!   version, the gate that refuses calls after a failed write, the damage marker, the
 //!   data directory's lock, and the helpers store code shares (record keys, duplicates
 //!   and conflicts, page requests).
+//! - [`secret`]: random secrets: generated passwords, tokens, download tickets.
 //! - [`config`], [`telemetry`]: layered settings, logging.
 //! - [`metrics`]: Prometheus metrics.
 //! - [`resident`]: gives memory back: start-up's executable pages, freed large buffers.
