@@ -4,12 +4,13 @@
 //! only), rules and GraphQL resolvers (`graphql.rs`) together; other domains call its
 //! service, never its tables. Listed top down: a domain's service imports other
 //! services and what is listed below the domains, never `state`, `graphql` or `http`;
-//! its resolvers and HTTP handlers (`stacks::webhook`, `backup::http`,
-//! `probes::session`, `probes::results::download`) belong with `graphql` and `http`,
-//! and reach every service through `state`. `scripts/import-circles` lists the import
-//! circles between these modules; one remains, `containers` ↔ `servers`: each server's
-//! supervisor keeps its containers' list current and publishes their events, with
-//! types of `containers` that import nothing of `servers`.
+//! its resolvers and HTTP handlers (`backup::http`, `probes::session`,
+//! `probes::results::download`) belong with `graphql` and `http`, and reach every
+//! service through `state` (a handler that needs one service takes only that one, as
+//! `stacks::webhook` does). `scripts/import-circles` lists the import circles between
+//! these modules; one remains, `containers` ↔ `servers`: each server's supervisor keeps
+//! its containers' list current and publishes their events, with types of `containers`
+//! that import nothing of `servers`.
 //!
 //! - [`cli`]: the command line.
 //! - [`app`]: wiring: builds the store and every service once; runs the server.

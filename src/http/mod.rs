@@ -19,6 +19,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::graphql::guard::GuardedSchema;
+use crate::stacks::Stacks;
 use crate::state::AppState;
 
 /// What the router's handlers can extract: the app state, and the schema built over it.
@@ -31,6 +32,13 @@ pub struct RouterState {
 impl FromRef<RouterState> for AppState {
     fn from_ref(state: &RouterState) -> AppState {
         state.app.clone()
+    }
+}
+
+/// The push webhook needs the stacks service only.
+impl FromRef<RouterState> for Stacks {
+    fn from_ref(state: &RouterState) -> Stacks {
+        state.app.stacks.clone()
     }
 }
 

@@ -27,17 +27,16 @@ mod verify;
 use super::{StackRow, Stacks, store};
 use crate::audit::{Actor, ActorKind, AuditKind};
 use crate::operations::OperationTrigger;
-use crate::state::AppState;
 use refusals::Refusal;
 use verify::{DeliveryKind, WebhookError};
 
 pub async fn git_push(
-    State(state): State<AppState>,
+    State(stacks): State<Stacks>,
     Path(stack_id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match handle(&state.stacks, &stack_id, &headers, &body).await {
+    match handle(&stacks, &stack_id, &headers, &body).await {
         Ok(response) => response,
         Err(error) => {
             tracing::error!(stack = %stack_id, %error, "cannot handle a webhook");
