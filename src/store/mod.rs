@@ -14,6 +14,7 @@
 mod failure;
 mod format;
 mod gate;
+pub mod kept;
 mod keys;
 mod lifecycle;
 mod lock;
