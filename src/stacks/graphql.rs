@@ -24,6 +24,8 @@ pub struct StacksQuery;
 #[Object]
 impl StacksQuery {
     /// Every stack, in the order they were created; `serverId` keeps one server's.
+    /// Read from memory, which every change made through monitor updates before it
+    /// answers: a change shows in the next read.
     async fn stacks(
         &self,
         ctx: &Context<'_>,

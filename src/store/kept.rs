@@ -14,7 +14,9 @@
 //!   have reached the store: the kept copy is then dropped and filled again by the
 //!   next read, from the store.
 //! - Only this monitor writes its store (the data directory's lock; restore and nuke
-//!   run with monitor stopped), so nothing else changes a record behind it.
+//!   run with monitor stopped), so nothing else changes a record behind it. Several
+//!   monitors sharing one SurrealDB server would each have to hear the others' writes,
+//!   as [`crate::bus`] says of its topics.
 //!
 //! A write is therefore visible to every read that starts after the write returned.
 
