@@ -81,13 +81,19 @@ impl Operations {
         store::find(&self.store, id).await
     }
 
+    /// The operation of this id if it has ended and was read lately: what is known
+    /// of it without a read.
+    pub fn ended(&self, id: &str) -> Option<Operation> {
+        self.ended.get(id)
+    }
+
     /// The operations with these ids that exist: the ended ones read lately from
     /// memory, the others in one store round trip.
     pub async fn get_many(&self, ids: &[String]) -> Result<Vec<Operation>> {
         let mut found = Vec::with_capacity(ids.len());
         let mut unknown = Vec::new();
         for id in ids {
-            match self.ended.get(id) {
+            match self.ended(id) {
                 Some(operation) => found.push(operation),
                 None => unknown.push(id.clone()),
             }
