@@ -4,7 +4,8 @@
 //! - Throughput: `BENCH_CLIENTS` clients send the dashboard query for 100 stacks back
 //!   to back for `BENCH_SECONDS`, and the same clients send `{ __typename }` (a request
 //!   that reads nothing) in the same run; the figure is the ratio of the two. The
-//!   dashboard without its containers (listed from the engine) is timed too.
+//!   dashboard without its containers (listed from the engine) is timed too, and the
+//!   page with only each stack's id and name (what executing 100 nodes costs).
 //! - Store round trips: `monitor_store_round_trips_total` on `/metrics` before and
 //!   after one dashboard query for 10 stacks and one for 100.
 //!
@@ -34,6 +35,9 @@ const DASHBOARD: &str = "query($first: Int) { stacks(first: $first) { nodes { id
 /// The dashboard without the containers, which come from the engine: what the store
 /// and GraphQL cost alone.
 const WITHOUT_CONTAINERS: &str = "query($first: Int) { stacks(first: $first) { nodes { id name server { name state { reachability } } lastOperation { kind status finishedAt } } } }";
+/// The page alone, two fields a stack and no relation: what executing a page of 100
+/// nodes costs, whatever they hold.
+const NAMES_ONLY: &str = "query($first: Int) { stacks(first: $first) { nodes { id name } } }";
 
 #[tokio::main]
 async fn main() {
@@ -94,6 +98,11 @@ async fn main() {
         (
             "dashboard without containers, 100 stacks",
             WITHOUT_CONTAINERS,
+            json!({ "first": STACKS }),
+        ),
+        (
+            "stacks' id and name only, 100 stacks",
+            NAMES_ONLY,
             json!({ "first": STACKS }),
         ),
     ];

@@ -59,7 +59,7 @@
 //! - [`store`]: the SurrealDB connection, schema and migrations, storage format
 //!   version, the gate that refuses calls after a failed write, the damage marker, the
 //!   data directory's lock, and the helpers store code shares (record keys, duplicates
-//!   and conflicts, page requests).
+//!   and conflicts, page requests, tables kept in memory for reads).
 //! - [`secret`]: random secrets: generated passwords, tokens, download tickets.
 //! - [`config`], [`telemetry`]: layered settings, logging.
 //! - [`metrics`]: Prometheus metrics.

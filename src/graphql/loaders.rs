@@ -4,7 +4,10 @@
 //! when). A list costs the same number of round trips whatever its length.
 //!
 //! Each request (and each subscription) has its own loaders, and they cache nothing,
-//! so a loader never serves a record as it was before a change.
+//! so a loader never serves a record as it was before a change. The services they ask
+//! may answer from memory, where that copy is as true as the store: stacks and servers
+//! are kept current by their own writes ([`crate::store::kept`]), and an operation that
+//! has ended never changes again.
 //!
 //! Containers are not stored and need no loader: each server's list is kept current by
 //! its supervisor from the engine's events ([`crate::containers::LiveList`]), so a

@@ -44,6 +44,9 @@ use output::Output;
 const FLUSH_EVERY: Duration = Duration::from_millis(200);
 /// Most lines in one message of the live output.
 const MAX_BATCH: usize = 1000;
+/// How many ended operations [`Operations`] keeps for reads: a page of 100 stacks'
+/// last operations many times over.
+const ENDED_KEPT: usize = 4096;
 /// How long `cancelOperation` waits for the work to stop before it answers.
 const CANCEL_WAIT: Duration = Duration::from_secs(10);
 
@@ -59,6 +62,11 @@ pub struct Operations {
     store: Store,
     audit: AuditLog,
     running: Arc<Mutex<HashMap<String, Arc<Running>>>>,
+    /// Operations read lately that had ended, by id: an ended operation's record never
+    /// changes again (only QUEUED and RUNNING ones are updated, by this process or, for
+    /// what a crash left, before it serves), so a copy stays true. A page of stacks
+    /// reads its last operations from here.
+    ended: Arc<quick_cache::sync::Cache<String, Operation>>,
     /// Where every operation goes as it is created, starts and ends.
     bus: Bus,
 }
@@ -73,9 +81,31 @@ impl Operations {
         store::find(&self.store, id).await
     }
 
-    /// The operations with these ids that exist, in one store round trip.
+    /// The operation of this id if it has ended and was read lately: what is known
+    /// of it without a read.
+    pub fn ended(&self, id: &str) -> Option<Operation> {
+        self.ended.get(id)
+    }
+
+    /// The operations with these ids that exist: the ended ones read lately from
+    /// memory, the others in one store round trip.
     pub async fn get_many(&self, ids: &[String]) -> Result<Vec<Operation>> {
-        store::find_many(&self.store, ids).await
+        let mut found = Vec::with_capacity(ids.len());
+        let mut unknown = Vec::new();
+        for id in ids {
+            match self.ended(id) {
+                Some(operation) => found.push(operation),
+                None => unknown.push(id.clone()),
+            }
+        }
+        if !unknown.is_empty() {
+            let read = store::find_many(&self.store, &unknown).await?;
+            for operation in read.iter().filter(|operation| operation.status.has_ended()) {
+                self.ended.insert(operation.key(), operation.clone());
+            }
+            found.extend(read);
+        }
+        Ok(found)
     }
 
     pub async fn list(

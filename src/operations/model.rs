@@ -49,6 +49,13 @@ pub enum OperationStatus {
     Interrupted,
 }
 
+impl OperationStatus {
+    /// Whether the operation is over: its record changes no more.
+    pub fn has_ended(self) -> bool {
+        !matches!(self, OperationStatus::Queued | OperationStatus::Running)
+    }
+}
+
 /// What started an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, SurrealValue)]
 #[surreal(untagged, rename_all = "SCREAMING_SNAKE_CASE")]

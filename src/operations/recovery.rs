@@ -2,11 +2,13 @@
 //! marked INTERRUPTED, and what their commands left running on this host is killed,
 //! each such operation saying in its output and its error which processes those were.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 use surrealdb::types::SurrealValue;
 
 use super::model::{Operation, OutputLine, OutputStream};
-use super::{Operations, store};
+use super::{ENDED_KEPT, Operations, store};
 use crate::audit::AuditLog;
 use crate::bus::Bus;
 use crate::error::{Error, Result};
@@ -42,6 +44,7 @@ impl Operations {
             store,
             audit,
             running: Default::default(),
+            ended: Arc::new(quick_cache::sync::Cache::new(ENDED_KEPT)),
             bus,
         })
     }

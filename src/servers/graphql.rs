@@ -16,7 +16,9 @@ pub struct ServersQuery;
 
 #[Object]
 impl ServersQuery {
-    /// Every server, in the order they were added.
+    /// Every server, in the order they were added. Read from memory, which every
+    /// change made through monitor updates before it answers: a change shows in the
+    /// next read.
     async fn servers(
         &self,
         ctx: &Context<'_>,

@@ -23,12 +23,15 @@ use crate::audit::{Actor, AuditEvent, AuditKind, AuditLog, AuditSubjectType};
 use crate::docker::{Endpoint, Engine};
 use crate::error::{Error, Result};
 use crate::store::Store;
+use crate::store::kept::{Change, Kept};
 use model::ServerRow;
 
 /// Creates, changes and removes servers, and keeps a live connection to each.
 #[derive(Clone)]
 pub struct Servers {
     store: Store,
+    /// The servers, kept in memory for reads (see [`crate::store::kept`]).
+    kept: Kept<ServerRow>,
     audit: AuditLog,
     connections: Arc<RwLock<HashMap<String, Arc<ServerConnection>>>>,
     supervision: Supervision,
@@ -38,6 +41,7 @@ impl Servers {
     /// The service, with every stored server read and its supervisor started.
     pub async fn load(store: Store, audit: AuditLog, supervision: Supervision) -> Result<Servers> {
         let servers = Servers {
+            kept: Kept::new(store.clone()),
             store,
             audit,
             connections: Default::default(),
@@ -54,21 +58,21 @@ impl Servers {
         Ok(servers)
     }
 
+    /// The server of this id, from memory (see [`crate::store::kept`]).
     pub async fn get(&self, id: &str) -> Result<Option<Server>> {
-        Ok(store::find(&self.store, id)
-            .await?
-            .map(|row| row.to_server()))
+        Ok(self.get_many(&[id.to_string()]).await?.pop())
     }
 
-    /// The servers with these ids that exist, in one store round trip.
+    /// The servers with these ids that exist, from memory.
     pub async fn get_many(&self, ids: &[String]) -> Result<Vec<Server>> {
-        let rows = store::find_many(&self.store, ids).await?;
-        Ok(rows.iter().map(ServerRow::to_server).collect())
+        let rows = self.kept.get_many(ids).await?;
+        Ok(rows.iter().map(|row| row.to_server()).collect())
     }
 
+    /// Servers in the order they were added after the id `after`, from memory.
     pub async fn list(&self, after: Option<&str>, limit: usize) -> Result<Vec<Server>> {
-        let rows = store::list(&self.store, after, limit).await?;
-        Ok(rows.iter().map(ServerRow::to_server).collect())
+        let rows = self.kept.list(after, limit, |_| true).await?;
+        Ok(rows.iter().map(|row| row.to_server()).collect())
     }
 
     /// The live connection to a server; `NOT_FOUND` for an unknown id.
@@ -112,15 +116,7 @@ impl Servers {
             )
             .with_diff(None, Some(server.audit_view()));
         let engine = engine_for(&row)?;
-        let _: Option<ServerRow> = self
-            .audit
-            .write(
-                store::CREATE,
-                ("server_id", row.id.clone(), "server_row", row.clone()),
-                event,
-            )
-            .await
-            .map_err(|e| name_taken(e, &server.name))?;
+        self.save(store::CREATE, &row, event).await?;
         self.watch(&row, engine);
         Ok(server)
     }
@@ -156,15 +152,7 @@ impl Servers {
             )
             .with_diff(Some(old.audit_view()), Some(new.audit_view()));
         let engine = engine_for(&row)?;
-        let _: Option<ServerRow> = self
-            .audit
-            .write(
-                store::REPLACE,
-                ("server_id", row.id.clone(), "server_row", row.clone()),
-                event,
-            )
-            .await
-            .map_err(|e| name_taken(e, &new.name))?;
+        self.save(store::REPLACE, &row, event).await?;
         self.watch(&row, engine);
         Ok(new)
     }
@@ -181,14 +169,33 @@ impl Servers {
                 format!("removed server {}", server.name),
             )
             .with_diff(Some(server.audit_view()), None);
-        let _: Option<ServerRow> = self
-            .audit
-            .write(store::DELETE, ("server_id", row.id.clone()), event)
+        let write =
+            self.audit
+                .write::<ServerRow>(store::DELETE, ("server_id", row.id.clone()), event);
+        self.kept
+            .write(write, |_| Change::Removed(row.key()))
             .await?;
         if let Some(connection) = self.write_connections().remove(&*input.id) {
             connection.stop();
         }
         Ok(server)
+    }
+
+    /// Writes a server with its audit event; a taken name is a CONFLICT that names it.
+    async fn save(&self, statement: &str, row: &ServerRow, event: AuditEvent) -> Result<()> {
+        let write = self.audit.write(
+            statement,
+            ("server_id", row.id.clone(), "server_row", row.clone()),
+            event,
+        );
+        let stored = |stored: &Option<ServerRow>| {
+            Change::Stored(Box::new(stored.clone().unwrap_or_else(|| row.clone())))
+        };
+        self.kept
+            .write(write, stored)
+            .await
+            .map_err(|e| name_taken(e, &row.name))?;
+        Ok(())
     }
 
     /// Starts (or restarts, after a change) the supervisor of a stored server.

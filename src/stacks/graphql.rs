@@ -24,6 +24,8 @@ pub struct StacksQuery;
 #[Object]
 impl StacksQuery {
     /// Every stack, in the order they were created; `serverId` keeps one server's.
+    /// Read from memory, which every change made through monitor updates before it
+    /// answers: a change shows in the next read.
     async fn stacks(
         &self,
         ctx: &Context<'_>,
@@ -69,13 +71,21 @@ impl StackDeploy {
 #[ComplexObject]
 impl Stack {
     async fn server(&self, ctx: &Context<'_>) -> Result<Option<Server>> {
-        related(&ctx.loaders().servers, Some(&self.server_id)).await
+        // Servers are kept in memory: there is no read to batch (see `Servers::get`).
+        ctx.state().servers.get(&self.server_id).await
     }
 
     /// The operation the stack's last action or pipeline run started (a run, not its
     /// steps); `null` before the first.
     async fn last_operation(&self, ctx: &Context<'_>) -> Result<Option<Operation>> {
-        related(&ctx.loaders().operations, self.last_operation_id.as_deref()).await
+        let Some(id) = self.last_operation_id.as_deref() else {
+            return Ok(None);
+        };
+        // An ended operation read lately needs no read; the others are read together.
+        match ctx.state().operations.ended(id) {
+            Some(operation) => Ok(Some(operation)),
+            None => related(&ctx.loaders().operations, Some(id)).await,
+        }
     }
 
     /// What can be done with this stack now; the client shows only these.

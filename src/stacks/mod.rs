@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::Utc;
 use rand::RngCore;
+use surrealdb::types::SurrealValue;
 
 pub use input::{CreateStackInput, DeleteStackInput, UpdateStackInput};
 pub use model::{Stack, StackAction};
@@ -31,6 +32,7 @@ use crate::operations::Operations;
 use crate::registry::Registry;
 use crate::servers::Servers;
 use crate::store::Store;
+use crate::store::kept::{Change, Kept};
 use input::{PipelineStepInput, RawConfig, StackBuildInput, StackConfig, StackDeployInput};
 use model::{CloneLocation, StackRow};
 
@@ -38,6 +40,8 @@ use model::{CloneLocation, StackRow};
 #[derive(Clone)]
 pub struct Stacks {
     store: Store,
+    /// The stacks, kept in memory for reads (see [`crate::store::kept`]).
+    kept: Kept<StackRow>,
     audit: AuditLog,
     servers: Servers,
     containers: Containers,
@@ -66,6 +70,7 @@ impl Stacks {
         data_dir: &std::path::Path,
     ) -> Stacks {
         Stacks {
+            kept: Kept::new(store.clone()),
             store,
             audit,
             servers,
@@ -79,26 +84,32 @@ impl Stacks {
         }
     }
 
+    /// The stack of this id, from memory (see [`crate::store::kept`]).
     pub async fn get(&self, id: &str) -> Result<Option<Stack>> {
-        Ok(store::find(&self.store, id)
-            .await?
-            .map(|row| Stack::from(&row)))
+        let rows = self.kept.get_many(&[id.to_string()]).await?;
+        Ok(rows.first().map(|row| Stack::from(row.as_ref())))
     }
 
-    /// The stacks with these ids that exist, in one store round trip.
+    /// The stacks with these ids that exist, from memory (see [`crate::store::kept`]).
     pub async fn get_many(&self, ids: &[String]) -> Result<Vec<Stack>> {
-        let rows = store::find_many(&self.store, ids).await?;
-        Ok(rows.iter().map(Stack::from).collect())
+        let rows = self.kept.get_many(ids).await?;
+        Ok(rows.iter().map(|row| Stack::from(row.as_ref())).collect())
     }
 
+    /// Stacks in creation order after the id `after`, from memory (see [`crate::store::kept`]).
     pub async fn list(
         &self,
         server_id: Option<&str>,
         after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<Stack>> {
-        let rows = store::list(&self.store, server_id, after, limit).await?;
-        Ok(rows.iter().map(Stack::from).collect())
+        let rows = self
+            .kept
+            .list(after, limit, |row| {
+                server_id.is_none_or(|id| row.server_id == id)
+            })
+            .await?;
+        Ok(rows.iter().map(|row| Stack::from(row.as_ref())).collect())
     }
 
     #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.name))]
@@ -192,9 +203,13 @@ impl Stacks {
                 format!("deleted stack {}", row.name),
             )
             .with_diff(Some(row.audit_view()), None);
-        let _: Option<StackRow> = self
-            .audit
-            .write(store::DELETE, ("stack_id", row.id.clone()), event)
+        let write = self.audit.write::<Option<StackRow>>(
+            store::DELETE,
+            ("stack_id", row.id.clone()),
+            event,
+        );
+        self.kept
+            .write(write, |_| Change::Removed(row.key()))
             .await?;
         let checkout = self.checkouts.join(row.key());
         if let Err(error) = tokio::fs::remove_dir_all(&checkout).await
@@ -226,16 +241,33 @@ impl Stacks {
 
     /// Writes a stack with its audit event; a taken name is a CONFLICT that names it.
     async fn save(&self, statement: &str, row: &StackRow, event: AuditEvent) -> Result<StackRow> {
-        let stored: Option<StackRow> = self
-            .audit
-            .write(
-                statement,
-                ("stack_id", row.id.clone(), "stack_row", row.clone()),
-                event,
-            )
+        let write = async {
+            let stored: Option<StackRow> = self
+                .audit
+                .write(
+                    statement,
+                    ("stack_id", row.id.clone(), "stack_row", row.clone()),
+                    event,
+                )
+                .await
+                .map_err(|e| name_taken(e, &row.name))?;
+            Ok(stored.unwrap_or_else(|| row.clone()))
+        };
+        self.kept
+            .write(write, |stored| Change::Stored(Box::new(stored.clone())))
             .await
-            .map_err(|e| name_taken(e, &row.name))?;
-        Ok(stored.unwrap_or_else(|| row.clone()))
+    }
+
+    /// Records what an action learned about a stack (see [`store::remember`]).
+    async fn remember(&self, key: &str, facts: impl SurrealValue + Clone) -> Result<()> {
+        let write = store::remember(&self.store, key, facts);
+        self.kept
+            .write(write, |stored| match stored {
+                Some(row) => Change::Stored(Box::new(row.clone())),
+                None => Change::Removed(key.to_string()),
+            })
+            .await?;
+        Ok(())
     }
 
     /// Checks what depends on the server: that it exists, that a checkout on it has a

@@ -4,12 +4,21 @@ use surrealdb::types::{RecordId, SurrealValue};
 
 use super::model::StackRow;
 use crate::error::Result;
+use crate::store::kept::Keep;
 use crate::store::{Store, is_duplicate, retry_conflicts};
 
 pub const TABLE: &str = "stack";
 
 pub fn record_id(key: &str) -> RecordId {
     RecordId::new(TABLE, key.to_string())
+}
+
+impl Keep for StackRow {
+    const TABLE: &'static str = TABLE;
+
+    fn id(&self) -> &RecordId {
+        &self.id
+    }
 }
 
 pub const CREATE: &str = "CREATE ONLY $stack_id CONTENT $stack_row";
@@ -19,13 +28,6 @@ pub const DELETE: &str = "DELETE ONLY $stack_id RETURN BEFORE";
 #[tracing::instrument(level = "debug", skip_all, fields(id = key))]
 pub async fn find(store: &Store, key: &str) -> Result<Option<StackRow>> {
     store.find(record_id(key)).await
-}
-
-#[tracing::instrument(level = "debug", skip_all, fields(ids = keys.len()))]
-pub async fn find_many(store: &Store, keys: &[String]) -> Result<Vec<StackRow>> {
-    store
-        .find_many(keys.iter().map(|key| record_id(key)).collect())
-        .await
 }
 
 /// The stack of this name that monitor itself owns (its managed registry).
@@ -91,21 +93,26 @@ pub async fn record_delivery(store: &Store, stack_id: &str, delivery: &str) -> R
 }
 
 /// Records what an action learned (the commit checked out, the image built or run, the
-/// operation last started). Actions of one stack can record at once (one starts while
-/// another ends), so a write that conflicts is run again.
+/// operation last started); the stack as it is then, `None` if it is gone. Actions of
+/// one stack can record at once (one starts while another ends), so a write that
+/// conflicts is run again.
 #[tracing::instrument(level = "debug", skip_all, fields(id = key))]
-pub async fn remember(store: &Store, key: &str, facts: impl SurrealValue + Clone) -> Result<()> {
-    retry_conflicts(|| async {
+pub async fn remember(
+    store: &Store,
+    key: &str,
+    facts: impl SurrealValue + Clone,
+) -> Result<Option<StackRow>> {
+    let mut response = retry_conflicts(|| async {
         store
             .db()
-            .query("UPDATE ONLY $id MERGE $facts RETURN NONE")
+            .query("UPDATE ONLY $id MERGE $facts RETURN AFTER")
             .bind(("id", record_id(key)))
             .bind(("facts", facts.clone()))
             .await?
             .check()
     })
     .await?;
-    Ok(())
+    Ok(response.take(0)?)
 }
 
 #[cfg(test)]

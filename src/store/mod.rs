@@ -5,15 +5,17 @@
 //! schema, guards the storage format version, offers the whole-store operations
 //! (emptiness, nuke, reading and writing any table's records) that backup and restore
 //! need, the helpers every domain's store code shares (record keys, what a failed
-//! statement means, page requests), and the lock that keeps a data directory to one
-//! monitor. Every call passes the [`gate`], which refuses them all after a failed write
-//! until the engine is reopened; the [`marker`] tells at start whether the store's files
-//! are the ones monitor last closed, and after a crash [`wal`] reads the engine's log
-//! for damage before the engine would cut it away.
+//! statement means, page requests, [`kept`] tables answering reads from memory), and
+//! the lock that keeps a data directory to one monitor. Every call passes the
+//! [`gate`], which refuses them all after a failed write until the engine is reopened;
+//! the [`marker`] tells at start whether the store's files are the ones monitor last
+//! closed, and after a crash [`wal`] reads the engine's log for damage before the
+//! engine would cut it away.
 
 mod failure;
 mod format;
 mod gate;
+pub mod kept;
 mod keys;
 mod lifecycle;
 mod lock;

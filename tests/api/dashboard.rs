@@ -97,3 +97,106 @@ async fn the_dashboard_shows_container_changes_made_behind_monitors_back_and_thr
         json!(["stacks", "nodes", 0, "containers"])
     );
 }
+
+const PAGE: &str = "{ stacks { nodes { id name server { name } lastOperation { id status } } } }";
+
+/// The dashboard's stacks.
+async fn page(app: &TestApp, token: &str) -> Vec<Value> {
+    let body = app.graphql(Some(token), PAGE, json!({})).await;
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"]["stacks"]["nodes"]
+        .as_array()
+        .expect("a page of stacks")
+        .clone()
+}
+
+/// One mutation's field, which must have answered without errors.
+async fn change(app: &TestApp, token: &str, mutation: &str, input: Value, field: &str) -> Value {
+    let body = app
+        .graphql(Some(token), mutation, json!({ "input": input }))
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"][field].clone()
+}
+
+#[tokio::test]
+async fn each_change_made_through_monitor_shows_on_the_dashboard_in_the_next_read() {
+    let app =
+        TestApp::spawn_with_env(vec![("MONITOR_REGISTRY__MANAGED".into(), "false".into())]).await;
+    let admin = app.admin_token().await;
+    // Nothing listens there: a deploy fails at once, with no engine to start.
+    let server = add_server(&app, &admin, "far", "tcp://127.0.0.1:1", None).await;
+    assert!(page(&app, &admin).await.is_empty());
+
+    let created = change(
+        &app,
+        &admin,
+        "mutation($input: CreateStackInput!) { createStack(input: $input) { id } }",
+        json!({ "name": "api", "serverId": server, "deploy": { "image": IMAGE } }),
+        "createStack",
+    )
+    .await;
+    let stack = created["id"].as_str().expect("a stack id").to_string();
+    let nodes = page(&app, &admin).await;
+    assert_eq!(nodes.len(), 1, "{nodes:?}");
+    assert_eq!(nodes[0]["name"], "api");
+    assert!(nodes[0]["lastOperation"].is_null(), "{nodes:?}");
+
+    change(
+        &app,
+        &admin,
+        "mutation($input: UpdateStackInput!) { updateStack(input: $input) { id } }",
+        json!({ "id": stack, "name": "api-v2" }),
+        "updateStack",
+    )
+    .await;
+    assert_eq!(page(&app, &admin).await[0]["name"], "api-v2");
+
+    change(
+        &app,
+        &admin,
+        "mutation($input: UpdateServerInput!) { updateServer(input: $input) { id } }",
+        json!({ "id": server, "name": "farther" }),
+        "updateServer",
+    )
+    .await;
+    assert_eq!(page(&app, &admin).await[0]["server"]["name"], "farther");
+
+    let mut updates = ws::subscribe(
+        &app.ws_url(),
+        TRANSPORT_WS,
+        &admin,
+        "subscription { operationUpdated { id status } }",
+        json!({}),
+    )
+    .await;
+    let deploy = app
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!) { deployStack(stackId: $id) { id } }",
+            json!({ "id": stack }),
+        )
+        .await;
+    let operation = deploy["data"]["deployStack"]["id"].clone();
+    assert!(operation.is_string(), "{deploy}");
+    loop {
+        let update = ws::next_payload(&mut updates).await;
+        let update = &update["data"]["operationUpdated"];
+        if update["id"] == operation && update["status"] == "FAILED" {
+            break;
+        }
+    }
+    let last = &page(&app, &admin).await[0]["lastOperation"];
+    assert_eq!(last["id"], operation, "{last}");
+    assert_eq!(last["status"], "FAILED", "{last}");
+
+    change(
+        &app,
+        &admin,
+        "mutation($input: DeleteStackInput!) { deleteStack(input: $input) { id } }",
+        json!({ "id": stack, "removeContainers": false }),
+        "deleteStack",
+    )
+    .await;
+    assert!(page(&app, &admin).await.is_empty());
+}

@@ -2579,7 +2579,11 @@ export type Query = {
   apiTokens: ApiTokenConnection;
   /** Every recorded action, newest first unless `orderBy` says otherwise. */
   auditEvents: AuditEventConnection;
-  /** Every server, in the order they were added. */
+  /**
+   * Every server, in the order they were added. Read from memory, which every
+   * change made through monitor updates before it answers: a change shows in the
+   * next read.
+   */
   servers: ServerConnection;
   server?: Maybe<Server>;
   /**
@@ -2593,7 +2597,11 @@ export type Query = {
   operation?: Maybe<Operation>;
   /** Every operation, newest first unless `orderBy` says otherwise. */
   operations: OperationConnection;
-  /** Every stack, in the order they were created; `serverId` keeps one server's. */
+  /**
+   * Every stack, in the order they were created; `serverId` keeps one server's.
+   * Read from memory, which every change made through monitor updates before it
+   * answers: a change shows in the next read.
+   */
   stacks: StackConnection;
   stack?: Maybe<Stack>;
   /** The backups monitor took by itself, newest first, ready for `monitor restore`. */

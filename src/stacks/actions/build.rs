@@ -20,8 +20,8 @@ use crate::docker::{BuildContext, BuildSource, ImageBuild, build_image, push_ima
 use crate::host::protocol::DIRECTORY_CONTEXT;
 use crate::operations::{Ending, Host, Progress};
 use crate::servers::ServerConnection;
+use crate::stacks::Stacks;
 use crate::stacks::model::StackRow;
-use crate::stacks::{Stacks, store};
 
 /// Builds the image on the stack's server, from the stack's checkout wherever it is.
 pub async fn build(
@@ -113,7 +113,8 @@ pub async fn build(
     struct Built {
         built_image: String,
     }
-    store::remember(&stacks.store, &row.key(), Built { built_image: image })
+    stacks
+        .remember(&row.key(), Built { built_image: image })
         .await
         .map_err(|error| fail(format!("cannot record the image: {error}")))
 }

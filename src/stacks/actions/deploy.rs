@@ -10,8 +10,8 @@ use crate::containers::STOP_GRACE_SECONDS;
 use crate::error::Result;
 use crate::operations::{Ending, Progress};
 use crate::servers::ServerConnection;
+use crate::stacks::Stacks;
 use crate::stacks::model::StackRow;
-use crate::stacks::{Stacks, store};
 
 /// The label every container of a stack carries, with the stack's id.
 pub const STACK_LABEL: &str = "monitor.stack.id";
@@ -68,15 +68,15 @@ pub async fn deploy(
     struct Deployed {
         deployed_image: String,
     }
-    store::remember(
-        &stacks.store,
-        &row.key(),
-        Deployed {
-            deployed_image: image,
-        },
-    )
-    .await
-    .map_err(|error| fail(format!("cannot record the deploy: {error}")))
+    stacks
+        .remember(
+            &row.key(),
+            Deployed {
+                deployed_image: image,
+            },
+        )
+        .await
+        .map_err(|error| fail(format!("cannot record the deploy: {error}")))
 }
 
 /// Stops and removes every container labelled as the stack's.

@@ -236,7 +236,7 @@ impl Stacks {
         let last = LastOperation {
             last_operation_id: launched.operation.key(),
         };
-        if let Err(error) = store::remember(&self.store, key, last).await {
+        if let Err(error) = self.remember(key, last).await {
             tracing::warn!(stack = key, %error, "cannot record the stack's last operation");
         }
     }

@@ -13,7 +13,6 @@ use crate::operations::{Ending, Host, Progress, capture, run_on};
 use crate::servers::ServerConnection;
 use crate::stacks::Stacks;
 use crate::stacks::model::{CloneLocation, StackRepo, StackRow};
-use crate::stacks::store;
 
 impl Stacks {
     /// Where a stack's repository is checked out, as a path on the host that holds it:
@@ -215,7 +214,8 @@ async fn remember_commit(
         .trim()
         .to_string();
     progress.note(format!("checked out {commit}"));
-    store::remember(&stacks.store, &row.key(), Checkout { commit })
+    stacks
+        .remember(&row.key(), Checkout { commit })
         .await
         .map_err(|error| Ending::failed(None, format!("cannot record the commit: {error}")))
 }
