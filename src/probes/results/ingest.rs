@@ -115,15 +115,16 @@ const DELIVERED: &str = "FOR $c IN $assignments { \
       last_run = math::max([last_run ?? -1, $c.run]) \
     RETURN NONE; }";
 
+/// The batch's keys stored before. One index lookup a key: `key IN $keys` is planned
+/// as a walk over the whole index, which made each batch slower as the table grew.
+const TAKEN: &str = "$keys.filter(|$key| \
+    (SELECT VALUE id FROM ONLY probe_result WHERE key = $key LIMIT 1) != NONE)";
+
 /// Writes the rows whose key is not stored yet, counts them on their assignments and
 /// probes, and returns each row's outcome in order.
 async fn write_batch(store: &Store, rows: Vec<ResultRow>) -> Result<Vec<Stored>> {
     let keys: Vec<String> = rows.iter().map(|row| row.key.clone()).collect();
-    let mut response = store
-        .db()
-        .query("SELECT VALUE key FROM probe_result WHERE key IN $keys")
-        .bind(("keys", keys))
-        .await?;
+    let mut response = store.db().query(TAKEN).bind(("keys", keys)).await?;
     let mut taken: HashSet<String> = response.take::<Vec<String>>(0)?.into_iter().collect();
     let mut fresh = Vec::with_capacity(rows.len());
     let mut is_new = Vec::with_capacity(rows.len());
