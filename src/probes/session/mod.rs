@@ -195,7 +195,7 @@ impl Session<'_> {
         mut self,
         sink: &mut Sink,
         stream: &mut SplitStream<WebSocket>,
-        mut outgoing: mpsc::Receiver<ServerMessage>,
+        mut outgoing: mpsc::Receiver<Box<ServerMessage>>,
     ) -> (u16, String) {
         let shutdown = self.state.runner.shutdown_token();
         let cut = self.connected.cut.clone();
