@@ -2,6 +2,12 @@
 //! stored in batches, one transaction a batch, so a thousand probes sending at once
 //! make a few large writes instead of a thousand small ones racing (and conflicting)
 //! on the same indexes.
+//!
+//! A batch's time, measured (BENCHMARKS.md, "Probes"): the insert, then the counters on
+//! its assignments and probes, which cost about as much as the insert because each
+//! session has one result in flight and a batch touches as many assignments as it holds
+//! results. The repeat check, a walk over the whole key index at first, now runs only
+//! for a batch the unique index refuses.
 
 use std::collections::{HashMap, HashSet};
 
