@@ -6,7 +6,7 @@
 //! A batch's time, measured (BENCHMARKS.md, "Probes"): the insert, then the counters on
 //! its assignments and probes, which cost about as much as the insert because each
 //! session has one result in flight and a batch touches as many assignments as it holds
-//! results. The repeat check, a walk over the whole key index at first, now runs only
+//! results. The repeat check, which at first grew slower with the table, now runs only
 //! for a batch the unique index refuses.
 
 use std::collections::{HashMap, HashSet};
@@ -121,8 +121,9 @@ const DELIVERED: &str = "FOR $c IN $assignments { \
       last_run = math::max([last_run ?? -1, $c.run]) \
     RETURN NONE; }";
 
-/// The batch's keys stored before. One index lookup a key: `key IN $keys` is planned
-/// as a walk over the whole index, which made each batch slower as the table grew.
+/// The batch's keys stored before. One index lookup a key: `key IN $keys` took longer
+/// the more results were stored (1 ms at none, 14–20 ms at 15,000, for 512 keys),
+/// where these lookups take the same time at any size.
 const TAKEN: &str = "$keys.filter(|$key| \
     (SELECT VALUE id FROM ONLY probe_result WHERE key = $key LIMIT 1) != NONE)";
 
