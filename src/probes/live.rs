@@ -21,7 +21,9 @@ pub struct Connected {
     /// How many assignments it runs at once, as it said in `hello`.
     pub capacity: u32,
     pub connected_at: DateTime<Utc>,
-    outbox: mpsc::Sender<ServerMessage>,
+    /// Boxed: a channel allocates its first block of 32 slots when it is made, so an idle
+    /// probe holds 32 pointers rather than 32 messages.
+    outbox: mpsc::Sender<Box<ServerMessage>>,
     /// Cancelled to end the session: revoked, deleted, replaced by a newer session.
     pub cut: CancellationToken,
     /// Assignments sent to it and not finished.
@@ -32,7 +34,7 @@ impl Connected {
     pub fn new(
         probe_id: String,
         capacity: u32,
-        outbox: mpsc::Sender<ServerMessage>,
+        outbox: mpsc::Sender<Box<ServerMessage>>,
     ) -> Arc<Connected> {
         Arc::new(Connected {
             probe_id,
@@ -46,7 +48,7 @@ impl Connected {
 
     /// Queues a message; a probe whose outbox is full is cut off.
     pub fn send(&self, message: ServerMessage) -> bool {
-        if self.outbox.try_send(message).is_err() {
+        if self.outbox.try_send(Box::new(message)).is_err() {
             tracing::warn!(probe = %self.probe_id, "a probe's outbox is full; ending its session");
             self.cut.cancel();
             return false;

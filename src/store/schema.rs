@@ -62,7 +62,7 @@ DEFINE INDEX IF NOT EXISTS assignment_measurement ON assignment FIELDS measureme
 DEFINE TABLE IF NOT EXISTS probe_result SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS probe_result_key ON probe_result FIELDS key UNIQUE;
 DEFINE INDEX IF NOT EXISTS probe_result_measurement ON probe_result FIELDS measurement_id;
-DEFINE INDEX IF NOT EXISTS probe_result_assignment ON probe_result FIELDS assignment_id;
+REMOVE INDEX IF EXISTS probe_result_assignment ON probe_result;
 DEFINE TABLE IF NOT EXISTS credit_account SCHEMALESS;
 DEFINE TABLE IF NOT EXISTS credit_entry SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS credit_entry_user ON credit_entry FIELDS user_id;
