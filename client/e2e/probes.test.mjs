@@ -102,12 +102,13 @@ test('a ping built in the browser: bad input is refused at its field; a good one
   await builder.getByTestId('measurement-submit').click();
   await builder.getByTestId('measurement-targets-error').filter({ hasText: 'neither an IP address nor a hostname' }).waitFor();
 
-  // More probes than are connected: refused at the count when submitted.
+  // A count with no probe connected: the quote says so at the probes as it is typed, and a submit is refused.
   await builder.getByTestId('measurement-targets').fill('127.0.0.1');
   await builder.getByTestId('probe-selection-count').check();
   await builder.getByTestId('probe-count').fill('5');
+  await builder.getByTestId('probes-error').filter({ hasText: 'no eligible probe: no probe is connected' }).waitFor();
   await builder.getByTestId('measurement-submit').click();
-  await builder.getByTestId('probe-count-error').filter({ hasText: 'too few eligible probes' }).waitFor();
+  await builder.getByTestId('probes-error').filter({ hasText: 'no eligible probe: no probe is connected' }).waitFor();
   assert.deepEqual(await monitor.data(MEASUREMENTS, {}, admin), { measurements: { nodes: [] }, credits: { balance: GRANTED } });
   // A click on the map centres the area there: on the dot of a probe in Frankfurt, Frankfurt.
   await builder.getByTestId('probe-dot-lab-1').click();
@@ -176,8 +177,17 @@ test('a repeated ping runs its first round at once; Cancel stops it, gives back 
   await signIn(page, 'admin', monitor.adminPassword);
   await page.goto('/measurements');
   const builder = page.getByTestId('measurement-builder');
-  await builder.getByTestId('probe-choice-rep-1').locator('input').check();
   await builder.getByTestId('measurement-targets').fill('127.0.0.1');
+  // Five probes asked around Sydney, where one is connected: quoted for the one it would run on.
+  await builder.getByTestId('probe-selection-count').check();
+  await builder.getByTestId('probe-count').fill('5');
+  await builder.getByTestId('probe-area-latitude').fill(String(SYDNEY.latitude));
+  await builder.getByTestId('probe-area-longitude').fill(String(SYDNEY.longitude));
+  await builder.getByTestId('probe-area-radiusKm').fill('100');
+  await builder.locator('[data-testid="measurement-quote"][data-probes="1"]:not(.stale)').waitFor();
+  assert.equal(await builder.getByTestId('measurement-quote-probes').textContent(), '1 of 5 probes asked match: it runs on those');
+  await builder.getByTestId('probe-selection-ids').check();
+  await builder.getByTestId('probe-choice-rep-1').locator('input').check();
   await builder.getByTestId('param-intervalMs').fill('200');
   await builder.getByTestId('schedule-repeat').check();
   await builder.getByTestId('schedule-every').fill('59');

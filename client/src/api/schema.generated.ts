@@ -1543,6 +1543,11 @@ export type Measurement = {
   status: MeasurementStatus;
   /** How many probes measure it. */
   probeCount: Scalars['Int']['output'];
+  /**
+   * How many probes were asked for: more than `probeCount` when fewer connected
+   * probes matched the tags and area than the count asked.
+   */
+  probesAsked: Scalars['Int']['output'];
   /** Results it asks for in all: probes × targets × runs. */
   resultsExpected: Scalars['Int']['output'];
   costPerResult: Scalars['Int']['output'];
@@ -1625,9 +1630,17 @@ export type MeasurementParamsInput = {
   http?: InputMaybe<HttpParamsInput>;
 };
 
-/** What a measurement would cost, before it is created. */
+/** What a measurement would cost, before it is created, on the probes it would run on. */
 export type MeasurementQuote = {
   __typename?: 'MeasurementQuote';
+  /** Probes asked for: the ids given, or the count. */
+  probesAsked: Scalars['Int']['output'];
+  /**
+   * Probes that would measure if it were created now: every id given, or the
+   * eligible probes up to the count (fewer than asked when fewer match; it runs on
+   * those and reserves for those only).
+   */
+  probes: Scalars['Int']['output'];
   costPerResult: Scalars['Int']['output'];
   /** Results it asks for: probes × targets × runs. */
   results: Scalars['Int']['output'];

@@ -89,19 +89,27 @@ impl Measurements {
         Ok(measurements)
     }
 
-    /// What a measurement would cost the caller, checked as `create` checks it.
+    /// What a measurement would cost the caller on the probes it would run on now,
+    /// checked as `create` checks it (a selection no probe matches is refused).
     pub async fn quote(
         &self,
         owner_id: &str,
         input: CreateMeasurementInput,
     ) -> Result<MeasurementQuote> {
         let request = input.parse(Utc::now())?;
-        let probes = match &request.selection {
-            input::ProbeSelection::Ids(ids) => ids.len(),
-            input::ProbeSelection::Count { count, .. } => *count,
-        };
+        let probes = select::preview(
+            &request.selection,
+            self.probes.active().await?,
+            self.probes.live(),
+            &self.last_chosen,
+        )?;
         let balance = self.credits.balance(owner_id).await?.balance;
-        Ok(MeasurementQuote::of(&request.spec, probes, balance))
+        Ok(MeasurementQuote::of(
+            &request.spec,
+            request.selection.asked(),
+            probes.len(),
+            balance,
+        ))
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<Measurement>> {
@@ -165,7 +173,8 @@ impl Measurements {
         let key = ulid::Ulid::new().to_string();
         let spec = &request.spec;
         let results_per_probe = (spec.targets.len() as u64 * spec.schedule.runs()) as i64;
-        let quote = MeasurementQuote::of(spec, chosen.len(), 0);
+        let probes_asked = request.selection.asked();
+        let quote = MeasurementQuote::of(spec, probes_asked, chosen.len(), 0);
         let row = MeasurementRow {
             id: store::record_id(&key),
             owner_id: owner_id.to_string(),
@@ -177,6 +186,7 @@ impl Measurements {
             status: MeasurementStatus::Running,
             operation_id: None,
             probe_count: chosen.len() as i64,
+            probes_asked: Some(probes_asked as i64),
             results_per_probe,
             cost_per_result: quote.cost_per_result,
             credits_reserved: quote.total,

@@ -33,6 +33,7 @@ async fn running(store: &Store, credits: &Credits, key: &str, ended: bool) {
         status: MeasurementStatus::Running,
         operation_id: None,
         probe_count: 1,
+        probes_asked: Some(1),
         results_per_probe: 3,
         cost_per_result: 10,
         credits_reserved: 30,

@@ -18,7 +18,7 @@ use crate::helpers::{TestApp, error_code};
 use crate::ws::{self, Socket, TRANSPORT_WS};
 
 pub(super) const CREATE: &str = "mutation($input: CreateMeasurementInput!) { createMeasurement(input: $input) \
-    { id kind status probeCount resultsExpected operation { kind status } } }";
+    { id kind status probeCount probesAsked resultsExpected operation { kind status } } }";
 
 pub(super) const RESULTS: &str = "subscription($id: ID!) { measurementResults(measurementId: $id) \
     { id probeId target run kind rttMs error ping { sent received lossPercent address port } } }";
@@ -195,6 +195,18 @@ pub(super) async fn credits(app: &TestApp, admin: &str) -> (i64, Vec<String>) {
     (balance, entries)
 }
 
+/// Checks no measurement was stored.
+pub(super) async fn nothing_stored(app: &TestApp, admin: &str) {
+    let none = app
+        .graphql(Some(admin), "{ measurements { nodes { id } } }", json!({}))
+        .await;
+    assert_eq!(
+        none["data"]["measurements"]["nodes"],
+        json!([]),
+        "nothing stored"
+    );
+}
+
 pub(super) async fn finished(socket: &mut Socket) {
     let payload = ws::next_payload(socket).await;
     assert_eq!(payload["data"]["operationUpdated"]["status"], "SUCCEEDED");
@@ -237,11 +249,11 @@ async fn a_measurement_runs_on_a_real_probe_and_its_results_stream_store_and_dow
         (
             tcp_ping(
                 &["127.0.0.1"],
-                json!({ "count": 2, "tags": ["lab"] }),
+                json!({ "count": 2, "tags": ["nowhere"] }),
                 port,
                 1,
             ),
-            json!(["input", "probes", "count"]),
+            json!(["input", "probes"]),
         ),
         (
             tcp_ping(&["127.0.0.1"], json!({ "ids": ["no-such-probe"] }), port, 1),
@@ -274,14 +286,7 @@ async fn a_measurement_runs_on_a_real_probe_and_its_results_stream_store_and_dow
         body["errors"][0]["extensions"]["field"],
         json!(["input", "schedule", "stop"])
     );
-    let none = app
-        .graphql(Some(&admin), "{ measurements { nodes { id } } }", json!({}))
-        .await;
-    assert_eq!(
-        none["data"]["measurements"]["nodes"],
-        json!([]),
-        "nothing stored"
-    );
+    nothing_stored(&app, &admin).await;
 
     // Two packets cost 2 credits: refused with what is needed, then quoted once granted.
     let by_tag = tcp_ping(
@@ -303,13 +308,14 @@ async fn a_measurement_runs_on_a_real_probe_and_its_results_stream_store_and_dow
         .graphql(
             Some(&admin),
             "query($input: CreateMeasurementInput!) { measurementQuote(input: $input) \
-             { costPerResult results total balance enough } }",
+             { probesAsked probes costPerResult results total balance enough } }",
             by_tag,
         )
         .await;
     assert_eq!(
         quote["data"]["measurementQuote"],
-        json!({ "costPerResult": 2, "results": 1, "total": 2, "balance": 100, "enough": true })
+        json!({ "probesAsked": 1, "probes": 1, "costPerResult": 2, "results": 1, "total": 2,
+                "balance": 100, "enough": true })
     );
 
     // A measurement by tags: two pings of an open port, then its results everywhere.
