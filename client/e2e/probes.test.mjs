@@ -170,8 +170,8 @@ test('a ping built in the browser: bad input is refused at its field; a good one
   await page.close();
 });
 
-test('a repeated ping runs its first round at once; Cancel stops it, gives back the credits it did not use, and files it under cancelled', async () => {
-  await grantAdmin('for the repeated ping');
+test('a repeated ping runs its first round at once; Cancel stops it, gives back the credits it did not use, and files it under cancelled; the credits page follows movements live', async () => {
+  const admin = await grantAdmin('for the repeated ping');
   probes.push(await startProbe(monitor, 'rep-1', SYDNEY, ['lab']));
   const page = await monitor.newPage();
   await signIn(page, 'admin', monitor.adminPassword);
@@ -220,6 +220,18 @@ test('a repeated ping runs its first round at once; Cancel stops it, gives back 
   const release = page.locator('[data-testid="ledger-row"][data-movement="RELEASE"]');
   await release.waitFor();
   assert.equal(await release.getByTestId('ledger-amount').textContent(), `+${reserved - 3}`);
+
+  // A movement made elsewhere shows on the open page as it is made, with no reload.
+  await page.getByTestId('credits-live').waitFor();
+  await page.evaluate(() => {
+    window.notReloaded = true;
+  });
+  const before = Number(await page.getByTestId('credits-balance').textContent());
+  const { viewer } = await monitor.data('{ viewer { id } }', {}, admin);
+  await monitor.data(GRANT, { input: { userId: viewer.id, amount: 25, note: 'from elsewhere' } }, admin);
+  await page.getByTestId('credits-balance').filter({ hasText: String(before + 25) }).waitFor();
+  assert.equal(await page.getByTestId('ledger-row').first().getAttribute('data-movement'), 'GRANT');
+  assert.equal(await page.evaluate(() => window.notReloaded), true);
 
   // The list shows it among the cancelled ones, and none is running.
   await page.getByTestId('nav-measurements').click();

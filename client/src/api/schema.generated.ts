@@ -975,6 +975,18 @@ export type CreditBalance = {
   balance: Scalars['Int']['output'];
 };
 
+/** A user's balance, as it was when the subscription started or as a movement left it. */
+export type CreditBalanceChange = {
+  __typename?: 'CreditBalanceChange';
+  userId: Scalars['ID']['output'];
+  balance: Scalars['Int']['output'];
+  /**
+   * The movement that changed it; `null` in the first item, the balance when
+   * subscribed.
+   */
+  entry?: Maybe<CreditEntry>;
+};
+
 /** One movement of a user's credits. */
 export type CreditEntry = {
   __typename?: 'CreditEntry';
@@ -3361,6 +3373,13 @@ export type Subscription = {
    */
   measurementResults: ProbeResult;
   /**
+   * A user's balance now, then again after each movement of it (a grant, a
+   * measurement's reservation or the release of what it did not use, a probe's
+   * earning): the caller's when `userId` is left out. A subscriber that falls behind
+   * gets a `LAGGED` error and goes on (`creditLedger` has every movement).
+   */
+  creditsChanged: CreditBalanceChange;
+  /**
    * Each change to an app's status, liveness or drift, as monitor sees it: one app's,
    * or, without `appId`, every app's. A subscriber that falls too far behind gets one
    * `LAGGED` error saying how many it missed, then goes on.
@@ -3416,6 +3435,11 @@ export type SubscriptionProbeUpdatedArgs = {
 
 export type SubscriptionMeasurementResultsArgs = {
   measurementId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionCreditsChangedArgs = {
+  userId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 

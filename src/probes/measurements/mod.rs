@@ -314,6 +314,7 @@ impl Measurements {
         else {
             return Ok(None);
         };
+        self.credits.released(&release).await;
         let waiting = self.lock_ends().remove(id);
         if status == MeasurementStatus::Cancelled
             && let Some(operation_id) = &ended.operation_id

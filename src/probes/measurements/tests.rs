@@ -71,7 +71,11 @@ async fn running(store: &Store, credits: &Credits, key: &str, ended: bool) {
 
 async fn setting_up() -> (Store, Credits) {
     let store = Store::in_memory().await;
-    let credits = Credits::new(store.clone(), AuditLog::new(store.clone(), Bus::new()));
+    let credits = Credits::new(
+        store.clone(),
+        AuditLog::new(store.clone(), Bus::new()),
+        Bus::new(),
+    );
     credits.earn(OWNER, 100, "probe-1").await.unwrap();
     (store, credits)
 }

@@ -88,6 +88,39 @@ pub(super) async fn create(app: &TestApp, token: &str, variables: Value) -> Valu
     app.graphql(Some(token), CREATE, variables).await
 }
 
+/// Creates a measurement of ten runs of a 2-packet ping (20 credits), a minute apart
+/// from five minutes on, on one probe: it holds the probe's slot and delivers nothing
+/// before it is cancelled. Its id.
+pub(super) async fn create_repeated(
+    app: &TestApp,
+    admin: &str,
+    probe_id: &str,
+    port: u16,
+) -> String {
+    let mut repeated = tcp_ping(&["127.0.0.1"], json!({ "ids": [probe_id] }), port, 2);
+    let start = chrono::Utc::now() + chrono::Duration::minutes(5);
+    repeated["input"]["schedule"] = json!({
+        "everySeconds": 60,
+        "start": start,
+        "stop": start + chrono::Duration::minutes(10),
+    });
+    let body = create(app, admin, repeated).await;
+    body["data"]["createMeasurement"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("created: {body}"))
+        .to_string()
+}
+
+pub(super) async fn cancel(app: &TestApp, admin: &str, id: &str) -> Value {
+    app.graphql(
+        Some(admin),
+        "mutation($input: CancelMeasurementInput!) { cancelMeasurement(input: $input) \
+         { status creditsReserved creditsUsed operation { status } } }",
+        json!({ "input": { "id": id } }),
+    )
+    .await
+}
+
 /// Results as `measurementResults` streams them, until `count` have come.
 pub(super) async fn results(socket: &mut Socket, count: usize) -> Vec<Value> {
     let mut seen = Vec::new();
@@ -408,29 +441,11 @@ async fn a_measurement_runs_on_a_real_probe_and_its_results_stream_store_and_dow
     );
 
     // A repeated measurement cancelled: stopped on the probe, the unused credits back.
-    let mut repeated = tcp_ping(&["127.0.0.1"], json!({ "ids": [probe_id] }), port, 2);
-    let start = chrono::Utc::now() + chrono::Duration::minutes(5);
-    repeated["input"]["schedule"] = json!({
-        "everySeconds": 60,
-        "start": start,
-        "stop": start + chrono::Duration::minutes(10),
-    });
-    let body = create(&app, &admin, repeated).await;
-    let id = body["data"]["createMeasurement"]["id"]
-        .as_str()
-        .expect("created")
-        .to_string();
+    let id = create_repeated(&app, &admin, &probe_id, port).await;
     until(&mut probe.updates, |probe| probe["inUse"] == 1).await;
     let (balance, _) = credits(&app, &admin).await;
     assert_eq!(balance, 98 - 20, "ten runs of 2 credits reserved");
-    let cancelled = app
-        .graphql(
-            Some(&admin),
-            "mutation($input: CancelMeasurementInput!) { cancelMeasurement(input: $input) \
-             { status creditsReserved creditsUsed operation { status } } }",
-            json!({ "input": { "id": id } }),
-        )
-        .await;
+    let cancelled = cancel(&app, &admin, &id).await;
     assert_eq!(
         cancelled["data"]["cancelMeasurement"],
         json!({ "status": "CANCELLED", "creditsReserved": 20, "creditsUsed": 0,

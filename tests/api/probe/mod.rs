@@ -4,6 +4,7 @@
 //! probes registered and connected to the real server, measurements end to end (and
 //! the probes they may run on), and the session's faults.
 
+mod credits_live;
 mod dns;
 mod earnings;
 mod eligible;
