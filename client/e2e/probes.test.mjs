@@ -237,7 +237,9 @@ test('a repeated ping runs its first round at once; Cancel stops it, gives back 
   await page.getByTestId('nav-measurements').click();
   await page.getByTestId('filter-status').selectOption('CANCELLED');
   await page.waitForURL(/status=CANCELLED/);
-  // The list keeps the rows it had until the filtered answer arrives: wait for it.
+  // The list may not be read yet, and keeps the rows it had until the filtered answer
+  // arrives: wait for the cancelled row, then for the others to go.
+  await page.locator('[data-testid="measurement-row"][data-status="CANCELLED"]').first().waitFor();
   await page.locator('[data-testid="measurement-row"]:not([data-status="CANCELLED"])').first().waitFor({ state: 'detached' });
   assert.equal(await page.locator('[data-testid="measurement-row"][data-status="CANCELLED"]').count(), 1);
   await page.getByTestId('filter-status').selectOption('RUNNING');
