@@ -89,7 +89,7 @@ impl Application {
         let containers = Containers::new(audit.clone());
         let shells = Shells::new(audit.clone());
         let operations = Operations::recover(store.clone(), audit.clone(), bus.clone()).await?;
-        let credits = Credits::new(store.clone(), audit.clone());
+        let credits = Credits::new(store.clone(), audit.clone(), bus.clone());
         let probes = Probes::new(store.clone(), audit.clone(), bus.clone());
         let measurements = Measurements::load(
             store.clone(),

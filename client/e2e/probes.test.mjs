@@ -102,12 +102,13 @@ test('a ping built in the browser: bad input is refused at its field; a good one
   await builder.getByTestId('measurement-submit').click();
   await builder.getByTestId('measurement-targets-error').filter({ hasText: 'neither an IP address nor a hostname' }).waitFor();
 
-  // More probes than are connected: refused at the count when submitted.
+  // A count with no probe connected: the quote says so at the probes as it is typed, and a submit is refused.
   await builder.getByTestId('measurement-targets').fill('127.0.0.1');
   await builder.getByTestId('probe-selection-count').check();
   await builder.getByTestId('probe-count').fill('5');
+  await builder.getByTestId('probes-error').filter({ hasText: 'no eligible probe: no probe is connected' }).waitFor();
   await builder.getByTestId('measurement-submit').click();
-  await builder.getByTestId('probe-count-error').filter({ hasText: 'too few eligible probes' }).waitFor();
+  await builder.getByTestId('probes-error').filter({ hasText: 'no eligible probe: no probe is connected' }).waitFor();
   assert.deepEqual(await monitor.data(MEASUREMENTS, {}, admin), { measurements: { nodes: [] }, credits: { balance: GRANTED } });
   // A click on the map centres the area there: on the dot of a probe in Frankfurt, Frankfurt.
   await builder.getByTestId('probe-dot-lab-1').click();
@@ -169,15 +170,24 @@ test('a ping built in the browser: bad input is refused at its field; a good one
   await page.close();
 });
 
-test('a repeated ping runs its first round at once; Cancel stops it, gives back the credits it did not use, and files it under cancelled', async () => {
-  await grantAdmin('for the repeated ping');
+test('a repeated ping runs its first round at once; Cancel stops it, gives back the credits it did not use, and files it under cancelled; the credits page follows movements live', async () => {
+  const admin = await grantAdmin('for the repeated ping');
   probes.push(await startProbe(monitor, 'rep-1', SYDNEY, ['lab']));
   const page = await monitor.newPage();
   await signIn(page, 'admin', monitor.adminPassword);
   await page.goto('/measurements');
   const builder = page.getByTestId('measurement-builder');
-  await builder.getByTestId('probe-choice-rep-1').locator('input').check();
   await builder.getByTestId('measurement-targets').fill('127.0.0.1');
+  // Five probes asked around Sydney, where one is connected: quoted for the one it would run on.
+  await builder.getByTestId('probe-selection-count').check();
+  await builder.getByTestId('probe-count').fill('5');
+  await builder.getByTestId('probe-area-latitude').fill(String(SYDNEY.latitude));
+  await builder.getByTestId('probe-area-longitude').fill(String(SYDNEY.longitude));
+  await builder.getByTestId('probe-area-radiusKm').fill('100');
+  await builder.locator('[data-testid="measurement-quote"][data-probes="1"]:not(.stale)').waitFor();
+  assert.equal(await builder.getByTestId('measurement-quote-probes').textContent(), '1 of 5 probes asked match: it runs on those');
+  await builder.getByTestId('probe-selection-ids').check();
+  await builder.getByTestId('probe-choice-rep-1').locator('input').check();
   await builder.getByTestId('param-intervalMs').fill('200');
   await builder.getByTestId('schedule-repeat').check();
   await builder.getByTestId('schedule-every').fill('59');
@@ -211,11 +221,25 @@ test('a repeated ping runs its first round at once; Cancel stops it, gives back 
   await release.waitFor();
   assert.equal(await release.getByTestId('ledger-amount').textContent(), `+${reserved - 3}`);
 
+  // A movement made elsewhere shows on the open page as it is made, with no reload.
+  await page.getByTestId('credits-live').waitFor();
+  await page.evaluate(() => {
+    window.notReloaded = true;
+  });
+  const before = Number(await page.getByTestId('credits-balance').textContent());
+  const { viewer } = await monitor.data('{ viewer { id } }', {}, admin);
+  await monitor.data(GRANT, { input: { userId: viewer.id, amount: 25, note: 'from elsewhere' } }, admin);
+  await page.getByTestId('credits-balance').filter({ hasText: String(before + 25) }).waitFor();
+  assert.equal(await page.getByTestId('ledger-row').first().getAttribute('data-movement'), 'GRANT');
+  assert.equal(await page.evaluate(() => window.notReloaded), true);
+
   // The list shows it among the cancelled ones, and none is running.
   await page.getByTestId('nav-measurements').click();
   await page.getByTestId('filter-status').selectOption('CANCELLED');
   await page.waitForURL(/status=CANCELLED/);
-  // The list keeps the rows it had until the filtered answer arrives: wait for it.
+  // The list may not be read yet, and keeps the rows it had until the filtered answer
+  // arrives: wait for the cancelled row, then for the others to go.
+  await page.locator('[data-testid="measurement-row"][data-status="CANCELLED"]').first().waitFor();
   await page.locator('[data-testid="measurement-row"]:not([data-status="CANCELLED"])').first().waitFor({ state: 'detached' });
   assert.equal(await page.locator('[data-testid="measurement-row"][data-status="CANCELLED"]').count(), 1);
   await page.getByTestId('filter-status').selectOption('RUNNING');

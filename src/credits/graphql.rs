@@ -1,8 +1,11 @@
-//! Credits in GraphQL: balances and the ledger (one's own; anyone's for an admin), and
-//! grants by admins.
+//! Credits in GraphQL: balances and the ledger (one's own; anyone's for an admin), live
+//! as movements are made, and grants by admins.
 
 use async_graphql::connection::Connection;
-use async_graphql::{ComplexObject, Context, ID, Object};
+use async_graphql::{
+    ComplexObject, Context, ErrorExtensions, ID, Object, SimpleObject, Subscription,
+};
+use futures::{Stream, StreamExt};
 
 use super::{CreditBalance, CreditEntry, GrantCreditsInput};
 use crate::auth::Principal;
@@ -85,5 +88,54 @@ impl CreditsMutation {
             ));
         }
         state.credits.grant(&principal.actor(), input).await
+    }
+}
+
+/// A user's balance, as it was when the subscription started or as a movement left it.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct CreditBalanceChange {
+    pub user_id: ID,
+    pub balance: i64,
+    /// The movement that changed it; `null` in the first item, the balance when
+    /// subscribed.
+    pub entry: Option<CreditEntry>,
+}
+
+#[derive(Default)]
+pub struct CreditsSubscription;
+
+#[Subscription]
+impl CreditsSubscription {
+    /// A user's balance now, then again after each movement of it (a grant, a
+    /// measurement's reservation or the release of what it did not use, a probe's
+    /// earning): the caller's when `userId` is left out. A subscriber that falls behind
+    /// gets a `LAGGED` error and goes on (`creditLedger` has every movement).
+    async fn credits_changed(
+        &self,
+        ctx: &Context<'_>,
+        user_id: Option<ID>,
+    ) -> Result<impl Stream<Item = async_graphql::Result<CreditBalanceChange>> + use<>> {
+        let user_id = whose(ctx.require(Role::Viewer)?, user_id)?;
+        let state = ctx.state();
+        // Subscribed before the balance is read, so no movement falls between the two.
+        let subscriber = state.bus.subscribe::<CreditEntry>();
+        let now = state.credits.balance(&user_id).await?;
+        let first = CreditBalanceChange {
+            user_id: now.user_id,
+            balance: now.balance,
+            entry: None,
+        };
+        let changes = subscriber
+            .stream_where(move |entry| entry.user_id == user_id)
+            .map(|entry| {
+                entry
+                    .map(|entry| CreditBalanceChange {
+                        user_id: ID(entry.user_id.clone()),
+                        balance: entry.balance_after,
+                        entry: Some(entry),
+                    })
+                    .map_err(|error| error.extend())
+            });
+        Ok(futures::stream::once(async { Ok(first) }).chain(changes))
     }
 }

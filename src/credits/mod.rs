@@ -3,7 +3,8 @@
 //! always the sum of the user's entries. Measurements reserve their quote when created
 //! and give back what they did not use when they end; probe owners earn per hour their
 //! probe is connected (not per result, so nobody farms credits measuring from their own
-//! probe); admins grant.
+//! probe); admins grant. Each movement is published on the bus as it is made, so a
+//! user's page follows their balance live.
 
 pub mod graphql;
 mod model;
@@ -12,9 +13,15 @@ mod store;
 pub use model::{CreditBalance, CreditEntry, CreditMovement, GrantCreditsInput};
 
 use crate::audit::{Actor, AuditKind, AuditLog, AuditSubjectType};
+use crate::bus::{Bus, Topic};
 use crate::error::{Error, Result};
 use crate::store::Store;
 use store::{Applied, Movement};
+
+/// Each movement of anyone's credits, as its ledger entry (with the balance after it).
+impl Topic for CreditEntry {
+    const NAME: &'static str = "credit movements";
+}
 
 /// The most one grant gives.
 const MAX_GRANT: i64 = 1_000_000_000;
@@ -24,6 +31,7 @@ const MAX_NOTE: usize = 500;
 pub struct Credits {
     store: Store,
     audit: AuditLog,
+    bus: Bus,
     /// Movements go one at a time in this process: they are rare (a measurement's
     /// start and end, a grant, an hour of a probe), and racing on one account only makes
     /// transactions conflict and retry. Another process's are still kept apart by the
@@ -32,17 +40,34 @@ pub struct Credits {
 }
 
 impl Credits {
-    pub fn new(store: Store, audit: AuditLog) -> Credits {
+    pub fn new(store: Store, audit: AuditLog, bus: Bus) -> Credits {
         Credits {
             store,
             audit,
+            bus,
             one_at_a_time: Default::default(),
         }
     }
 
     async fn apply(&self, movement: Movement) -> Result<Applied> {
         let _turn = self.one_at_a_time.lock().await;
-        store::apply(&self.store, movement).await
+        let entry = movement.entry.clone();
+        let applied = store::apply(&self.store, movement).await?;
+        if applied == Applied::Done {
+            // Published in turn, so subscribers see one user's movements in order.
+            self.publish(entry).await;
+        }
+        Ok(applied)
+    }
+
+    /// Publishes the movement whose entry is `entry`, if it was made.
+    async fn publish(&self, entry: surrealdb::types::RecordId) {
+        match self.store.find::<model::EntryRow>(entry).await {
+            Ok(Some(row)) => self.bus.publish(row.to_entry()),
+            Ok(None) => {}
+            // The movement is made: only its live notice is lost, and the ledger has it.
+            Err(error) => tracing::warn!(%error, "cannot read a credit movement to publish it"),
+        }
     }
 
     pub async fn balance(&self, user_id: &str) -> Result<CreditBalance> {
@@ -157,6 +182,14 @@ pub struct UnusedRelease {
     movement: Movement,
 }
 
+impl Credits {
+    /// Publishes the release once the end that holds it is written (nothing when the
+    /// measurement used all it reserved, or had ended before).
+    pub async fn released(&self, release: &UnusedRelease) {
+        self.publish(release.movement.entry.clone()).await;
+    }
+}
+
 impl UnusedRelease {
     /// Statements to run after one that sets `$ended` to the ended measurement's row
     /// (NONE when it had ended before): they give back its reserve minus its use.
@@ -177,10 +210,14 @@ mod tests {
     #[tokio::test]
     async fn the_balance_equals_the_ledger_sum_under_concurrent_movements() {
         let store = Store::in_memory().await;
-        let credits = Credits::new(store.clone(), AuditLog::new(store.clone(), Bus::new()));
+        let credits = Credits::new(
+            store.clone(),
+            AuditLog::new(store.clone(), Bus::new()),
+            Bus::new(),
+        );
         // A second service on the same store, as a second monitor would be: its movements
         // race with the first one's in the store's transactions.
-        let other = Credits::new(store.clone(), AuditLog::new(store, Bus::new()));
+        let other = Credits::new(store.clone(), AuditLog::new(store, Bus::new()), Bus::new());
         let admin = Actor::system();
         let grant = |amount| GrantCreditsInput {
             user_id: async_graphql::ID("alice".into()),
@@ -223,7 +260,7 @@ mod tests {
     #[tokio::test]
     async fn a_short_balance_says_what_is_needed_and_reserves_nothing() {
         let store = Store::in_memory().await;
-        let credits = Credits::new(store.clone(), AuditLog::new(store, Bus::new()));
+        let credits = Credits::new(store.clone(), AuditLog::new(store, Bus::new()), Bus::new());
         credits.earn("bob", 5, "p1").await.unwrap();
         let refused = credits.reserve("bob", 12, "m1").await.unwrap_err();
         let message = refused.to_string();

@@ -17,7 +17,7 @@ use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::backup::graphql::{BackupMutation, BackupQuery};
 use crate::config::Limits;
 use crate::containers::graphql::{ContainersMutation, ContainersQuery, ContainersSubscription};
-use crate::credits::graphql::{CreditsMutation, CreditsQuery};
+use crate::credits::graphql::{CreditsMutation, CreditsQuery, CreditsSubscription};
 use crate::engine_resources::{EngineResourcesMutation, EngineResourcesQuery};
 use crate::health::graphql::HealthQuery;
 use crate::operations::graphql::{OperationsMutation, OperationsQuery, OperationsSubscription};
@@ -76,6 +76,7 @@ pub struct Subscription(
     ShellSubscription,
     ProbesSubscription,
     MeasurementsSubscription,
+    CreditsSubscription,
     AppsSubscription,
 );
 

@@ -975,6 +975,18 @@ export type CreditBalance = {
   balance: Scalars['Int']['output'];
 };
 
+/** A user's balance, as it was when the subscription started or as a movement left it. */
+export type CreditBalanceChange = {
+  __typename?: 'CreditBalanceChange';
+  userId: Scalars['ID']['output'];
+  balance: Scalars['Int']['output'];
+  /**
+   * The movement that changed it; `null` in the first item, the balance when
+   * subscribed.
+   */
+  entry?: Maybe<CreditEntry>;
+};
+
 /** One movement of a user's credits. */
 export type CreditEntry = {
   __typename?: 'CreditEntry';
@@ -1543,6 +1555,11 @@ export type Measurement = {
   status: MeasurementStatus;
   /** How many probes measure it. */
   probeCount: Scalars['Int']['output'];
+  /**
+   * How many probes were asked for: more than `probeCount` when fewer connected
+   * probes matched the tags and area than the count asked.
+   */
+  probesAsked: Scalars['Int']['output'];
   /** Results it asks for in all: probes × targets × runs. */
   resultsExpected: Scalars['Int']['output'];
   costPerResult: Scalars['Int']['output'];
@@ -1625,9 +1642,17 @@ export type MeasurementParamsInput = {
   http?: InputMaybe<HttpParamsInput>;
 };
 
-/** What a measurement would cost, before it is created. */
+/** What a measurement would cost, before it is created, on the probes it would run on. */
 export type MeasurementQuote = {
   __typename?: 'MeasurementQuote';
+  /** Probes asked for: the ids given, or the count. */
+  probesAsked: Scalars['Int']['output'];
+  /**
+   * Probes that would measure if it were created now: every id given, or the
+   * eligible probes up to the count (fewer than asked when fewer match; it runs on
+   * those and reserves for those only).
+   */
+  probes: Scalars['Int']['output'];
   costPerResult: Scalars['Int']['output'];
   /** Results it asks for: probes × targets × runs. */
   results: Scalars['Int']['output'];
@@ -3356,6 +3381,13 @@ export type Subscription = {
    */
   measurementResults: ProbeResult;
   /**
+   * A user's balance now, then again after each movement of it (a grant, a
+   * measurement's reservation or the release of what it did not use, a probe's
+   * earning): the caller's when `userId` is left out. A subscriber that falls behind
+   * gets a `LAGGED` error and goes on (`creditLedger` has every movement).
+   */
+  creditsChanged: CreditBalanceChange;
+  /**
    * Each change to an app's status, liveness or drift, as monitor sees it: one app's,
    * or, without `appId`, every app's. A subscriber that falls too far behind gets one
    * `LAGGED` error saying how many it missed, then goes on.
@@ -3411,6 +3443,11 @@ export type SubscriptionProbeUpdatedArgs = {
 
 export type SubscriptionMeasurementResultsArgs = {
   measurementId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionCreditsChangedArgs = {
+  userId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 

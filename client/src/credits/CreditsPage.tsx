@@ -1,19 +1,18 @@
 // Credits: a balance and the ledger that adds up to it. Everyone sees their own; an admin
 // picks whose (?user=…) and grants credits. Measurements and probes move credits in the
-// background with no feed, so the page reads them again every few seconds.
+// background: the page reads them again as the creditsChanged feed tells it they moved.
 import { useQuery } from '@urql/preact';
 import { roleAllows } from '../api/types';
 import { navigate, useLocation } from '../router';
 import { useSession } from '../session/session';
 import { ErrorNote } from '../ui/ErrorNote';
-import { useInterval } from '../ui/useInterval';
+import { LiveMark } from '../ui/LiveMark';
 import { LIST_SIZE as USER_LIST_SIZE, USERS } from '../users/queries';
 import { GrantCreditsForm } from './GrantCreditsForm';
 import { LedgerTable } from './LedgerTable';
 import { CREDITS, CREDITS_CONTEXT, LEDGER_SIZE } from './queries';
+import { useCreditsFeed } from './useCreditsFeed';
 import './credits.css';
-
-const REFRESH_MS = 5000;
 
 export function CreditsPage() {
   const { viewer } = useSession();
@@ -25,7 +24,8 @@ export function CreditsPage() {
     variables: { userId, first: LEDGER_SIZE },
     context: CREDITS_CONTEXT,
   });
-  useInterval(() => refresh({ requestPolicy: 'network-only' }), REFRESH_MS);
+  const reread = () => refresh({ requestPolicy: 'network-only' });
+  const live = useCreditsFeed(userId, reread);
   const [users] = useQuery({ query: USERS, variables: { first: USER_LIST_SIZE }, pause: !isAdmin });
   const username = users.data?.users.nodes.find((u) => u.id === userId)?.username ?? viewer.username;
 
@@ -56,6 +56,14 @@ export function CreditsPage() {
               {data.credits.balance}
             </span>
             <span class="muted">credits</span>
+            <LiveMark
+              error={live.liveError}
+              onReload={() => {
+                reread();
+                live.restart();
+              }}
+              testid="credits-live"
+            />
           </div>
           <LedgerTable entries={data.creditLedger.nodes} />
           {data.creditLedger.pageInfo.hasNextPage && <p class="muted">Showing the latest {LEDGER_SIZE} movements.</p>}

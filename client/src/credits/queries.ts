@@ -1,5 +1,5 @@
-// GraphQL documents of the Credits page: a user's balance with their ledger, and grants
-// (ADMIN).
+// GraphQL documents of the Credits page: a user's balance with their ledger, the feed of
+// its changes, and grants (ADMIN).
 import { gql } from '@urql/preact';
 import type { CreditMovement } from '../api/schema.generated';
 import type { Connection, DateTime } from '../api/types';
@@ -47,6 +47,18 @@ export const CREDITS = gql<
         hasNextPage
         endCursor
       }
+    }
+  }
+`;
+
+export const CREDITS_CHANGED = gql<
+  { creditsChanged: { userId: string; balance: number } },
+  { userId: string }
+>`
+  subscription CreditsChanged($userId: ID) {
+    creditsChanged(userId: $userId) {
+      userId
+      balance
     }
   }
 `;

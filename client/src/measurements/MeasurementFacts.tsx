@@ -73,6 +73,7 @@ export function MeasurementFacts({ measurement }: { measurement: Measurement }) 
         <dt>Results</dt>
         <dd class="mono" data-testid="measurement-progress">
           {delivered} / {measurement.resultsExpected} from {measurement.probeCount} probes
+          {measurement.probesAsked > measurement.probeCount && ` (${measurement.probesAsked} asked, fewer matched)`}
         </dd>
         <dt>Credits</dt>
         <dd class="mono" data-testid="measurement-credits">

@@ -1,4 +1,5 @@
-// What the measurement being built would cost, and whether the balance covers it.
+// What the measurement being built would cost, on how many probes, and whether the balance
+// covers it. A count that fewer connected probes match runs on those: the note says so.
 import type { Quote } from './queries';
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
@@ -8,7 +9,18 @@ export function QuoteNote({ quote, pending }: { quote: Quote | null; pending: bo
     return <p class="muted quote" data-testid="measurement-quote">{pending ? 'Working out the cost…' : 'The cost shows once targets and probes are chosen.'}</p>;
   }
   return (
-    <div class={`quote${pending ? ' stale' : ''}`} data-testid="measurement-quote" data-total={quote.total} data-enough={String(quote.enough)}>
+    <div
+      class={`quote${pending ? ' stale' : ''}`}
+      data-testid="measurement-quote"
+      data-total={quote.total}
+      data-enough={String(quote.enough)}
+      data-probes={quote.probes}
+    >
+      {quote.probes < quote.probesAsked && (
+        <span class="warning-note" data-testid="measurement-quote-probes">
+          {quote.probes.toLocaleString('en')} of {plural(quote.probesAsked, 'probe', 'probes')} asked match: it runs on those
+        </span>
+      )}
       <span>
         {plural(quote.results, 'result', 'results')} × {plural(quote.costPerResult, 'credit', 'credits')} ={' '}
         <strong class="mono" data-testid="measurement-quote-total">

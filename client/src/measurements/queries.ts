@@ -14,6 +14,8 @@ export interface MeasurementSummary {
   targets: string[];
   status: MeasurementStatus;
   probeCount: number;
+  /** More than `probeCount` when fewer connected probes matched the count asked. */
+  probesAsked: number;
   resultsExpected: number;
   creditsReserved: number;
   createdAt: DateTime;
@@ -118,6 +120,7 @@ const SUMMARY_FIELDS = gql`
     targets
     status
     probeCount
+    probesAsked
     resultsExpected
     creditsReserved
     createdAt
@@ -335,6 +338,10 @@ export const RESULT_ADDED = gql<{ measurementResults: ProbeResult }, { id: strin
 `;
 
 export interface Quote {
+  /** The ids given, or the count. */
+  probesAsked: number;
+  /** The probes it would run on now: fewer than asked when fewer connected probes match. */
+  probes: number;
   costPerResult: number;
   results: number;
   total: number;
@@ -345,6 +352,8 @@ export interface Quote {
 export const MEASUREMENT_QUOTE = gql<{ measurementQuote: Quote }, { input: MeasurementInput }>`
   query MeasurementQuote($input: CreateMeasurementInput!) {
     measurementQuote(input: $input) {
+      probesAsked
+      probes
       costPerResult
       results
       total

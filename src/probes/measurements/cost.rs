@@ -25,9 +25,15 @@ pub fn per_result(params: &MeasurementParams) -> i64 {
     }
 }
 
-/// What a measurement would cost, before it is created.
+/// What a measurement would cost, before it is created, on the probes it would run on.
 #[derive(Debug, Clone, PartialEq, SimpleObject)]
 pub struct MeasurementQuote {
+    /// Probes asked for: the ids given, or the count.
+    pub probes_asked: i64,
+    /// Probes that would measure if it were created now: every id given, or the
+    /// eligible probes up to the count (fewer than asked when fewer match; it runs on
+    /// those and reserves for those only).
+    pub probes: i64,
     pub cost_per_result: i64,
     /// Results it asks for: probes × targets × runs.
     pub results: i64,
@@ -40,13 +46,20 @@ pub struct MeasurementQuote {
 }
 
 impl MeasurementQuote {
-    pub fn of(spec: &MeasurementSpec, probes: usize, balance: i64) -> MeasurementQuote {
+    pub fn of(
+        spec: &MeasurementSpec,
+        probes_asked: usize,
+        probes: usize,
+        balance: i64,
+    ) -> MeasurementQuote {
         let cost_per_result = per_result(&spec.params);
         let results = (probes as i64)
             .saturating_mul(spec.targets.len() as i64)
             .saturating_mul(spec.schedule.runs() as i64);
         let total = results.saturating_mul(cost_per_result);
         MeasurementQuote {
+            probes_asked: probes_asked as i64,
+            probes: probes as i64,
             cost_per_result,
             results,
             total,
@@ -71,7 +84,7 @@ mod tests {
             ],
             schedule: Schedule::Once,
         };
-        let quote = MeasurementQuote::of(&spec, 5, 20);
+        let quote = MeasurementQuote::of(&spec, 8, 5, 20);
         assert_eq!(
             (quote.cost_per_result, quote.results, quote.total),
             (3, 10, 30)

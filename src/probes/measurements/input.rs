@@ -104,6 +104,16 @@ pub enum ProbeSelection {
     },
 }
 
+impl ProbeSelection {
+    /// How many probes it asks for.
+    pub fn asked(&self) -> usize {
+        match self {
+            ProbeSelection::Ids(ids) => ids.len(),
+            ProbeSelection::Count { count, .. } => *count,
+        }
+    }
+}
+
 /// A whole `createMeasurement` request once valid.
 #[derive(Debug, Clone)]
 pub struct MeasurementRequest {

@@ -3,12 +3,15 @@
 //! end of its schedule, and one assignment per chosen probe, sent when the probe is
 //! connected and has a free slot ([`dispatch`]).
 //!
+//! A measurement ends in one write, retried when the store refuses it ([`end`]).
+//!
 //! Assignments are stored, so a probe that disconnects is sent them again when it comes
 //! back, and a restarted monitor resumes every running measurement (under a new
 //! operation: the old one is marked interrupted, as every operation a crash cut short).
 
 mod cost;
 mod dispatch;
+mod end;
 pub mod graphql;
 mod input;
 mod model;
@@ -34,8 +37,7 @@ use crate::audit::{Actor, AuditKind, AuditLog, AuditSubjectType};
 use crate::credits::Credits;
 use crate::error::{Error, Result};
 use crate::operations::{OperationTrigger, Operations};
-use crate::probes::protocol::ServerMessage;
-use crate::probes::registry::{Probes, Requester};
+use crate::probes::registry::Probes;
 use crate::store::Store;
 use select::LastChosen;
 
@@ -89,19 +91,27 @@ impl Measurements {
         Ok(measurements)
     }
 
-    /// What a measurement would cost the caller, checked as `create` checks it.
+    /// What a measurement would cost the caller on the probes it would run on now,
+    /// checked as `create` checks it (a selection no probe matches is refused).
     pub async fn quote(
         &self,
         owner_id: &str,
         input: CreateMeasurementInput,
     ) -> Result<MeasurementQuote> {
         let request = input.parse(Utc::now())?;
-        let probes = match &request.selection {
-            input::ProbeSelection::Ids(ids) => ids.len(),
-            input::ProbeSelection::Count { count, .. } => *count,
-        };
+        let probes = select::preview(
+            &request.selection,
+            self.probes.active().await?,
+            self.probes.live(),
+            &self.last_chosen,
+        )?;
         let balance = self.credits.balance(owner_id).await?.balance;
-        Ok(MeasurementQuote::of(&request.spec, probes, balance))
+        Ok(MeasurementQuote::of(
+            &request.spec,
+            request.selection.asked(),
+            probes.len(),
+            balance,
+        ))
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<Measurement>> {
@@ -165,7 +175,8 @@ impl Measurements {
         let key = ulid::Ulid::new().to_string();
         let spec = &request.spec;
         let results_per_probe = (spec.targets.len() as u64 * spec.schedule.runs()) as i64;
-        let quote = MeasurementQuote::of(spec, chosen.len(), 0);
+        let probes_asked = request.selection.asked();
+        let quote = MeasurementQuote::of(spec, probes_asked, chosen.len(), 0);
         let row = MeasurementRow {
             id: store::record_id(&key),
             owner_id: owner_id.to_string(),
@@ -177,6 +188,7 @@ impl Measurements {
             status: MeasurementStatus::Running,
             operation_id: None,
             probe_count: chosen.len() as i64,
+            probes_asked: Some(probes_asked as i64),
             results_per_probe,
             cost_per_result: quote.cost_per_result,
             credits_reserved: quote.total,
@@ -251,79 +263,6 @@ impl Measurements {
             operation_id: Some(operation_id),
             ..measurement
         })
-    }
-
-    /// Stops a running measurement on every probe; what was delivered stays.
-    #[tracing::instrument(skip_all, fields(actor = %requester.actor.name, target = %id))]
-    pub async fn cancel(&self, requester: &Requester, id: &str) -> Result<Measurement> {
-        let row = store::find(&self.store, id)
-            .await?
-            .ok_or_else(|| not_found(id))?;
-        if !requester.may_change(&row.owner_id) {
-            return Err(Error::Forbidden(
-                "only the measurement's owner or an admin may cancel it".into(),
-            ));
-        }
-        if row.status != MeasurementStatus::Running {
-            return Err(Error::Conflict(format!(
-                "measurement {id} is {:?}, not running",
-                row.status
-            )));
-        }
-        let event = self
-            .audit
-            .event(
-                AuditKind::MeasurementCancelled,
-                &requester.actor,
-                format!("cancelled the measurement of {}", target_of(&row)),
-            )
-            .about(
-                AuditSubjectType::Measurement,
-                Some(id),
-                Some(&target_of(&row)),
-            );
-        self.audit.append(event).await?;
-        let ended = self.end(id, MeasurementStatus::Cancelled).await?;
-        Ok(ended.unwrap_or(row).to_measurement())
-    }
-
-    /// Ends a running measurement: its open assignments are cancelled on their probes
-    /// (or done, when it finished), what it did not use goes back to its owner with the
-    /// end's write, its operation ends. `None` if it was not running.
-    async fn end(&self, id: &str, status: MeasurementStatus) -> Result<Option<MeasurementRow>> {
-        let assignment_status = match status {
-            MeasurementStatus::Cancelled => AssignmentStatus::Cancelled,
-            _ => AssignmentStatus::Done,
-        };
-        let Some(row) = store::find(&self.store, id).await? else {
-            return Ok(None);
-        };
-        let open = store::assignments_of(&self.store, id).await?;
-        let release = self.credits.unused_release(&row.owner_id, id);
-        let Some(ended) = store::end(&self.store, id, status, assignment_status, &release).await?
-        else {
-            return Ok(None);
-        };
-        let waiting = self.lock_ends().remove(id);
-        if status == MeasurementStatus::Cancelled
-            && let Some(operation_id) = &ended.operation_id
-        {
-            self.operations.stop_and_wait(operation_id).await;
-        }
-        if let Some(waiting) = waiting {
-            waiting.send_replace(true);
-        }
-        for assignment in open.iter().filter(|a| a.status.is_open()) {
-            if let Some(connected) = self.probes.live().get(&assignment.probe_id)
-                && connected.release(&assignment.key())
-            {
-                connected.send(ServerMessage::Cancel {
-                    assignment_id: assignment.key(),
-                });
-                self.fill(&assignment.probe_id).await;
-            }
-        }
-        Ok(Some(ended))
     }
 }
 

@@ -57,6 +57,9 @@ pub struct MeasurementRow {
     pub status: MeasurementStatus,
     pub operation_id: Option<String>,
     pub probe_count: i64,
+    /// The ids given or the count asked; more than `probe_count` when fewer probes
+    /// matched. Missing from measurements created before it was kept.
+    pub probes_asked: Option<i64>,
     /// Results each probe owes: targets × runs.
     pub results_per_probe: i64,
     pub cost_per_result: i64,
@@ -112,6 +115,7 @@ impl MeasurementRow {
             schedule: MeasurementSchedule::of(self.schedule()),
             status: self.status,
             probe_count: self.probe_count as i32,
+            probes_asked: self.probes_asked.unwrap_or(self.probe_count) as i32,
             results_expected: self.probe_count * self.results_per_probe,
             cost_per_result: self.cost_per_result,
             credits_reserved: self.credits_reserved,
@@ -163,6 +167,9 @@ pub struct Measurement {
     pub status: MeasurementStatus,
     /// How many probes measure it.
     pub probe_count: i32,
+    /// How many probes were asked for: more than `probeCount` when fewer connected
+    /// probes matched the tags and area than the count asked.
+    pub probes_asked: i32,
     /// Results it asks for in all: probes × targets × runs.
     pub results_expected: i64,
     pub cost_per_result: i64,

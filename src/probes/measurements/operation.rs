@@ -1,5 +1,5 @@
 //! The Operation each measurement runs under: it ends when the measurement does, and
-//! cancelling it cancels the measurement.
+//! cancelling it cancels the measurement (tried until the store takes it).
 
 use std::collections::HashMap;
 
@@ -74,9 +74,9 @@ impl Drop for CancelOnDrop {
         }
         let (measurements, key) = (self.measurements.clone(), self.key.clone());
         tokio::spawn(async move {
-            if let Err(error) = measurements.end(&key, MeasurementStatus::Cancelled).await {
-                tracing::error!(measurement = %key, %error, "cannot cancel a measurement");
-            }
+            measurements
+                .end_unattended(&key, MeasurementStatus::Cancelled)
+                .await;
         });
     }
 }

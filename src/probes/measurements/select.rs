@@ -1,6 +1,6 @@
-//! Choosing a measurement's probes: by id, or a count among the connected probes that
-//! carry the tags and stand in the area, spread so the same probe is not chosen every
-//! time others are free.
+//! Choosing a measurement's probes: by id, or up to a count among the connected probes
+//! that carry the tags and stand in the area, spread so the same probe is not chosen
+//! every time others are free.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -38,8 +38,26 @@ impl LastChosen {
     }
 }
 
-/// The ids of the probes that will measure, from `candidates` (every probe not revoked).
+/// The ids of the probes that will measure, from `candidates` (every probe not revoked),
+/// marked as chosen so the next count rests them.
 pub fn choose(
+    selection: &ProbeSelection,
+    candidates: Vec<Probe>,
+    live: &LiveProbes,
+    last_chosen: &LastChosen,
+) -> Result<Vec<String>> {
+    let chosen = preview(selection, candidates, live, last_chosen)?;
+    if matches!(selection, ProbeSelection::Count { .. }) {
+        last_chosen.mark(&chosen);
+    }
+    Ok(chosen)
+}
+
+/// The probes [`choose`] would pick now, without marking them. A count takes the
+/// eligible probes (connected, with the tags, in the area) up to the count: fewer when
+/// fewer match, as Globalping and RIPE Atlas run on the probes they find; none is
+/// refused.
+pub fn preview(
     selection: &ProbeSelection,
     candidates: Vec<Probe>,
     live: &LiveProbes,
@@ -59,6 +77,10 @@ pub fn choose(
             Ok(ids.clone())
         }
         ProbeSelection::Count { count, tags, area } => {
+            let connected = candidates
+                .iter()
+                .filter(|probe| live.get(&probe.id).is_some())
+                .count();
             let mut eligible: Vec<(Probe, f64, Option<Instant>)> = candidates
                 .into_iter()
                 .filter(|probe| tags.iter().all(|tag| probe.tags.contains(tag)))
@@ -74,25 +96,36 @@ pub fn choose(
                     Some((probe, load, rested))
                 })
                 .collect();
-            if eligible.len() < *count {
-                return Err(Error::bad_input(
-                    &["input", "probes", "count"],
-                    format!(
-                        "too few eligible probes: {} connected probe(s) match, {count} asked",
-                        eligible.len()
-                    ),
-                ));
+            if eligible.is_empty() {
+                return Err(none_eligible(connected, tags, area.is_some()));
             }
             // Shuffled first, so probes equal in load and rest are chosen at random.
             eligible.shuffle(&mut rand::rng());
             eligible.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.2.cmp(&b.2)));
-            let chosen: Vec<String> = eligible
+            Ok(eligible
                 .into_iter()
                 .take(*count)
                 .map(|(probe, _, _)| probe.id.0)
-                .collect();
-            last_chosen.mark(&chosen);
-            Ok(chosen)
+                .collect())
         }
     }
+}
+
+/// Why a count found no probe, in the terms of its filters.
+fn none_eligible(connected: usize, tags: &[String], area: bool) -> Error {
+    let mut wanted = Vec::new();
+    if !tags.is_empty() {
+        wanted.push(format!("carries the tags {}", tags.join(", ")));
+    }
+    if area {
+        wanted.push("stands in the area".to_string());
+    }
+    let message = match connected {
+        0 => "no eligible probe: no probe is connected".to_string(),
+        _ => format!(
+            "no eligible probe: none of the {connected} connected probe(s) {}",
+            wanted.join(" and ")
+        ),
+    };
+    Error::bad_input(&["input", "probes"], message)
 }

@@ -1,19 +1,22 @@
 //! Ending a measurement against a real (in-memory) store: its end and the release of
-//! what it did not use are written together, and a measurement whose end was not
-//! written is finished later by the check for measurements that are over.
+//! what it did not use are written together, a measurement whose end was not written
+//! is finished later by the check for measurements that are over, a cancel the store
+//! refuses changes nothing, and a cancelled operation's end is tried until it lands.
 
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
 use super::model::{AssignmentRow, AssignmentStatus, MeasurementRow, MeasurementStatus};
 use super::{Measurements, store};
-use crate::audit::AuditLog;
-use crate::bus::Bus;
-use crate::credits::{CreditMovement, Credits};
-use crate::operations::Operations;
+use crate::audit::{Actor, AuditLog};
+use crate::bus::{Bus, Received};
+use crate::credits::{CreditEntry, CreditMovement, Credits};
+use crate::error::Error;
+use crate::operations::{OperationStatus, Operations};
 use crate::probes::input::{MeasurementKind, MeasurementParams, PingParams, Schedule};
-use crate::probes::registry::Probes;
+use crate::probes::registry::{Probes, Requester};
 use crate::store::Store;
+use crate::users::Role;
 
 const OWNER: &str = "alice";
 
@@ -33,6 +36,7 @@ async fn running(store: &Store, credits: &Credits, key: &str, ended: bool) {
         status: MeasurementStatus::Running,
         operation_id: None,
         probe_count: 1,
+        probes_asked: Some(1),
         results_per_probe: 3,
         cost_per_result: 10,
         credits_reserved: 30,
@@ -68,11 +72,57 @@ async fn running(store: &Store, credits: &Credits, key: &str, ended: bool) {
         .unwrap();
 }
 
-async fn setting_up() -> (Store, Credits) {
+/// A store, and credits publishing their movements on the bus returned, with 100
+/// credits earned by `OWNER`.
+async fn setting_up() -> (Store, Credits, Bus) {
     let store = Store::in_memory().await;
-    let credits = Credits::new(store.clone(), AuditLog::new(store.clone(), Bus::new()));
+    let bus = Bus::new();
+    let credits = Credits::new(
+        store.clone(),
+        AuditLog::new(store.clone(), bus.clone()),
+        bus.clone(),
+    );
     credits.earn(OWNER, 100, "probe-1").await.unwrap();
-    (store, credits)
+    (store, credits, bus)
+}
+
+/// The measurements service on the store, with every running measurement resumed under
+/// an operation, and the operations.
+async fn service(store: &Store, credits: &Credits) -> (Measurements, Operations) {
+    let audit = AuditLog::new(store.clone(), Bus::new());
+    let operations = Operations::recover(store.clone(), audit.clone(), Bus::new())
+        .await
+        .unwrap();
+    let probes = Probes::new(store.clone(), audit.clone(), Bus::new());
+    let measurements = Measurements::load(
+        store.clone(),
+        audit,
+        operations.clone(),
+        probes,
+        credits.clone(),
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    (measurements, operations)
+}
+
+/// The store refuses a measurement's end (as it would on a full disk), or takes it again.
+const REFUSE_ENDS: &str = "DEFINE FIELD finished_at ON measurement ASSERT $value = NONE";
+const ACCEPT_ENDS: &str = "REMOVE FIELD finished_at ON measurement";
+
+async fn run(store: &Store, statement: &str) {
+    store.db().query(statement).await.unwrap().check().unwrap();
+}
+
+async fn status(store: &Store, key: &str) -> MeasurementStatus {
+    store::find(store, key).await.unwrap().unwrap().status
+}
+
+async fn operation_status(store: &Store, operations: &Operations, key: &str) -> OperationStatus {
+    let row = store::find(store, key).await.unwrap().unwrap();
+    let operation_id = row.operation_id.expect("resumed under an operation");
+    operations.get(&operation_id).await.unwrap().unwrap().status
 }
 
 async fn balance(credits: &Credits) -> i64 {
@@ -92,7 +142,7 @@ async fn releases(credits: &Credits) -> Vec<i64> {
 
 #[tokio::test]
 async fn an_end_the_store_refuses_keeps_the_reserve_and_the_next_end_gives_back_the_rest_once() {
-    let (store, credits) = setting_up().await;
+    let (store, credits, _) = setting_up().await;
     running(&store, &credits, "m1", false).await;
     assert_eq!(balance(&credits).await, 70);
     let release = credits.unused_release(OWNER, "m1");
@@ -105,9 +155,8 @@ async fn an_end_the_store_refuses_keeps_the_reserve_and_the_next_end_gives_back_
             &release,
         )
     };
-    // The store refuses the end's write (as it would a full disk's): nothing of it stays.
-    let refuse = "DEFINE FIELD finished_at ON measurement ASSERT $value = NONE";
-    store.db().query(refuse).await.unwrap().check().unwrap();
+    // The store refuses the end's write: nothing of it stays.
+    run(&store, REFUSE_ENDS).await;
 
     assert!(end().await.is_err(), "the end is refused");
     let row = store::find(&store, "m1").await.unwrap().unwrap();
@@ -116,8 +165,7 @@ async fn an_end_the_store_refuses_keeps_the_reserve_and_the_next_end_gives_back_
     assert_eq!(balance(&credits).await, 70, "the reserve is whole");
     assert_eq!(releases(&credits).await, Vec::<i64>::new());
 
-    let accept = "REMOVE FIELD finished_at ON measurement";
-    store.db().query(accept).await.unwrap().check().unwrap();
+    run(&store, ACCEPT_ENDS).await;
     let ended = end().await.unwrap().expect("it was running");
     assert_eq!(ended.status, MeasurementStatus::Cancelled);
     assert_eq!(ended.credits_used, 10, "one result delivered");
@@ -130,24 +178,10 @@ async fn an_end_the_store_refuses_keeps_the_reserve_and_the_next_end_gives_back_
 
 #[tokio::test]
 async fn a_running_measurement_whose_assignments_all_ended_is_finished_and_gives_back_the_rest() {
-    let (store, credits) = setting_up().await;
+    let (store, credits, _) = setting_up().await;
     running(&store, &credits, "over", true).await;
     running(&store, &credits, "still-measuring", false).await;
-    let audit = AuditLog::new(store.clone(), Bus::new());
-    let operations = Operations::recover(store.clone(), audit.clone(), Bus::new())
-        .await
-        .unwrap();
-    let probes = Probes::new(store.clone(), audit.clone(), Bus::new());
-    let measurements = Measurements::load(
-        store.clone(),
-        audit,
-        operations,
-        probes,
-        credits.clone(),
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    let (measurements, _) = service(&store, &credits).await;
     assert_eq!(balance(&credits).await, 40);
 
     measurements.finish_over().await.unwrap();
@@ -164,5 +198,94 @@ async fn a_running_measurement_whose_assignments_all_ended_is_finished_and_gives
     assert_eq!(measuring.status, MeasurementStatus::Running);
     assert_eq!(balance(&credits).await, 60, "the finished one gave back 20");
     measurements.finish_over().await.unwrap();
+    assert_eq!(releases(&credits).await, [20], "once");
+}
+
+#[tokio::test]
+async fn a_cancel_the_store_refuses_leaves_it_running_and_cancellable_and_gives_back_once() {
+    let (store, credits, _) = setting_up().await;
+    running(&store, &credits, "m1", false).await;
+    let (measurements, operations) = service(&store, &credits).await;
+    let owner = Requester {
+        actor: Actor::system(),
+        user_id: OWNER.into(),
+        role: Role::Operator,
+    };
+    run(&store, REFUSE_ENDS).await;
+
+    assert!(measurements.cancel(&owner, "m1").await.is_err());
+    assert_eq!(status(&store, "m1").await, MeasurementStatus::Running);
+    assert_eq!(
+        operation_status(&store, &operations, "m1").await,
+        OperationStatus::Running
+    );
+    let mut audited = store
+        .db()
+        .query("SELECT VALUE kind FROM audit_event")
+        .await
+        .unwrap();
+    let kinds: Vec<String> = audited.take(0).unwrap();
+    assert!(
+        !kinds.contains(&"MEASUREMENT_CANCELLED".to_string()),
+        "{kinds:?}"
+    );
+    assert_eq!(balance(&credits).await, 70, "the reserve is whole");
+
+    // Once the store takes it, cancelling again works, and gives back once.
+    run(&store, ACCEPT_ENDS).await;
+    let cancelled = measurements.cancel(&owner, "m1").await.unwrap();
+    assert_eq!(cancelled.status, MeasurementStatus::Cancelled);
+    assert_eq!(
+        operation_status(&store, &operations, "m1").await,
+        OperationStatus::Cancelled
+    );
+    assert_eq!(balance(&credits).await, 90);
+    assert!(matches!(
+        measurements.cancel(&owner, "m1").await,
+        Err(Error::Conflict(_))
+    ));
+    assert_eq!(releases(&credits).await, [20], "once");
+}
+
+#[tokio::test]
+async fn a_cancelled_operation_ends_its_measurement_once_the_store_takes_the_end() {
+    let (store, credits, bus) = setting_up().await;
+    running(&store, &credits, "m1", false).await;
+    let (_measurements, operations) = service(&store, &credits).await;
+    let operation_id = store::find(&store, "m1")
+        .await
+        .unwrap()
+        .unwrap()
+        .operation_id
+        .unwrap();
+    let mut movements = bus.subscribe::<CreditEntry>();
+    run(&store, REFUSE_ENDS).await;
+
+    operations
+        .cancel(&Actor::system(), &operation_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        operation_status(&store, &operations, "m1").await,
+        OperationStatus::Cancelled
+    );
+    assert_eq!(
+        status(&store, "m1").await,
+        MeasurementStatus::Running,
+        "its end refused, it runs on"
+    );
+
+    run(&store, ACCEPT_ENDS).await;
+    let released = tokio::time::timeout(std::time::Duration::from_secs(20), movements.recv())
+        .await
+        .expect("the end is tried again and lands");
+    let Some(Received::Message(entry)) = released else {
+        panic!("a movement: {released:?}");
+    };
+    assert_eq!(
+        (entry.movement, entry.amount),
+        (CreditMovement::Release, 20)
+    );
+    assert_eq!(status(&store, "m1").await, MeasurementStatus::Cancelled);
     assert_eq!(releases(&credits).await, [20], "once");
 }
