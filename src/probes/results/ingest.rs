@@ -4,9 +4,10 @@
 //! on the same indexes.
 //!
 //! A batch's time, measured (BENCHMARKS.md, "Probes"): the insert, then the counters on
-//! its assignments and probes, which cost about as much as the insert because each
-//! session has one result in flight and a batch touches as many assignments as it holds
-//! results. The repeat check, which at first grew slower with the table, now runs only
+//! its assignments, which cost about as much as the insert because each session has one
+//! result in flight and a batch touches as many assignments as it holds results. A
+//! probe's own count is the sum over its assignments, read when asked, so a batch does
+//! not also write every probe it has results of. The repeat check, which at first grew slower with the table, now runs only
 //! for a batch the unique index refuses.
 
 use std::collections::{HashMap, HashSet};
@@ -83,12 +84,6 @@ async fn write(store: Store, mut pending: mpsc::Receiver<Pending>) {
     }
 }
 
-#[derive(Debug, Clone, SurrealValue)]
-struct Count {
-    id: RecordId,
-    n: i64,
-}
-
 /// An assignment's new results in a batch: how many, and the latest run among them
 /// with its targets, which move the assignment's resume point.
 #[derive(Debug, Clone, SurrealValue)]
@@ -127,8 +122,8 @@ const DELIVERED: &str = "FOR $c IN $assignments { \
 const TAKEN: &str = "$keys.filter(|$key| \
     (SELECT VALUE id FROM ONLY probe_result WHERE key = $key LIMIT 1) != NONE)";
 
-/// Writes the rows whose key is not stored yet, counts them on their assignments and
-/// probes, and returns each row's outcome in order.
+/// Writes the rows whose key is not stored yet, counts them on their assignments, and
+/// returns each row's outcome in order.
 ///
 /// A key comes twice only when a probe sends again what it had no acknowledgement for
 /// (after a reconnect), so a batch is first written as if every key were new: the
@@ -150,13 +145,12 @@ async fn write_batch(store: &Store, rows: Vec<ResultRow>) -> Result<Vec<Stored>>
         .map_err(Error::from)
 }
 
-/// What a batch adds: its new rows, and what they count on assignments and probes.
+/// What a batch adds: its new rows, and what they count on their assignments.
 struct Tally {
     fresh: Vec<ResultRow>,
     /// Per row in order: its assignment if it is new.
     is_new: Vec<Option<String>>,
     assignments: Vec<Delivered>,
-    probes: Vec<Count>,
 }
 
 impl Tally {
@@ -164,7 +158,7 @@ impl Tally {
     fn of(rows: &[ResultRow], mut taken: HashSet<String>) -> Tally {
         let mut fresh = Vec::with_capacity(rows.len());
         let mut is_new = Vec::with_capacity(rows.len());
-        let (mut assignments, mut probes) = (HashMap::new(), HashMap::<String, i64>::new());
+        let mut assignments = HashMap::new();
         for row in rows {
             let new = taken.insert(row.key.clone());
             is_new.push(new.then(|| row.assignment_id.clone()));
@@ -178,22 +172,13 @@ impl Tally {
                         targets: Vec::new(),
                     })
                     .add(row);
-                *probes.entry(row.probe_id.clone()).or_insert(0) += 1;
                 fresh.push(row.clone());
             }
         }
-        let probes = probes
-            .into_iter()
-            .map(|(key, n)| Count {
-                id: RecordId::new("probe", key),
-                n,
-            })
-            .collect();
         Tally {
             fresh,
             is_new,
             assignments: assignments.into_values().collect(),
-            probes,
         }
     }
 
@@ -209,14 +194,12 @@ impl Tally {
                 &[
                     "INSERT INTO probe_result $rows RETURN NONE",
                     DELIVERED,
-                    "FOR $c IN $probes { UPDATE $c.id SET results_delivered += $c.n RETURN NONE; }",
                     "SELECT * FROM $assignment_ids",
                 ],
                 |query| {
                     query
                         .bind(("rows", self.fresh.clone()))
                         .bind(("assignments", self.assignments.clone()))
-                        .bind(("probes", self.probes.clone()))
                         .bind(("assignment_ids", assignment_ids.clone()))
                 },
             )
@@ -225,7 +208,7 @@ impl Tally {
             return Ok(Err(error));
         }
         let after: HashMap<String, AssignmentRow> = response
-            .take::<Vec<AssignmentRow>>(4)?
+            .take::<Vec<AssignmentRow>>(3)?
             .into_iter()
             .map(|row| (row.key(), row))
             .collect();
@@ -284,14 +267,13 @@ mod tests {
         )
     }
 
-    /// A store holding probe p1 and its assignment a1 (of six results).
+    /// A store holding probe p1's assignment a1 (of six results).
     async fn store_with_assignment() -> Store {
         let store = Store::in_memory().await;
         store
             .db()
             .query(
-                "CREATE probe:p1 CONTENT { name: 'p1', results_delivered: 0 }; \
-                 CREATE assignment:a1 CONTENT { measurement_id: 'm1', probe_id: 'p1', \
+                "CREATE assignment:a1 CONTENT { measurement_id: 'm1', probe_id: 'p1', \
                     status: 'HELD', results_delivered: 0, results_expected: 6, \
                     created_at: time::now(), updated_at: time::now() }",
             )
@@ -326,15 +308,15 @@ mod tests {
             .db()
             .query(
                 "(SELECT count() FROM probe_result GROUP ALL)[0].count; \
-                 assignment:a1.results_delivered; probe:p1.results_delivered",
+                 assignment:a1.results_delivered",
             )
             .await
             .unwrap();
-        let counts: Vec<Option<i64>> = (0..3).map(|n| counted.take(n).unwrap()).collect();
+        let counts: Vec<Option<i64>> = (0..2).map(|n| counted.take(n).unwrap()).collect();
         assert_eq!(
             counts,
-            vec![Some(2), Some(2), Some(2)],
-            "stored, assignment, probe"
+            vec![Some(2), Some(2)],
+            "stored, counted on the assignment"
         );
     }
 
