@@ -66,6 +66,19 @@ pub struct Loaders {
     pub app_versions: DataLoader<ById<AppVersions>>,
     pub app_dashboards: DataLoader<ById<AppDashboards>>,
     pub probes: DataLoader<ById<Probes>>,
+    pub probe_deliveries: DataLoader<ProbeDeliveries>,
+}
+
+/// Results each probe delivered, by probe id (see [`Probes::results_delivered`]).
+pub struct ProbeDeliveries(Probes);
+
+impl Loader<String> for ProbeDeliveries {
+    type Value = i64;
+    type Error = Arc<Error>;
+
+    async fn load(&self, ids: &[String]) -> Result<HashMap<String, i64>, Arc<Error>> {
+        self.0.results_delivered(ids).await.map_err(Arc::new)
+    }
 }
 
 /// An app's versions, by their key `<app id>-<number>`.
@@ -83,13 +96,18 @@ impl Loaders {
             app_versions: loader(AppVersions(state.apps.clone()), batches),
             app_dashboards: loader(state.dashboards.clone(), batches),
             probes: loader(state.probes.clone(), batches),
+            probe_deliveries: driven(ProbeDeliveries(state.probes.clone()), batches),
         }
     }
 }
 
 fn loader<S: ReadMany>(service: S, batches: &Batches) -> DataLoader<ById<S>> {
+    driven(ById(service), batches)
+}
+
+fn driven<L: Loader<String>>(loader: L, batches: &Batches) -> DataLoader<L> {
     // No delay: `Batches` starts the read once every field has asked.
-    DataLoader::new(ById(service), batches.spawner()).delay(Duration::ZERO)
+    DataLoader::new(loader, batches.spawner()).delay(Duration::ZERO)
 }
 
 /// Loads the record a relation field names, if it names one; `None` when there is none

@@ -54,6 +54,12 @@ impl ProbesQuery {
 
 #[ComplexObject]
 impl Probe {
+    /// Results it delivered, each counted once.
+    async fn results_delivered(&self, ctx: &Context<'_>) -> Result<i64> {
+        let delivered = ctx.loaders().probe_deliveries.load_one(self.id.0.clone());
+        Ok(delivered.await?.unwrap_or(0))
+    }
+
     /// The user who registered it.
     async fn owner(&self, ctx: &Context<'_>) -> Result<Option<User>> {
         related(&ctx.loaders().users, Some(&self.owner_id)).await

@@ -7,6 +7,8 @@ mod input;
 mod model;
 mod store;
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 
 pub use input::{MAX_TAGS, parse_location, parse_tags};
@@ -88,6 +90,11 @@ impl Probes {
         Ok(rows.iter().map(ProbeRow::to_probe).collect())
     }
 
+    /// Results each of these probes delivered, by probe id; a probe with none is absent.
+    pub async fn results_delivered(&self, ids: &[String]) -> Result<HashMap<String, i64>> {
+        store::results_delivered(&self.store, ids).await
+    }
+
     /// Every probe that is not revoked, for choosing a measurement's probes.
     pub async fn active(&self) -> Result<Vec<Probe>> {
         let rows = store::active(&self.store).await?;
@@ -143,7 +150,6 @@ impl Probes {
             software_version: None,
             capacity: None,
             clock_offset_micros: None,
-            results_delivered: 0,
         };
         let probe = row.to_probe();
         let event = self

@@ -25,7 +25,6 @@ pub struct ProbeRow {
     pub software_version: Option<String>,
     pub capacity: Option<i64>,
     pub clock_offset_micros: Option<i64>,
-    pub results_delivered: i64,
 }
 
 impl ProbeRow {
@@ -48,7 +47,6 @@ impl ProbeRow {
             clock_offset_ms: self
                 .clock_offset_micros
                 .map(|micros| micros as f64 / 1000.0),
-            results_delivered: self.results_delivered,
             owner_id: self.owner_id.clone(),
             stored_last_seen_at: self.last_seen_at,
             stored_capacity: self.capacity.map(|capacity| capacity as i32),
@@ -93,8 +91,6 @@ pub struct Probe {
     pub software_version: Option<String>,
     /// Its clock minus the server's at its last connect, in ms (NTP-style exchange).
     pub clock_offset_ms: Option<f64>,
-    /// Results it delivered, each counted once.
-    pub results_delivered: i64,
     #[graphql(skip)]
     pub owner_id: String,
     #[graphql(skip)]

@@ -1,5 +1,7 @@
 //! The probe table.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
@@ -98,6 +100,29 @@ pub async fn active(store: &Store) -> Result<Vec<ProbeRow>> {
         .query("SELECT * FROM probe WHERE revoked_at = NONE ORDER BY id")
         .await?;
     Ok(response.take(0)?)
+}
+
+#[derive(Debug, SurrealValue)]
+struct Delivered {
+    probe_id: String,
+    n: i64,
+}
+
+/// Results each probe delivered: the sum over its assignments, each of which counts its
+/// results once as they are stored. Summed on read rather than kept on the probe, since
+/// a counter on the probe was one more write per probe in every batch of results.
+#[tracing::instrument(level = "debug", skip_all, fields(ids = keys.len()))]
+pub async fn results_delivered(store: &Store, keys: &[String]) -> Result<HashMap<String, i64>> {
+    let mut response = store
+        .db()
+        .query(
+            "SELECT probe_id, math::sum(results_delivered) AS n FROM assignment \
+             WHERE probe_id IN $keys GROUP BY probe_id",
+        )
+        .bind(("keys", keys.to_vec()))
+        .await?;
+    let sums: Vec<Delivered> = response.take(0)?;
+    Ok(sums.into_iter().map(|sum| (sum.probe_id, sum.n)).collect())
 }
 
 /// What a probe said when it connected.
