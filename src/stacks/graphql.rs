@@ -44,7 +44,7 @@ impl StacksQuery {
                 page.first + 1,
             )
             .await?;
-        Ok(pagination::connection(stacks, &page, |stack| {
+        Ok(pagination::connection_in(ctx, stacks, &page, |stack| {
             stack.id.0.clone()
         }))
     }

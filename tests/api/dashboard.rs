@@ -200,3 +200,64 @@ async fn each_change_made_through_monitor_shows_on_the_dashboard_in_the_next_rea
     .await;
     assert!(page(&app, &admin).await.is_empty());
 }
+
+#[tokio::test]
+async fn a_page_asked_for_its_nodes_alone_still_gives_cursors_to_whoever_asks_for_them() {
+    let app =
+        TestApp::spawn_with_env(vec![("MONITOR_REGISTRY__MANAGED".into(), "false".into())]).await;
+    let admin = app.admin_token().await;
+    // An engine nobody listens on: the stacks are listed all the same.
+    let server = add_server(&app, &admin, "nowhere", "tcp://127.0.0.1:9", None).await;
+    for name in ["one", "two", "three"] {
+        let deploy = json!({ "image": "127.0.0.1:5055/app:1", "network": "host" });
+        app.create_and_deploy_stack(&admin, &server, name, deploy)
+            .await;
+    }
+    let names = |page: &Value, path: &str| -> Vec<String> {
+        page["data"]["stacks"][path]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|node| {
+                let node = if path == "edges" { &node["node"] } else { node };
+                node["name"].as_str().expect("a name").to_string()
+            })
+            .collect()
+    };
+
+    let nodes = app
+        .graphql(Some(&admin), "{ stacks { nodes { name } } }", json!({}))
+        .await;
+    assert_eq!(names(&nodes, "nodes"), ["one", "two", "three"], "{nodes}");
+
+    // The cursors, asked for through edges and through a fragment's pageInfo, walk on.
+    let first = app
+        .graphql(
+            Some(&admin),
+            "{ stacks(first: 2) { edges { cursor node { name } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(names(&first, "edges"), ["one", "two"], "{first}");
+    let after = &first["data"]["stacks"]["edges"][1]["cursor"];
+    let second = app
+        .graphql(
+            Some(&admin),
+            "query($after: String) { stacks(first: 2, after: $after) { nodes { name } ...More } } fragment More on StackConnection { pageInfo { hasNextPage endCursor } }",
+            json!({ "after": after }),
+        )
+        .await;
+    assert_eq!(names(&second, "nodes"), ["three"], "{second}");
+    let info = &second["data"]["stacks"]["pageInfo"];
+    assert_eq!(info["hasNextPage"], false, "{second}");
+    let end = &info["endCursor"];
+    assert!(end.as_str().is_some_and(|c| !c.is_empty()), "{second}");
+    let beyond = app
+        .graphql(
+            Some(&admin),
+            "query($after: String) { stacks(after: $after) { nodes { name } } }",
+            json!({ "after": end }),
+        )
+        .await;
+    assert!(names(&beyond, "nodes").is_empty(), "{beyond}");
+}
