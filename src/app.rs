@@ -80,13 +80,15 @@ impl Application {
             settings.limits.login_attempts_per_minute,
         );
         let check_every = Duration::from_secs(settings.server_check_seconds.max(1));
+        // The containers domain keeps each server's list from what its supervisor
+        // learns, so it exists before the servers start.
+        let containers = Containers::new(audit.clone(), bus.clone());
         let supervision = Supervision {
             runner: runner.clone(),
-            bus: bus.clone(),
+            listener: containers.engine_listener(),
             check_every,
         };
         let servers = Servers::load(store.clone(), audit.clone(), supervision).await?;
-        let containers = Containers::new(audit.clone());
         let shells = Shells::new(audit.clone());
         let operations = Operations::recover(store.clone(), audit.clone(), bus.clone()).await?;
         let credits = Credits::new(store.clone(), audit.clone(), bus.clone());

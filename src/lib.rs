@@ -8,9 +8,11 @@
 //! `probes::results::download`) belong with `graphql` and `http`, and reach every
 //! service through `state` (a handler that needs one service takes only that one, as
 //! `stacks::webhook` does). `scripts/import-circles` lists the import circles between
-//! these modules; one remains, `containers` ↔ `servers`: each server's supervisor keeps
-//! its containers' list current and publishes their events, with types of `containers`
-//! that import nothing of `servers`.
+//! these modules, and `scripts/test` fails while there is one. Where a lower domain
+//! must tell a higher one as things happen, the lower one names what it tells and the
+//! wiring hands it the listener: each server's supervisor tells the containers domain
+//! what it learns of its engine ([`servers::EngineListener`]), and `containers` keeps
+//! each server's list and publishes its container events from that.
 //!
 //! - [`cli`]: the command line.
 //! - [`app`]: wiring: builds the store and every service once; runs the server.
@@ -26,9 +28,11 @@
 //!   - [`users`], [`auth`]: users and roles; sessions, API tokens and the role check
 //!     every resolver and HTTP handler makes.
 //!   - [`audit`]: the audit log every change writes to, paged and live.
-//!   - [`servers`]: hosts and their live state, each watched by a supervisor.
+//!   - [`servers`]: hosts and their live state, each watched by a supervisor that
+//!     tells what it learns of the engine to a listener.
 //!   - [`containers`]: containers on any server, their events, live logs and stats;
-//!     running, pulling and removing them for other domains (a stack's deploy).
+//!     each server's list, kept from what its supervisor tells; running, pulling and
+//!     removing them for other domains (a stack's deploy).
 //!   - [`engine_resources`]: images, volumes and networks of each server's engine.
 //!   - [`shell`]: shells into containers (an exec with a terminal), driven through
 //!     GraphQL.

@@ -1,6 +1,5 @@
 //! The containers domain's calls to an engine that the service's actions share:
-//! bounded reads, the full list, removal by label, and the mark every change leaves on
-//! the server's kept list.
+//! bounded reads, the full list, removal by label.
 
 use bollard::query_parameters::{
     ListContainersOptions, RemoveContainerOptions, StopContainerOptions,
@@ -57,18 +56,6 @@ pub(super) async fn remove_labelled(
             .map_err(|error| engine_error(server, "", error))?;
     }
     Ok(())
-}
-
-/// Runs a change to the server's containers; whatever its outcome, the server's kept
-/// list is marked old before the caller hears back, so the caller sees its own change
-/// at once instead of when the engine's event arrives.
-pub(super) async fn changing<T>(
-    server: &ServerConnection,
-    change: impl std::future::Future<Output = Result<T>>,
-) -> Result<T> {
-    let result = change.await;
-    server.containers.changed();
-    result
 }
 
 /// Every container of the server, from its engine.

@@ -1,12 +1,17 @@
 //! Containers on any server: list, inspect, run, start, stop, restart, remove, their
 //! events and their live logs. Nothing here is stored: the engine is the truth, and
 //! every action is written to the audit log with its server and container.
+//!
+//! The domain sits above `servers`: it reaches an engine through a server's
+//! connection, and keeps each server's list and publishes its container events from
+//! what the server's supervisor tells it ([`KeptLists`]).
 
 mod engine;
 mod env;
 mod feeds;
 pub mod graphql;
 mod input;
+mod kept;
 mod live;
 mod logs;
 mod model;
@@ -26,6 +31,7 @@ pub use env::{EnvironmentVariable, MASK};
 pub use input::{
     ContainerSettings, LabelInput, RunContainerInput, RunSpec, container_reference, image_reference,
 };
+pub use kept::KeptLists;
 pub use live::{Listing, LiveList};
 pub use logs::{LogHub, LogLine, LogStream};
 pub use model::{
@@ -35,9 +41,10 @@ pub use model::{
 pub use stats::{ContainerStats, StatsHub};
 
 use crate::audit::{Actor, AuditKind, AuditLog, AuditSubjectType};
+use crate::bus::Bus;
 use crate::error::{Error, Result};
-use crate::servers::ServerConnection;
-use engine::{bounded, changing, engine_error, listed, not_found, remove_labelled};
+use crate::servers::{EngineListener, ServerConnection};
+use engine::{bounded, engine_error, listed, not_found, remove_labelled};
 
 /// How long a container gets to stop before it is killed.
 pub const STOP_GRACE_SECONDS: i32 = 10;
@@ -57,17 +64,27 @@ pub enum ContainerAction {
 #[derive(Clone)]
 pub struct Containers {
     audit: AuditLog,
+    /// Each server's kept list, and where its container events go.
+    kept: Arc<KeptLists>,
     pub logs: LogHub,
     pub stats: StatsHub,
 }
 
 impl Containers {
-    pub fn new(audit: AuditLog) -> Containers {
+    /// The service; container events go to `bus`.
+    pub fn new(audit: AuditLog, bus: Bus) -> Containers {
         Containers {
             audit,
+            kept: Arc::new(KeptLists::new(bus.clone())),
             logs: LogHub::default(),
-            stats: StatsHub::default(),
+            stats: StatsHub::new(bus),
         }
+    }
+
+    /// What the servers' supervisors tell of their engines, for the wiring to hand
+    /// to the servers domain.
+    pub fn engine_listener(&self) -> Arc<dyn EngineListener> {
+        self.kept.clone()
     }
 
     /// The server's containers that `filter` lets through, sorted by name.
@@ -106,7 +123,7 @@ impl Containers {
     /// while the server is unreachable, never an old list.
     async fn all_on(&self, server: &ServerConnection) -> Result<Arc<Listing>> {
         server.ensure_reachable()?;
-        server.containers.get_or_list(listed(server)).await
+        self.kept.get_or_list(server, listed(server)).await
     }
 
     pub async fn inspect(&self, server: &ServerConnection, id: &str) -> Result<ContainerDetails> {
@@ -161,7 +178,9 @@ impl Containers {
         server: &ServerConnection,
         spec: RunSpec,
     ) -> Result<ContainerDetails> {
-        changing(server, self.create_and_start(server, spec)).await
+        self.kept
+            .changing(server, self.create_and_start(server, spec))
+            .await
     }
 
     async fn create_and_start(
@@ -257,7 +276,9 @@ impl Containers {
         value: &str,
         on_remove: impl FnMut(&str),
     ) -> Result<()> {
-        changing(server, remove_labelled(server, key, value, on_remove)).await
+        self.kept
+            .changing(server, remove_labelled(server, key, value, on_remove))
+            .await
     }
 
     /// Starts, stops, restarts or removes a container, and records who did it.
@@ -296,7 +317,7 @@ impl Containers {
                 docker.remove_container(&full_id, Some(options)).await
             }
         };
-        server.containers.changed();
+        self.kept.changed(server);
         match result {
             Ok(()) => {}
             // Starting a running container or stopping a stopped one is already done.

@@ -15,8 +15,9 @@ use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt};
 use tokio::sync::broadcast;
 
+use super::ContainerEvent;
 use super::feeds::{FeedItem, Feeds, follow};
-use crate::bus::Received;
+use crate::bus::{Bus, Received};
 use crate::error::{Error, Result};
 use crate::servers::ServerConnection;
 
@@ -114,22 +115,35 @@ impl ContainerStats {
 }
 
 /// The shared engine stats streams, one per (server, container) being watched.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct StatsHub {
     feeds: Feeds<ContainerStats>,
+    /// Where the container events that end a stream are heard.
+    bus: Bus,
 }
 
 impl StatsHub {
+    pub fn new(bus: Bus) -> StatsHub {
+        StatsHub {
+            feeds: Feeds::default(),
+            bus,
+        }
+    }
+
     fn join(
         &self,
         connection: &Arc<ServerConnection>,
         container_id: &str,
     ) -> Result<broadcast::Receiver<FeedItem<ContainerStats>>> {
         let key = (connection.id.clone(), container_id.to_string());
-        let (server, id) = (connection.clone(), container_id.to_string());
+        let (server, id, bus) = (
+            connection.clone(),
+            container_id.to_string(),
+            self.bus.clone(),
+        );
         self.feeds
             .join(key, FEED_BUFFER, MAX_FEEDS, move |sender| {
-                feed(server, id, sender)
+                feed(server, id, bus, sender)
             })
             .ok_or_else(|| Error::Unavailable {
                 component: "docker",
@@ -181,11 +195,12 @@ impl StatsHub {
 async fn feed(
     connection: Arc<ServerConnection>,
     container_id: String,
+    bus: Bus,
     sender: broadcast::Sender<FeedItem<ContainerStats>>,
 ) {
     let (server_id, container_id) = (&connection.id, container_id.as_str());
     // Subscribed before the stream opens, so a stop in between is not missed.
-    let mut events = connection.container_events();
+    let mut events = bus.subscribe::<ContainerEvent>();
     let options = StatsOptions {
         stream: true,
         one_shot: false,

@@ -9,9 +9,9 @@
 //! are kept current by their own writes ([`crate::store::kept`]), and an operation that
 //! has ended never changes again.
 //!
-//! Containers are not stored and need no loader: each server's list is kept current by
-//! its supervisor from the engine's events ([`crate::containers::LiveList`]), so a
-//! page of stacks reads it without an engine call, however many stacks ask.
+//! Containers are not stored and need no loader: each server's list is kept current
+//! from the engine's events its supervisor follows ([`crate::containers::KeptLists`]),
+//! so a page of stacks reads it without an engine call, however many stacks ask.
 
 use std::collections::HashMap;
 use std::future::Future;

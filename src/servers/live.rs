@@ -1,6 +1,6 @@
-//! One background supervisor per server: checks its engine on a timer, follows its
-//! Docker events, and keeps [`ServerState`] and the server's container list
-//! ([`LiveList`]) current.
+//! One background supervisor per server: checks its engine on a timer, keeps
+//! [`ServerState`] current, and follows the engine's container events, telling the
+//! [`EngineListener`] what it learns (see [`super::listener`] for why it is shaped so).
 //!
 //! Each server has its own task, clients and timeouts, so a dead daemon or a hung agent
 //! only ever delays calls to that server. When an engine comes back, the next check
@@ -15,9 +15,8 @@ use futures::StreamExt;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+use super::listener::EngineListener;
 use super::model::{ContainerCounts, HostStats, Reachability, ServerState};
-use crate::bus::Bus;
-use crate::containers::{ContainerEvent, LiveList};
 use crate::docker::{Endpoint, Engine, unreachable_engine};
 use crate::error::{Error, Result};
 use crate::host::protocol::HostSample;
@@ -35,19 +34,17 @@ pub struct ServerConnection {
     pub root_directory: Option<String>,
     pub engine: Engine,
     state: watch::Sender<ServerState>,
-    /// The containers as last listed, kept current by the engine's events.
-    pub containers: LiveList,
-    /// Where the engine's container events go.
-    bus: Bus,
+    /// Hears what the supervisor learns of the engine, and every change reported here.
+    listener: Arc<dyn EngineListener>,
     stop: CancellationToken,
 }
 
-/// What a server's supervisor needs besides the server: where it runs and publishes,
-/// and how often it checks.
+/// What a server's supervisor needs besides the server: where it runs, whom it tells
+/// what it learns, and how often it checks.
 #[derive(Clone)]
 pub struct Supervision {
     pub runner: Runner,
-    pub bus: Bus,
+    pub listener: Arc<dyn EngineListener>,
     pub check_every: Duration,
 }
 
@@ -70,10 +67,10 @@ impl ServerConnection {
             root_directory,
             engine,
             state: watch::channel(ServerState::connecting()).0,
-            containers: LiveList::default(),
-            bus: supervision.bus.clone(),
+            listener: supervision.listener.clone(),
             stop: stop.clone(),
         });
+        connection.listener.connected(&connection);
         let supervised = connection.clone();
         let check_every = supervision.check_every;
         supervision
@@ -86,12 +83,6 @@ impl ServerConnection {
 
     pub fn state(&self) -> ServerState {
         self.state.borrow().clone()
-    }
-
-    /// Container events as the engines report them, from now on (every server's: the
-    /// caller keeps this one's by `server_id`).
-    pub fn container_events(&self) -> crate::bus::Subscriber<ContainerEvent> {
-        self.bus.subscribe()
     }
 
     /// Fails fast with `UNAVAILABLE` while the last check found the engine unreachable,
@@ -114,7 +105,7 @@ impl ServerConnection {
     /// fail fast until the next check succeeds.
     pub fn report_failure(&self, error: &Error) {
         if let Error::Unavailable { message, .. } = error {
-            self.containers.changed();
+            self.listener.changed(self);
             self.state.send_modify(|state| {
                 state.reachability = Reachability::Unreachable;
                 state.last_error = Some(message.clone());
@@ -156,7 +147,7 @@ async fn supervise(
         let reachable = checked.is_ok();
         // The engine's words for a container's age (`Up 2 hours`) move on without an
         // event: a list kept from before this check is renewed on its next read.
-        connection.containers.changed();
+        connection.listener.changed(&connection);
         connection.state.send_modify(|state| {
             state.checked_at = Some(Utc::now());
             match checked {
@@ -182,7 +173,7 @@ async fn supervise(
             // A stream from an engine that stopped answering may hang rather than end;
             // the next reachable check opens a new one.
             task.abort();
-            connection.containers.follow(false);
+            connection.listener.following(&connection, false);
         }
         if reachable && events.as_ref().is_none_or(|task| task.is_finished()) {
             events = Some(tokio::spawn(follow_events(connection.clone(), engine_time)));
@@ -205,7 +196,7 @@ async fn supervise(
     if let Some(task) = events {
         task.abort();
     }
-    connection.containers.follow(false);
+    connection.listener.disconnected(&connection);
     Ok(())
 }
 
@@ -294,12 +285,13 @@ fn describe(error: bollard::errors::Error) -> String {
     }
 }
 
-/// Publishes the engine's container events until its stream ends; returns why it ended.
+/// Hands the engine's container events to the listener until its stream ends; returns
+/// why it ended.
 ///
 /// With `since` (the engine's clock at the check before), the engine first replays
 /// what happened since then, so no change between that check and the moment the
-/// stream is open goes unseen, and the container list can be kept from that check on.
-/// Without it, that moment is unknown, and nothing is kept.
+/// stream is open goes unseen, and the events count as followed from that check on.
+/// Without it, that moment is unknown, and they do not.
 async fn follow_events(connection: Arc<ServerConnection>, since: Option<DateTime<Utc>>) -> String {
     let options = EventsOptions {
         since: since.map(|at| format!("{}.{:09}", at.timestamp(), at.timestamp_subsec_nanos())),
@@ -307,21 +299,36 @@ async fn follow_events(connection: Arc<ServerConnection>, since: Option<DateTime
         ..Default::default()
     };
     let mut stream = connection.engine.docker.events(Some(options));
-    connection.containers.follow(since.is_some());
+    connection.listener.following(&connection, since.is_some());
     let reason = loop {
         match stream.next().await {
-            Some(Ok(message)) => {
-                // Marked before it is published: whoever hears of the change and then
-                // lists the containers sees it.
-                connection.containers.changed();
-                if let Some(event) = ContainerEvent::from_docker(&connection.id, message) {
-                    connection.bus.publish(event);
-                }
-            }
+            Some(Ok(message)) => connection.listener.event(&connection, message),
             Some(Err(error)) => break error.to_string(),
             None => break "the engine closed the stream".to_string(),
         }
     };
-    connection.containers.follow(false);
+    connection.listener.following(&connection, false);
     reason
+}
+
+#[cfg(test)]
+impl ServerConnection {
+    /// A connection whose engine is never contacted and that has no supervisor: a
+    /// test tells the listener what a supervisor would.
+    pub fn unsupervised(id: &str, listener: Arc<dyn EngineListener>) -> Arc<ServerConnection> {
+        let endpoint = Endpoint::Unix("/nonexistent/docker.sock".into());
+        let engine = Engine::connect(&endpoint, None).expect("clients for a socket path");
+        let connection = Arc::new(ServerConnection {
+            id: id.to_string(),
+            name: id.to_string(),
+            endpoint,
+            root_directory: None,
+            engine,
+            state: watch::channel(ServerState::connecting()).0,
+            listener,
+            stop: CancellationToken::new(),
+        });
+        connection.listener.connected(&connection);
+        connection
+    }
 }

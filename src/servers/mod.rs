@@ -3,9 +3,13 @@
 //!
 //! The service owns the server table and one [`ServerConnection`] per server; other
 //! domains (containers, operations) reach an engine only through [`Servers::connection`].
+//! It sits below them: what each supervisor learns of its engine goes to the
+//! [`EngineListener`] the wiring gives it (the containers domain), never to a type of
+//! a domain above.
 
 pub mod graphql;
 mod input;
+mod listener;
 mod live;
 mod model;
 mod store;
@@ -16,6 +20,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 pub use input::{CreateServerInput, DeleteServerInput, ServerConfig, UpdateServerInput};
+pub use listener::EngineListener;
 pub use live::{ServerConnection, Supervision};
 pub use model::{ContainerCounts, HostStats, Reachability, Server, ServerState};
 
