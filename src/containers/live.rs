@@ -34,7 +34,8 @@ pub struct LiveList {
 /// a page of stacks asks for each stack's containers by its label.
 #[derive(Debug, Default)]
 pub struct Listing {
-    containers: Vec<Container>,
+    /// Shared with every answer that lists them, instead of copied into each.
+    containers: Vec<Arc<Container>>,
     /// label key → label value → positions in `containers`.
     by_label: HashMap<String, HashMap<String, Vec<usize>>>,
 }
@@ -54,17 +55,17 @@ impl Listing {
             }
         }
         Listing {
-            containers,
+            containers: containers.into_iter().map(Arc::new).collect(),
             by_label,
         }
     }
 
-    pub fn all(&self) -> &[Container] {
+    pub fn all(&self) -> &[Arc<Container>] {
         &self.containers
     }
 
     /// The containers labelled `key=value`, in name order.
-    pub fn labelled(&self, key: &str, value: &str) -> impl Iterator<Item = &Container> {
+    pub fn labelled(&self, key: &str, value: &str) -> impl Iterator<Item = &Arc<Container>> {
         self.by_label
             .get(key)
             .and_then(|values| values.get(value))

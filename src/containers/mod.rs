@@ -75,7 +75,7 @@ impl Containers {
         &self,
         server: &ServerConnection,
         filter: &ContainerFilter,
-    ) -> Result<Vec<Container>> {
+    ) -> Result<Vec<Arc<Container>>> {
         Ok(self
             .all_on(server)
             .await?
@@ -92,7 +92,7 @@ impl Containers {
         server: &ServerConnection,
         key: &str,
         value: &str,
-    ) -> Result<Vec<Container>> {
+    ) -> Result<Vec<Arc<Container>>> {
         Ok(self
             .all_on(server)
             .await?

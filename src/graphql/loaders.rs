@@ -140,8 +140,12 @@ macro_rules! read_many {
 }
 
 read_many!(Users, User, |user: &User| user.id.to_string());
-read_many!(Servers, Server, |server: &Server| server.id.to_string());
-read_many!(Stacks, Stack, |stack: &Stack| stack.id.to_string());
+read_many!(Servers, Arc<Server>, |server: &Arc<Server>| server
+    .id
+    .to_string());
+read_many!(Stacks, Arc<Stack>, |stack: &Arc<Stack>| stack
+    .id
+    .to_string());
 read_many!(Operations, Operation, Operation::key);
 read_many!(Apps, App, |app: &App| app.id.to_string());
 

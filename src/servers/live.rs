@@ -34,7 +34,8 @@ pub struct ServerConnection {
     pub endpoint: Endpoint,
     pub root_directory: Option<String>,
     pub engine: Engine,
-    state: watch::Sender<ServerState>,
+    /// Shared, not copied, by each read: a page of stacks reads it once a stack.
+    state: watch::Sender<Arc<ServerState>>,
     /// The containers as last listed, kept current by the engine's events.
     pub containers: LiveList,
     /// Where the engine's container events go.
@@ -69,7 +70,7 @@ impl ServerConnection {
             endpoint,
             root_directory,
             engine,
-            state: watch::channel(ServerState::connecting()).0,
+            state: watch::channel(Arc::new(ServerState::connecting())).0,
             containers: LiveList::default(),
             bus: supervision.bus.clone(),
             stop: stop.clone(),
@@ -84,7 +85,7 @@ impl ServerConnection {
         connection
     }
 
-    pub fn state(&self) -> ServerState {
+    pub fn state(&self) -> Arc<ServerState> {
         self.state.borrow().clone()
     }
 
@@ -116,6 +117,7 @@ impl ServerConnection {
         if let Error::Unavailable { message, .. } = error {
             self.containers.changed();
             self.state.send_modify(|state| {
+                let state = Arc::make_mut(state);
                 state.reachability = Reachability::Unreachable;
                 state.last_error = Some(message.clone());
             });
@@ -158,6 +160,7 @@ async fn supervise(
         // event: a list kept from before this check is renewed on its next read.
         connection.containers.changed();
         connection.state.send_modify(|state| {
+            let state = Arc::make_mut(state);
             state.checked_at = Some(Utc::now());
             match checked {
                 Ok((update, _)) => {
