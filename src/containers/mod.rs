@@ -106,7 +106,12 @@ impl Containers {
     /// while the server is unreachable, never an old list.
     async fn all_on(&self, server: &ServerConnection) -> Result<Arc<Listing>> {
         server.ensure_reachable()?;
-        server.containers.get_or_list(listed(server)).await
+        // Boxed, as [`crate::graphql::loaders::related`] says: an engine call is a
+        // large future, and a page of stacks asks for 100 kept lists.
+        server
+            .containers
+            .get_or_list(|| Box::pin(listed(server)))
+            .await
     }
 
     pub async fn inspect(&self, server: &ServerConnection, id: &str) -> Result<ContainerDetails> {

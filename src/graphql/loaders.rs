@@ -117,7 +117,10 @@ pub async fn related<S: ReadMany>(
     id: Option<&str>,
 ) -> Result<Option<S::Record>> {
     match id {
-        Some(id) => Ok(loader.load_one(id.to_string()).await?),
+        // Boxed, so that a relation field's future stays small whether or not it is
+        // asked for: GraphQL moves every field's future of an object into an allocation
+        // as large as the largest of them.
+        Some(id) => Ok(Box::pin(loader.load_one(id.to_string())).await?),
         None => Ok(None),
     }
 }

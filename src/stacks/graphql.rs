@@ -109,7 +109,8 @@ impl Stack {
     /// `UNAVAILABLE` error when the registry does not answer.
     async fn images(&self, ctx: &Context<'_>) -> Result<Option<Vec<StackImage>>> {
         match ctx.state().stacks.registry() {
-            Some(registry) => registry.images(&self.name).await.map(Some),
+            // Boxed, as `related` says: an HTTP call is a large future.
+            Some(registry) => Box::pin(registry.images(&self.name)).await.map(Some),
             None => Ok(Some(Vec::new())),
         }
     }

@@ -151,6 +151,14 @@ impl<R: Keep> Kept<R> {
         if let Some(rows) = self.rows.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
             return Ok(answer(rows));
         }
+        // Boxed: the store's query is a large future, and without the box every read's
+        // future (a stack's `server`, in a page of 100) would be as large, answered from
+        // memory or not. GraphQL moves each field's future into an allocation of its size.
+        Box::pin(self.fill(answer)).await
+    }
+
+    /// Fills the table from the store, in its turn, and answers from it.
+    async fn fill<T>(&self, answer: impl FnOnce(&Rows<R>) -> T) -> Result<T> {
         let _turn = self.turn.lock().await;
         // Another read may have filled the table while this one waited for its turn.
         if let Some(rows) = self.rows.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
