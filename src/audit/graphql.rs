@@ -47,7 +47,7 @@ impl AuditQuery {
 #[ComplexObject]
 impl AuditEvent {
     /// The server the event is filed under, if any (and not since removed).
-    async fn server(&self, ctx: &Context<'_>) -> Result<Option<Server>> {
+    async fn server(&self, ctx: &Context<'_>) -> Result<Option<Arc<Server>>> {
         related(
             &ctx.loaders().servers,
             self.server_id.as_ref().map(|id| id.as_str()),
@@ -56,7 +56,7 @@ impl AuditEvent {
     }
 
     /// The stack the event is filed under, if any (and not since deleted).
-    async fn stack(&self, ctx: &Context<'_>) -> Result<Option<Stack>> {
+    async fn stack(&self, ctx: &Context<'_>) -> Result<Option<Arc<Stack>>> {
         related(
             &ctx.loaders().stacks,
             self.stack_id.as_ref().map(|id| id.as_str()),

@@ -1,5 +1,7 @@
 //! Containers in GraphQL: lists across servers, inspect, actions, events and logs.
 
+use std::sync::Arc;
+
 use async_graphql::{
     ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Subscription,
 };
@@ -19,7 +21,7 @@ use crate::users::Role;
 #[ComplexObject]
 impl Container {
     /// The server it runs on.
-    async fn server(&self, ctx: &Context<'_>) -> Result<Option<Server>> {
+    async fn server(&self, ctx: &Context<'_>) -> Result<Option<Arc<Server>>> {
         related(&ctx.loaders().servers, Some(&self.server_id)).await
     }
 }
@@ -72,7 +74,7 @@ pub async fn labelled_containers(
     server_id: &str,
     key: &str,
     value: &str,
-) -> Result<Option<Vec<Container>>> {
+) -> Result<Option<Vec<Arc<Container>>>> {
     let state = ctx.state();
     let server = state.servers.connection(server_id)?;
     state
@@ -95,7 +97,7 @@ impl ContainersQuery {
         ctx: &Context<'_>,
         server_id: Option<ID>,
         filter: Option<ContainerFilter>,
-    ) -> Result<Vec<Container>> {
+    ) -> Result<Vec<Arc<Container>>> {
         ctx.require(Role::Viewer)?;
         let state = ctx.state();
         let filter = filter.unwrap_or_default();

@@ -53,14 +53,17 @@ impl KeptLists {
 
     /// The server's kept list if it is current, or the one `list` takes from the
     /// engine. A connection that is not (or no longer) the server's own keeps nothing.
-    pub async fn get_or_list(
+    pub async fn get_or_list<F>(
         &self,
         connection: &ServerConnection,
-        list: impl Future<Output = Result<Vec<Container>>>,
-    ) -> Result<Arc<Listing>> {
+        list: impl FnOnce() -> F,
+    ) -> Result<Arc<Listing>>
+    where
+        F: Future<Output = Result<Vec<Container>>>,
+    {
         match self.of(connection) {
             Some(kept) => kept.get_or_list(list).await,
-            None => Ok(Arc::new(Listing::new(list.await?))),
+            None => Ok(Arc::new(Listing::new(list().await?))),
         }
     }
 
@@ -154,7 +157,7 @@ mod tests {
     async fn asked_for_two(kept: &KeptLists, connection: &ServerConnection) -> usize {
         let asked = AtomicUsize::new(0);
         for _ in 0..2 {
-            kept.get_or_list(connection, listed(&asked))
+            kept.get_or_list(connection, || listed(&asked))
                 .await
                 .expect("a list");
         }
@@ -216,7 +219,7 @@ mod tests {
         kept.following(&connection, true);
         let mut events = bus.subscribe::<ContainerEvent>();
         let asked = AtomicUsize::new(0);
-        kept.get_or_list(&connection, listed(&asked))
+        kept.get_or_list(&connection, || listed(&asked))
             .await
             .expect("a list");
 
@@ -238,7 +241,7 @@ mod tests {
         );
         assert_eq!(event.container_name.as_deref(), Some("web"));
         assert_eq!(event.status, Some(super::super::ContainerStatus::Running));
-        kept.get_or_list(&connection, listed(&asked))
+        kept.get_or_list(&connection, || listed(&asked))
             .await
             .expect("a list");
         assert_eq!(

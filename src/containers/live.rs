@@ -34,7 +34,8 @@ pub struct LiveList {
 /// a page of stacks asks for each stack's containers by its label.
 #[derive(Debug, Default)]
 pub struct Listing {
-    containers: Vec<Container>,
+    /// Shared with every answer that lists them, instead of copied into each.
+    containers: Vec<Arc<Container>>,
     /// label key → label value → positions in `containers`.
     by_label: HashMap<String, HashMap<String, Vec<usize>>>,
 }
@@ -54,17 +55,17 @@ impl Listing {
             }
         }
         Listing {
-            containers,
+            containers: containers.into_iter().map(Arc::new).collect(),
             by_label,
         }
     }
 
-    pub fn all(&self) -> &[Container] {
+    pub fn all(&self) -> &[Arc<Container>] {
         &self.containers
     }
 
     /// The containers labelled `key=value`, in name order.
-    pub fn labelled(&self, key: &str, value: &str) -> impl Iterator<Item = &Container> {
+    pub fn labelled(&self, key: &str, value: &str) -> impl Iterator<Item = &Arc<Container>> {
         self.by_label
             .get(key)
             .and_then(|values| values.get(value))
@@ -87,13 +88,14 @@ impl LiveList {
         self.changed();
     }
 
-    /// The kept list if it is current, or the one `list` takes from the engine.
-    pub async fn get_or_list(
-        &self,
-        list: impl Future<Output = Result<Vec<Container>>>,
-    ) -> Result<Arc<Listing>> {
+    /// The kept list if it is current, or the one `list` takes from the engine (only
+    /// called then: a kept list costs no engine call's future).
+    pub async fn get_or_list<F>(&self, list: impl FnOnce() -> F) -> Result<Arc<Listing>>
+    where
+        F: Future<Output = Result<Vec<Container>>>,
+    {
         if !self.following.load(Ordering::SeqCst) {
-            return Ok(Arc::new(Listing::new(list.await?)));
+            return Ok(Arc::new(Listing::new(list().await?)));
         }
         let mut last = self.last.lock().await;
         // Read before the engine is asked: a change during the call makes this list
@@ -104,7 +106,7 @@ impl LiveList {
         {
             return Ok(containers.clone());
         }
-        let listing = Arc::new(Listing::new(list.await?));
+        let listing = Arc::new(Listing::new(list().await?));
         *last = Some((changes, listing.clone()));
         Ok(listing)
     }
@@ -126,8 +128,8 @@ mod tests {
         let live = LiveList::default();
         let asked = AtomicUsize::new(0);
 
-        live.get_or_list(listed(&asked)).await.expect("a list");
-        live.get_or_list(listed(&asked)).await.expect("a list");
+        live.get_or_list(|| listed(&asked)).await.expect("a list");
+        live.get_or_list(|| listed(&asked)).await.expect("a list");
         assert_eq!(
             asked.load(Ordering::SeqCst),
             2,
@@ -135,16 +137,16 @@ mod tests {
         );
 
         live.follow(true);
-        live.get_or_list(listed(&asked)).await.expect("a list");
-        live.get_or_list(listed(&asked)).await.expect("a list");
+        live.get_or_list(|| listed(&asked)).await.expect("a list");
+        live.get_or_list(|| listed(&asked)).await.expect("a list");
         assert_eq!(asked.load(Ordering::SeqCst), 3, "followed: kept");
 
         live.changed();
-        live.get_or_list(listed(&asked)).await.expect("a list");
+        live.get_or_list(|| listed(&asked)).await.expect("a list");
         assert_eq!(asked.load(Ordering::SeqCst), 4, "a change: asked again");
 
         live.follow(false);
-        live.get_or_list(listed(&asked)).await.expect("a list");
+        live.get_or_list(|| listed(&asked)).await.expect("a list");
         assert_eq!(asked.load(Ordering::SeqCst), 5, "no longer followed");
     }
 
@@ -153,13 +155,13 @@ mod tests {
         let live = LiveList::default();
         live.follow(true);
         let asked = AtomicUsize::new(0);
-        live.get_or_list(async {
+        live.get_or_list(|| async {
             live.changed();
             listed(&asked).await
         })
         .await
         .expect("a list");
-        live.get_or_list(listed(&asked)).await.expect("a list");
+        live.get_or_list(|| listed(&asked)).await.expect("a list");
         assert_eq!(asked.load(Ordering::SeqCst), 2);
     }
 
@@ -211,11 +213,11 @@ mod tests {
         let live = LiveList::default();
         live.follow(true);
         let failed = live
-            .get_or_list(async { Err(crate::error::Error::Conflict("no".into())) })
+            .get_or_list(|| async { Err(crate::error::Error::Conflict("no".into())) })
             .await;
         assert!(failed.is_err());
         let asked = AtomicUsize::new(0);
-        live.get_or_list(listed(&asked)).await.expect("a list");
+        live.get_or_list(|| listed(&asked)).await.expect("a list");
         assert_eq!(asked.load(Ordering::SeqCst), 1);
     }
 }

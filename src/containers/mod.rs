@@ -92,7 +92,7 @@ impl Containers {
         &self,
         server: &ServerConnection,
         filter: &ContainerFilter,
-    ) -> Result<Vec<Container>> {
+    ) -> Result<Vec<Arc<Container>>> {
         Ok(self
             .all_on(server)
             .await?
@@ -109,7 +109,7 @@ impl Containers {
         server: &ServerConnection,
         key: &str,
         value: &str,
-    ) -> Result<Vec<Container>> {
+    ) -> Result<Vec<Arc<Container>>> {
         Ok(self
             .all_on(server)
             .await?
@@ -123,7 +123,11 @@ impl Containers {
     /// while the server is unreachable, never an old list.
     async fn all_on(&self, server: &ServerConnection) -> Result<Arc<Listing>> {
         server.ensure_reachable()?;
-        self.kept.get_or_list(server, listed(server)).await
+        // Boxed, as [`crate::graphql::loaders::related`] says: an engine call is a
+        // large future, and a page of stacks asks for 100 kept lists.
+        self.kept
+            .get_or_list(server, || Box::pin(listed(server)))
+            .await
     }
 
     pub async fn inspect(&self, server: &ServerConnection, id: &str) -> Result<ContainerDetails> {

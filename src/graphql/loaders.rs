@@ -117,7 +117,10 @@ pub async fn related<S: ReadMany>(
     id: Option<&str>,
 ) -> Result<Option<S::Record>> {
     match id {
-        Some(id) => Ok(loader.load_one(id.to_string()).await?),
+        // Boxed, so that a relation field's future stays small whether or not it is
+        // asked for: GraphQL moves every field's future of an object into an allocation
+        // as large as the largest of them.
+        Some(id) => Ok(Box::pin(loader.load_one(id.to_string())).await?),
         None => Ok(None),
     }
 }
@@ -140,8 +143,12 @@ macro_rules! read_many {
 }
 
 read_many!(Users, User, |user: &User| user.id.to_string());
-read_many!(Servers, Server, |server: &Server| server.id.to_string());
-read_many!(Stacks, Stack, |stack: &Stack| stack.id.to_string());
+read_many!(Servers, Arc<Server>, |server: &Arc<Server>| server
+    .id
+    .to_string());
+read_many!(Stacks, Arc<Stack>, |stack: &Arc<Stack>| stack
+    .id
+    .to_string());
 read_many!(Operations, Operation, Operation::key);
 read_many!(Apps, App, |app: &App| app.id.to_string());
 

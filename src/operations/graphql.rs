@@ -1,5 +1,7 @@
 //! Operations in GraphQL: history, commands, cancellation and live output.
 
+use std::sync::Arc;
+
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, Object, Subscription};
 use futures::{Stream, StreamExt};
@@ -81,12 +83,12 @@ impl Operation {
 
     /// The server it runs on; `null` for work that runs on none, or a server since
     /// removed.
-    async fn server(&self, ctx: &Context<'_>) -> Result<Option<Server>> {
+    async fn server(&self, ctx: &Context<'_>) -> Result<Option<Arc<Server>>> {
         related(&ctx.loaders().servers, self.subject.server_id()).await
     }
 
     /// The stack it works for, if any (and not since deleted).
-    async fn stack(&self, ctx: &Context<'_>) -> Result<Option<Stack>> {
+    async fn stack(&self, ctx: &Context<'_>) -> Result<Option<Arc<Stack>>> {
         related(&ctx.loaders().stacks, self.subject.stack_id()).await
     }
 

@@ -66,7 +66,7 @@ pub struct Operations {
     /// changes again (only QUEUED and RUNNING ones are updated, by this process or, for
     /// what a crash left, before it serves), so a copy stays true. A page of stacks
     /// reads its last operations from here.
-    ended: Arc<quick_cache::sync::Cache<String, Operation>>,
+    ended: Arc<quick_cache::sync::Cache<String, Arc<Operation>>>,
     /// Where every operation goes as it is created, starts and ends.
     bus: Bus,
 }
@@ -83,7 +83,7 @@ impl Operations {
 
     /// The operation of this id if it has ended and was read lately: what is known
     /// of it without a read.
-    pub fn ended(&self, id: &str) -> Option<Operation> {
+    pub fn ended(&self, id: &str) -> Option<Arc<Operation>> {
         self.ended.get(id)
     }
 
@@ -94,14 +94,15 @@ impl Operations {
         let mut unknown = Vec::new();
         for id in ids {
             match self.ended(id) {
-                Some(operation) => found.push(operation),
+                Some(operation) => found.push(Operation::clone(&operation)),
                 None => unknown.push(id.clone()),
             }
         }
         if !unknown.is_empty() {
             let read = store::find_many(&self.store, &unknown).await?;
             for operation in read.iter().filter(|operation| operation.status.has_ended()) {
-                self.ended.insert(operation.key(), operation.clone());
+                self.ended
+                    .insert(operation.key(), Arc::new(operation.clone()));
             }
             found.extend(read);
         }

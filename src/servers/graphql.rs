@@ -1,5 +1,7 @@
 //! Servers in GraphQL: the list with live state, and changes for admins.
 
+use std::sync::Arc;
+
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, ID, Object};
 
@@ -24,7 +26,7 @@ impl ServersQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "How many items, 1 to 100 (default 50).")] first: Option<i32>,
         #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
-    ) -> Result<Connection<String, Server>> {
+    ) -> Result<Connection<String, Arc<Server>>> {
         ctx.require(Role::Viewer)?;
         let page = PageRequest::<String>::parse(first, after)?;
         let servers = ctx
@@ -37,7 +39,7 @@ impl ServersQuery {
         }))
     }
 
-    async fn server(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Server>> {
+    async fn server(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Arc<Server>>> {
         ctx.require(Role::Viewer)?;
         ctx.state().servers.get(&id).await
     }
@@ -46,11 +48,11 @@ impl ServersQuery {
 #[ComplexObject]
 impl Server {
     /// What monitor last saw of this server (refreshed in the background).
-    async fn state(&self, ctx: &Context<'_>) -> ServerState {
+    async fn state(&self, ctx: &Context<'_>) -> Arc<ServerState> {
         ctx.state()
             .servers
             .state_of(&self.id)
-            .unwrap_or_else(ServerState::connecting)
+            .unwrap_or_else(|| Arc::new(ServerState::connecting()))
     }
 
     /// This server's containers. While monitor follows the engine's container events,
@@ -64,7 +66,7 @@ impl Server {
         &self,
         ctx: &Context<'_>,
         filter: Option<ContainerFilter>,
-    ) -> Result<Option<Vec<Container>>> {
+    ) -> Result<Option<Vec<Arc<Container>>>> {
         let state = ctx.state();
         let server = state.servers.connection(&self.id)?;
         state

@@ -33,7 +33,8 @@ pub struct ServerConnection {
     pub endpoint: Endpoint,
     pub root_directory: Option<String>,
     pub engine: Engine,
-    state: watch::Sender<ServerState>,
+    /// Shared, not copied, by each read: a page of stacks reads it once a stack.
+    state: watch::Sender<Arc<ServerState>>,
     /// Hears what the supervisor learns of the engine, and every change reported here.
     listener: Arc<dyn EngineListener>,
     stop: CancellationToken,
@@ -66,7 +67,7 @@ impl ServerConnection {
             endpoint,
             root_directory,
             engine,
-            state: watch::channel(ServerState::connecting()).0,
+            state: watch::channel(Arc::new(ServerState::connecting())).0,
             listener: supervision.listener.clone(),
             stop: stop.clone(),
         });
@@ -81,7 +82,7 @@ impl ServerConnection {
         connection
     }
 
-    pub fn state(&self) -> ServerState {
+    pub fn state(&self) -> Arc<ServerState> {
         self.state.borrow().clone()
     }
 
@@ -107,6 +108,7 @@ impl ServerConnection {
         if let Error::Unavailable { message, .. } = error {
             self.listener.changed(self);
             self.state.send_modify(|state| {
+                let state = Arc::make_mut(state);
                 state.reachability = Reachability::Unreachable;
                 state.last_error = Some(message.clone());
             });
@@ -149,6 +151,7 @@ async fn supervise(
         // event: a list kept from before this check is renewed on its next read.
         connection.listener.changed(&connection);
         connection.state.send_modify(|state| {
+            let state = Arc::make_mut(state);
             state.checked_at = Some(Utc::now());
             match checked {
                 Ok((update, _)) => {
@@ -324,7 +327,7 @@ impl ServerConnection {
             endpoint,
             root_directory: None,
             engine,
-            state: watch::channel(ServerState::connecting()).0,
+            state: watch::channel(Arc::new(ServerState::connecting())).0,
             listener,
             stop: CancellationToken::new(),
         });

@@ -64,20 +64,18 @@ impl Servers {
     }
 
     /// The server of this id, from memory (see [`crate::store::kept`]).
-    pub async fn get(&self, id: &str) -> Result<Option<Server>> {
-        Ok(self.get_many(&[id.to_string()]).await?.pop())
+    pub async fn get(&self, id: &str) -> Result<Option<Arc<Server>>> {
+        self.kept.get(id).await
     }
 
     /// The servers with these ids that exist, from memory.
-    pub async fn get_many(&self, ids: &[String]) -> Result<Vec<Server>> {
-        let rows = self.kept.get_many(ids).await?;
-        Ok(rows.iter().map(|row| row.to_server()).collect())
+    pub async fn get_many(&self, ids: &[String]) -> Result<Vec<Arc<Server>>> {
+        self.kept.get_many(ids).await
     }
 
     /// Servers in the order they were added after the id `after`, from memory.
-    pub async fn list(&self, after: Option<&str>, limit: usize) -> Result<Vec<Server>> {
-        let rows = self.kept.list(after, limit, |_| true).await?;
-        Ok(rows.iter().map(|row| row.to_server()).collect())
+    pub async fn list(&self, after: Option<&str>, limit: usize) -> Result<Vec<Arc<Server>>> {
+        self.kept.list(after, limit, |_| true).await
     }
 
     /// The live connection to a server; `NOT_FOUND` for an unknown id.
@@ -93,7 +91,7 @@ impl Servers {
         self.read_connections().values().cloned().collect()
     }
 
-    pub fn state_of(&self, id: &str) -> Option<ServerState> {
+    pub fn state_of(&self, id: &str) -> Option<Arc<ServerState>> {
         self.read_connections()
             .get(id)
             .map(|connection| connection.state())

@@ -2,7 +2,7 @@
 
 use surrealdb::types::RecordId;
 
-use super::model::ServerRow;
+use super::model::{Server, ServerRow};
 use crate::error::Result;
 use crate::store::Store;
 use crate::store::kept::Keep;
@@ -15,9 +15,14 @@ pub fn record_id(key: &str) -> RecordId {
 
 impl Keep for ServerRow {
     const TABLE: &'static str = TABLE;
+    type Ready = Server;
 
     fn id(&self) -> &RecordId {
         &self.id
+    }
+
+    fn ready(&self) -> Server {
+        self.to_server()
     }
 }
 

@@ -1,5 +1,7 @@
 //! Stacks in GraphQL: the list, each stack's live parts, its changes and its actions.
 
+use std::sync::Arc;
+
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 
@@ -32,7 +34,7 @@ impl StacksQuery {
         #[graphql(desc = "How many items, 1 to 100 (default 50).")] first: Option<i32>,
         #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
         server_id: Option<ID>,
-    ) -> Result<Connection<String, Stack>> {
+    ) -> Result<Connection<String, Arc<Stack>>> {
         ctx.require(Role::Viewer)?;
         let page = PageRequest::<String>::parse(first, after)?;
         let stacks = ctx
@@ -49,7 +51,7 @@ impl StacksQuery {
         }))
     }
 
-    async fn stack(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Stack>> {
+    async fn stack(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Arc<Stack>>> {
         ctx.require(Role::Viewer)?;
         ctx.state().stacks.get(&id).await
     }
@@ -70,21 +72,23 @@ impl StackDeploy {
 
 #[ComplexObject]
 impl Stack {
-    async fn server(&self, ctx: &Context<'_>) -> Result<Option<Server>> {
+    async fn server(&self, ctx: &Context<'_>) -> Result<Option<Arc<Server>>> {
         // Servers are kept in memory: there is no read to batch (see `Servers::get`).
         ctx.state().servers.get(&self.server_id).await
     }
 
     /// The operation the stack's last action or pipeline run started (a run, not its
     /// steps); `null` before the first.
-    async fn last_operation(&self, ctx: &Context<'_>) -> Result<Option<Operation>> {
+    async fn last_operation(&self, ctx: &Context<'_>) -> Result<Option<Arc<Operation>>> {
         let Some(id) = self.last_operation_id.as_deref() else {
             return Ok(None);
         };
         // An ended operation read lately needs no read; the others are read together.
         match ctx.state().operations.ended(id) {
             Some(operation) => Ok(Some(operation)),
-            None => related(&ctx.loaders().operations, Some(id)).await,
+            None => Ok(related(&ctx.loaders().operations, Some(id))
+                .await?
+                .map(Arc::new)),
         }
     }
 
@@ -96,7 +100,7 @@ impl Stack {
     /// The stack's containers on its server, as the server's engine events keep them
     /// (see `Server.containers`); `null` with an `UNAVAILABLE` error while the server
     /// cannot be reached.
-    async fn containers(&self, ctx: &Context<'_>) -> Result<Option<Vec<Container>>> {
+    async fn containers(&self, ctx: &Context<'_>) -> Result<Option<Vec<Arc<Container>>>> {
         let label = super::actions::deploy::STACK_LABEL;
         labelled_containers(ctx, &self.server_id, label, &self.id).await
     }
@@ -105,7 +109,8 @@ impl Stack {
     /// `UNAVAILABLE` error when the registry does not answer.
     async fn images(&self, ctx: &Context<'_>) -> Result<Option<Vec<StackImage>>> {
         match ctx.state().stacks.registry() {
-            Some(registry) => registry.images(&self.name).await.map(Some),
+            // Boxed, as `related` says: an HTTP call is a large future.
+            Some(registry) => Box::pin(registry.images(&self.name)).await.map(Some),
             None => Ok(Some(Vec::new())),
         }
     }

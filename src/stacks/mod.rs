@@ -85,15 +85,13 @@ impl Stacks {
     }
 
     /// The stack of this id, from memory (see [`crate::store::kept`]).
-    pub async fn get(&self, id: &str) -> Result<Option<Stack>> {
-        let rows = self.kept.get_many(&[id.to_string()]).await?;
-        Ok(rows.first().map(|row| Stack::from(row.as_ref())))
+    pub async fn get(&self, id: &str) -> Result<Option<Arc<Stack>>> {
+        self.kept.get(id).await
     }
 
     /// The stacks with these ids that exist, from memory (see [`crate::store::kept`]).
-    pub async fn get_many(&self, ids: &[String]) -> Result<Vec<Stack>> {
-        let rows = self.kept.get_many(ids).await?;
-        Ok(rows.iter().map(|row| Stack::from(row.as_ref())).collect())
+    pub async fn get_many(&self, ids: &[String]) -> Result<Vec<Arc<Stack>>> {
+        self.kept.get_many(ids).await
     }
 
     /// Stacks in creation order after the id `after`, from memory (see [`crate::store::kept`]).
@@ -102,14 +100,12 @@ impl Stacks {
         server_id: Option<&str>,
         after: Option<&str>,
         limit: usize,
-    ) -> Result<Vec<Stack>> {
-        let rows = self
-            .kept
-            .list(after, limit, |row| {
-                server_id.is_none_or(|id| row.server_id == id)
+    ) -> Result<Vec<Arc<Stack>>> {
+        self.kept
+            .list(after, limit, |stack| {
+                server_id.is_none_or(|id| stack.server_id.as_str() == id)
             })
-            .await?;
-        Ok(rows.iter().map(|row| Stack::from(row.as_ref())).collect())
+            .await
     }
 
     #[tracing::instrument(skip_all, fields(actor = %actor.name, target = %input.name))]

@@ -2,7 +2,7 @@
 
 use surrealdb::types::{RecordId, SurrealValue};
 
-use super::model::StackRow;
+use super::model::{Stack, StackRow};
 use crate::error::Result;
 use crate::store::kept::Keep;
 use crate::store::{Store, is_duplicate, retry_conflicts};
@@ -15,9 +15,14 @@ pub fn record_id(key: &str) -> RecordId {
 
 impl Keep for StackRow {
     const TABLE: &'static str = TABLE;
+    type Ready = Stack;
 
     fn id(&self) -> &RecordId {
         &self.id
+    }
+
+    fn ready(&self) -> Stack {
+        Stack::from(self)
     }
 }
 

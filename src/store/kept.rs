@@ -19,6 +19,11 @@
 //!   as [`crate::bus`] says of its topics.
 //!
 //! A write is therefore visible to every read that starts after the write returned.
+//!
+//! What reads hand out is the record's GraphQL object ([`Keep::Ready`]), built once when
+//! the record is recorded and shared behind an `Arc`: a page of 100 stacks read many
+//! times a second would otherwise copy every field of every stack (deploy settings,
+//! pipeline…) on every read.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -33,8 +38,12 @@ use crate::error::Result;
 pub trait Keep: SurrealValue + Send + Sync + 'static {
     /// The table the records are read from.
     const TABLE: &'static str;
+    /// What reads hand out, made from the record alone.
+    type Ready: Send + Sync + 'static;
 
     fn id(&self) -> &RecordId;
+
+    fn ready(&self) -> Self::Ready;
 }
 
 /// What a write did to one record.
@@ -45,11 +54,11 @@ pub enum Change<R> {
     Removed(String),
 }
 
-/// Records by key, in key order (keys are ULIDs: creation order).
-type Rows<R> = BTreeMap<String, Arc<R>>;
+/// What reads hand out by key, in key order (keys are ULIDs: creation order).
+type Rows<R> = BTreeMap<String, Arc<<R as Keep>::Ready>>;
 
 /// One table's records by key; cheap to clone.
-pub struct Kept<R> {
+pub struct Kept<R: Keep> {
     store: Store,
     /// `None` until the first read, and after a write whose outcome is unknown.
     rows: Arc<RwLock<Option<Rows<R>>>>,
@@ -58,7 +67,7 @@ pub struct Kept<R> {
     turn: Arc<tokio::sync::Mutex<()>>,
 }
 
-impl<R> Clone for Kept<R> {
+impl<R: Keep> Clone for Kept<R> {
     fn clone(&self) -> Kept<R> {
         Kept {
             store: self.store.clone(),
@@ -78,8 +87,13 @@ impl<R: Keep> Kept<R> {
         }
     }
 
+    /// The record with this key, if it exists.
+    pub async fn get(&self, key: &str) -> Result<Option<Arc<R::Ready>>> {
+        self.read(|rows| rows.get(key).cloned()).await
+    }
+
     /// The records with these keys that exist.
-    pub async fn get_many(&self, keys: &[String]) -> Result<Vec<Arc<R>>> {
+    pub async fn get_many(&self, keys: &[String]) -> Result<Vec<Arc<R::Ready>>> {
         self.read(|rows| {
             keys.iter()
                 .filter_map(|key| rows.get(key).cloned())
@@ -93,8 +107,8 @@ impl<R: Keep> Kept<R> {
         &self,
         after: Option<&str>,
         limit: usize,
-        keep: impl Fn(&R) -> bool,
-    ) -> Result<Vec<Arc<R>>> {
+        keep: impl Fn(&R::Ready) -> bool,
+    ) -> Result<Vec<Arc<R::Ready>>> {
         let start = after.map_or(Bound::Unbounded, |key| Bound::Excluded(key.to_string()));
         self.read(|rows| {
             rows.range((start, Bound::Unbounded))
@@ -124,7 +138,7 @@ impl<R: Keep> Kept<R> {
             let mut rows = self.rows.write().unwrap_or_else(|e| e.into_inner());
             if let Some(rows) = rows.as_mut() {
                 match change(value) {
-                    Change::Stored(row) => rows.insert(record_key(row.id()), Arc::new(*row)),
+                    Change::Stored(row) => rows.insert(record_key(row.id()), Arc::new(row.ready())),
                     Change::Removed(key) => rows.remove(&key),
                 };
             }
@@ -137,6 +151,14 @@ impl<R: Keep> Kept<R> {
         if let Some(rows) = self.rows.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
             return Ok(answer(rows));
         }
+        // Boxed: the store's query is a large future, and without the box every read's
+        // future (a stack's `server`, in a page of 100) would be as large, answered from
+        // memory or not. GraphQL moves each field's future into an allocation of its size.
+        Box::pin(self.fill(answer)).await
+    }
+
+    /// Fills the table from the store, in its turn, and answers from it.
+    async fn fill<T>(&self, answer: impl FnOnce(&Rows<R>) -> T) -> Result<T> {
         let _turn = self.turn.lock().await;
         // Another read may have filled the table while this one waited for its turn.
         if let Some(rows) = self.rows.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
@@ -151,7 +173,7 @@ impl<R: Keep> Kept<R> {
         let all: Vec<R> = response.take(0)?;
         let rows: Rows<R> = all
             .into_iter()
-            .map(|row| (record_key(row.id()), Arc::new(row)))
+            .map(|row| (record_key(row.id()), Arc::new(row.ready())))
             .collect();
         let answered = answer(&rows);
         *self.rows.write().unwrap_or_else(|e| e.into_inner()) = Some(rows);
@@ -162,12 +184,12 @@ impl<R: Keep> Kept<R> {
 /// Held across a write: unless the write returned and was recorded (`settled`), its
 /// outcome is unknown (an error, or the write's future dropped halfway), and the kept
 /// copy is dropped.
-struct Unsure<'a, R> {
+struct Unsure<'a, R: Keep> {
     kept: &'a Kept<R>,
     settled: bool,
 }
 
-impl<R> Drop for Unsure<'_, R> {
+impl<R: Keep> Drop for Unsure<'_, R> {
     fn drop(&mut self) {
         if !self.settled {
             *self.kept.rows.write().unwrap_or_else(|e| e.into_inner()) = None;
@@ -189,9 +211,14 @@ mod tests {
 
     impl Keep for Note {
         const TABLE: &'static str = "note";
+        type Ready = Note;
 
         fn id(&self) -> &RecordId {
             &self.id
+        }
+
+        fn ready(&self) -> Note {
+            self.clone()
         }
     }
 
@@ -245,6 +272,38 @@ mod tests {
             .await
             .expect("a read");
         assert_eq!(texts(&some), ["c"]);
+    }
+
+    #[tokio::test]
+    async fn a_record_written_again_is_handed_out_anew_while_an_earlier_read_keeps_its_own() {
+        let store = store_of_notes().await;
+        let kept = Kept::<Note>::new(store);
+        let note = |text: &str| Note {
+            id: RecordId::new("note", "a"),
+            text: text.into(),
+        };
+        kept.get("a").await.expect("a read");
+        kept.write(async { Ok(()) }, |_| {
+            Change::Stored(Box::new(note("first")))
+        })
+        .await
+        .expect("a write");
+        let first = kept.get("a").await.expect("a read").expect("the note");
+        assert!(Arc::ptr_eq(
+            &first,
+            &kept.get("a").await.expect("a read").expect("the note")
+        ));
+
+        kept.write(async { Ok(()) }, |_| {
+            Change::Stored(Box::new(note("second")))
+        })
+        .await
+        .expect("a write");
+        let second = kept.get("a").await.expect("a read").expect("the note");
+        assert_eq!(second.text, "second");
+        assert_eq!(first.text, "first");
+        let listed = kept.list(None, 10, |_| true).await.expect("a read");
+        assert_eq!(texts(&listed), ["second"]);
     }
 
     #[tokio::test]
