@@ -4,11 +4,12 @@
 //! on the same indexes.
 //!
 //! A batch's time, measured (BENCHMARKS.md, "Probes"): the insert, then the counters on
-//! its assignments, which cost about as much as the insert because each session has one
-//! result in flight and a batch touches as many assignments as it holds results. A
-//! probe's own count is the sum over its assignments, read when asked, so a batch does
-//! not also write every probe it has results of. The repeat check, which at first grew slower with the table, now runs only
-//! for a batch the unique index refuses.
+//! its assignments, written once per assignment per batch. Sessions keep several
+//! results under way, so a batch holds many results of each assignment; with one
+//! each, the counters cost about as much as the insert. A probe's own count is the
+//! sum over its assignments, read when asked, so a batch does not also write every
+//! probe it has results of. The repeat check, which at first grew slower with the
+//! table, runs only for a batch the unique index refuses.
 
 use std::collections::{HashMap, HashSet};
 
@@ -23,8 +24,9 @@ use crate::store::Store;
 
 /// Results waiting to be written, at most; a session waits for room.
 const QUEUE: usize = 8192;
-/// Results in one transaction, at most.
-const BATCH: usize = 512;
+/// Results in one transaction, at most. Sessions keep several results under way, so
+/// a batch holds many of each assignment and its counters are written once for all.
+const BATCH: usize = 2048;
 
 struct Pending {
     row: ResultRow,
@@ -63,18 +65,19 @@ impl Ingester {
 async fn write(store: Store, mut pending: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(BATCH);
     while pending.recv_many(&mut batch, BATCH).await > 0 {
-        let rows: Vec<ResultRow> = batch.iter().map(|p| p.row.clone()).collect();
+        let (rows, waiting): (Vec<ResultRow>, Vec<_>) =
+            batch.drain(..).map(|p| (p.row, p.stored)).unzip();
         match write_batch(&store, rows).await {
             Ok(outcomes) => {
-                for (waiting, outcome) in batch.drain(..).zip(outcomes) {
-                    let _ = waiting.stored.send(Ok(outcome));
+                for (waiting, outcome) in waiting.into_iter().zip(outcomes) {
+                    let _ = waiting.send(Ok(outcome));
                 }
             }
             Err(error) => {
                 let message = format!("{error:#}");
                 tracing::error!(%message, "cannot store a batch of results");
-                for waiting in batch.drain(..) {
-                    let _ = waiting.stored.send(Err(Error::Unavailable {
+                for waiting in waiting {
+                    let _ = waiting.send(Err(Error::Unavailable {
                         component: "store",
                         message: message.clone(),
                     }));
@@ -210,16 +213,18 @@ impl Tally {
         if let Some(error) = errors.into_values().next() {
             return Ok(Err(error));
         }
-        let complete: HashMap<String, AssignmentRow> = response
+        let mut complete: HashMap<String, AssignmentRow> = response
             .take::<Vec<AssignmentRow>>(3)?
             .into_iter()
             .map(|row| (row.key(), row))
             .collect();
+        // A completed assignment comes with one of its results only: the session
+        // marks it done once.
         Ok(Ok(self
             .is_new
             .into_iter()
             .map(|new| match new {
-                Some(assignment) => Stored::New(complete.get(&assignment).cloned().map(Box::new)),
+                Some(assignment) => Stored::New(complete.remove(&assignment).map(Box::new)),
                 None => Stored::Repeat,
             })
             .collect()))
