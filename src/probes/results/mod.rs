@@ -78,27 +78,27 @@ impl Results {
         Ok(ResultRow::of(id, probe_id, claim.measurement.kind, message))
     }
 
-    /// Stores a checked result once (a key stored before is a repeat), publishes it if
-    /// it is new, and marks its assignment done if it was the last one owed. Owns what
-    /// it needs, so a session can keep several under way while it reads on; once it
-    /// is `Ok`, the probe may forget the result.
-    pub fn store(&self, row: ResultRow) -> impl Future<Output = Result<()>> + Send + 'static {
+    /// Stores a group of checked results in one batch, each once (a key stored
+    /// before is a repeat), publishes the new ones, and marks done the assignments
+    /// they complete. Owns what it needs, so a session can keep groups under way
+    /// while it reads on; once it is `Ok`, the probe may forget the results.
+    pub fn store(&self, rows: Vec<ResultRow>) -> impl Future<Output = Result<()>> + Send + 'static {
         let results = self.clone();
         async move {
-            let published = row.to_result();
-            match results.ingester.store(row).await? {
-                store::Stored::Repeat => {}
-                store::Stored::New(assignment) => {
-                    results.bus.publish(Arc::new(published));
-                    // The result is stored, so the probe may forget it: bookkeeping
-                    // that fails now is caught up by the check for measurements that
-                    // are over.
-                    if let Some(assignment) = assignment
-                        && let Err(error) = results.measurements.delivered(&assignment).await
-                    {
-                        tracing::warn!(assignment = %assignment.key(), error = %format!("{error:#}"),
-                            "cannot record that an assignment has all its results");
-                    }
+            let published: Vec<ProbeResult> = rows.iter().map(ResultRow::to_result).collect();
+            let outcomes = results.ingester.store_all(rows).await?;
+            for (published, outcome) in published.into_iter().zip(outcomes) {
+                let store::Stored::New(assignment) = outcome else {
+                    continue;
+                };
+                results.bus.publish(Arc::new(published));
+                // The result is stored, so the probe may forget it: bookkeeping that
+                // fails now is caught up by the check for measurements that are over.
+                if let Some(assignment) = assignment
+                    && let Err(error) = results.measurements.delivered(&assignment).await
+                {
+                    tracing::warn!(assignment = %assignment.key(), error = %format!("{error:#}"),
+                        "cannot record that an assignment has all its results");
                 }
             }
             Ok(())

@@ -203,7 +203,7 @@ impl Session<'_> {
         let end = self.exchange(sink, stream, outgoing, &mut in_flight).await;
         // What was handed to the store is written whatever ended the session, and what
         // follows a stored result must run; acknowledged now, it is not sent again.
-        let keys = in_flight.settle().await;
+        let keys = in_flight.settle(&self.state.results).await;
         if !keys.is_empty() {
             let _ = self.acknowledge(Ok(keys), sink).await;
         }
@@ -223,8 +223,12 @@ impl Session<'_> {
         let earning = &self.state.settings.probes;
         let period = Duration::from_secs(earning.earning_seconds.max(1));
         let mut periods = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        let results = self.state.results.clone();
         loop {
+            // In this order: results read are handed to the store only once nothing
+            // more is ready to read, so those read in a row go as one group.
             let frame = tokio::select! {
+                biased;
                 _ = periods.tick() => {
                     self.pay_the_owner().await;
                     continue;
@@ -239,14 +243,14 @@ impl Session<'_> {
                     }
                     continue;
                 }
-                stored = in_flight.stored(), if !in_flight.is_empty() => {
+                // Full: the next message waits until a result under way is stored.
+                frame = tokio::time::timeout(SILENCE, stream.next()), if in_flight.has_room() => frame,
+                stored = in_flight.stored(&results), if !in_flight.is_empty() => {
                     if let Err(end) = self.acknowledge(stored, sink).await {
                         return end;
                     }
                     continue;
                 }
-                // Full: the next message waits until a result under way is stored.
-                frame = tokio::time::timeout(SILENCE, stream.next()), if in_flight.has_room() => frame,
             };
             let text = match frame {
                 Err(_) => return (GOING_AWAY, format!("silent for {SILENCE:?}")),
@@ -348,7 +352,7 @@ impl Session<'_> {
         Ok(())
     }
 
-    /// Checks a result and hands it to the store (acknowledged once stored, see
+    /// Checks a result and takes it to be stored (acknowledged once stored, see
     /// [`Session::acknowledge`]), or rejects it.
     async fn result(
         &mut self,
@@ -364,7 +368,7 @@ impl Session<'_> {
         let claim = self.claims.get(&assignment_id).and_then(Option::as_ref);
         match self.state.results.check(&self.probe.id, claim, &result) {
             Ok(row) => {
-                in_flight.push(result.key, self.state.results.store(row));
+                in_flight.take(result.key, row);
                 Ok(())
             }
             Err(reason) => {
