@@ -80,6 +80,6 @@ fn line_of(row: &ResultRow) -> serde_json::Value {
         "receivedAt": row.received_at,
         "rttMs": row.rtt_ms,
         "error": row.error,
-        "result": row.result,
+        "result": row.payload(),
     })
 }

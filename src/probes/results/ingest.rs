@@ -4,11 +4,12 @@
 //! on the same indexes.
 //!
 //! A batch's time, measured (BENCHMARKS.md, "Probes"): the insert, then the counters on
-//! its assignments, which cost about as much as the insert because each session has one
-//! result in flight and a batch touches as many assignments as it holds results. A
-//! probe's own count is the sum over its assignments, read when asked, so a batch does
-//! not also write every probe it has results of. The repeat check, which at first grew slower with the table, now runs only
-//! for a batch the unique index refuses.
+//! its assignments, written once per assignment per batch. Sessions keep several
+//! results under way, so a batch holds many results of each assignment; with one
+//! each, the counters cost about as much as the insert. A probe's own count is the
+//! sum over its assignments, read when asked, so a batch does not also write every
+//! probe it has results of. The repeat check, which at first grew slower with the
+//! table, runs only for a batch the unique index refuses.
 
 use std::collections::{HashMap, HashSet};
 
@@ -21,14 +22,18 @@ use crate::error::{Error, Result};
 use crate::probes::measurements::AssignmentRow;
 use crate::store::Store;
 
-/// Results waiting to be written, at most; a session waits for room.
-const QUEUE: usize = 8192;
-/// Results in one transaction, at most.
-const BATCH: usize = 512;
+/// Groups waiting to be written, at most; a session waits for room.
+const QUEUE: usize = 256;
+/// Groups in one transaction, at most. A session hands over the results it read in a
+/// row as one group (up to 32), so a batch (up to 2,048 results) holds many results
+/// of each assignment, and its counters are written once for all of them; were each
+/// result queued alone, the queue's fairness would spread a batch over as many
+/// assignments as there are sessions sending.
+const BATCH: usize = 64;
 
 struct Pending {
-    row: ResultRow,
-    stored: oneshot::Sender<Result<Stored>>,
+    rows: Vec<ResultRow>,
+    stored: oneshot::Sender<Result<Vec<Stored>>>,
 }
 
 /// The queue to the writer; cheap to clone.
@@ -45,15 +50,16 @@ impl Ingester {
         Ingester { queue }
     }
 
-    /// Stores a result once (a key stored before is a repeat) and says which.
-    pub async fn store(&self, row: ResultRow) -> Result<Stored> {
+    /// Stores a group of results in one batch, each once (a key stored before is a
+    /// repeat), and says which, in order.
+    pub async fn store_all(&self, rows: Vec<ResultRow>) -> Result<Vec<Stored>> {
         let (stored, answer) = oneshot::channel();
         let stopped = || Error::Unavailable {
             component: "store",
             message: "the results writer stopped".into(),
         };
         self.queue
-            .send(Pending { row, stored })
+            .send(Pending { rows, stored })
             .await
             .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
@@ -63,18 +69,24 @@ impl Ingester {
 async fn write(store: Store, mut pending: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(BATCH);
     while pending.recv_many(&mut batch, BATCH).await > 0 {
-        let rows: Vec<ResultRow> = batch.iter().map(|p| p.row.clone()).collect();
+        let mut rows = Vec::with_capacity(batch.iter().map(|p| p.rows.len()).sum());
+        let mut waiting = Vec::with_capacity(batch.len());
+        for pending in batch.drain(..) {
+            waiting.push((pending.rows.len(), pending.stored));
+            rows.extend(pending.rows);
+        }
         match write_batch(&store, rows).await {
             Ok(outcomes) => {
-                for (waiting, outcome) in batch.drain(..).zip(outcomes) {
-                    let _ = waiting.stored.send(Ok(outcome));
+                let mut outcomes = outcomes.into_iter();
+                for (count, waiting) in waiting {
+                    let _ = waiting.send(Ok(outcomes.by_ref().take(count).collect()));
                 }
             }
             Err(error) => {
                 let message = format!("{error:#}");
                 tracing::error!(%message, "cannot store a batch of results");
-                for waiting in batch.drain(..) {
-                    let _ = waiting.stored.send(Err(Error::Unavailable {
+                for (_, waiting) in waiting {
+                    let _ = waiting.send(Err(Error::Unavailable {
                         component: "store",
                         message: message.clone(),
                     }));
@@ -210,16 +222,18 @@ impl Tally {
         if let Some(error) = errors.into_values().next() {
             return Ok(Err(error));
         }
-        let complete: HashMap<String, AssignmentRow> = response
+        let mut complete: HashMap<String, AssignmentRow> = response
             .take::<Vec<AssignmentRow>>(3)?
             .into_iter()
             .map(|row| (row.key(), row))
             .collect();
+        // A completed assignment comes with one of its results only: the session
+        // marks it done once.
         Ok(Ok(self
             .is_new
             .into_iter()
             .map(|new| match new {
-                Some(assignment) => Stored::New(complete.get(&assignment).cloned().map(Box::new)),
+                Some(assignment) => Stored::New(complete.remove(&assignment).map(Box::new)),
                 None => Stored::Repeat,
             })
             .collect()))
@@ -231,6 +245,14 @@ mod tests {
     use super::*;
     use crate::probes::input::{MeasurementKind, Target};
     use crate::probes::protocol::{ResultKey, ResultMessage};
+
+    impl Ingester {
+        /// One result as a group of its own.
+        async fn store(&self, row: ResultRow) -> Result<Stored> {
+            let mut stored = self.store_all(vec![row]).await?;
+            Ok(stored.remove(0))
+        }
+    }
 
     fn row(run: u64, target: &str) -> ResultRow {
         let message = ResultMessage {

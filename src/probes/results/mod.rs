@@ -33,14 +33,6 @@ pub struct Claim {
     runs: u64,
 }
 
-/// What became of a result.
-pub enum Outcome {
-    /// Stored now, or before: the probe may forget it.
-    Stored,
-    /// Never to be stored, for this reason.
-    Rejected(String),
-}
-
 #[derive(Clone)]
 pub struct Results {
     store: Store,
@@ -73,35 +65,44 @@ impl Results {
         }))
     }
 
-    /// Checks a result against its claim, then stores it once and acknowledges it.
-    pub async fn ingest(
+    /// The row a result is stored as, once it is checked against its claim; why it
+    /// can never be stored otherwise.
+    pub fn check(
         &self,
         probe_id: &str,
         claim: Option<&Claim>,
         message: &ResultMessage,
-    ) -> Result<Outcome> {
-        let claim = match check(probe_id, claim, message) {
-            Ok(claim) => claim,
-            Err(reason) => return Ok(Outcome::Rejected(reason)),
-        };
+    ) -> std::result::Result<ResultRow, String> {
+        let claim = check(probe_id, claim, message)?;
         let id = store::record_id(&ulid::Ulid::new().to_string());
-        let row = ResultRow::of(id, probe_id, claim.measurement.kind, message);
-        let published = row.to_result();
-        match self.ingester.store(row).await? {
-            store::Stored::Repeat => {}
-            store::Stored::New(assignment) => {
-                self.bus.publish(Arc::new(published));
+        Ok(ResultRow::of(id, probe_id, claim.measurement.kind, message))
+    }
+
+    /// Stores a group of checked results in one batch, each once (a key stored
+    /// before is a repeat), publishes the new ones, and marks done the assignments
+    /// they complete. Owns what it needs, so a session can keep groups under way
+    /// while it reads on; once it is `Ok`, the probe may forget the results.
+    pub fn store(&self, rows: Vec<ResultRow>) -> impl Future<Output = Result<()>> + Send + 'static {
+        let results = self.clone();
+        async move {
+            let published: Vec<ProbeResult> = rows.iter().map(ResultRow::to_result).collect();
+            let outcomes = results.ingester.store_all(rows).await?;
+            for (published, outcome) in published.into_iter().zip(outcomes) {
+                let store::Stored::New(assignment) = outcome else {
+                    continue;
+                };
+                results.bus.publish(Arc::new(published));
                 // The result is stored, so the probe may forget it: bookkeeping that
                 // fails now is caught up by the check for measurements that are over.
                 if let Some(assignment) = assignment
-                    && let Err(error) = self.measurements.delivered(&assignment).await
+                    && let Err(error) = results.measurements.delivered(&assignment).await
                 {
                     tracing::warn!(assignment = %assignment.key(), error = %format!("{error:#}"),
                         "cannot record that an assignment has all its results");
                 }
             }
+            Ok(())
         }
-        Ok(Outcome::Stored)
     }
 
     pub async fn page(

@@ -13,8 +13,8 @@ pub fn record_id(key: &str) -> RecordId {
 
 /// What storing a result did.
 pub enum Stored {
-    /// It is new; its assignment now counts it, and comes with it once it has every
-    /// result it owes (the session then marks it done).
+    /// It is new; its assignment now counts it, and comes with it (with one of the
+    /// batch's results of it) once it has every result it owes, to be marked done.
     New(Option<Box<AssignmentRow>>),
     /// A result with its key was stored before.
     Repeat,

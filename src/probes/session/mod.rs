@@ -8,6 +8,7 @@
 //! cannot have (see [`crate::probes::results`]), is refused, logged and counted in
 //! `/metrics`; the connection survives a few ([`Strikes`]), not a flood.
 
+mod in_flight;
 mod strikes;
 
 use std::time::Duration;
@@ -27,6 +28,7 @@ use crate::probes::protocol::{
 };
 use crate::probes::registry::{Hello, Probe};
 use crate::state::AppState;
+use in_flight::InFlight;
 use strikes::Strikes;
 
 /// How long a probe has for `hello` after the handshake.
@@ -195,15 +197,38 @@ impl Session<'_> {
         mut self,
         sink: &mut Sink,
         stream: &mut SplitStream<WebSocket>,
+        outgoing: mpsc::Receiver<Box<ServerMessage>>,
+    ) -> (u16, String) {
+        let mut in_flight = InFlight::default();
+        let end = self.exchange(sink, stream, outgoing, &mut in_flight).await;
+        // What was handed to the store is written whatever ended the session, and what
+        // follows a stored result must run; acknowledged now, it is not sent again.
+        let keys = in_flight.settle(&self.state.results).await;
+        if !keys.is_empty() {
+            let _ = self.acknowledge(Ok(keys), sink).await;
+        }
+        end
+    }
+
+    /// The message loop: reads, answers and stores until either side stops.
+    async fn exchange(
+        &mut self,
+        sink: &mut Sink,
+        stream: &mut SplitStream<WebSocket>,
         mut outgoing: mpsc::Receiver<Box<ServerMessage>>,
+        in_flight: &mut InFlight,
     ) -> (u16, String) {
         let shutdown = self.state.runner.shutdown_token();
         let cut = self.connected.cut.clone();
         let earning = &self.state.settings.probes;
         let period = Duration::from_secs(earning.earning_seconds.max(1));
         let mut periods = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        let results = self.state.results.clone();
         loop {
+            // In this order: results read are handed to the store only once nothing
+            // more is ready to read, so those read in a row go as one group.
             let frame = tokio::select! {
+                biased;
                 _ = periods.tick() => {
                     self.pay_the_owner().await;
                     continue;
@@ -218,7 +243,14 @@ impl Session<'_> {
                     }
                     continue;
                 }
-                frame = tokio::time::timeout(SILENCE, stream.next()) => frame,
+                // Full: the next message waits until a result under way is stored.
+                frame = tokio::time::timeout(SILENCE, stream.next()), if in_flight.has_room() => frame,
+                stored = in_flight.stored(&results), if !in_flight.is_empty() => {
+                    if let Err(end) = self.acknowledge(stored, sink).await {
+                        return end;
+                    }
+                    continue;
+                }
             };
             let text = match frame {
                 Err(_) => return (GOING_AWAY, format!("silent for {SILENCE:?}")),
@@ -252,7 +284,7 @@ impl Session<'_> {
             };
             // Boxed: what handling a message needs is held only while it is handled, so
             // an idle session's state is only what waiting needs.
-            if let Err(end) = Box::pin(self.handle(message, sink)).await {
+            if let Err(end) = Box::pin(self.handle(message, sink, in_flight)).await {
                 return end;
             }
         }
@@ -263,6 +295,7 @@ impl Session<'_> {
         &mut self,
         message: ProbeMessage,
         sink: &mut Sink,
+        in_flight: &mut InFlight,
     ) -> Result<(), (u16, String)> {
         let received = Utc::now();
         let probe_id = self.probe.id.to_string();
@@ -305,7 +338,7 @@ impl Session<'_> {
                         .await,
                 )?;
             }
-            ProbeMessage::Result(result) => self.result(*result, sink).await?,
+            ProbeMessage::Result(result) => self.result(*result, sink, in_flight).await?,
             ProbeMessage::Status { .. } => self.state.probes.changed(&probe_id),
             ProbeMessage::Hello { .. } => {
                 if let Some(end) = self
@@ -319,10 +352,13 @@ impl Session<'_> {
         Ok(())
     }
 
+    /// Checks a result and takes it to be stored (acknowledged once stored, see
+    /// [`Session::acknowledge`]), or rejects it.
     async fn result(
         &mut self,
         result: crate::probes::protocol::ResultMessage,
         sink: &mut Sink,
+        in_flight: &mut InFlight,
     ) -> Result<(), (u16, String)> {
         let assignment_id = result.key.assignment_id.clone();
         if !self.claims.contains_key(&assignment_id) {
@@ -330,20 +366,12 @@ impl Session<'_> {
             self.claims.insert(assignment_id.clone(), claim);
         }
         let claim = self.claims.get(&assignment_id).and_then(Option::as_ref);
-        let outcome = self
-            .state
-            .results
-            .ingest(&self.probe.id, claim, &result)
-            .await;
-        match self.stored(outcome)? {
-            crate::probes::results::Outcome::Stored => {
-                self.state.metrics.probe_results_stored.inc();
-                let ack = ServerMessage::Ack {
-                    keys: vec![result.key],
-                };
-                self.send(sink, &ack).await
+        match self.state.results.check(&self.probe.id, claim, &result) {
+            Ok(row) => {
+                in_flight.take(result.key, row);
+                Ok(())
             }
-            crate::probes::results::Outcome::Rejected(reason) => {
+            Err(reason) => {
                 tracing::warn!(probe = %self.probe.name, key = %result.key, %reason, "rejected a probe's result");
                 self.state.metrics.rejected_probe_message("result");
                 let reject = ServerMessage::Reject {
@@ -357,6 +385,20 @@ impl Session<'_> {
                 }
             }
         }
+    }
+
+    /// Acknowledges in one message the results stored together.
+    async fn acknowledge(
+        &self,
+        stored: crate::error::Result<Vec<crate::probes::protocol::ResultKey>>,
+        sink: &mut Sink,
+    ) -> Result<(), (u16, String)> {
+        let keys = self.stored(stored)?;
+        self.state
+            .metrics
+            .probe_results_stored
+            .inc_by(keys.len() as u64);
+        self.send(sink, &ServerMessage::Ack { keys }).await
     }
 
     /// Pays the probe's owner for a period connected.

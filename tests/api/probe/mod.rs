@@ -9,6 +9,7 @@ mod dns;
 mod earnings;
 mod eligible;
 mod http;
+mod in_flight;
 mod measurements;
 mod netns;
 mod ping_trace;

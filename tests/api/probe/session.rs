@@ -12,7 +12,7 @@ use super::registry::register;
 use crate::helpers::TestApp;
 use crate::ws::{EVENT_TIMEOUT, Socket};
 
-async fn dial(app: &TestApp, token: &str) -> Result<Socket, u16> {
+pub(super) async fn dial(app: &TestApp, token: &str) -> Result<Socket, u16> {
     let url = format!("{}/probes/connect", app.address.replacen("http", "ws", 1));
     let mut request = url.into_client_request().unwrap();
     request
@@ -25,12 +25,12 @@ async fn dial(app: &TestApp, token: &str) -> Result<Socket, u16> {
     }
 }
 
-async fn send(socket: &mut Socket, text: String) {
+pub(super) async fn send(socket: &mut Socket, text: String) {
     socket.send(Message::text(text)).await.unwrap();
 }
 
 /// The server's next message, or `{"type": "close", "code": …}`.
-async fn next(socket: &mut Socket) -> Value {
+pub(super) async fn next(socket: &mut Socket) -> Value {
     loop {
         let frame = tokio::time::timeout(EVENT_TIMEOUT, socket.next())
             .await
@@ -47,7 +47,7 @@ async fn next(socket: &mut Socket) -> Value {
 }
 
 /// Says hello and finishes the clock exchange: the probe counts as connected after.
-async fn join(socket: &mut Socket) {
+pub(super) async fn join(socket: &mut Socket) {
     let hello = json!({ "type": "hello", "protocol": 1, "version": "test", "capacity": 1,
         "probeTime": chrono::Utc::now(), "spooled": 0 });
     send(socket, hello.to_string()).await;
