@@ -208,9 +208,10 @@ async fn main() {
     let rate = ingested as f64 / ingest_seconds;
     println!("probes: {probes}");
     println!(
-        "memory (RSS read every {:?} until two readings in a row agree within 1 %, then the \
-         heap in use):",
-        Memory::EVERY
+        "memory (RSS read every {:?} for at least {:?}, until two readings in a row agree \
+         within 1 %, then the heap in use):",
+        Memory::EVERY,
+        monitor::resident::TRIM_EVERY + Duration::from_secs(1)
     );
     println!("  no probe connected: {before}");
     println!("  {first_wave} probes connected: {warm}");

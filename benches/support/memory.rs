@@ -15,23 +15,27 @@ pub struct Memory {
 
 impl Memory {
     pub const EVERY: Duration = Duration::from_millis(500);
-    const MAX_READINGS: usize = 60;
+    const MAX_READINGS: usize = 120;
 
-    /// Reads RSS until two readings in a row agree within 1 %, then the heap in use.
+    /// Reads RSS until two readings in a row agree within 1 %, over at least one period
+    /// of monitor's return of freed memory, then the heap in use.
     ///
     /// A single reading right after the probes connect catches the store still writing
-    /// their hellos and clock offsets, and the allocator still growing its arenas for
-    /// them: RSS climbs for a while, then stays (glibc keeps what it freed). The lowest
-    /// of several readings would pick one from before the climb ended; agreement waits
-    /// for its end.
+    /// their hellos and clock offsets, and the heap still holding the pages of what the
+    /// connections freed, which monitor hands back every
+    /// [`monitor::resident::TRIM_EVERY`]: RSS climbs, then falls back. The lowest of
+    /// several readings could pick one from before the climb ended; readings over a
+    /// whole period, the last two agreeing, see both.
     pub async fn settled(app: &TestApp) -> Memory {
+        let started = std::time::Instant::now();
+        let window = monitor::resident::TRIM_EVERY + Duration::from_secs(1);
         let mut last = app.rss_kib();
         let mut readings = 1;
         loop {
             tokio::time::sleep(Self::EVERY).await;
             let rss_kib = app.rss_kib();
             readings += 1;
-            let steady = rss_kib.abs_diff(last) * 100 <= rss_kib;
+            let steady = rss_kib.abs_diff(last) * 100 <= rss_kib && started.elapsed() >= window;
             if steady || readings >= Self::MAX_READINGS {
                 let arenas = r#"monitor_heap_in_use_bytes{allocated_in="arenas"}"#;
                 let own_mappings = r#"monitor_heap_in_use_bytes{allocated_in="own_mappings"}"#;
