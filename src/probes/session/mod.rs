@@ -365,9 +365,9 @@ impl Session<'_> {
         }
     }
 
-    /// Pays the probe's owner for a period connected (boxed, as every store call an idle
-    /// session makes: see `serve`).
+    /// Pays the probe's owner for a period connected.
     async fn pay_the_owner(&self) {
+        // Boxed, as every store call an idle session makes (see `serve`).
         let credits = &self.state.credits;
         let earned = credits.earn(
             &self.probe.owner_id,
