@@ -2,7 +2,10 @@
 //! driven by a load generator that speaks the probe protocol (no real measuring: the
 //! generator sends results as a probe would).
 //!
-//! - Memory per idle connected probe: monitor's RSS before and after they connect.
+//! - Memory per idle connected probe: monitor's RSS and heap in use (from its
+//!   `/metrics`), each read once it has settled, before any probe connects, once a tenth
+//!   of them are connected and once all are; per probe over the last nine tenths (what
+//!   one more probe costs, past the code and arenas the first ones bring in) and over all.
 //! - Dispatch: a measurement over every probe, from `createMeasurement` to each probe
 //!   holding its assignment (p50, p99, all).
 //! - Result → subscriber: one result per probe, paced, from sending it to a
@@ -21,6 +24,8 @@ mod dockerd;
 #[allow(dead_code)]
 #[path = "../tests/api/helpers.rs"]
 mod helpers;
+#[path = "support/memory.rs"]
+mod memory;
 #[allow(dead_code)]
 #[path = "../tests/api/ws.rs"]
 mod ws;
@@ -36,6 +41,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use helpers::TestApp;
+use memory::Memory;
 use monitor::store::{Store, StoreAddress};
 
 const TARGETS: usize = 100;
@@ -87,24 +93,43 @@ async fn main() {
                 .to_string(),
         );
     }
-    let before = app.rss_kib();
+    let before = Memory::settled(&app).await;
 
     let url = format!("{}/probes/connect", app.address.replacen("http", "ws", 1));
     let phases = Arc::new(Barrier::new(probes + 1));
     let sends: Sends = Arc::default();
+    let (connected, mut connections) = tokio::sync::mpsc::unbounded_channel();
     let mut generators = tokio::task::JoinSet::new();
-    for (index, token) in tokens.into_iter().enumerate() {
-        let (url, phases, sends) = (url.clone(), phases.clone(), sends.clone());
-        generators.spawn(generate(url, token, (index, probes), phases, sends));
-    }
     let mut run = Run {
         app: &app,
         phases: &phases,
         generators: &mut generators,
     };
+    let first_wave = probes / 10;
+    let mut tokens = tokens.into_iter().enumerate();
+    let generator = |(index, token)| {
+        let (url, phases, sends) = (url.clone(), phases.clone(), sends.clone());
+        generate(
+            url,
+            token,
+            (index, probes),
+            phases,
+            sends,
+            connected.clone(),
+        )
+    };
+    for probe in tokens.by_ref().take(first_wave) {
+        run.generators.spawn(generator(probe));
+    }
+    for _ in 0..first_wave {
+        run.unless_failed(connections.recv()).await;
+    }
+    let warm = Memory::settled(&app).await;
+    for probe in tokens {
+        run.generators.spawn(generator(probe));
+    }
     run.phase("every probe connected").await;
-    let after = app.rss_kib();
-    let per_probe = (after.saturating_sub(before)) as f64 / probes as f64;
+    let after = Memory::settled(&app).await;
 
     let targets: Vec<String> = (0..TARGETS).map(target).collect();
     let created_at = Instant::now();
@@ -183,7 +208,22 @@ async fn main() {
     let rate = ingested as f64 / ingest_seconds;
     println!("probes: {probes}");
     println!(
-        "memory: RSS {before} KiB before, {after} KiB with every probe connected: {per_probe:.1} KiB per idle probe"
+        "memory (RSS read every {:?} for at least {:?}, until two readings in a row agree \
+         within 1 %, then the heap in use):",
+        Memory::EVERY,
+        monitor::resident::TRIM_EVERY + Duration::from_secs(1)
+    );
+    println!("  no probe connected: {before}");
+    println!("  {first_wave} probes connected: {warm}");
+    println!("  {probes} probes connected: {after}");
+    println!(
+        "  per idle probe, the last {} probes: {}",
+        probes - first_wave,
+        after.per_probe(&warm, probes - first_wave)
+    );
+    println!(
+        "  per idle probe, all {probes} probes: {}",
+        after.per_probe(&before, probes)
     );
     println!(
         "dispatch (create -> probe holds it): {}",
@@ -251,13 +291,15 @@ fn server_errors(app: &TestApp, during: &str, failed: tokio::task::JoinError) ->
     );
 }
 
-/// Connects as probe `index`, then plays each phase, waiting at `phases` between them.
+/// Connects as probe `index` (and says so on `connected`), then plays each phase,
+/// waiting at `phases` between them.
 async fn generate(
     url: String,
     token: String,
     (index, probes): (usize, usize),
     phases: Arc<Barrier>,
     sends: Sends,
+    connected: tokio::sync::mpsc::UnboundedSender<()>,
 ) -> Seen {
     let mut request = url.into_client_request().unwrap();
     request
@@ -283,6 +325,7 @@ async fn generate(
         .await
         .unwrap();
     while next(&mut socket).await["type"] != "timeReply" {}
+    let _ = connected.send(());
     phases.wait().await;
 
     let assign = loop {

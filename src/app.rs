@@ -224,6 +224,12 @@ impl Application {
         let token = runner.shutdown_token();
         let websockets = self.state.websockets.clone();
         tracing::info!(address = %address, url = %browser_url(address), "listening");
+        runner.spawn(
+            "return_freed_memory",
+            "heap",
+            runner.task_token(),
+            crate::resident::keep_returning_freed_memory,
+        );
         match crate::resident::release_start_up_code() {
             Ok(bytes) => tracing::debug!(mappings_mib = bytes >> 20, "start-up code released"),
             Err(error) => tracing::debug!(%error, "cannot release start-up code"),

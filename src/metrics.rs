@@ -38,6 +38,12 @@ pub struct TaskLabels {
     pub task: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct HeapLabels {
+    /// `arenas` (small allocations) or `own_mappings` (large ones, each mapped alone).
+    pub allocated_in: &'static str,
+}
+
 /// Every metric monitor exports, registered once at start.
 pub struct Metrics {
     registry: Registry,
@@ -50,6 +56,8 @@ pub struct Metrics {
     pub probe_results_stored: Counter,
     pub probe_messages_rejected: Family<RejectLabels, Counter>,
     pub apps_sync: SyncMetrics,
+    /// Read when `/metrics` is rendered; absent where the allocator cannot say.
+    heap_in_use: Option<Family<HeapLabels, Gauge>>,
 }
 
 /// What the cluster sync counts.
@@ -129,6 +137,19 @@ impl Metrics {
              backoff) and ends of it",
             apps_sync.watch_failures.clone(),
         );
+        let heap_in_use = crate::resident::heap_in_use().map(|_| {
+            let gauges = Family::<HeapLabels, Gauge>::default();
+            registry.register_with_unit(
+                "heap_in_use",
+                "Memory the allocator has handed out and not had back (glibc's mallinfo2): \
+                 small allocations in its arenas, and large ones in mappings of their own, \
+                 counted whole even where never touched. Unlike RSS, it leaves out the \
+                 executable's pages and the heap's free space",
+                prometheus_client::registry::Unit::Bytes,
+                gauges.clone(),
+            );
+            gauges
+        });
         Metrics {
             registry,
             requests,
@@ -140,6 +161,7 @@ impl Metrics {
             probe_results_stored,
             probe_messages_rejected,
             apps_sync,
+            heap_in_use,
         }
     }
 
@@ -152,6 +174,16 @@ impl Metrics {
 
     /// The text exposition of every metric.
     pub fn render(&self) -> String {
+        if let (Some(gauges), Some(heap)) = (&self.heap_in_use, crate::resident::heap_in_use()) {
+            for (allocated_in, bytes) in
+                [("arenas", heap.arenas), ("own_mappings", heap.own_mappings)]
+            {
+                let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
+                gauges
+                    .get_or_create(&HeapLabels { allocated_in })
+                    .set(bytes);
+            }
+        }
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
             tracing::error!("could not encode metrics");

@@ -76,6 +76,22 @@ async fn liveness_readiness_and_metrics_answer_for_orchestrators() {
 }
 
 #[tokio::test]
+async fn metrics_report_the_heap_the_server_holds_in_use() {
+    let app = TestApp::spawn().await;
+
+    let arenas = app
+        .metric(r#"monitor_heap_in_use_bytes{allocated_in="arenas"}"#)
+        .await;
+    let own_mappings = app
+        .metric(r#"monitor_heap_in_use_bytes{allocated_in="own_mappings"}"#)
+        .await;
+
+    // A serving monitor holds its store's tables, the schema and its services.
+    assert!(arenas > f64::from(1 << 20), "in arenas: {arenas} bytes");
+    assert!(own_mappings >= 0.0, "in own mappings: {own_mappings} bytes");
+}
+
+#[tokio::test]
 async fn every_response_carries_a_request_id() {
     let app = TestApp::spawn().await;
 

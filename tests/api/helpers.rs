@@ -249,10 +249,14 @@ impl TestApp {
         self.login("admin", ADMIN_PASSWORD).await
     }
 
-    /// Creates a user with the given role and returns its session token.
     /// The store round trips monitor has made so far
     /// (`monitor_store_round_trips_total` on `/metrics`).
     pub async fn store_round_trips(&self) -> u64 {
+        self.metric("monitor_store_round_trips_total").await as u64
+    }
+
+    /// The value of one sample on `/metrics`, named with its labels as written there.
+    pub async fn metric(&self, name: &str) -> f64 {
         let metrics = self
             .http
             .get(format!("{}/metrics", self.address))
@@ -264,9 +268,9 @@ impl TestApp {
             .expect("metrics body");
         metrics
             .lines()
-            .find_map(|line| line.strip_prefix("monitor_store_round_trips_total "))
-            .and_then(|count| count.trim().parse().ok())
-            .unwrap_or_else(|| panic!("no store round trip count in:\n{metrics}"))
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in:\n{metrics}"))
     }
 
     /// Creates a stack named `name` on `server` with this `deploy` part and starts its
