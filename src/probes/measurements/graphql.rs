@@ -108,7 +108,7 @@ impl Measurement {
         ctx.state().measurements.assignments(&self.id).await
     }
 
-    /// Its results in the order they arrived.
+    /// Its results, by assignment (one a probe), then run, then target.
     async fn results(
         &self,
         ctx: &Context<'_>,

@@ -74,8 +74,7 @@ impl Results {
         message: &ResultMessage,
     ) -> std::result::Result<ResultRow, String> {
         let claim = check(probe_id, claim, message)?;
-        let id = store::record_id(&ulid::Ulid::new().to_string());
-        Ok(ResultRow::of(id, probe_id, claim.measurement.kind, message))
+        Ok(ResultRow::of(probe_id, claim.measurement.kind, message))
     }
 
     /// Stores a group of checked results in one batch, each once (a key stored
@@ -140,10 +139,6 @@ impl Results {
     ) -> Result<Vec<ResultSummary>> {
         let rows = store::summaries(&self.store, measurement_id, by_probe).await?;
         Ok(rows.iter().map(|row| row.to_summary(by_probe)).collect())
-    }
-
-    pub async fn is_stored(&self, key: &str) -> Result<bool> {
-        store::exists(&self.store, key).await
     }
 }
 

@@ -5,11 +5,11 @@ use async_graphql::{ID, Json, SimpleObject};
 use chrono::{DateTime, Duration, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
+use super::store::record_id;
 use crate::probes::input::MeasurementKind;
 use crate::probes::protocol::{MeasurementResult, ResultMessage};
-use crate::store::record_key;
 
-/// A result as stored; `key` (assignment, run, target) is unique, so a result sent
+/// A result as stored; its id is its key (assignment, run, target), so a result sent
 /// twice is stored once.
 #[derive(Debug, Clone, SurrealValue)]
 pub struct ResultRow {
@@ -37,24 +37,21 @@ pub struct ResultRow {
 }
 
 impl ResultRow {
-    pub fn of(
-        id: RecordId,
-        probe_id: &str,
-        kind: MeasurementKind,
-        message: &ResultMessage,
-    ) -> ResultRow {
+    pub fn of(probe_id: &str, kind: MeasurementKind, message: &ResultMessage) -> ResultRow {
+        let target = message.key.target.to_string();
+        let run = message.key.run as i64;
         let payload = message
             .result
             .as_ref()
             .and_then(|result| serde_json::to_string(result).ok());
         ResultRow {
-            id,
+            id: record_id(&message.key.assignment_id, run, &target),
             key: message.key.to_string(),
             measurement_id: message.measurement_id.clone(),
             assignment_id: message.key.assignment_id.clone(),
             probe_id: probe_id.to_string(),
-            target: message.key.target.to_string(),
-            run: message.key.run as i64,
+            target,
+            run,
             kind,
             probe_time: message.probe_time,
             offset_micros: message.offset_micros,
@@ -89,7 +86,7 @@ impl ResultRow {
             None => {}
         }
         ProbeResult {
-            id: ID(record_key(&self.id)),
+            id: ID(self.key.clone()),
             measurement_id: ID(self.measurement_id.clone()),
             probe_id: ID(self.probe_id.clone()),
             target: self.target.clone(),
@@ -127,6 +124,7 @@ fn headline_ms(result: &MeasurementResult) -> Option<f64> {
 #[derive(Debug, Clone, SimpleObject)]
 #[graphql(complex)]
 pub struct ProbeResult {
+    /// Its key, `assignmentId/run/target`: a result sent again has the same one.
     pub id: ID,
     pub measurement_id: ID,
     pub probe_id: ID,
@@ -214,7 +212,7 @@ mod tests {
     use crate::probes::input::Target;
     use crate::probes::protocol::ResultKey;
     use crate::probes::results::ResultFilter;
-    use crate::probes::results::store::{page, record_id};
+    use crate::probes::results::store::page;
     use crate::store::Store;
 
     #[tokio::test]
@@ -234,10 +232,11 @@ mod tests {
             result: Some(serde_json::from_value(result.clone()).unwrap()),
             error: None,
         };
-        let text = ResultRow::of(record_id("01"), "p1", MeasurementKind::Ping, &message);
+        let text = ResultRow::of("p1", MeasurementKind::Ping, &message);
         let mut object = text.clone();
-        object.id = record_id("02");
+        object.id = record_id("a1", 1, "192.0.2.1");
         object.key = "a1/1/192.0.2.1".into();
+        object.run = 1;
         object.payload = None;
         object.result = Some(result.clone());
         let store = Store::in_memory().await;
