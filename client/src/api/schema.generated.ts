@@ -2530,10 +2530,10 @@ export type ProbeResult = {
   traceroute?: Maybe<TracerouteResult>;
   dns?: Maybe<DnsResult>;
   http?: Maybe<HttpResult>;
-  /** The result as the probe sent it (JSON). */
-  raw?: Maybe<Scalars['JSON']['output']>;
   /** The probe that measured; `null` once deleted. */
   probe?: Maybe<Probe>;
+  /** The result as the probe sent it (JSON). */
+  raw?: Maybe<Scalars['JSON']['output']>;
 };
 
 export type ProbeResultConnection = {

@@ -1,7 +1,7 @@
 //! A stored result: one probe's measurement of one target in one run, typed per kind,
 //! with the payload as the probe sent it.
 
-use async_graphql::{ID, Json, SimpleObject};
+use async_graphql::{ID, SimpleObject};
 use chrono::{DateTime, Duration, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
@@ -72,11 +72,26 @@ impl ResultRow {
         }
     }
 
+    /// The result as a stored row reads.
     pub fn to_result(&self) -> ProbeResult {
-        let raw = self.payload();
-        let typed: Option<MeasurementResult> = raw
-            .clone()
-            .and_then(|value| serde_json::from_value(value).ok());
+        let (typed, raw) = match (&self.payload, &self.result) {
+            (Some(text), _) => (serde_json::from_str(text).ok(), Some(text.clone())),
+            (None, Some(object)) => (
+                serde_json::from_value(object.clone()).ok(),
+                Some(object.to_string()),
+            ),
+            (None, None) => (None, None),
+        };
+        self.shown(typed, raw)
+    }
+
+    /// The result as it is published once stored, from the measurement the probe's
+    /// message carried: nothing is parsed back from the payload.
+    pub fn published(&self, measured: Option<MeasurementResult>) -> ProbeResult {
+        self.shown(measured, self.payload.clone())
+    }
+
+    fn shown(&self, typed: Option<MeasurementResult>, raw: Option<String>) -> ProbeResult {
         let (mut ping, mut traceroute, mut dns, mut http) = (None, None, None, None);
         match typed {
             Some(MeasurementResult::Ping(result)) => ping = Some(result),
@@ -102,7 +117,7 @@ impl ResultRow {
             traceroute,
             dns,
             http,
-            raw: raw.map(Json),
+            raw_text: raw,
         }
     }
 }
@@ -148,8 +163,9 @@ pub struct ProbeResult {
     pub traceroute: Option<crate::probes::protocol::TracerouteResult>,
     pub dns: Option<crate::probes::protocol::DnsResult>,
     pub http: Option<crate::probes::protocol::HttpResult>,
-    /// The result as the probe sent it (JSON).
-    pub raw: Option<Json<serde_json::Value>>,
+    /// The result as the probe sent it, as JSON text (`raw` parses it when asked).
+    #[graphql(skip)]
+    pub raw_text: Option<String>,
 }
 
 /// Which results a page shows; every condition given must hold.
@@ -257,7 +273,9 @@ mod tests {
             .map(|row| {
                 let shown = row.to_result();
                 (
-                    shown.raw.map(|raw| raw.0),
+                    shown
+                        .raw_text
+                        .and_then(|raw| serde_json::from_str(&raw).ok()),
                     shown.ping.and_then(|ping| ping.avg_ms),
                 )
             })
