@@ -42,6 +42,9 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use helpers::TestApp;
 use memory::Memory;
+use monitor::probes::input::MeasurementKind;
+use monitor::probes::protocol::ResultMessage;
+use monitor::probes::results::ResultRow;
 use monitor::store::{Store, StoreAddress};
 
 const TARGETS: usize = 100;
@@ -56,6 +59,15 @@ fn number(name: &str, default: usize) -> usize {
 
 fn target(index: usize) -> String {
     format!("192.0.2.{}", index + 1)
+}
+
+/// What a probe sends for its `n`th target, without the message's `type`.
+fn result_message(assignment: &str, measurement: &str, n: usize) -> Value {
+    json!({ "measurementId": measurement, "probeTime": chrono::Utc::now(), "offsetMicros": 0,
+        "key": { "assignmentId": assignment, "run": 0, "target": target(n) },
+        "result": { "kind": "PING", "protocol": "ICMP", "address": target(n), "port": null,
+            "packets": [{ "seq": 0, "rttMs": 1.5 }], "sent": 1, "received": 1,
+            "lossPercent": 0.0, "minMs": 1.5, "avgMs": 1.5, "maxMs": 1.5 } })
 }
 
 /// What one generated probe saw.
@@ -345,12 +357,9 @@ async fn generate(
     phases.wait().await;
 
     let result = |n: usize| {
-        json!({ "type": "result", "measurementId": measurement, "probeTime": chrono::Utc::now(),
-            "offsetMicros": 0, "key": { "assignmentId": assignment, "run": 0, "target": target(n) },
-            "result": { "kind": "PING", "protocol": "ICMP", "address": target(n), "port": null,
-                "packets": [{ "seq": 0, "rttMs": 1.5 }], "sent": 1, "received": 1,
-                "lossPercent": 0.0, "minMs": 1.5, "avgMs": 1.5, "maxMs": 1.5 } })
-        .to_string()
+        let mut message = result_message(&assignment, &measurement, n);
+        message["type"] = json!("result");
+        message.to_string()
     };
     phases.wait().await;
     // Paced: the probes' first results spread over about five seconds.
@@ -399,7 +408,8 @@ async fn acks(socket: &mut ws::Socket, count: usize) {
 }
 
 /// Rows per second stored straight into a fresh embedded store, with one writer per
-/// probe as the sessions have, each `CREATE` a row shaped as a result.
+/// probe as the sessions have, each `CREATE` the row monitor stores for the same
+/// result (same fields, at the record its key names, same indexes).
 async fn baseline(writers: usize) -> f64 {
     let directory = tempfile::tempdir().unwrap();
     let address = StoreAddress {
@@ -417,13 +427,12 @@ async fn baseline(writers: usize) -> f64 {
         let store = store.clone();
         tasks.spawn(async move {
             for n in 1..TARGETS {
-                let row = json!({ "key": format!("w{writer}/0/{n}"), "measurement_id": "m",
-                    "assignment_id": format!("w{writer}"), "probe_id": "p", "target": target(n),
-                    "run": 0, "kind": "PING", "rtt_ms": 1.5,
-                    "result": { "kind": "PING", "sent": 1, "received": 1, "avgMs": 1.5 } });
+                let message = result_message(&format!("w{writer}"), "m", n);
+                let message: ResultMessage = serde_json::from_value(message).unwrap();
+                let row = ResultRow::of("p", MeasurementKind::Ping, &message);
                 store
                     .db()
-                    .query("CREATE probe_result CONTENT $row RETURN NONE")
+                    .query("CREATE $row.id CONTENT $row RETURN NONE")
                     .bind(("row", row))
                     .await
                     .unwrap()

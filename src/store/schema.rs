@@ -60,7 +60,7 @@ DEFINE TABLE IF NOT EXISTS assignment SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS assignment_probe ON assignment FIELDS probe_id, status;
 DEFINE INDEX IF NOT EXISTS assignment_measurement ON assignment FIELDS measurement_id;
 DEFINE TABLE IF NOT EXISTS probe_result SCHEMALESS;
-DEFINE INDEX IF NOT EXISTS probe_result_key ON probe_result FIELDS key UNIQUE;
+REMOVE INDEX IF EXISTS probe_result_key ON probe_result;
 DEFINE INDEX IF NOT EXISTS probe_result_measurement ON probe_result FIELDS measurement_id;
 REMOVE INDEX IF EXISTS probe_result_assignment ON probe_result;
 DEFINE TABLE IF NOT EXISTS credit_account SCHEMALESS;
@@ -118,6 +118,17 @@ const MIGRATIONS: &[(&str, &str)] = &[
            ORDER BY id DESC LIMIT 1
          )[0]
          WHERE last_operation_id IS NONE RETURN NONE",
+    ),
+    (
+        // Probe results had a random id and a unique index on `key`; a result's id is
+        // now its key, so the record itself says it was stored before, and older ones
+        // move to theirs.
+        "probe_result_key_ids",
+        "INSERT INTO probe_result (
+           SELECT *, type::record('probe_result', [assignment_id, run, target]) AS id
+           FROM probe_result WHERE type::is_string(record::id(id))
+         ) RETURN NONE;
+         DELETE probe_result WHERE type::is_string(record::id(id)) RETURN NONE",
     ),
 ];
 

@@ -1578,7 +1578,7 @@ export type Measurement = {
   creditsUsed: Scalars['Int']['output'];
   /** Each probe's part, in the order they were chosen. */
   assignments: Array<ProbeAssignment>;
-  /** Its results in the order they arrived. */
+  /** Its results, by assignment (one a probe), then run, then target. */
   results: ProbeResultConnection;
   /** What each probe delivered, by probe id. */
   probeSummaries: Array<ResultSummary>;
@@ -2504,6 +2504,7 @@ export type ProbeFilter = {
 /** One probe's measurement of one target in one run. */
 export type ProbeResult = {
   __typename?: 'ProbeResult';
+  /** Its key, `assignmentId/run/target`: a result sent again has the same one. */
   id: Scalars['ID']['output'];
   measurementId: Scalars['ID']['output'];
   probeId: Scalars['ID']['output'];
@@ -2529,10 +2530,10 @@ export type ProbeResult = {
   traceroute?: Maybe<TracerouteResult>;
   dns?: Maybe<DnsResult>;
   http?: Maybe<HttpResult>;
-  /** The result as the probe sent it (JSON). */
-  raw?: Maybe<Scalars['JSON']['output']>;
   /** The probe that measured; `null` once deleted. */
   probe?: Maybe<Probe>;
+  /** The result as the probe sent it (JSON). */
+  raw?: Maybe<Scalars['JSON']['output']>;
 };
 
 export type ProbeResultConnection = {

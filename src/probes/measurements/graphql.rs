@@ -1,6 +1,7 @@
 //! Measurements in GraphQL: create, cancel, list, and each one's assignments, results
 //! and summaries; the live feed of results.
 
+use async_graphql::Json;
 use async_graphql::connection::Connection;
 use async_graphql::{
     ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Subscription,
@@ -108,7 +109,7 @@ impl Measurement {
         ctx.state().measurements.assignments(&self.id).await
     }
 
-    /// Its results in the order they arrived.
+    /// Its results, by assignment (one a probe), then run, then target.
     async fn results(
         &self,
         ctx: &Context<'_>,
@@ -160,6 +161,12 @@ impl ProbeResult {
     /// The probe that measured; `null` once deleted.
     async fn probe(&self, ctx: &Context<'_>) -> Result<Option<Probe>> {
         related(&ctx.loaders().probes, Some(&self.probe_id)).await
+    }
+
+    /// The result as the probe sent it (JSON).
+    async fn raw(&self) -> Option<Json<serde_json::Value>> {
+        let text = self.raw_text.as_deref()?;
+        serde_json::from_str(text).ok().map(Json)
     }
 }
 

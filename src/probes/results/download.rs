@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use super::ResultRow;
 use crate::error::{Error, Result};
 use crate::state::AppState;
-use crate::store::record_key;
 use crate::users::Role;
 
 /// Results read from the store per page of the download.
@@ -40,7 +39,7 @@ pub async fn download(
             let after = (!after.is_empty()).then_some(after);
             let rows = results.rows(&id, after.as_deref(), PAGE).await?;
             let next = (rows.len() == PAGE)
-                .then(|| rows.last().map(|row| record_key(&row.id)))
+                .then(|| rows.last().map(|row| row.key.clone()))
                 .flatten();
             let mut lines = Vec::new();
             for row in &rows {
@@ -68,7 +67,7 @@ pub async fn download(
 /// One line: the result's fields, with the probe's payload as it sent it.
 fn line_of(row: &ResultRow) -> serde_json::Value {
     serde_json::json!({
-        "id": record_key(&row.id),
+        "id": row.key,
         "measurementId": row.measurement_id,
         "probeId": row.probe_id,
         "target": row.target,

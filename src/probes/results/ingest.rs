@@ -9,7 +9,7 @@
 //! each, the counters cost about as much as the insert. A probe's own count is the
 //! sum over its assignments, read when asked, so a batch does not also write every
 //! probe it has results of. The repeat check, which at first grew slower with the
-//! table, runs only for a batch the unique index refuses.
+//! table, runs only for a batch that holds a result stored before.
 
 use std::collections::{HashMap, HashSet};
 
@@ -128,28 +128,25 @@ const DELIVERED: &str = "FOR $c IN $assignments { \
       last_run = math::max([last_run ?? -1, $c.run]) \
     RETURN NONE; }";
 
-/// The batch's keys stored before. One index lookup a key: `key IN $keys` took longer
-/// the more results were stored (1 ms at none, 14–20 ms at 15,000, for 512 keys),
-/// where these lookups take the same time at any size.
-const TAKEN: &str = "$keys.filter(|$key| \
-    (SELECT VALUE id FROM ONLY probe_result WHERE key = $key LIMIT 1) != NONE)";
+/// The batch's keys stored before: each key is its record's id, so one read a key.
+const TAKEN: &str = "SELECT VALUE key FROM $ids";
 
 /// Writes the rows whose key is not stored yet, counts them on their assignments, and
 /// returns each row's outcome in order.
 ///
 /// A key comes twice only when a probe sends again what it had no acknowledgement for
-/// (after a reconnect), so a batch is first written as if every key were new: the
-/// unique index on `key` refuses the whole transaction if one is not, and only then
-/// are the batch's keys looked up and the new ones written. The lookup cost a sixth
-/// of a batch's time; a repeat now costs one refused transaction instead.
+/// (after a reconnect), so a batch is first written as if every key were new: a
+/// record that exists already refuses the whole transaction, and only then are the
+/// batch's records looked up and the new ones written. The lookup cost a sixth of a
+/// batch's time; a repeat now costs one refused transaction instead.
 async fn write_batch(store: &Store, rows: Vec<ResultRow>) -> Result<Vec<Stored>> {
     let tally = Tally::of(&rows, HashSet::new());
     match tally.commit(store).await? {
         Ok(outcomes) => return Ok(outcomes),
         Err(error) => tracing::debug!(%error, "a batch holds a repeat; looking its keys up"),
     }
-    let keys: Vec<String> = rows.iter().map(|row| row.key.clone()).collect();
-    let mut response = store.db().query(TAKEN).bind(("keys", keys)).await?;
+    let ids: Vec<RecordId> = rows.iter().map(|row| row.id.clone()).collect();
+    let mut response = store.db().query(TAKEN).bind(("ids", ids)).await?;
     let taken: HashSet<String> = response.take::<Vec<String>>(0)?.into_iter().collect();
     Tally::of(&rows, taken)
         .commit(store)
@@ -267,8 +264,7 @@ mod tests {
             result: None,
             error: Some("unreachable".into()),
         };
-        let id = super::super::store::record_id(&ulid::Ulid::new().to_string());
-        ResultRow::of(id, "p1", MeasurementKind::Ping, &message)
+        ResultRow::of("p1", MeasurementKind::Ping, &message)
     }
 
     /// Where an assignment resumes, how many results it counts, and whether the batch

@@ -25,6 +25,13 @@ impl Topic for Arc<ProbeResult> {
     const CAPACITY: usize = 4096;
 }
 
+/// A result that passed its checks: the row it is stored as, and what is published
+/// once it is (built from the probe's message, not parsed back from the row).
+pub struct Checked {
+    row: ResultRow,
+    published: ProbeResult,
+}
+
 /// What a probe's result is checked against: the assignment it names.
 #[derive(Clone)]
 pub struct Claim {
@@ -72,20 +79,27 @@ impl Results {
         probe_id: &str,
         claim: Option<&Claim>,
         message: &ResultMessage,
-    ) -> std::result::Result<ResultRow, String> {
+    ) -> std::result::Result<Checked, String> {
         let claim = check(probe_id, claim, message)?;
-        let id = store::record_id(&ulid::Ulid::new().to_string());
-        Ok(ResultRow::of(id, probe_id, claim.measurement.kind, message))
+        let row = ResultRow::of(probe_id, claim.measurement.kind, message);
+        let published = row.published(message.result.clone());
+        Ok(Checked { row, published })
     }
 
     /// Stores a group of checked results in one batch, each once (a key stored
     /// before is a repeat), publishes the new ones, and marks done the assignments
     /// they complete. Owns what it needs, so a session can keep groups under way
     /// while it reads on; once it is `Ok`, the probe may forget the results.
-    pub fn store(&self, rows: Vec<ResultRow>) -> impl Future<Output = Result<()>> + Send + 'static {
+    pub fn store(
+        &self,
+        checked: Vec<Checked>,
+    ) -> impl Future<Output = Result<()>> + Send + 'static {
         let results = self.clone();
         async move {
-            let published: Vec<ProbeResult> = rows.iter().map(ResultRow::to_result).collect();
+            let (rows, published): (Vec<ResultRow>, Vec<ProbeResult>) = checked
+                .into_iter()
+                .map(|checked| (checked.row, checked.published))
+                .unzip();
             let outcomes = results.ingester.store_all(rows).await?;
             for (published, outcome) in published.into_iter().zip(outcomes) {
                 let store::Stored::New(assignment) = outcome else {
@@ -140,10 +154,6 @@ impl Results {
     ) -> Result<Vec<ResultSummary>> {
         let rows = store::summaries(&self.store, measurement_id, by_probe).await?;
         Ok(rows.iter().map(|row| row.to_summary(by_probe)).collect())
-    }
-
-    pub async fn is_stored(&self, key: &str) -> Result<bool> {
-        store::exists(&self.store, key).await
     }
 }
 

@@ -1,15 +1,15 @@
 //! A stored result: one probe's measurement of one target in one run, typed per kind,
 //! with the payload as the probe sent it.
 
-use async_graphql::{ID, Json, SimpleObject};
+use async_graphql::{ID, SimpleObject};
 use chrono::{DateTime, Duration, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
+use super::store::record_id;
 use crate::probes::input::MeasurementKind;
 use crate::probes::protocol::{MeasurementResult, ResultMessage};
-use crate::store::record_key;
 
-/// A result as stored; `key` (assignment, run, target) is unique, so a result sent
+/// A result as stored; its id is its key (assignment, run, target), so a result sent
 /// twice is stored once.
 #[derive(Debug, Clone, SurrealValue)]
 pub struct ResultRow {
@@ -37,24 +37,21 @@ pub struct ResultRow {
 }
 
 impl ResultRow {
-    pub fn of(
-        id: RecordId,
-        probe_id: &str,
-        kind: MeasurementKind,
-        message: &ResultMessage,
-    ) -> ResultRow {
+    pub fn of(probe_id: &str, kind: MeasurementKind, message: &ResultMessage) -> ResultRow {
+        let target = message.key.target.to_string();
+        let run = message.key.run as i64;
         let payload = message
             .result
             .as_ref()
             .and_then(|result| serde_json::to_string(result).ok());
         ResultRow {
-            id,
+            id: record_id(&message.key.assignment_id, run, &target),
             key: message.key.to_string(),
             measurement_id: message.measurement_id.clone(),
             assignment_id: message.key.assignment_id.clone(),
             probe_id: probe_id.to_string(),
-            target: message.key.target.to_string(),
-            run: message.key.run as i64,
+            target,
+            run,
             kind,
             probe_time: message.probe_time,
             offset_micros: message.offset_micros,
@@ -75,11 +72,26 @@ impl ResultRow {
         }
     }
 
+    /// The result as a stored row reads.
     pub fn to_result(&self) -> ProbeResult {
-        let raw = self.payload();
-        let typed: Option<MeasurementResult> = raw
-            .clone()
-            .and_then(|value| serde_json::from_value(value).ok());
+        let (typed, raw) = match (&self.payload, &self.result) {
+            (Some(text), _) => (serde_json::from_str(text).ok(), Some(text.clone())),
+            (None, Some(object)) => (
+                serde_json::from_value(object.clone()).ok(),
+                Some(object.to_string()),
+            ),
+            (None, None) => (None, None),
+        };
+        self.shown(typed, raw)
+    }
+
+    /// The result as it is published once stored, from the measurement the probe's
+    /// message carried: nothing is parsed back from the payload.
+    pub fn published(&self, measured: Option<MeasurementResult>) -> ProbeResult {
+        self.shown(measured, self.payload.clone())
+    }
+
+    fn shown(&self, typed: Option<MeasurementResult>, raw: Option<String>) -> ProbeResult {
         let (mut ping, mut traceroute, mut dns, mut http) = (None, None, None, None);
         match typed {
             Some(MeasurementResult::Ping(result)) => ping = Some(result),
@@ -89,7 +101,7 @@ impl ResultRow {
             None => {}
         }
         ProbeResult {
-            id: ID(record_key(&self.id)),
+            id: ID(self.key.clone()),
             measurement_id: ID(self.measurement_id.clone()),
             probe_id: ID(self.probe_id.clone()),
             target: self.target.clone(),
@@ -105,7 +117,7 @@ impl ResultRow {
             traceroute,
             dns,
             http,
-            raw: raw.map(Json),
+            raw_text: raw,
         }
     }
 }
@@ -127,6 +139,7 @@ fn headline_ms(result: &MeasurementResult) -> Option<f64> {
 #[derive(Debug, Clone, SimpleObject)]
 #[graphql(complex)]
 pub struct ProbeResult {
+    /// Its key, `assignmentId/run/target`: a result sent again has the same one.
     pub id: ID,
     pub measurement_id: ID,
     pub probe_id: ID,
@@ -150,8 +163,9 @@ pub struct ProbeResult {
     pub traceroute: Option<crate::probes::protocol::TracerouteResult>,
     pub dns: Option<crate::probes::protocol::DnsResult>,
     pub http: Option<crate::probes::protocol::HttpResult>,
-    /// The result as the probe sent it (JSON).
-    pub raw: Option<Json<serde_json::Value>>,
+    /// The result as the probe sent it, as JSON text (`raw` parses it when asked).
+    #[graphql(skip)]
+    pub raw_text: Option<String>,
 }
 
 /// Which results a page shows; every condition given must hold.
@@ -214,7 +228,7 @@ mod tests {
     use crate::probes::input::Target;
     use crate::probes::protocol::ResultKey;
     use crate::probes::results::ResultFilter;
-    use crate::probes::results::store::{page, record_id};
+    use crate::probes::results::store::page;
     use crate::store::Store;
 
     #[tokio::test]
@@ -234,10 +248,11 @@ mod tests {
             result: Some(serde_json::from_value(result.clone()).unwrap()),
             error: None,
         };
-        let text = ResultRow::of(record_id("01"), "p1", MeasurementKind::Ping, &message);
+        let text = ResultRow::of("p1", MeasurementKind::Ping, &message);
         let mut object = text.clone();
-        object.id = record_id("02");
+        object.id = record_id("a1", 1, "192.0.2.1");
         object.key = "a1/1/192.0.2.1".into();
+        object.run = 1;
         object.payload = None;
         object.result = Some(result.clone());
         let store = Store::in_memory().await;
@@ -258,7 +273,9 @@ mod tests {
             .map(|row| {
                 let shown = row.to_result();
                 (
-                    shown.raw.map(|raw| raw.0),
+                    shown
+                        .raw_text
+                        .and_then(|raw| serde_json::from_str(&raw).ok()),
                     shown.ping.and_then(|ping| ping.avg_ms),
                 )
             })

@@ -14,7 +14,7 @@ use futures::{FutureExt, StreamExt};
 
 use crate::error::Result;
 use crate::probes::protocol::ResultKey;
-use crate::probes::results::{ResultRow, Results};
+use crate::probes::results::{Checked, Results};
 
 /// Results taken and not yet stored per session, at most; the session reads no
 /// further message until some are stored. Enough that a probe's results share
@@ -28,7 +28,7 @@ type Storing = BoxFuture<'static, (Vec<ResultKey>, Result<()>)>;
 pub struct InFlight {
     /// Read since the last group was handed over.
     keys: Vec<ResultKey>,
-    rows: Vec<ResultRow>,
+    rows: Vec<Checked>,
     storing: Option<FuturesUnordered<Storing>>,
     /// Results in `storing`.
     under_way: usize,
@@ -45,7 +45,7 @@ impl InFlight {
     }
 
     /// Takes a checked result; it is stored with those read after it in a row.
-    pub fn take(&mut self, key: ResultKey, row: ResultRow) {
+    pub fn take(&mut self, key: ResultKey, row: Checked) {
         self.keys.push(key);
         self.rows.push(row);
     }
