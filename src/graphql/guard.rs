@@ -17,7 +17,7 @@
 
 use std::any::TypeId;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, FragmentDefinition, OperationDefinition, Selection,
@@ -34,6 +34,7 @@ use super::AppSchema;
 use super::batches::{Batches, Driven};
 use super::bounds::{DocumentBounds, expanded_selections};
 use super::loaders::Loaders;
+use super::validated::Validated;
 use crate::auth::{Authentication, SocketCredentials};
 use crate::error::Error;
 use crate::state::AppState;
@@ -57,6 +58,10 @@ pub struct GuardedSchema {
     schema: AppSchema,
     state: AppState,
     bounds: DocumentBounds,
+    validated: Arc<Validated>,
+    /// The schema's twin for queries that passed validation before (see
+    /// [`super::validated`]), built when the first one comes back.
+    revalidating: Arc<OnceLock<AppSchema>>,
 }
 
 impl GuardedSchema {
@@ -65,7 +70,14 @@ impl GuardedSchema {
             schema,
             state,
             bounds,
+            validated: Arc::default(),
+            revalidating: Arc::default(),
         }
+    }
+
+    fn revalidating(&self) -> &AppSchema {
+        self.revalidating
+            .get_or_init(|| super::revalidating(self.state.clone()))
     }
 
     /// The request with its own loaders, and where their reads wait.
@@ -78,14 +90,28 @@ impl GuardedSchema {
 
 impl Executor for GuardedSchema {
     async fn execute(&self, mut request: Request) -> Response {
+        let seen = self.validated.recall(&mut request);
         if let Some(refused) = refusal(&mut request, None, self.bounds) {
             return refused;
         }
+        let candidate = (!seen)
+            .then(|| Validated::candidate(&mut request))
+            .flatten();
         let (request, batches) = self.with_loaders(request);
-        let schema = self.schema.clone();
+        let schema = if seen {
+            self.revalidating().clone()
+        } else {
+            self.schema.clone()
+        };
         let execution: BoxFuture<'static, Response> =
             Box::pin(async move { schema.execute(request).await });
-        present(Driven::new(execution, batches).await)
+        let response = present(Driven::new(execution, batches).await);
+        if let Some(candidate) = candidate
+            && !response.errors.iter().any(is_request_error)
+        {
+            self.validated.remember(candidate);
+        }
+        response
     }
 
     /// A websocket's operations: each is authorized with the socket's credentials as

@@ -7,8 +7,9 @@ pub mod context;
 pub mod guard;
 pub mod loaders;
 pub mod pagination;
+pub mod validated;
 
-use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder, ValidationMode};
 
 use crate::apps::catalog::graphql::{CatalogMutation, CatalogQuery};
 use crate::apps::graphql::{AppsMutation, AppsQuery, AppsSubscription};
@@ -98,6 +99,15 @@ pub fn build(state: AppState) -> guard::GuardedSchema {
     let bounds = bounds::DocumentBounds::from_limits(&state.settings.limits);
     let schema = builder(&state.settings.limits).data(state.clone()).finish();
     guard::GuardedSchema::new(schema, state, bounds)
+}
+
+/// The schema for queries that passed validation before: the same, but it checks only
+/// the limits (see [`validated`]).
+fn revalidating(state: AppState) -> AppSchema {
+    builder(&state.settings.limits)
+        .validation_mode(ValidationMode::Fast)
+        .data(state)
+        .finish()
 }
 
 /// The schema's SDL, as `monitor schema` prints it and `schema.graphql` holds it.

@@ -295,3 +295,62 @@ async fn a_refused_sign_in_points_at_the_field_that_needs_it() {
         "{body}"
     );
 }
+
+/// A query asked again is not validated again in full (`graphql::validated`): whatever
+/// validation or the limits refuse must still be refused, however often it is asked and
+/// whatever was asked before it.
+#[tokio::test]
+async fn what_validation_refuses_is_refused_every_time_next_to_a_query_it_passed() {
+    let app = TestApp::spawn().await;
+    let token = app.admin_token().await;
+    let page = "query($first: Int) { users(first: $first) { nodes { username } } }";
+    let asked_twice = |query: String, variables: Value| {
+        let (app, token) = (&app, &token);
+        async move {
+            let first = app.graphql(Some(token), &query, variables.clone()).await;
+            let again = app.graphql(Some(token), &query, variables).await;
+            assert_eq!(first, again, "the same answer both times");
+            again
+        }
+    };
+
+    let answered = asked_twice(page.into(), json!({ "first": 5 })).await;
+    assert_eq!(answered["data"]["users"]["nodes"][0]["username"], "admin");
+
+    let wrong_value = asked_twice(page.into(), json!({ "first": "five" })).await;
+    assert_eq!(error_code(&wrong_value), "GRAPHQL_VALIDATION_FAILED");
+    assert_eq!(
+        wrong_value["errors"][0]["extensions"]["field"],
+        json!(["first"])
+    );
+
+    let changed = asked_twice(page.replace("username", "username nonsense"), json!({})).await;
+    assert_eq!(error_code(&changed), "GRAPHQL_VALIDATION_FAILED");
+    let message = changed["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("nonsense"), "{changed}");
+
+    let deep = format!(
+        "{{ __schema {{ types {{ fields {{ type {{ {} name {} }} }} }} }} }}",
+        "ofType { ".repeat(20),
+        "}".repeat(20)
+    );
+    let too_deep = asked_twice(deep, json!({})).await;
+    assert_eq!(error_code(&too_deep), "GRAPHQL_VALIDATION_FAILED");
+    let message = too_deep["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("too deep"), "{too_deep}");
+
+    let fields: String = (0..1100)
+        .map(|i| format!("h{i}: health {{ status }} "))
+        .collect();
+    let too_complex = asked_twice(format!("{{ {fields} }}"), json!({})).await;
+    assert_eq!(error_code(&too_complex), "GRAPHQL_VALIDATION_FAILED");
+    let message = too_complex["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("complex"), "{too_complex}");
+
+    let again = app.graphql(Some(&token), page, json!({ "first": 5 })).await;
+    assert_eq!(again, answered, "the query that passed still answers");
+}
