@@ -90,7 +90,9 @@ impl GuardedSchema {
 
 impl Executor for GuardedSchema {
     async fn execute(&self, mut request: Request) -> Response {
-        let seen = self.validated.recall(&mut request);
+        // A query over the size bound is refused below before anything is done with it.
+        let seen =
+            request.query.len() <= self.bounds.max_bytes && self.validated.recall(&mut request);
         if let Some(refused) = refusal(&mut request, None, self.bounds) {
             return refused;
         }
