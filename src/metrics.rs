@@ -55,6 +55,8 @@ pub struct Metrics {
     pub probe_handshakes_refused: Counter,
     pub probe_results_stored: Counter,
     pub probe_messages_rejected: Family<RejectLabels, Counter>,
+    /// Objects answered from memory in one pass (see [`crate::graphql::at_hand`]).
+    pub graphql_objects_at_hand: Counter,
     pub apps_sync: SyncMetrics,
     /// Read when `/metrics` is rendered; absent where the allocator cannot say.
     heap_in_use: Option<Family<HeapLabels, Gauge>>,
@@ -124,6 +126,13 @@ impl Metrics {
             "Messages from probes refused and never stored, by reason",
             probe_messages_rejected.clone(),
         );
+        let graphql_objects_at_hand = Counter::default();
+        registry.register(
+            "graphql_objects_at_hand",
+            "GraphQL objects (and everything under them) answered from memory in one pass, \
+             without the executor",
+            graphql_objects_at_hand.clone(),
+        );
         let apps_sync = SyncMetrics::default();
         registry.register(
             "apps_sync_relists",
@@ -160,6 +169,7 @@ impl Metrics {
             probe_handshakes_refused,
             probe_results_stored,
             probe_messages_rejected,
+            graphql_objects_at_hand,
             apps_sync,
             heap_in_use,
         }

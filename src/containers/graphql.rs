@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use async_graphql::{
-    ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Subscription,
+    ComplexObject, Context, ContextSelectionSet, ErrorExtensions, ID, InputObject, Object,
+    Subscription, Value,
 };
 use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt};
@@ -13,10 +14,28 @@ use super::{
     EnvironmentVariable, LogLine, RunContainerInput,
 };
 use crate::error::{Error, Result};
+use crate::graphql::at_hand::{AtHand, enumerated, optional, scalar};
 use crate::graphql::context::ContextExt;
 use crate::graphql::loaders::related;
 use crate::servers::Server;
 use crate::users::Role;
+
+impl AtHand for Container {
+    fn field(&self, name: &str, _inner: &ContextSelectionSet<'_>) -> Option<Value> {
+        Some(match name {
+            "id" => scalar(&self.id),
+            "serverId" => scalar(&self.server_id),
+            "name" => scalar(&self.name),
+            "image" => scalar(&self.image),
+            "status" => enumerated(self.status),
+            "health" => enumerated(self.health),
+            "statusText" => scalar(&self.status_text),
+            "command" => optional(&self.command),
+            "createdAt" => optional(&self.created_at),
+            _ => return None,
+        })
+    }
+}
 
 #[ComplexObject]
 impl Container {

@@ -67,6 +67,11 @@ impl KeptLists {
         }
     }
 
+    /// The server's kept list if it is current now (see [`LiveList::current`]).
+    pub fn current(&self, connection: &ServerConnection) -> Option<Arc<Listing>> {
+        self.of(connection)?.current()
+    }
+
     /// Runs a change to the server's containers; whatever its outcome, the server's
     /// kept list is marked old before the caller hears back, so the caller sees its
     /// own change at once instead of when the engine's event arrives.

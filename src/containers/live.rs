@@ -88,6 +88,20 @@ impl LiveList {
         self.changed();
     }
 
+    /// The kept list if it is current now, without waiting: `None` while events are not
+    /// followed, while nothing current is kept, or while the engine is being asked.
+    pub fn current(&self) -> Option<Arc<Listing>> {
+        if !self.following.load(Ordering::SeqCst) {
+            return None;
+        }
+        let last = self.last.try_lock().ok()?;
+        let changes = self.changes.load(Ordering::SeqCst);
+        match last.as_ref() {
+            Some((at, listing)) if *at == changes => Some(listing.clone()),
+            _ => None,
+        }
+    }
+
     /// The kept list if it is current, or the one `list` takes from the engine (only
     /// called then: a kept list costs no engine call's future).
     pub async fn get_or_list<F>(&self, list: impl FnOnce() -> F) -> Result<Arc<Listing>>

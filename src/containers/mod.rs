@@ -118,6 +118,14 @@ impl Containers {
             .collect())
     }
 
+    /// The server's containers when its kept list is current now and the server is
+    /// reachable: what [`Self::labelled`] reads from without an engine call or a wait,
+    /// `None` otherwise.
+    pub fn listing_now(&self, server: &ServerConnection) -> Option<Arc<Listing>> {
+        server.ensure_reachable().ok()?;
+        self.kept.current(server)
+    }
+
     /// Every container of the server: the list kept current by the server's events
     /// (see [`LiveList`]), or the engine's answer when none is kept. `UNAVAILABLE`
     /// while the server is unreachable, never an old list.

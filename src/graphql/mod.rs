@@ -1,6 +1,7 @@
 //! The GraphQL schema: each domain's queries, mutations and subscriptions merged into
 //! one [`AppSchema`] with its limits, served behind the gate in [`guard`].
 
+pub mod at_hand;
 pub mod batches;
 pub mod bounds;
 pub mod context;

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use async_graphql::connection::Connection;
-use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, Object, Subscription};
+use async_graphql::{
+    ComplexObject, Context, ContextSelectionSet, ErrorExtensions, ID, Object, Subscription, Value,
+};
 use futures::{Stream, StreamExt};
 
 use super::{
@@ -11,6 +13,7 @@ use super::{
 };
 use crate::apps::App;
 use crate::error::Result;
+use crate::graphql::at_hand::{AtHand, enumerated, optional, scalar};
 use crate::graphql::context::ContextExt;
 use crate::graphql::loaders::related;
 use crate::graphql::pagination;
@@ -52,6 +55,32 @@ impl OperationsQuery {
         Ok(pagination::connection(operations, &page, |operation| {
             operation.key()
         }))
+    }
+}
+
+impl AtHand for Operation {
+    fn field(&self, name: &str, _inner: &ContextSelectionSet<'_>) -> Option<Value> {
+        let id = |id: Option<&str>| id.map_or(Value::Null, |id| Value::String(id.to_string()));
+        Some(match name {
+            "id" => Value::String(self.key()),
+            "kind" => enumerated(self.kind),
+            "status" => enumerated(self.status),
+            "trigger" => enumerated(self.trigger),
+            "target" => scalar(&self.target),
+            "workingDirectory" => optional(&self.working_directory),
+            "createdAt" => scalar(&self.created_at),
+            "startedAt" => optional(&self.started_at),
+            "finishedAt" => optional(&self.finished_at),
+            "exitCode" => optional(&self.exit_code),
+            "error" => optional(&self.error),
+            "outputLines" => scalar(&self.output_lines),
+            "serverId" => id(self.subject.server_id()),
+            "stackId" => id(self.subject.stack_id()),
+            "measurementId" => id(self.subject.measurement_id()),
+            "appId" => id(self.subject.app_id()),
+            "parentId" => id(self.parent_id.as_deref()),
+            _ => return None,
+        })
     }
 }
 

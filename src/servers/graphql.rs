@@ -3,13 +3,15 @@
 use std::sync::Arc;
 
 use async_graphql::connection::Connection;
-use async_graphql::{ComplexObject, Context, ID, Object};
+use async_graphql::{ComplexObject, Context, ContextSelectionSet, ID, Object, Value};
 
 use super::{CreateServerInput, DeleteServerInput, Server, ServerState, UpdateServerInput};
 use crate::containers::{Container, ContainerFilter};
 use crate::error::Result;
+use crate::graphql::at_hand::{AtHand, enumerated, optional, scalar};
 use crate::graphql::context::ContextExt;
 use crate::graphql::pagination;
+use crate::state::AppState;
 use crate::store::page::PageRequest;
 use crate::users::Role;
 
@@ -42,6 +44,43 @@ impl ServersQuery {
     async fn server(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Arc<Server>>> {
         ctx.require(Role::Viewer)?;
         ctx.state().servers.get(&id).await
+    }
+}
+
+impl AtHand for Server {
+    fn field(&self, name: &str, inner: &ContextSelectionSet<'_>) -> Option<Value> {
+        Some(match name {
+            "id" => scalar(&self.id),
+            "name" => scalar(&self.name),
+            "endpoint" => scalar(&self.endpoint),
+            "hasAgentToken" => scalar(&self.has_agent_token),
+            "rootDirectory" => optional(&self.root_directory),
+            "createdAt" => scalar(&self.created_at),
+            "updatedAt" => scalar(&self.updated_at),
+            "state" => {
+                let servers = &inner.data_opt::<AppState>()?.servers;
+                match servers.state_of(&self.id) {
+                    Some(state) => state.answer(inner)?,
+                    None => ServerState::connecting().answer(inner)?,
+                }
+            }
+            _ => return None,
+        })
+    }
+}
+
+impl AtHand for ServerState {
+    fn field(&self, name: &str, _inner: &ContextSelectionSet<'_>) -> Option<Value> {
+        Some(match name {
+            "reachability" => enumerated(self.reachability),
+            "dockerVersion" => optional(&self.docker_version),
+            "dockerApiVersion" => optional(&self.docker_api_version),
+            "operatingSystem" => optional(&self.operating_system),
+            "lastContactAt" => optional(&self.last_contact_at),
+            "lastError" => optional(&self.last_error),
+            "checkedAt" => optional(&self.checked_at),
+            _ => return None,
+        })
     }
 }
 

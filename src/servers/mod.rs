@@ -68,6 +68,12 @@ impl Servers {
         self.kept.get(id).await
     }
 
+    /// The server of this id if the servers are in memory now, without waiting (see
+    /// [`Kept::get_now`]).
+    pub fn get_now(&self, id: &str) -> Option<Option<Arc<Server>>> {
+        self.kept.get_now(id)
+    }
+
     /// The servers with these ids that exist, from memory.
     pub async fn get_many(&self, ids: &[String]) -> Result<Vec<Arc<Server>>> {
         self.kept.get_many(ids).await

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use async_graphql::connection::Connection;
-use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, ContextSelectionSet, ID, Object, SimpleObject, Value};
 
 use super::actions::Step;
 use super::model::{StackAction, StackDeploy};
@@ -11,12 +11,14 @@ use super::{CreateStackInput, DeleteStackInput, Stack, UpdateStackInput};
 use crate::containers::Container;
 use crate::containers::graphql::labelled_containers;
 use crate::error::{Error, Result};
+use crate::graphql::at_hand::{AtHand, AtHandFirst, objects, optional, optional_object, scalar};
 use crate::graphql::context::ContextExt;
 use crate::graphql::loaders::related;
 use crate::graphql::pagination;
 use crate::operations::{Operation, OperationTrigger};
 use crate::registry::StackImage;
 use crate::servers::Server;
+use crate::state::AppState;
 use crate::store::page::PageRequest;
 use crate::users::Role;
 
@@ -34,7 +36,7 @@ impl StacksQuery {
         #[graphql(desc = "How many items, 1 to 100 (default 50).")] first: Option<i32>,
         #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
         server_id: Option<ID>,
-    ) -> Result<Connection<String, Arc<Stack>>> {
+    ) -> Result<Connection<String, AtHandFirst<Arc<Stack>>>> {
         ctx.require(Role::Viewer)?;
         let page = PageRequest::<String>::parse(first, after)?;
         let stacks = ctx
@@ -46,8 +48,9 @@ impl StacksQuery {
                 page.first + 1,
             )
             .await?;
+        let stacks = stacks.into_iter().map(AtHandFirst).collect();
         Ok(pagination::connection_in(ctx, stacks, &page, |stack| {
-            stack.id.0.clone()
+            stack.0.id.0.clone()
         }))
     }
 
@@ -68,6 +71,50 @@ impl StackDeploy {
         ctx.require(Role::Viewer)?;
         Ok(self.masked_env())
     }
+}
+
+impl AtHand for Stack {
+    fn field(&self, name: &str, inner: &ContextSelectionSet<'_>) -> Option<Value> {
+        Some(match name {
+            "id" => scalar(&self.id),
+            "name" => scalar(&self.name),
+            "serverId" => scalar(&self.server_id),
+            "commit" => optional(&self.commit),
+            "builtImage" => optional(&self.built_image),
+            "deployedImage" => optional(&self.deployed_image),
+            "createdAt" => scalar(&self.created_at),
+            "updatedAt" => scalar(&self.updated_at),
+            "webhookPath" => Value::String(webhook_path_of(self)),
+            "server" => {
+                let server = inner
+                    .data_opt::<AppState>()?
+                    .servers
+                    .get_now(&self.server_id)?;
+                optional_object(server.as_deref(), inner)?
+            }
+            "containers" => {
+                let state = inner.data_opt::<AppState>()?;
+                let server = state.servers.connection(&self.server_id).ok()?;
+                let listing = state.containers.listing_now(&server)?;
+                let label = super::actions::deploy::STACK_LABEL;
+                objects(listing.labelled(label, &self.id), inner)?
+            }
+            "lastOperation" => match self.last_operation_id.as_deref() {
+                // A running operation, or one not read lately, is the executor's to read.
+                Some(id) => {
+                    let operation = inner.data_opt::<AppState>()?.operations.ended(id)?;
+                    operation.answer(inner)?
+                }
+                None => Value::Null,
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// Where a git host posts the stack's pushes.
+fn webhook_path_of(stack: &Stack) -> String {
+    format!("/hooks/git/{}", stack.id.0)
 }
 
 #[ComplexObject]
@@ -128,7 +175,7 @@ impl Stack {
 
     /// Where a git host posts pushes: `POST` this path on monitor's address.
     async fn webhook_path(&self) -> String {
-        format!("/hooks/git/{}", self.id.0)
+        webhook_path_of(self)
     }
 
     /// The secret git hosts sign deliveries with; `null` with a `FORBIDDEN` error for

@@ -92,6 +92,14 @@ impl<R: Keep> Kept<R> {
         self.read(|rows| rows.get(key).cloned()).await
     }
 
+    /// The record with this key, if it exists, when the table is in memory now;
+    /// `None` until it is filled (for callers that must not wait: the next [`Self::get`]
+    /// fills it).
+    pub fn get_now(&self, key: &str) -> Option<Option<Arc<R::Ready>>> {
+        let rows = self.rows.read().unwrap_or_else(|e| e.into_inner());
+        rows.as_ref().map(|rows| rows.get(key).cloned())
+    }
+
     /// The records with these keys that exist.
     pub async fn get_many(&self, keys: &[String]) -> Result<Vec<Arc<R::Ready>>> {
         self.read(|rows| {

@@ -261,3 +261,73 @@ async fn a_page_asked_for_its_nodes_alone_still_gives_cursors_to_whoever_asks_fo
         .await;
     assert!(names(&beyond, "nodes").is_empty(), "{beyond}");
 }
+
+/// Every field a stack's one-pass answer from memory knows, asked as the web client
+/// asks (a fragment, `__typename`, an alias, an inline fragment).
+const EVERY_FIELD_AT_HAND: &str = "fragment Row on Stack { __typename id name serverId commit \
+    builtImage deployedImage createdAt updatedAt webhookPath \
+    server { __typename id name endpoint hasAgentToken rootDirectory createdAt updatedAt \
+      state { reachability dockerVersion dockerApiVersion operatingSystem lastContactAt \
+        lastError checkedAt } } \
+    containers { id serverId name image status health statusText command createdAt } \
+    lastOperation { id kind status trigger target workingDirectory createdAt startedAt \
+      finishedAt exitCode error outputLines serverId stackId measurementId appId parentId } \
+    ... on Stack { alias: name } }";
+
+#[tokio::test]
+async fn a_page_answered_from_memory_is_what_the_resolvers_answer_field_for_field() {
+    let engine = Dockerd::start().await;
+    // No server check during the test: each one renews the kept container lists (and
+    // the engine's `Up 2 seconds`), which would send the next page to the engine.
+    let app = TestApp::spawn_with_env(vec![
+        ("MONITOR_REGISTRY__MANAGED".into(), "false".into()),
+        ("MONITOR_SERVER_CHECK_SECONDS".into(), "3600".into()),
+    ])
+    .await;
+    let admin = app.admin_token().await;
+    let server = add_server(&app, &admin, "local", &engine.host, None).await;
+    wait_for_reachability(&app, &admin, &server, "REACHABLE").await;
+    for name in ["web", "worker"] {
+        let deploy = json!({ "image": IMAGE, "network": "host", "restartPolicy": "no", "command": UNTIL_STOPPED });
+        app.create_and_deploy_stack(&admin, &server, name, deploy)
+            .await;
+    }
+    app.every_operation_ended(&admin, std::time::Duration::from_secs(60))
+        .await;
+    // The first read fills what is kept (the container lists, the ended operations).
+    let warm = app.graphql(Some(&admin), DASHBOARD, json!({})).await;
+    assert!(warm["errors"].is_null(), "{warm}");
+
+    // `availableActions` is not answered from memory: `resolvers` goes through the
+    // executor, which answers every field of the stack and below it.
+    let both = format!(
+        "{{ memory: stacks {{ nodes {{ ...Row }} }} \
+           resolvers: stacks {{ nodes {{ ...Row availableActions }} }} }} \
+         {EVERY_FIELD_AT_HAND}"
+    );
+    let before = app.metric("monitor_graphql_objects_at_hand_total").await;
+    let body = app.graphql(Some(&admin), &both, json!({})).await;
+    let after = app.metric("monitor_graphql_objects_at_hand_total").await;
+    assert!(body["errors"].is_null(), "{body}");
+    assert_eq!(
+        after - before,
+        2.0,
+        "the two stacks of `memory` were answered from memory, none of `resolvers`"
+    );
+    let memory = &body["data"]["memory"]["nodes"];
+    let mut resolvers = body["data"]["resolvers"]["nodes"].clone();
+    for stack in resolvers.as_array_mut().expect("stacks") {
+        let actions = stack.as_object_mut().and_then(|s| s.remove("availableActions"));
+        assert!(actions.is_some_and(|a| a.is_array()), "{body}");
+    }
+    assert_eq!(memory, &resolvers, "{body}");
+    for stack in memory.as_array().expect("stacks") {
+        assert_eq!(stack["containers"][0]["status"], "RUNNING", "{stack}");
+        assert_eq!(stack["lastOperation"]["status"], "SUCCEEDED", "{stack}");
+        assert_eq!(
+            stack["server"]["state"]["reachability"], "REACHABLE",
+            "{stack}"
+        );
+        assert_eq!(stack["alias"], stack["name"], "{stack}");
+    }
+}
