@@ -23,6 +23,7 @@
 use std::borrow::Cow;
 
 use async_graphql::indexmap::IndexMap;
+use async_graphql::indexmap::map::Entry;
 use async_graphql::parser::types::{Field, Selection, SelectionSet};
 use async_graphql::registry::Registry;
 use async_graphql::resolver_utils::{EnumType, enum_value};
@@ -41,7 +42,8 @@ pub trait AtHand: OutputType {
     /// The answer to the selection of `ctx`, or `None` when some part of it is not at
     /// hand: the executor is then asked for the whole object.
     fn answer(&self, ctx: &ContextSelectionSet<'_>) -> Option<Value> {
-        let mut answer = IndexMap::new();
+        // Sized once: growing a map moves it and its index, and a page makes hundreds.
+        let mut answer = IndexMap::with_capacity(ctx.item.node.items.len());
         gather(self, ctx, &ctx.item.node, &mut answer)?;
         Some(Value::Object(answer))
     }
@@ -94,12 +96,12 @@ fn add_field<'a, T: AtHand + ?Sized>(
     if !field.arguments.is_empty() || !field.directives.is_empty() {
         return None;
     }
-    let key = &field.response_key().node;
-    if answer.contains_key(key) {
+    let slot = match answer.entry(field.response_key().node.clone()) {
+        Entry::Vacant(slot) => slot,
         // Asked twice (validation made sure both ask the same): a leaf keeps its first
         // value, as the executor does; merging two selections of an object is left to it.
-        return field.selection_set.node.items.is_empty().then_some(());
-    }
+        Entry::Occupied(_) => return field.selection_set.node.items.is_empty().then_some(()),
+    };
     let value = if field.name.node == "__typename" {
         Value::String(object.introspection_type_name().into_owned())
     } else {
@@ -108,7 +110,7 @@ fn add_field<'a, T: AtHand + ?Sized>(
             &ctx.with_selection_set(&field.selection_set),
         )?
     };
-    answer.insert(key.clone(), value);
+    slot.insert(value);
     Some(())
 }
 

@@ -317,7 +317,9 @@ async fn a_page_answered_from_memory_is_what_the_resolvers_answer_field_for_fiel
     let memory = &body["data"]["memory"]["nodes"];
     let mut resolvers = body["data"]["resolvers"]["nodes"].clone();
     for stack in resolvers.as_array_mut().expect("stacks") {
-        let actions = stack.as_object_mut().and_then(|s| s.remove("availableActions"));
+        let actions = stack
+            .as_object_mut()
+            .and_then(|s| s.remove("availableActions"));
         assert!(actions.is_some_and(|a| a.is_array()), "{body}");
     }
     assert_eq!(memory, &resolvers, "{body}");
