@@ -409,7 +409,7 @@ async fn acks(socket: &mut ws::Socket, count: usize) {
 
 /// Rows per second stored straight into a fresh embedded store, with one writer per
 /// probe as the sessions have, each `CREATE` the row monitor stores for the same
-/// result (same fields, at the record its key names, same indexes).
+/// result (same fields, at the record its measurement and key name, same indexes).
 async fn baseline(writers: usize) -> f64 {
     let directory = tempfile::tempdir().unwrap();
     let address = StoreAddress {

@@ -61,7 +61,7 @@ DEFINE INDEX IF NOT EXISTS assignment_probe ON assignment FIELDS probe_id, statu
 DEFINE INDEX IF NOT EXISTS assignment_measurement ON assignment FIELDS measurement_id;
 DEFINE TABLE IF NOT EXISTS probe_result SCHEMALESS;
 REMOVE INDEX IF EXISTS probe_result_key ON probe_result;
-DEFINE INDEX IF NOT EXISTS probe_result_measurement ON probe_result FIELDS measurement_id;
+REMOVE INDEX IF EXISTS probe_result_measurement ON probe_result;
 REMOVE INDEX IF EXISTS probe_result_assignment ON probe_result;
 DEFINE TABLE IF NOT EXISTS credit_account SCHEMALESS;
 DEFINE TABLE IF NOT EXISTS credit_entry SCHEMALESS;
@@ -129,6 +129,19 @@ const MIGRATIONS: &[(&str, &str)] = &[
            FROM probe_result WHERE type::is_string(record::id(id))
          ) RETURN NONE;
          DELETE probe_result WHERE type::is_string(record::id(id)) RETURN NONE",
+    ),
+    (
+        // A result's id now starts with its measurement, so a measurement's results are
+        // one range of ids and need no index on `measurement_id`; results stored at
+        // their key alone move under their measurement. Runs after
+        // `probe_result_key_ids`.
+        "probe_result_measurement_ids",
+        "INSERT INTO probe_result (
+           SELECT *, type::record('probe_result',
+             [measurement_id, assignment_id, run, target]) AS id
+           FROM probe_result WHERE array::len(record::id(id)) = 3
+         ) RETURN NONE;
+         DELETE probe_result WHERE array::len(record::id(id)) = 3 RETURN NONE",
     ),
 ];
 

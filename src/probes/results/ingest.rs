@@ -128,7 +128,7 @@ const DELIVERED: &str = "FOR $c IN $assignments { \
       last_run = math::max([last_run ?? -1, $c.run]) \
     RETURN NONE; }";
 
-/// The batch's keys stored before: each key is its record's id, so one read a key.
+/// The batch's keys stored before: each key names its record's id, so one read a key.
 const TAKEN: &str = "SELECT VALUE key FROM $ids";
 
 /// Writes the rows whose key is not stored yet, counts them on their assignments, and

@@ -9,8 +9,8 @@ use super::store::record_id;
 use crate::probes::input::MeasurementKind;
 use crate::probes::protocol::{MeasurementResult, ResultMessage};
 
-/// A result as stored; its id is its key (assignment, run, target), so a result sent
-/// twice is stored once.
+/// A result as stored; its id is its measurement and its key (assignment, run,
+/// target), so a result sent twice is stored once.
 #[derive(Debug, Clone, SurrealValue)]
 pub struct ResultRow {
     pub id: RecordId,
@@ -45,7 +45,12 @@ impl ResultRow {
             .as_ref()
             .and_then(|result| serde_json::to_string(result).ok());
         ResultRow {
-            id: record_id(&message.key.assignment_id, run, &target),
+            id: record_id(
+                &message.measurement_id,
+                &message.key.assignment_id,
+                run,
+                &target,
+            ),
             key: message.key.to_string(),
             measurement_id: message.measurement_id.clone(),
             assignment_id: message.key.assignment_id.clone(),
@@ -250,7 +255,7 @@ mod tests {
         };
         let text = ResultRow::of("p1", MeasurementKind::Ping, &message);
         let mut object = text.clone();
-        object.id = record_id("a1", 1, "192.0.2.1");
+        object.id = record_id("m1", "a1", 1, "192.0.2.1");
         object.key = "a1/1/192.0.2.1".into();
         object.run = 1;
         object.payload = None;
