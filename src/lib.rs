@@ -21,7 +21,8 @@
 //!   `/readyz`, `/metrics`), client.
 //! - [`graphql`]: the merged schema, the gate (authentication, document bounds), the
 //!   per-request DataLoaders of every relation field and when they read, Relay
-//!   connections.
+//!   connections, and the one-pass answer of objects whose fields are all in memory
+//!   (`graphql::at_hand`).
 //! - [`health`]: health of each component.
 //! - [`state`]: [`state::AppState`], the services every handler and resolver reaches.
 //! - Domains:
