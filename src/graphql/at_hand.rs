@@ -21,6 +21,7 @@
 //! type's name, so the schema does not change.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use async_graphql::indexmap::IndexMap;
 use async_graphql::indexmap::map::Entry;
@@ -125,8 +126,32 @@ pub fn optional<T: ScalarType>(value: &Option<T>) -> Value {
 }
 
 /// An enum's value, as its GraphQL type gives it.
+///
+/// The executor makes a new name (an `Arc<str>`) for every enum value it answers; a
+/// page of stacks answers five a stack. Each thread here keeps one name per variant
+/// and shares it, found by the address of the enum's list of variants.
 pub fn enumerated<T: EnumType>(value: T) -> Value {
-    enum_value(value)
+    let items = T::items();
+    let Some(position) = items.iter().position(|item| item.value == value) else {
+        return enum_value(value);
+    };
+    ENUM_NAMES.with_borrow_mut(|known| {
+        let key = items.as_ptr() as usize;
+        let names = match known.iter().position(|(at, _)| *at == key) {
+            Some(found) => &known[found].1,
+            None => {
+                let names = items.iter().map(|item| Name::new(item.name)).collect();
+                known.push((key, names));
+                &known[known.len() - 1].1
+            }
+        };
+        Value::Enum(names[position].clone())
+    })
+}
+
+thread_local! {
+    /// Per enum answered on this thread (a handful): its list's address, its names.
+    static ENUM_NAMES: RefCell<Vec<(usize, Vec<Name>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// An optional object's answer: `null` when absent, `None` when not at hand.
