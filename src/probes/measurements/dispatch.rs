@@ -130,7 +130,7 @@ impl Measurements {
             connected.release(&row.key());
         }
         self.fill(&row.probe_id).await;
-        if store::count_open(&self.store, &row.measurement_id).await? == 0 {
+        if !store::any_open(&self.store, &row.measurement_id).await? {
             self.end(&row.measurement_id, MeasurementStatus::Finished)
                 .await?;
         }
@@ -150,7 +150,7 @@ impl Measurements {
                 Some(Schedule::Every { stop, .. }) if stop + Duration::seconds(LATE_RESULTS) < now
             );
             let key = row.key();
-            if schedule_over || store::count_open(&self.store, &key).await? == 0 {
+            if schedule_over || !store::any_open(&self.store, &key).await? {
                 self.end(&key, MeasurementStatus::Finished).await?;
             }
         }

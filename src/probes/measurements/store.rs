@@ -159,19 +159,21 @@ pub async fn assignments_of(store: &Store, measurement: &str) -> Result<Vec<Assi
 }
 
 /// A probe's open assignments: those it held first, then those waiting, oldest first.
+/// A probe keeps every assignment it ever ran, so each open status is read on its own
+/// (one prefix of the `assignment_probe` index) and the ended ones are never read.
 #[tracing::instrument(level = "debug", skip_all, fields(probe = probe))]
 pub async fn open_for(store: &Store, probe: &str) -> Result<Vec<AssignmentRow>> {
-    let mut response = store
-        .db()
-        .query(
-            "SELECT * FROM assignment WHERE probe_id = $probe AND status IN $open \
-             ORDER BY id",
-        )
-        .bind(("probe", probe.to_string()))
-        .bind(("open", open_statuses()))
-        .await?;
-    let mut rows: Vec<AssignmentRow> = response.take(0)?;
-    rows.sort_by_key(|row| row.status == AssignmentStatus::Waiting);
+    let mut rows = Vec::new();
+    for status in open_statuses() {
+        let mut response = store
+            .db()
+            .query("SELECT * FROM assignment WHERE probe_id = $probe AND status = $status")
+            .bind(("probe", probe.to_string()))
+            .bind(("status", status))
+            .await?;
+        rows.extend(response.take::<Vec<AssignmentRow>>(0)?);
+    }
+    rows.sort_by_cached_key(|row| (row.status == AssignmentStatus::Waiting, row.key()));
     Ok(rows)
 }
 
@@ -210,19 +212,28 @@ pub async fn set_status(
     Ok(response.take(0)?)
 }
 
-/// How many of a measurement's assignments are still open and owe results (one that
-/// has every result is over, even if marking it done failed).
+/// Whether any of a measurement's assignments is still open and owes results (one that
+/// has every result is over, even if marking it done failed). Asked each time one of
+/// them ends, so it reads no ended assignment: each open status is one prefix of the
+/// `assignment_measurement_status` index, and the first one found is enough. Counting
+/// them all made a measurement's end quadratic in its probes.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn count_open(store: &Store, measurement: &str) -> Result<i64> {
-    let mut response = store
-        .db()
-        .query(
-            "SELECT VALUE count() FROM assignment WHERE measurement_id = $measurement \
-             AND status IN $open AND results_delivered < results_expected GROUP ALL",
-        )
-        .bind(("measurement", measurement.to_string()))
-        .bind(("open", open_statuses()))
-        .await?;
-    let counts: Vec<i64> = response.take(0)?;
-    Ok(counts.first().copied().unwrap_or(0))
+pub async fn any_open(store: &Store, measurement: &str) -> Result<bool> {
+    // The open status most assignments are in comes first.
+    for status in open_statuses().into_iter().rev() {
+        let mut response = store
+            .db()
+            .query(
+                "SELECT VALUE id FROM assignment WHERE measurement_id = $measurement \
+                 AND status = $status AND results_delivered < results_expected LIMIT 1",
+            )
+            .bind(("measurement", measurement.to_string()))
+            .bind(("status", status))
+            .await?;
+        let found: Vec<RecordId> = response.take(0)?;
+        if !found.is_empty() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }

@@ -140,6 +140,37 @@ async fn releases(credits: &Credits) -> Vec<i64> {
         .collect()
 }
 
+/// Asked each time one of its assignments ends: a measurement is over when none of its
+/// own assignments is open and owes results, whichever open status it is in.
+#[tokio::test]
+async fn a_measurement_is_over_when_none_of_its_assignments_is_open_and_owes_results() {
+    let (store, credits, _) = setting_up().await;
+    running(&store, &credits, "m1", false).await;
+    running(&store, &credits, "m2", true).await;
+    assert!(store::any_open(&store, "m1").await.unwrap(), "held");
+    assert!(!store::any_open(&store, "m2").await.unwrap(), "refused");
+    for status in [AssignmentStatus::Sent, AssignmentStatus::Waiting] {
+        store::set_status(&store, "m1-probe", status, None)
+            .await
+            .unwrap()
+            .expect("it was open");
+        assert!(store::any_open(&store, "m1").await.unwrap(), "{status:?}");
+    }
+
+    store
+        .db()
+        .query("UPDATE $id SET results_delivered = results_expected")
+        .bind(("id", store::assignment_id("m1-probe")))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    assert!(
+        !store::any_open(&store, "m1").await.unwrap(),
+        "it has every result, though not marked done"
+    );
+}
+
 #[tokio::test]
 async fn an_end_the_store_refuses_keeps_the_reserve_and_the_next_end_gives_back_the_rest_once() {
     let (store, credits, _) = setting_up().await;
@@ -161,7 +192,7 @@ async fn an_end_the_store_refuses_keeps_the_reserve_and_the_next_end_gives_back_
     assert!(end().await.is_err(), "the end is refused");
     let row = store::find(&store, "m1").await.unwrap().unwrap();
     assert_eq!(row.status, MeasurementStatus::Running);
-    assert_eq!(store::count_open(&store, "m1").await.unwrap(), 1);
+    assert!(store::any_open(&store, "m1").await.unwrap());
     assert_eq!(balance(&credits).await, 70, "the reserve is whole");
     assert_eq!(releases(&credits).await, Vec::<i64>::new());
 
