@@ -159,7 +159,7 @@ mod tests {
     }
 
     #[test]
-    fn a_flipped_byte_or_a_wrong_type_is_damage_where_its_record_starts() {
+    fn a_flipped_byte_a_wrong_type_or_length_is_damage_where_its_record_starts() {
         let mut flipped = log();
         flipped[20 + HEADER_SIZE] ^= 0x5a;
         assert_eq!(read(&flipped), Segment::Damaged(18, "checksum mismatch"));
@@ -167,6 +167,13 @@ mod tests {
         let mut typed = log();
         typed[6] = 7;
         assert_eq!(read(&typed), Segment::Damaged(0, "unknown record type"));
+
+        let mut long = log();
+        long[4..6].copy_from_slice(&u16::MAX.to_be_bytes());
+        assert_eq!(
+            read(&long),
+            Segment::Damaged(0, "length past the end of its block")
+        );
     }
 
     #[test]
