@@ -105,6 +105,11 @@ async fn ids_in_a_verified_answer(url: &str, token: &str, body: &[u8]) -> usize 
 /// Prints, as a Markdown table, the throughput and latency of each of `shapes` (name,
 /// query, variables) sent by `clients` clients for `seconds` each; the first shape is
 /// the baseline the others are a ratio of.
+///
+/// The shapes take turns, in `BENCH_ROUNDS` rounds (5) of an equal share of `seconds`
+/// each, so the baseline is measured under the same load as each shape (on a shared
+/// machine a shape's own minutes drift by more than the difference measured). Each
+/// round's ratio is shown as well as their spread.
 pub async fn compare(
     address: &str,
     token: &str,
@@ -112,28 +117,53 @@ pub async fn compare(
     clients: usize,
     seconds: u64,
 ) {
-    println!("{clients} clients, {seconds} s per shape, over HTTP\n");
-    println!("| shape | requests | req/s | ratio to baseline | p50 | p99 |");
-    println!("|---|---|---|---|---|---|");
-    let mut baseline = None;
-    for (name, query, variables) in shapes {
-        let (count, per_second, mut latencies) = drive(
-            address,
-            token,
-            query,
-            variables,
-            clients,
-            Duration::from_secs(seconds),
-        )
-        .await;
-        latencies.sort_by(f64::total_cmp);
-        let base = *baseline.get_or_insert(per_second);
+    let rounds = number("BENCH_ROUNDS", 5).max(1);
+    let slice = Duration::from_secs_f64((seconds as f64 / rounds as f64).max(1.0));
+    println!("{clients} clients, {seconds} s per shape in {rounds} rounds, over HTTP\n");
+    let mut measured: Vec<Measured> = shapes.iter().map(|_| Measured::default()).collect();
+    for _ in 0..rounds {
+        let mut baseline = None;
+        for ((_, query, variables), measured) in shapes.iter().zip(&mut measured) {
+            let (count, per_second, latencies) =
+                drive(address, token, query, variables, clients, slice).await;
+            let base = *baseline.get_or_insert(per_second);
+            measured.count += count;
+            measured.seconds += count as f64 / per_second;
+            measured.latencies.extend(latencies);
+            measured.ratios.push(per_second / base);
+        }
+    }
+    println!("| shape | requests | req/s | ratio to baseline | ratio per round | p50 | p99 |");
+    println!("|---|---|---|---|---|---|---|");
+    let base = measured[0].per_second();
+    for ((name, _, _), measured) in shapes.iter().zip(&mut measured) {
+        measured.latencies.sort_by(f64::total_cmp);
+        measured.ratios.sort_by(f64::total_cmp);
+        let per_second = measured.per_second();
         println!(
-            "| {name} | {count} | {per_second:.0} | {:.3} | {:.1} ms | {:.1} ms |",
+            "| {name} | {} | {per_second:.0} | {:.3} | {:.2}–{:.2} | {:.1} ms | {:.1} ms |",
+            measured.count,
             per_second / base,
-            percentile(&latencies, 0.50),
-            percentile(&latencies, 0.99)
+            measured.ratios[0],
+            measured.ratios[measured.ratios.len() - 1],
+            percentile(&measured.latencies, 0.50),
+            percentile(&measured.latencies, 0.99)
         );
+    }
+}
+
+/// One shape's requests over all rounds.
+#[derive(Default)]
+struct Measured {
+    count: usize,
+    seconds: f64,
+    latencies: Vec<f64>,
+    ratios: Vec<f64>,
+}
+
+impl Measured {
+    fn per_second(&self) -> f64 {
+        self.count as f64 / self.seconds
     }
 }
 
