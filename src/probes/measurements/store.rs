@@ -158,6 +158,10 @@ pub async fn assignments_of(store: &Store, measurement: &str) -> Result<Vec<Assi
     Ok(response.take(0)?)
 }
 
+/// One open status of a probe's assignments.
+pub(super) const OPEN_FOR: &str =
+    "SELECT * FROM assignment WHERE probe_id = $probe AND status = $status";
+
 /// A probe's open assignments: those it held first, then those waiting, oldest first.
 /// A probe keeps every assignment it ever ran, so each open status is read on its own
 /// (one prefix of the `assignment_probe` index) and the ended ones are never read.
@@ -167,7 +171,7 @@ pub async fn open_for(store: &Store, probe: &str) -> Result<Vec<AssignmentRow>> 
     for status in open_statuses() {
         let mut response = store
             .db()
-            .query("SELECT * FROM assignment WHERE probe_id = $probe AND status = $status")
+            .query(OPEN_FOR)
             .bind(("probe", probe.to_string()))
             .bind(("status", status))
             .await?;
@@ -212,6 +216,11 @@ pub async fn set_status(
     Ok(response.take(0)?)
 }
 
+/// One of a measurement's assignments in one open status that owes results, if any.
+pub(super) const ANY_OPEN: &str = "SELECT VALUE id FROM assignment \
+     WHERE measurement_id = $measurement AND status = $status \
+     AND results_delivered < results_expected LIMIT 1";
+
 /// Whether any of a measurement's assignments is still open and owes results (one that
 /// has every result is over, even if marking it done failed). Asked each time one of
 /// them ends, so it reads no ended assignment: each open status is one prefix of the
@@ -223,10 +232,7 @@ pub async fn any_open(store: &Store, measurement: &str) -> Result<bool> {
     for status in open_statuses().into_iter().rev() {
         let mut response = store
             .db()
-            .query(
-                "SELECT VALUE id FROM assignment WHERE measurement_id = $measurement \
-                 AND status = $status AND results_delivered < results_expected LIMIT 1",
-            )
+            .query(ANY_OPEN)
             .bind(("measurement", measurement.to_string()))
             .bind(("status", status))
             .await?;

@@ -171,6 +171,35 @@ async fn a_measurement_is_over_when_none_of_its_assignments_is_open_and_owes_res
     );
 }
 
+/// The two questions asked each time an assignment ends read only the assignments in
+/// the status asked for: each is a scan of one prefix of an index on both fields, never
+/// of every assignment the measurement or the probe ever had.
+#[tokio::test]
+async fn open_assignments_are_found_through_an_index_on_their_status() {
+    let (store, credits, _) = setting_up().await;
+    running(&store, &credits, "m1", false).await;
+    let plans = [
+        (store::ANY_OPEN, "assignment_measurement_status"),
+        (store::OPEN_FOR, "assignment_probe"),
+    ];
+    for (statement, index) in plans {
+        let mut response = store
+            .db()
+            .query(format!("EXPLAIN {statement}"))
+            .bind(("measurement", "m1"))
+            .bind(("probe", "probe-1"))
+            .bind(("status", AssignmentStatus::Held))
+            .await
+            .unwrap();
+        let plan: String = response.take::<Option<String>>(0).unwrap().unwrap();
+        assert!(
+            plan.contains(&format!("IndexScan [ctx: Db] [index: {index}, access: ['"))
+                && plan.contains("', 'HELD']"),
+            "{statement}\n{plan}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn an_end_the_store_refuses_keeps_the_reserve_and_the_next_end_gives_back_the_rest_once() {
     let (store, credits, _) = setting_up().await;
