@@ -150,8 +150,12 @@ async fn a_subscriber_that_falls_behind_is_told_how_many_lines_it_missed_and_goe
     let (app, admin, dockerd, server) = app_with_engine().await;
     let signal = tempfile::tempdir().expect("a directory");
     let mount = format!("{}:/signal", signal.path().display());
-    let script =
-        "while [ ! -e /signal/go ]; do sleep 0.05; done; seq 1 100000; echo done; sleep 600";
+    // 100,000 lines of 512 bytes: more than the loopback socket's buffers hold between
+    // the server and this reader (up to 32 MiB to receive here, 4 MiB to send), so the
+    // feed's buffer fills however fast the server reads the engine's log.
+    let script = "while [ ! -e /signal/go ]; do sleep 0.05; done; \
+         awk 'BEGIN { for (i = 1; i <= 100000; i++) printf \"%0512d\\n\", i }'; \
+         echo done; sleep 600";
     dockerd
         .run(&[
             "--name",
