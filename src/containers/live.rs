@@ -10,8 +10,8 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 
 use super::Container;
 use crate::error::Result;
@@ -25,9 +25,12 @@ pub struct LiveList {
     /// Whether the engine's events are followed now: without them, a change could go
     /// unnoticed, so nothing is kept.
     following: AtomicBool,
-    /// The last list and the count it was taken at. Locked across the engine call, so
-    /// that requests arriving together share one list.
-    last: tokio::sync::Mutex<Option<(u64, Arc<Listing>)>>,
+    /// The last list and the count it was taken at. Held only to read or replace it:
+    /// a page of stacks reads it for every stack, from every thread at once, and a
+    /// read must not fail because another read is under way.
+    last: RwLock<Option<(u64, Arc<Listing>)>>,
+    /// Held across the engine call, so that requests arriving together share one list.
+    asking: tokio::sync::Mutex<()>,
 }
 
 /// A server's containers at one moment, sorted by name, found by label without a scan:
@@ -94,8 +97,14 @@ impl LiveList {
         if !self.following.load(Ordering::SeqCst) {
             return None;
         }
-        let last = self.last.try_lock().ok()?;
-        let changes = self.changes.load(Ordering::SeqCst);
+        self.kept_since(self.changes.load(Ordering::SeqCst))
+    }
+
+    /// The kept list if it was taken at the count of changes `changes`.
+    fn kept_since(&self, changes: u64) -> Option<Arc<Listing>> {
+        // Replacing the list is one assignment: a panic cannot leave it half-done, so a
+        // poisoned lock is still safe to read.
+        let last = self.last.read().unwrap_or_else(|e| e.into_inner());
         match last.as_ref() {
             Some((at, listing)) if *at == changes => Some(listing.clone()),
             _ => None,
@@ -111,17 +120,15 @@ impl LiveList {
         if !self.following.load(Ordering::SeqCst) {
             return Ok(Arc::new(Listing::new(list().await?)));
         }
-        let mut last = self.last.lock().await;
+        let _asking = self.asking.lock().await;
         // Read before the engine is asked: a change during the call makes this list
         // old at once.
         let changes = self.changes.load(Ordering::SeqCst);
-        if let Some((at, containers)) = last.as_ref()
-            && *at == changes
-        {
-            return Ok(containers.clone());
+        if let Some(listing) = self.kept_since(changes) {
+            return Ok(listing);
         }
         let listing = Arc::new(Listing::new(list().await?));
-        *last = Some((changes, listing.clone()));
+        *self.last.write().unwrap_or_else(|e| e.into_inner()) = Some((changes, listing.clone()));
         Ok(listing)
     }
 }
@@ -177,6 +184,19 @@ mod tests {
         .expect("a list");
         live.get_or_list(|| listed(&asked)).await.expect("a list");
         assert_eq!(asked.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_kept_list_is_answered_while_another_reader_holds_it() {
+        let live = LiveList::default();
+        live.follow(true);
+        let asked = AtomicUsize::new(0);
+        live.get_or_list(|| listed(&asked)).await.expect("a list");
+        let _another_reader = live.last.read().expect("the list");
+        assert!(
+            live.current().is_some(),
+            "a page read beside another reads from memory too"
+        );
     }
 
     fn container(name: &str, labels: &[(&str, &str)]) -> Container {
