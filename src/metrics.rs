@@ -130,7 +130,7 @@ impl Metrics {
         registry.register(
             "graphql_objects_at_hand",
             "GraphQL objects (and everything under them) answered from memory in one pass, \
-             without the executor",
+             without the executor; a page answered so counts once",
             graphql_objects_at_hand.clone(),
         );
         let apps_sync = SyncMetrics::default();

@@ -20,8 +20,11 @@
 //! [`AtHandFirst`] wraps a field's type to try this path first; it takes the wrapped
 //! type's name, so the schema does not change.
 
+use std::any::Any;
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::collections::HashSet;
+use std::rc::Rc;
 
 use async_graphql::indexmap::IndexMap;
 use async_graphql::indexmap::map::Entry;
@@ -97,7 +100,7 @@ fn add_field<'a, T: AtHand + ?Sized>(
     if !field.arguments.is_empty() || !field.directives.is_empty() {
         return None;
     }
-    let slot = match answer.entry(field.response_key().node.clone()) {
+    let slot = match answer.entry(this_threads_name(field.response_key().node.as_str())) {
         Entry::Vacant(slot) => slot,
         // Asked twice (validation made sure both ask the same): a leaf keeps its first
         // value, as the executor does; merging two selections of an object is left to it.
@@ -149,9 +152,48 @@ pub fn enumerated<T: EnumType>(value: T) -> Value {
     })
 }
 
+/// `key` as a name of this thread's own, to be a key of an answer.
+///
+/// A remembered query's document is shared by every request that asks it (see
+/// [`super::validated`]), and so are its names: each is an `Arc<str>`. Taking the
+/// document's name as a key, for every field of every object of a page, made every
+/// thread serving the query bump and drop the same reference counts, and each such
+/// write waits for the other cores to give up their copy of the counter: in a profile
+/// of the dashboard under load that wait was most of this module's own time. A name of
+/// the thread's own is counted on that thread only.
+fn this_threads_name(key: &str) -> Name {
+    RESPONSE_KEYS.with_borrow_mut(|known| {
+        if let Some(name) = known.get(key) {
+            return name.clone();
+        }
+        // Keys are the queries' field names and aliases: a few dozen in practice, but
+        // a client may send any, so the set starts over rather than grow for ever.
+        if known.len() >= MOST_RESPONSE_KEYS {
+            known.clear();
+        }
+        let name = Name::new(key);
+        known.insert(name.clone());
+        name
+    })
+}
+
+/// One lookup of a pass: what was looked up, for which key, and what was found.
+type Looked = (&'static str, Box<str>, Rc<dyn Any>);
+
+/// How many response keys a thread keeps at most (see [`this_threads_name`]).
+const MOST_RESPONSE_KEYS: usize = 4096;
+
 thread_local! {
     /// Per enum answered on this thread (a handful): its list's address, its names.
     static ENUM_NAMES: RefCell<Vec<(usize, Vec<Name>)>> = const { RefCell::new(Vec::new()) };
+
+    /// What the pass under way on this thread has looked up (see [`once_per_pass`]):
+    /// what, for which key, the value; `None` outside a pass.
+    static PASS: RefCell<Option<Vec<Looked>>> = const { RefCell::new(None) };
+
+    /// The response keys this thread has answered with (see [`this_threads_name`]).
+    static RESPONSE_KEYS: RefCell<HashSet<Name, foldhash::fast::RandomState>> =
+        RefCell::new(HashSet::default());
 }
 
 /// An optional object's answer: `null` when absent, `None` when not at hand.
@@ -203,7 +245,7 @@ impl<T: AtHand + OutputType> OutputType for AtHandFirst<T> {
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        match self.0.answer(ctx) {
+        match in_one_pass(|| self.0.answer(ctx)) {
             Some(answer) => {
                 if let Some(state) = ctx.data_opt::<AppState>() {
                     state.metrics.graphql_objects_at_hand.inc();
@@ -215,6 +257,70 @@ impl<T: AtHand + OutputType> OutputType for AtHandFirst<T> {
     }
 }
 
+impl<T: AtHand> AtHand for AtHandFirst<T> {
+    fn field(&self, name: &str, inner: &ContextSelectionSet<'_>) -> Option<Value> {
+        self.0.field(name, inner)
+    }
+
+    fn answer(&self, ctx: &ContextSelectionSet<'_>) -> Option<Value> {
+        self.0.answer(ctx)
+    }
+}
+
+/// Runs `answer` as one pass: what it looks up through [`once_per_pass`] is looked up
+/// once, and forgotten when it returns. A pass inside a pass is part of it.
+fn in_one_pass<R>(answer: impl FnOnce() -> R) -> R {
+    /// Forgets the pass's lookups, however it ends.
+    struct EndOfPass;
+    impl Drop for EndOfPass {
+        fn drop(&mut self) {
+            PASS.with_borrow_mut(|pass| *pass = None);
+        }
+    }
+    let starts_here = PASS.with_borrow_mut(|pass| {
+        if pass.is_some() {
+            return false;
+        }
+        *pass = Some(Vec::new());
+        true
+    });
+    let _end = starts_here.then(|| EndOfPass);
+    answer()
+}
+
+/// `look_up()`, made once in the current pass for each `what` and `key` (see
+/// [`in_one_pass`]), and at every call outside one.
+///
+/// A page's stacks mostly share one server: its record, its state and its kept
+/// container list were looked up for each stack, each lookup a lock and a shared
+/// reference count that every thread serving a page writes. A pass is synchronous, so
+/// what it looked up stays as it was for the rest of it, and the page is answered from
+/// one moment of each server instead of a hundred.
+pub fn once_per_pass<T: 'static>(
+    what: &'static str,
+    key: &str,
+    look_up: impl FnOnce() -> T,
+) -> Rc<T> {
+    let found = PASS.with_borrow(|pass| {
+        let looked_up = pass.as_ref()?;
+        let (_, _, value) = looked_up
+            .iter()
+            .find(|(was, for_key, _)| *was == what && **for_key == *key)?;
+        value.clone().downcast::<T>().ok()
+    });
+    if let Some(found) = found {
+        return found;
+    }
+    // Looked up with no borrow held: a lookup may make lookups of its own.
+    let value = Rc::new(look_up());
+    PASS.with_borrow_mut(|pass| {
+        if let Some(looked_up) = pass {
+            looked_up.push((what, key.into(), value.clone()));
+        }
+    });
+    value
+}
+
 impl<T: AtHand> AtHand for std::sync::Arc<T> {
     fn field(&self, name: &str, inner: &ContextSelectionSet<'_>) -> Option<Value> {
         T::field(self, name, inner)
@@ -222,5 +328,64 @@ impl<T: AtHand> AtHand for std::sync::Arc<T> {
 
     fn answer(&self, ctx: &ContextSelectionSet<'_>) -> Option<Value> {
         T::answer(self, ctx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    #[test]
+    fn a_pass_looks_each_thing_up_once_and_forgets_it_when_it_ends() {
+        let lookups = Cell::new(0);
+        let look_up = |key: &str| {
+            once_per_pass("length", key, || {
+                lookups.set(lookups.get() + 1);
+                key.len()
+            })
+        };
+
+        let in_pass = in_one_pass(|| {
+            let first = *look_up("web");
+            let again = in_one_pass(|| *look_up("web"));
+            let other = *look_up("worker");
+            (first, again, other)
+        });
+        assert_eq!(in_pass, (3, 3, 6));
+        assert_eq!(
+            lookups.get(),
+            2,
+            "once per key, a pass inside a pass included"
+        );
+
+        in_one_pass(|| look_up("web"));
+        assert_eq!(lookups.get(), 3, "a new pass looks up anew");
+
+        look_up("web");
+        look_up("web");
+        assert_eq!(lookups.get(), 5, "outside a pass, every call looks up");
+    }
+
+    #[test]
+    fn a_pass_that_panics_is_forgotten_all_the_same() {
+        let panicked = std::panic::catch_unwind(|| {
+            in_one_pass(|| {
+                once_per_pass("length", "web", || 3);
+                panic!("a bug in an answer");
+            })
+        });
+        assert!(panicked.is_err());
+        let after = once_per_pass("length", "web", || 4);
+        assert_eq!(*after, 4, "nothing from the panicked pass is answered");
+    }
+
+    #[test]
+    fn the_same_key_for_another_lookup_is_another_lookup() {
+        in_one_pass(|| {
+            assert_eq!(*once_per_pass("length", "web", || 3), 3);
+            assert_eq!(*once_per_pass("first letter", "web", || 'w'), 'w');
+        });
     }
 }

@@ -8,7 +8,7 @@ use async_graphql::{ComplexObject, Context, ContextSelectionSet, ID, Object, Val
 use super::{CreateServerInput, DeleteServerInput, Server, ServerState, UpdateServerInput};
 use crate::containers::{Container, ContainerFilter};
 use crate::error::Result;
-use crate::graphql::at_hand::{AtHand, enumerated, optional, scalar};
+use crate::graphql::at_hand::{AtHand, enumerated, once_per_pass, optional, scalar};
 use crate::graphql::context::ContextExt;
 use crate::graphql::pagination;
 use crate::state::AppState;
@@ -58,8 +58,10 @@ impl AtHand for Server {
             "createdAt" => scalar(&self.created_at),
             "updatedAt" => scalar(&self.updated_at),
             "state" => {
-                let servers = &inner.data_opt::<AppState>()?.servers;
-                match servers.state_of(&self.id) {
+                let state = once_per_pass("server state", &self.id, || {
+                    Some(inner.data_opt::<AppState>()?.servers.state_of(&self.id))
+                });
+                match state.as_ref().as_ref()? {
                     Some(state) => state.answer(inner)?,
                     None => ServerState::connecting().answer(inner)?,
                 }

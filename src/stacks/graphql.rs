@@ -11,7 +11,9 @@ use super::{CreateStackInput, DeleteStackInput, Stack, UpdateStackInput};
 use crate::containers::Container;
 use crate::containers::graphql::labelled_containers;
 use crate::error::{Error, Result};
-use crate::graphql::at_hand::{AtHand, AtHandFirst, objects, optional, optional_object, scalar};
+use crate::graphql::at_hand::{
+    AtHand, AtHandFirst, objects, once_per_pass, optional, optional_object, scalar,
+};
 use crate::graphql::context::ContextExt;
 use crate::graphql::loaders::related;
 use crate::graphql::pagination;
@@ -36,7 +38,7 @@ impl StacksQuery {
         #[graphql(desc = "How many items, 1 to 100 (default 50).")] first: Option<i32>,
         #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
         server_id: Option<ID>,
-    ) -> Result<Connection<String, AtHandFirst<Arc<Stack>>>> {
+    ) -> Result<AtHandFirst<Connection<String, AtHandFirst<Arc<Stack>>>>> {
         ctx.require(Role::Viewer)?;
         let page = PageRequest::<String>::parse(first, after)?;
         let stacks = ctx
@@ -49,9 +51,12 @@ impl StacksQuery {
             )
             .await?;
         let stacks = stacks.into_iter().map(AtHandFirst).collect();
-        Ok(pagination::connection_in(ctx, stacks, &page, |stack| {
-            stack.0.id.0.clone()
-        }))
+        Ok(AtHandFirst(pagination::connection_in(
+            ctx,
+            stacks,
+            &page,
+            |stack| stack.0.id.0.clone(),
+        )))
     }
 
     async fn stack(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Arc<Stack>>> {
@@ -86,18 +91,22 @@ impl AtHand for Stack {
             "updatedAt" => scalar(&self.updated_at),
             "webhookPath" => Value::String(webhook_path_of(self)),
             "server" => {
-                let server = inner
-                    .data_opt::<AppState>()?
-                    .servers
-                    .get_now(&self.server_id)?;
-                optional_object(server.as_deref(), inner)?
+                let server = once_per_pass("server", &self.server_id, || {
+                    inner
+                        .data_opt::<AppState>()?
+                        .servers
+                        .get_now(&self.server_id)
+                });
+                optional_object(server.as_ref().as_ref()?.as_deref(), inner)?
             }
             "containers" => {
-                let state = inner.data_opt::<AppState>()?;
-                let server = state.servers.connection(&self.server_id).ok()?;
-                let listing = state.containers.listing_now(&server)?;
+                let listing = once_per_pass("server's containers", &self.server_id, || {
+                    let state = inner.data_opt::<AppState>()?;
+                    let server = state.servers.connection(&self.server_id).ok()?;
+                    state.containers.listing_now(&server)
+                });
                 let label = super::actions::deploy::STACK_LABEL;
-                objects(listing.labelled(label, &self.id), inner)?
+                objects(listing.as_ref().as_ref()?.labelled(label, &self.id), inner)?
             }
             "lastOperation" => match self.last_operation_id.as_deref() {
                 // A running operation, or one not read lately, is the executor's to read.
