@@ -18,7 +18,10 @@
 //! with the executor's.
 //!
 //! [`AtHandFirst`] wraps a field's type to try this path first; it takes the wrapped
-//! type's name, so the schema does not change.
+//! type's name, so the schema does not change. Wrapped around a page (a connection of
+//! such objects), it answers the whole page in one pass: what the page's objects share
+//! (a server, its state, its container list; the shape of the selection each object is
+//! asked) is looked up or worked out once for the pass, see [`once_per_pass`].
 
 use std::any::Any;
 use std::borrow::Cow;
@@ -46,23 +49,102 @@ pub trait AtHand: OutputType {
     /// The answer to the selection of `ctx`, or `None` when some part of it is not at
     /// hand: the executor is then asked for the whole object.
     fn answer(&self, ctx: &ContextSelectionSet<'_>) -> Option<Value> {
-        // Sized once: growing a map moves it and its index, and a page makes hundreds.
-        let mut answer = IndexMap::with_capacity(ctx.item.node.items.len());
-        gather(self, ctx, &ctx.item.node, &mut answer)?;
+        let shape = shape_of::<Self>(ctx)?;
+        let mut answer = shape.keys.clone();
+        let mut slots = shape.slots.iter();
+        walk::<Self>(ctx, &ctx.item.node, &mut |field| {
+            let Some(index) = *slots.next()? else {
+                return Some(());
+            };
+            let value = if field.name.node == "__typename" {
+                Value::String(self.introspection_type_name().into_owned())
+            } else {
+                self.field(
+                    &field.name.node,
+                    &ctx.with_selection_set(&field.selection_set),
+                )?
+            };
+            *answer.get_index_mut(index)?.1 = value;
+            Some(())
+        })?;
         Some(Value::Object(answer))
     }
 }
 
-/// Adds the fields `selection` asks of `object` to `answer`, in the order asked.
-fn gather<'a, T: AtHand + ?Sized>(
-    object: &T,
+/// What a selection makes of an object of one type: the answer's keys, in order, and
+/// where the value of each field met on the way through the selection goes.
+///
+/// Every object of a page is asked the same selection. The keys (a name of the
+/// thread's own each, hashed into the answer's map) are worked out for the first object
+/// of a pass, and every other object starts from a copy of that map, with its hashes
+/// and order, instead of hashing and inserting its keys one by one.
+struct Shape {
+    /// The answer's keys, in the order asked, each with a `null` to be replaced.
+    keys: IndexMap<Name, Value>,
+    /// For each field met walking the selection: the position of its key, or `None`
+    /// for a leaf asked again under the same key (it keeps its first value, as the
+    /// executor does).
+    slots: Vec<Option<usize>>,
+}
+
+/// The shape of the selection of `ctx` for an object of type `T`: the pass's own, or
+/// worked out now. `None` when the selection asks what this path does not answer (an
+/// argument, a directive, a fragment on another type, an object field asked twice,
+/// whose selections the executor merges).
+fn shape_of<T: AtHand + ?Sized>(ctx: &ContextSelectionSet<'_>) -> Option<Rc<Shape>> {
+    let selection: &SelectionSet = &ctx.item.node;
+    // Within a pass the document is not freed, so no other selection takes this one's
+    // address: the address and the type say which shape it is.
+    let address = std::ptr::from_ref(selection) as usize;
+    let type_name = T::type_name();
+    let known = PASS.with_borrow(|pass| {
+        let (_, _, shape) = pass
+            .as_ref()?
+            .shapes
+            .iter()
+            .find(|(at, of, _)| *at == address && *of == type_name)?;
+        Some(shape.clone())
+    });
+    if known.is_some() {
+        return known;
+    }
+    let mut keys = IndexMap::with_capacity(selection.items.len());
+    let mut slots = Vec::with_capacity(selection.items.len());
+    walk::<T>(ctx, selection, &mut |field| {
+        if !field.arguments.is_empty() || !field.directives.is_empty() {
+            return None;
+        }
+        match keys.entry(this_threads_name(field.response_key().node.as_str())) {
+            Entry::Vacant(slot) => {
+                slots.push(Some(slot.index()));
+                slot.insert(Value::Null);
+            }
+            // Validation made sure both ask the same.
+            Entry::Occupied(_) if field.selection_set.node.items.is_empty() => slots.push(None),
+            Entry::Occupied(_) => return None,
+        }
+        Some(())
+    })?;
+    let shape = Rc::new(Shape { keys, slots });
+    PASS.with_borrow_mut(|pass| {
+        if let Some(pass) = pass {
+            pass.shapes.push((address, type_name, shape.clone()));
+        }
+    });
+    Some(shape)
+}
+
+/// Visits the fields `selection` asks of an object of type `T`, in the order asked,
+/// those of its fragments on `T` included. `None` when it has a fragment on another
+/// type or a directive on a fragment, or when `visit` says `None`.
+fn walk<'a, T: AtHand + ?Sized>(
     ctx: &ContextSelectionSet<'a>,
     selection: &'a SelectionSet,
-    answer: &mut IndexMap<Name, Value>,
+    visit: &mut impl FnMut(&'a Field) -> Option<()>,
 ) -> Option<()> {
     for item in &selection.items {
         match &item.node {
-            Selection::Field(field) => add_field(object, ctx, field, answer)?,
+            Selection::Field(field) => visit(&field.node)?,
             Selection::FragmentSpread(spread) => {
                 let spread = &spread.node;
                 let fragments = &ctx.query_env.fragments;
@@ -72,7 +154,7 @@ fn gather<'a, T: AtHand + ?Sized>(
                 {
                     return None;
                 }
-                gather(object, ctx, &fragment.selection_set.node, answer)?;
+                walk::<T>(ctx, &fragment.selection_set.node, visit)?;
             }
             Selection::InlineFragment(inline) => {
                 let inline = &inline.node;
@@ -83,38 +165,10 @@ fn gather<'a, T: AtHand + ?Sized>(
                 if !on_this_type || !inline.directives.is_empty() {
                     return None;
                 }
-                gather(object, ctx, &inline.selection_set.node, answer)?;
+                walk::<T>(ctx, &inline.selection_set.node, visit)?;
             }
         }
     }
-    Some(())
-}
-
-fn add_field<'a, T: AtHand + ?Sized>(
-    object: &T,
-    ctx: &ContextSelectionSet<'a>,
-    field: &'a Positioned<Field>,
-    answer: &mut IndexMap<Name, Value>,
-) -> Option<()> {
-    let field = &field.node;
-    if !field.arguments.is_empty() || !field.directives.is_empty() {
-        return None;
-    }
-    let slot = match answer.entry(this_threads_name(field.response_key().node.as_str())) {
-        Entry::Vacant(slot) => slot,
-        // Asked twice (validation made sure both ask the same): a leaf keeps its first
-        // value, as the executor does; merging two selections of an object is left to it.
-        Entry::Occupied(_) => return field.selection_set.node.items.is_empty().then_some(()),
-    };
-    let value = if field.name.node == "__typename" {
-        Value::String(object.introspection_type_name().into_owned())
-    } else {
-        object.field(
-            &field.name.node,
-            &ctx.with_selection_set(&field.selection_set),
-        )?
-    };
-    slot.insert(value);
     Some(())
 }
 
@@ -177,8 +231,15 @@ fn this_threads_name(key: &str) -> Name {
     })
 }
 
-/// One lookup of a pass: what was looked up, for which key, and what was found.
-type Looked = (&'static str, Box<str>, Rc<dyn Any>);
+/// What a pass has looked up and worked out so far (see [`in_one_pass`]).
+#[derive(Default)]
+struct Pass {
+    /// What was looked up, for which key, and what was found ([`once_per_pass`]).
+    looked_up: Vec<(&'static str, Box<str>, Rc<dyn Any>)>,
+    /// The address of each selection answered, the type it was answered for, and its
+    /// shape ([`shape_of`]).
+    shapes: Vec<(usize, Cow<'static, str>, Rc<Shape>)>,
+}
 
 /// How many response keys a thread keeps at most (see [`this_threads_name`]).
 const MOST_RESPONSE_KEYS: usize = 4096;
@@ -187,9 +248,8 @@ thread_local! {
     /// Per enum answered on this thread (a handful): its list's address, its names.
     static ENUM_NAMES: RefCell<Vec<(usize, Vec<Name>)>> = const { RefCell::new(Vec::new()) };
 
-    /// What the pass under way on this thread has looked up (see [`once_per_pass`]):
-    /// what, for which key, the value; `None` outside a pass.
-    static PASS: RefCell<Option<Vec<Looked>>> = const { RefCell::new(None) };
+    /// The pass under way on this thread; `None` outside a pass.
+    static PASS: RefCell<Option<Pass>> = const { RefCell::new(None) };
 
     /// The response keys this thread has answered with (see [`this_threads_name`]).
     static RESPONSE_KEYS: RefCell<HashSet<Name, foldhash::fast::RandomState>> =
@@ -281,7 +341,7 @@ fn in_one_pass<R>(answer: impl FnOnce() -> R) -> R {
         if pass.is_some() {
             return false;
         }
-        *pass = Some(Vec::new());
+        *pass = Some(Pass::default());
         true
     });
     let _end = starts_here.then(|| EndOfPass);
@@ -302,8 +362,9 @@ pub fn once_per_pass<T: 'static>(
     look_up: impl FnOnce() -> T,
 ) -> Rc<T> {
     let found = PASS.with_borrow(|pass| {
-        let looked_up = pass.as_ref()?;
-        let (_, _, value) = looked_up
+        let (_, _, value) = pass
+            .as_ref()?
+            .looked_up
             .iter()
             .find(|(was, for_key, _)| *was == what && **for_key == *key)?;
         value.clone().downcast::<T>().ok()
@@ -314,8 +375,8 @@ pub fn once_per_pass<T: 'static>(
     // Looked up with no borrow held: a lookup may make lookups of its own.
     let value = Rc::new(look_up());
     PASS.with_borrow_mut(|pass| {
-        if let Some(looked_up) = pass {
-            looked_up.push((what, key.into(), value.clone()));
+        if let Some(pass) = pass {
+            pass.looked_up.push((what, key.into(), value.clone()));
         }
     });
     value

@@ -272,7 +272,7 @@ const EVERY_FIELD_AT_HAND: &str = "fragment Row on Stack { __typename id name se
     containers { id serverId name image status health statusText command createdAt } \
     lastOperation { id kind status trigger target workingDirectory createdAt startedAt \
       finishedAt exitCode error outputLines serverId stackId measurementId appId parentId } \
-    ... on Stack { alias: name } }";
+    ... on Stack { alias: name name } }";
 
 #[tokio::test]
 async fn a_page_answered_from_memory_is_what_the_resolvers_answer_field_for_field() {
