@@ -26,7 +26,6 @@
 use std::any::Any;
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::rc::Rc;
 
 use async_graphql::indexmap::IndexMap;
@@ -74,10 +73,17 @@ pub trait AtHand: OutputType {
 /// What a selection makes of an object of one type: the answer's keys, in order, and
 /// where the value of each field met on the way through the selection goes.
 ///
-/// Every object of a page is asked the same selection. The keys (a name of the
-/// thread's own each, hashed into the answer's map) are worked out for the first object
-/// of a pass, and every other object starts from a copy of that map, with its hashes
-/// and order, instead of hashing and inserting its keys one by one.
+/// Every object of a page is asked the same selection. The keys are worked out for the
+/// first object of a pass, and every other object starts from a copy of that map, with
+/// its hashes and order, instead of hashing and inserting its keys one by one.
+///
+/// The keys are names made for the pass, not the document's own. A remembered query's
+/// document is shared by every request that asks it (see [`super::validated`]), and so
+/// are its names, each an `Arc<str>`: taking them as keys, for every field of every
+/// object of a page, made every thread serving the query bump and drop the same
+/// reference counts, each write waiting for the other cores to give up the counter's
+/// cache line. In a profile of the dashboard under load that wait was most of this
+/// module's own time. A pass's names are counted by the thread that answers it.
 struct Shape {
     /// The answer's keys, in the order asked, each with a `null` to be replaced.
     keys: IndexMap<Name, Value>,
@@ -114,7 +120,7 @@ fn shape_of<T: AtHand + ?Sized>(ctx: &ContextSelectionSet<'_>) -> Option<Rc<Shap
         if !field.arguments.is_empty() || !field.directives.is_empty() {
             return None;
         }
-        match keys.entry(this_threads_name(field.response_key().node.as_str())) {
+        match keys.entry(Name::new(field.response_key().node.as_str())) {
             Entry::Vacant(slot) => {
                 slots.push(Some(slot.index()));
                 slot.insert(Value::Null);
@@ -206,31 +212,6 @@ pub fn enumerated<T: EnumType>(value: T) -> Value {
     })
 }
 
-/// `key` as a name of this thread's own, to be a key of an answer.
-///
-/// A remembered query's document is shared by every request that asks it (see
-/// [`super::validated`]), and so are its names: each is an `Arc<str>`. Taking the
-/// document's name as a key, for every field of every object of a page, made every
-/// thread serving the query bump and drop the same reference counts, and each such
-/// write waits for the other cores to give up their copy of the counter: in a profile
-/// of the dashboard under load that wait was most of this module's own time. A name of
-/// the thread's own is counted on that thread only.
-fn this_threads_name(key: &str) -> Name {
-    RESPONSE_KEYS.with_borrow_mut(|known| {
-        if let Some(name) = known.get(key) {
-            return name.clone();
-        }
-        // Keys are the queries' field names and aliases: a few dozen in practice, but
-        // a client may send any, so the set starts over rather than grow for ever.
-        if known.len() >= MOST_RESPONSE_KEYS {
-            known.clear();
-        }
-        let name = Name::new(key);
-        known.insert(name.clone());
-        name
-    })
-}
-
 /// What a pass has looked up and worked out so far (see [`in_one_pass`]).
 #[derive(Default)]
 struct Pass {
@@ -241,19 +222,12 @@ struct Pass {
     shapes: Vec<(usize, Cow<'static, str>, Rc<Shape>)>,
 }
 
-/// How many response keys a thread keeps at most (see [`this_threads_name`]).
-const MOST_RESPONSE_KEYS: usize = 4096;
-
 thread_local! {
     /// Per enum answered on this thread (a handful): its list's address, its names.
     static ENUM_NAMES: RefCell<Vec<(usize, Vec<Name>)>> = const { RefCell::new(Vec::new()) };
 
     /// The pass under way on this thread; `None` outside a pass.
     static PASS: RefCell<Option<Pass>> = const { RefCell::new(None) };
-
-    /// The response keys this thread has answered with (see [`this_threads_name`]).
-    static RESPONSE_KEYS: RefCell<HashSet<Name, foldhash::fast::RandomState>> =
-        RefCell::new(HashSet::default());
 }
 
 /// An optional object's answer: `null` when absent, `None` when not at hand.
